@@ -1,0 +1,88 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+/// Settings shared by every Swift target: Swift 6 language mode, explicit existentials.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny")
+]
+
+let package = Package(
+    name: "k8s-worker",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "k8s-worker", targets: ["Supervisor"]),
+        .executable(name: "k8s-worker-process", targets: ["WorkerProcess"]),
+        .executable(name: "k8s-worker-bench", targets: ["Benchmarks"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    ],
+    targets: [
+        // C shims: a module map and one header each, nothing else.
+        .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
+        .systemLibrary(
+            name: "CSystemd", path: "Sources/CSystemd", pkgConfig: "libsystemd",
+            providers: [.apt(["libsystemd-dev"])]),
+        .systemLibrary(
+            name: "CRdKafka", path: "Sources/CRdKafka", pkgConfig: "rdkafka",
+            providers: [.apt(["librdkafka-dev"])]),
+        .systemLibrary(
+            name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]),
+
+        // Safe wrappers and pure libraries.
+        .target(name: "Systemd", dependencies: ["CSystemd", "CLinux"], swiftSettings: swiftSettings),
+        .target(name: "IPC", dependencies: ["CLinux"], swiftSettings: swiftSettings),
+        .target(name: "Events", swiftSettings: swiftSettings),
+        .target(name: "KafkaClient", dependencies: ["CRdKafka"], swiftSettings: swiftSettings),
+
+        // The logic.
+        .target(
+            name: "SupervisorCore",
+            dependencies: [
+                "IPC", "Systemd", "CLinux",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings),
+        .target(
+            name: "WorkerCore",
+            dependencies: ["IPC", "CLinux", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings),
+
+        // Thin executables.
+        .executableTarget(
+            name: "Supervisor",
+            dependencies: [
+                "SupervisorCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "WorkerProcess",
+            dependencies: ["WorkerCore", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "Benchmarks",
+            dependencies: ["SupervisorCore", "IPC", "CLinux", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings),
+
+        // Tests.
+        .testTarget(name: "IPCTests", dependencies: ["IPC"], swiftSettings: swiftSettings),
+        .testTarget(name: "EventsTests", dependencies: ["Events"], swiftSettings: swiftSettings),
+        .testTarget(name: "KafkaClientTests", dependencies: ["KafkaClient"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SupervisorCoreTests",
+            dependencies: ["SupervisorCore", "IPC", "Systemd", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["SupervisorCore", "IPC", "CLinux", "Supervisor", "WorkerProcess"],
+            swiftSettings: swiftSettings),
+    ]
+)

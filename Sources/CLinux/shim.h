@@ -1,0 +1,20 @@
+#ifndef CLINUX_SHIM_H
+#define CLINUX_SHIM_H
+/* Linux interfaces the Glibc module does not export, and fixed-arity forms of variadic calls. */
+#include <spawn.h>
+#include <signal.h>
+#include <sys/epoll.h>
+#include <sys/timerfd.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <fcntl.h>
+
+static inline int clinux_set_pdeathsig(int sig) { return prctl(PR_SET_PDEATHSIG, (unsigned long)sig, 0, 0, 0); }
+static inline int clinux_set_child_subreaper(void) { return prctl(PR_SET_CHILD_SUBREAPER, 1UL, 0, 0, 0); }
+static inline int clinux_spawn_closefrom(posix_spawn_file_actions_t *fa, int from) {
+    return posix_spawn_file_actions_addclosefrom_np(fa, from);
+}
+static inline int clinux_fcntl_int(int fd, int cmd, int arg) { return fcntl(fd, cmd, arg); }
+static inline int clinux_fcntl(int fd, int cmd) { return fcntl(fd, cmd); }
+#endif
