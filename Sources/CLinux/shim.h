@@ -9,6 +9,9 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <fcntl.h>
+#include <unistd.h>
+
+static inline int clinux_pipe2(int fds[2], int flags) { extern int pipe2(int *, int); return pipe2(fds, flags); }
 
 static inline int clinux_set_pdeathsig(int sig) { return prctl(PR_SET_PDEATHSIG, (unsigned long)sig, 0, 0, 0); }
 static inline int clinux_set_child_subreaper(void) { return prctl(PR_SET_CHILD_SUBREAPER, 1UL, 0, 0, 0); }

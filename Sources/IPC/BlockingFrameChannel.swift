@@ -1,0 +1,59 @@
+import Glibc
+
+/// A worker's side of its socket: blocking reads on one thread, writes from any thread under a lock.
+///
+/// `@unchecked Sendable` because the only shared mutable state, the write path, is serialised by
+/// `writeLock`; reads happen on the single reader thread that owns the decoder.
+public final class BlockingFrameChannel: @unchecked Sendable {
+    /// The socket descriptor (normally ``IPCProtocol/workerDescriptor``).
+    public let descriptor: Int32
+    private var decoder: FrameDecoder
+    private var readBuffer = [UInt8](repeating: 0, count: 64 * 1024)
+    private var writeLock = pthread_mutex_t()
+
+    public init(descriptor: Int32, maxFrameSize: Int = IPCProtocol.defaultMaxFrameSize) {
+        self.descriptor = descriptor
+        self.decoder = FrameDecoder(maxFrameSize: maxFrameSize)
+        pthread_mutex_init(&writeLock, nil)
+    }
+
+    deinit { pthread_mutex_destroy(&writeLock) }
+
+    /// Blocks until a frame arrives. Returns `nil` at a clean end of stream; throws ``IPCError/Code/interrupted``
+    /// when a signal handler ran, so the caller can look at what the signal asked for. Call from one thread only.
+    public func receive() throws(IPCError) -> Frame? {
+        while true {
+            if let frame = try decoder.next() { return frame }
+            let count = readBuffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+            if count > 0 {
+                decoder.append(readBuffer[0..<count])
+            } else if count == 0 {
+                try decoder.finish()
+                return nil
+            } else if errno == EINTR {
+                throw IPCError(.interrupted, "recv")
+            } else {
+                throw IPCError(.io, "recv: \(String(cString: strerror(errno)))")
+            }
+        }
+    }
+
+    /// Writes one whole frame, blocking until it is sent. Safe from any thread.
+    public func send(_ frame: [UInt8]) throws(IPCError) {
+        pthread_mutex_lock(&writeLock)
+        defer { pthread_mutex_unlock(&writeLock) }
+        var offset = 0
+        while offset < frame.count {
+            let written = frame.withUnsafeBytes { raw in
+                Glibc.send(descriptor, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
+            }
+            if written > 0 {
+                offset += written
+            } else if written < 0 && errno == EINTR {
+                continue
+            } else {
+                throw IPCError(.io, "send: \(String(cString: strerror(errno)))")
+            }
+        }
+    }
+}

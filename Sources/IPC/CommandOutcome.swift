@@ -1,0 +1,53 @@
+/// What a worker reports for one command: a typed value, never a thrown error.
+public enum CommandOutcome: Equatable, Sendable {
+    /// The Pod and its ConfigMap exist and carry our execution id.
+    case created(podName: String, namespace: String, uid: String)
+    /// The Pod (and what it owned) is gone, or was never there.
+    case deleted(podName: String, namespace: String)
+    /// A handler with no Kubernetes effect finished (test and benchmark handlers).
+    case completed
+    /// The command cannot succeed. `reason` is short and safe to show to the end user;
+    /// the full detail is only in the worker's log.
+    case failed(reason: String)
+
+    private enum Tag: UInt8 {
+        case created = 1, deleted = 2, completed = 3, failed = 4
+    }
+
+    func encode(into writer: inout PayloadWriter) {
+        switch self {
+        case .created(let podName, let namespace, let uid):
+            writer.write(Tag.created.rawValue)
+            writer.write(podName)
+            writer.write(namespace)
+            writer.write(uid)
+        case .deleted(let podName, let namespace):
+            writer.write(Tag.deleted.rawValue)
+            writer.write(podName)
+            writer.write(namespace)
+        case .completed:
+            writer.write(Tag.completed.rawValue)
+        case .failed(let reason):
+            writer.write(Tag.failed.rawValue)
+            writer.write(reason)
+        }
+    }
+
+    static func decode(from reader: inout PayloadReader) throws(IPCError) -> CommandOutcome {
+        let raw = try reader.readUInt8("outcome tag")
+        switch Tag(rawValue: raw) {
+        case .created:
+            return .created(
+                podName: try reader.readString("pod name"), namespace: try reader.readString("namespace"),
+                uid: try reader.readString("uid"))
+        case .deleted:
+            return .deleted(podName: try reader.readString("pod name"), namespace: try reader.readString("namespace"))
+        case .completed:
+            return .completed
+        case .failed:
+            return .failed(reason: try reader.readString("reason"))
+        case nil:
+            throw IPCError(.malformedPayload, "unknown outcome tag \(raw)")
+        }
+    }
+}

@@ -1,0 +1,21 @@
+/// One command handed to a worker.
+public struct DispatchedCommand: Equatable, Sendable {
+    /// Unique within one supervisor run; the worker echoes it in its result.
+    public var id: UInt64
+    /// 1 for the first dispatch, incremented each time the command is re-dispatched after a worker died.
+    public var attempt: UInt32
+    /// How long the worker may spend on it, retries included.
+    public var deadlineMilliseconds: UInt32
+    /// The ordering key (the execution id for saga commands).
+    public var key: String
+    /// The command body, opaque to the IPC layer.
+    public var payload: [UInt8]
+
+    public init(id: UInt64, attempt: UInt32, deadlineMilliseconds: UInt32, key: String, payload: [UInt8]) {
+        self.id = id
+        self.attempt = attempt
+        self.deadlineMilliseconds = deadlineMilliseconds
+        self.key = key
+        self.payload = payload
+    }
+}
