@@ -37,13 +37,16 @@ let package = Package(
         .target(name: "Systemd", dependencies: ["CSystemd", "CLinux"], swiftSettings: swiftSettings),
         .target(name: "IPC", dependencies: ["CLinux"], swiftSettings: swiftSettings),
         .target(name: "Events", swiftSettings: swiftSettings),
+        .target(
+            name: "Diagnostics", dependencies: [.product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings),
         .target(name: "KafkaClient", dependencies: ["CRdKafka"], swiftSettings: swiftSettings),
 
         // The logic.
         .target(
             name: "SupervisorCore",
             dependencies: [
-                "IPC", "Systemd", "CLinux",
+                "IPC", "Systemd", "CLinux", "Diagnostics",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Yams", package: "Yams"),
@@ -51,21 +54,21 @@ let package = Package(
             swiftSettings: swiftSettings),
         .target(
             name: "WorkerCore",
-            dependencies: ["IPC", "CLinux", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["IPC", "CLinux", "Diagnostics", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings),
 
         // Thin executables.
         .executableTarget(
             name: "Supervisor",
             dependencies: [
-                "SupervisorCore",
+                "SupervisorCore", "Diagnostics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
         .executableTarget(
             name: "WorkerProcess",
-            dependencies: ["WorkerCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["WorkerCore", "Diagnostics", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings),
         .executableTarget(
             name: "Benchmarks",

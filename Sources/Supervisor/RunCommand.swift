@@ -1,0 +1,40 @@
+import ArgumentParser
+import Diagnostics
+import Glibc
+import Logging
+import SupervisorCore
+
+/// `k8s-worker run`: the service.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run", abstract: "Run the supervisor and its worker pool (the default).")
+
+    @OptionGroup var options: ConfigurationOptions
+
+    func run() throws {
+        let loader = ConfigurationLoader(
+            path: options.config, environment: ConfigurationLoader.processEnvironment(), overrides: try options.pairs())
+        let configuration: Configuration
+        do {
+            configuration = try loader.load()
+        } catch {
+            printError("k8s-worker: invalid configuration: \(error)")
+            throw ExitCode(78)  // EX_CONFIG: systemd's RestartPreventExitStatus keeps it from restart-looping
+        }
+        let level = LogLevelName.parse(configuration.log.level) ?? .info
+        let format = StderrLogHandler.Format.named(configuration.log.format)
+        LoggingSystem.bootstrap { label in StderrLogHandler(label: label, level: level, format: format) }
+        var logger = Logger(label: "k8s-worker")
+        logger.logLevel = level
+        let source = LineFileSource(
+            path: configuration.source.path, journal: configuration.source.journal,
+            commitInterval: configuration.source.commitInterval)
+        do {
+            let supervisor = try Supervisor(configuration: configuration, loader: loader, source: source, logger: logger)
+            throw ExitCode(try supervisor.run())
+        } catch let error as SupervisorError {
+            logger.critical("supervisor failed", metadata: ["error": "\(error)"])
+            throw ExitCode(1)
+        }
+    }
+}

@@ -1,0 +1,153 @@
+/// The supervisor's whole configuration: typed, with defaults at the declaration.
+///
+/// Values come from one place, ``ConfigurationLoader`` (file, then environment, then flags); every key is
+/// listed in ``ConfigurationKeys``, which also renders the reference table in the README.
+public struct Configuration: Equatable, Sendable {
+    /// The worker pool.
+    public struct Workers: Equatable, Sendable {
+        /// Worker processes to keep running.
+        public var count = 2
+        /// Ready workers required before the service reports READY=1 (at most `count`).
+        public var minReady = 1
+        /// Commands one worker may hold at once.
+        public var concurrency = 4
+        /// What workers do with a command: `test` (a trivial handler for tests and benchmarks).
+        public var handler = "test"
+        /// The worker executable; empty means `k8s-worker-process` next to the supervisor's own executable.
+        public var executable = ""
+        /// A worker that has not sent its handshake by then is killed.
+        public var handshakeTimeout: Duration = .seconds(10)
+        /// How often each worker is pinged.
+        public var heartbeatInterval: Duration = .seconds(1)
+        /// A worker silent for this long is killed and replaced.
+        public var heartbeatTimeout: Duration = .seconds(5)
+        /// How long one command may take on a worker, retries included; past this plus the kill grace the worker
+        /// is considered wedged, killed, and the command re-dispatched.
+        public var commandDeadline: Duration = .seconds(120)
+        /// A command held by this many workers that died is failed instead of retried.
+        public var quarantineAfter = 3
+        public init() {}
+    }
+
+    /// Restart policy for workers that exit unexpectedly.
+    public struct Restart: Equatable, Sendable {
+        /// Delay before the first restart of a slot.
+        public var initialBackoff: Duration = .milliseconds(100)
+        /// Upper bound of the delay, also used while the pool is in a crash loop.
+        public var maxBackoff: Duration = .seconds(30)
+        /// A worker that stays up this long resets its slot's backoff.
+        public var resetAfter: Duration = .seconds(10)
+        /// Crashes within `crashLoopWindow` that put the pool in crash-loop mode.
+        public var crashLoopThreshold = 5
+        /// The window for `crashLoopThreshold`.
+        public var crashLoopWindow: Duration = .seconds(60)
+        public init() {}
+    }
+
+    /// Dispatching.
+    public struct Dispatch: Equatable, Sendable {
+        /// Commands accepted and not finished (queued plus in flight); when reached, intake pauses.
+        public var maxInFlight = 256
+        public init() {}
+    }
+
+    /// Stopping.
+    public struct Shutdown: Equatable, Sendable {
+        /// How long in-flight work may take to finish after SIGTERM.
+        public var drainTimeout: Duration = .seconds(60)
+        /// After the drain, how long workers get between SIGTERM and SIGKILL.
+        public var killGrace: Duration = .seconds(5)
+        public init() {}
+    }
+
+    /// The supervisor–worker protocol.
+    public struct IPC: Equatable, Sendable {
+        /// Largest frame accepted in either direction.
+        public var maxFrameBytes = 8 << 20
+        public init() {}
+    }
+
+    /// Where commands come from.
+    public struct Source: Equatable, Sendable {
+        /// `lines`: a local file of `key<TAB>payload` lines (development and tests).
+        public var kind = "lines"
+        /// For `lines`: the command file. Its committed position is kept in `<path>.offset`.
+        public var path = ""
+        /// For `lines`: where results are appended as JSON lines; empty means no journal.
+        public var journal = ""
+        /// How often the committed position is written.
+        public var commitInterval: Duration = .seconds(1)
+        public init() {}
+    }
+
+    /// Logging.
+    public struct Log: Equatable, Sendable {
+        /// trace, debug, info, notice, warning, error or critical.
+        public var level = "info"
+        /// `json` (one object per line), `text`, or `auto` (text on a terminal, JSON otherwise).
+        public var format = "auto"
+        public init() {}
+    }
+
+    public var workers = Workers()
+    public var restart = Restart()
+    public var dispatch = Dispatch()
+    public var shutdown = Shutdown()
+    public var ipc = IPC()
+    public var source = Source()
+    public var log = Log()
+
+    public init() {}
+
+    /// Checks cross-field rules; the error names the key.
+    public func validate() throws(ConfigurationError) {
+        func require(_ condition: Bool, _ key: String, _ message: String) throws(ConfigurationError) {
+            if !condition { throw ConfigurationError(key: key, message: message) }
+        }
+        try require(workers.count >= 0 && workers.count <= 256, "workers.count", "must be between 0 and 256")
+        try require(workers.minReady >= 0, "workers.min_ready", "must not be negative")
+        try require(workers.concurrency >= 1 && workers.concurrency <= 1024, "workers.concurrency", "must be 1...1024")
+        try require(["test"].contains(workers.handler), "workers.handler",
+            "unknown handler '\(workers.handler)' (this build has: test)")
+        try require(workers.heartbeatInterval > .zero, "workers.heartbeat_interval", "must be positive")
+        try require(workers.heartbeatTimeout > workers.heartbeatInterval, "workers.heartbeat_timeout",
+            "must be longer than workers.heartbeat_interval")
+        try require(workers.handshakeTimeout > .zero, "workers.handshake_timeout", "must be positive")
+        try require(workers.commandDeadline > .zero, "workers.command_deadline", "must be positive")
+        try require(workers.quarantineAfter >= 1, "workers.quarantine_after", "must be at least 1")
+        try require(restart.initialBackoff > .zero, "restart.initial_backoff", "must be positive")
+        try require(restart.maxBackoff >= restart.initialBackoff, "restart.max_backoff",
+            "must not be shorter than restart.initial_backoff")
+        try require(restart.crashLoopThreshold >= 1, "restart.crash_loop_threshold", "must be at least 1")
+        try require(dispatch.maxInFlight >= 1, "dispatch.max_in_flight", "must be at least 1")
+        try require(shutdown.drainTimeout >= .zero, "shutdown.drain_timeout", "must not be negative")
+        try require(shutdown.killGrace >= .zero, "shutdown.kill_grace", "must not be negative")
+        try require(ipc.maxFrameBytes >= 4096 && ipc.maxFrameBytes <= 256 << 20, "ipc.max_frame_bytes",
+            "must be between 4096 and 268435456")
+        try require(["lines"].contains(source.kind), "source.kind", "unknown source '\(source.kind)' (this build has: lines)")
+        try require(source.kind != "lines" || !source.path.isEmpty, "source.path", "is required for the lines source")
+        try require(source.commitInterval > .zero, "source.commit_interval", "must be positive")
+        try require(["json", "text", "auto"].contains(log.format), "log.format", "must be json, text or auto")
+        try require(LogLevelName.parse(log.level) != nil, "log.level",
+            "must be one of trace, debug, info, notice, warning, error, critical")
+    }
+}
+
+/// A configuration problem, naming the key and where its value came from.
+public struct ConfigurationError: Error, Equatable, Sendable, CustomStringConvertible {
+    public var key: String
+    public var message: String
+    /// The file, `environment` or `flag`, when known.
+    public var origin: String?
+
+    public init(key: String, message: String, origin: String? = nil) {
+        self.key = key
+        self.message = message
+        self.origin = origin
+    }
+
+    public var description: String {
+        let place = origin.map { " (from \($0))" } ?? ""
+        return key.isEmpty ? "\(message)\(place)" : "\(key): \(message)\(place)"
+    }
+}

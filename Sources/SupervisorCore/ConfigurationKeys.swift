@@ -1,0 +1,124 @@
+/// Every configuration key: its name, type, documentation, and how to read and write it.
+///
+/// One table serves the file, the environment (`K8S_WORKER_` + the key upper-cased with `.` as `_`), the
+/// `--set key=value` flag, validation of unknown keys, and the reference table in the README.
+public struct ConfigurationKey: Sendable {
+    /// Dotted name, e.g. `workers.count`.
+    public let name: String
+    /// `integer`, `duration`, `string` …, for the reference.
+    public let type: String
+    /// One line of documentation.
+    public let summary: String
+    /// Whether a reload (SIGHUP) applies a change; otherwise it needs a restart.
+    public let reloadable: Bool
+    let apply: @Sendable (inout Configuration, String) throws(ConfigurationError) -> Void
+    let render: @Sendable (Configuration) -> String
+
+    /// The environment variable that sets this key.
+    public var environmentName: String {
+        "K8S_WORKER_" + name.uppercased().map { $0 == "." ? "_" : $0 }.map(String.init).joined()
+    }
+
+    /// This key's value in `configuration`, in the file syntax.
+    public func value(in configuration: Configuration) -> String { render(configuration) }
+}
+
+public enum ConfigurationKeys {
+    /// All keys, in reference order.
+    public static let all: [ConfigurationKey] = [
+        int("workers.count", \.workers.count, "Worker processes to keep running.", reloadable: true),
+        int("workers.min_ready", \.workers.minReady, "Ready workers needed before READY=1.", reloadable: true),
+        int("workers.concurrency", \.workers.concurrency, "Commands one worker may hold at once (new workers).",
+            reloadable: true),
+        string("workers.handler", \.workers.handler, "What workers do with commands: `test`.", reloadable: true),
+        string("workers.executable", \.workers.executable,
+            "Worker binary; empty = `k8s-worker-process` beside the supervisor.", reloadable: false),
+        duration("workers.handshake_timeout", \.workers.handshakeTimeout, "Kill a worker that has not said hello.",
+            reloadable: true),
+        duration("workers.heartbeat_interval", \.workers.heartbeatInterval, "How often workers are pinged.",
+            reloadable: true),
+        duration("workers.heartbeat_timeout", \.workers.heartbeatTimeout, "Kill a worker silent this long.",
+            reloadable: true),
+        duration("workers.command_deadline", \.workers.commandDeadline,
+            "Time one command may take on a worker, retries included.", reloadable: true),
+        int("workers.quarantine_after", \.workers.quarantineAfter,
+            "Fail a command after this many workers died holding it.", reloadable: true),
+        duration("restart.initial_backoff", \.restart.initialBackoff, "First restart delay of a crashed worker's slot.",
+            reloadable: true),
+        duration("restart.max_backoff", \.restart.maxBackoff, "Largest restart delay; used in a crash loop.",
+            reloadable: true),
+        duration("restart.reset_after", \.restart.resetAfter, "Uptime that resets a slot's backoff.", reloadable: true),
+        int("restart.crash_loop_threshold", \.restart.crashLoopThreshold, "Crashes in the window that mean a crash loop.",
+            reloadable: true),
+        duration("restart.crash_loop_window", \.restart.crashLoopWindow, "Window for the crash-loop threshold.",
+            reloadable: true),
+        int("dispatch.max_in_flight", \.dispatch.maxInFlight, "Accepted, unfinished commands before intake pauses.",
+            reloadable: true),
+        duration("shutdown.drain_timeout", \.shutdown.drainTimeout, "Time in-flight work gets after SIGTERM.",
+            reloadable: true),
+        duration("shutdown.kill_grace", \.shutdown.killGrace, "Time between SIGTERM and SIGKILL for workers.",
+            reloadable: true),
+        int("ipc.max_frame_bytes", \.ipc.maxFrameBytes, "Largest supervisor–worker frame.", reloadable: false),
+        string("source.kind", \.source.kind, "Command source: `lines`.", reloadable: false),
+        string("source.path", \.source.path, "`lines`: the command file (`key<TAB>payload` per line).",
+            reloadable: false),
+        string("source.journal", \.source.journal, "`lines`: JSON-lines file of results; empty = none.",
+            reloadable: false),
+        duration("source.commit_interval", \.source.commitInterval, "How often the committed position is saved.",
+            reloadable: false),
+        string("log.level", \.log.level, "trace, debug, info, notice, warning, error, critical.", reloadable: true),
+        string("log.format", \.log.format, "`json`, `text` or `auto` (text on a terminal).", reloadable: false),
+    ]
+
+    /// The key named `name`, if any.
+    public static func key(named name: String) -> ConfigurationKey? { all.first { $0.name == name } }
+
+    private static func int(
+        _ name: String, _ path: any WritableKeyPath<Configuration, Int> & Sendable, _ summary: String, reloadable: Bool
+    ) -> ConfigurationKey {
+        ConfigurationKey(
+            name: name, type: "integer", summary: summary, reloadable: reloadable,
+            apply: { (configuration: inout Configuration, text: String) throws(ConfigurationError) in
+                guard let value = Int(text.trimmed) else {
+                    throw ConfigurationError(key: name, message: "'\(text)' is not an integer")
+                }
+                configuration[keyPath: path] = value
+            },
+            render: { String($0[keyPath: path]) })
+    }
+
+    private static func string(
+        _ name: String, _ path: any WritableKeyPath<Configuration, String> & Sendable, _ summary: String, reloadable: Bool
+    ) -> ConfigurationKey {
+        ConfigurationKey(
+            name: name, type: "string", summary: summary, reloadable: reloadable,
+            apply: { (configuration: inout Configuration, text: String) throws(ConfigurationError) in
+                configuration[keyPath: path] = text
+            },
+            render: { $0[keyPath: path] })
+    }
+
+    private static func duration(
+        _ name: String, _ path: any WritableKeyPath<Configuration, Duration> & Sendable, _ summary: String, reloadable: Bool
+    ) -> ConfigurationKey {
+        ConfigurationKey(
+            name: name, type: "duration", summary: summary, reloadable: reloadable,
+            apply: { (configuration: inout Configuration, text: String) throws(ConfigurationError) in
+                guard let value = DurationText.parse(text) else {
+                    throw ConfigurationError(
+                        key: name, message: "'\(text)' is not a duration (use e.g. 250ms, 5s, 2m, 1h, or seconds)")
+                }
+                configuration[keyPath: path] = value
+            },
+            render: { DurationText.format($0[keyPath: path]) })
+    }
+}
+
+extension String {
+    var trimmed: String {
+        var scalars = Substring(self)
+        while let first = scalars.first, first.isWhitespace { scalars.removeFirst() }
+        while let last = scalars.last, last.isWhitespace { scalars.removeLast() }
+        return String(scalars)
+    }
+}

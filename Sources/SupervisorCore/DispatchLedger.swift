@@ -1,0 +1,151 @@
+import DequeModule
+
+/// Every command the supervisor has accepted and not yet finished: queued or in flight on a worker.
+///
+/// Policy only, no I/O. Guarantees:
+/// - commands with the same key never run concurrently and start in the order they were added;
+/// - commands with other keys are handed out in arrival order of their key's head;
+/// - a command is owned by at most one worker, and only that worker can complete it;
+/// - when a worker is lost, its commands go back to the front of the line, and a command that has now been
+///   on `quarantineAfter` lost workers is removed and returned, to be failed instead of retried forever.
+public struct DispatchLedger {
+    /// One accepted command.
+    public struct Entry: Equatable, Sendable {
+        public var id: CommandID
+        public var key: String
+        public var payload: [UInt8]
+        public var origin: CommandOrigin
+        /// Dispatches so far (1 after the first).
+        public var attempts: UInt32 = 0
+        /// Workers that died while holding it.
+        public var workersLost = 0
+        /// The worker holding it, if in flight.
+        public var owner: WorkerID?
+        /// When it was last dispatched.
+        public var dispatchedAt: Instant?
+    }
+
+    /// Commands lost with this many workers are quarantined.
+    public var quarantineAfter: Int
+
+    private var entries: [CommandID: Entry] = [:]
+    private var keyQueues: [String: Deque<CommandID>] = [:]
+    /// Keys whose head command is queued and may be dispatched now.
+    private var readyKeys: Deque<String> = []
+    private var heldBy: [WorkerID: Set<CommandID>] = [:]
+    public private(set) var inFlightCount = 0
+
+    public init(quarantineAfter: Int) {
+        self.quarantineAfter = max(1, quarantineAfter)
+    }
+
+    /// Commands accepted and not finished.
+    public var count: Int { entries.count }
+    /// Commands waiting for a worker (including those blocked behind an earlier command with the same key).
+    public var queuedCount: Int { entries.count - inFlightCount }
+    /// Whether some command could be dispatched right now.
+    public var hasDispatchable: Bool { !readyKeys.isEmpty }
+
+    /// The entry for `id`, if the command is still open.
+    public func entry(_ id: CommandID) -> Entry? { entries[id] }
+
+    /// Commands the worker holds.
+    public func commands(heldBy worker: WorkerID) -> Set<CommandID> { heldBy[worker] ?? [] }
+
+    /// Accepts a command. Ids must be unique.
+    public mutating func add(id: CommandID, key: String, payload: [UInt8], origin: CommandOrigin) {
+        precondition(entries[id] == nil, "duplicate command id \(id)")
+        entries[id] = Entry(id: id, key: key, payload: payload, origin: origin)
+        if keyQueues[key, default: []].isEmpty { readyKeys.append(key) }
+        keyQueues[key, default: []].append(id)
+    }
+
+    /// Hands the next dispatchable command to `worker` and marks it in flight.
+    public mutating func dispatchNext(to worker: WorkerID, at now: Instant) -> Entry? {
+        guard let key = readyKeys.popFirst(), let id = keyQueues[key]?.first, var entry = entries[id] else {
+            return nil
+        }
+        entry.owner = worker
+        entry.attempts += 1
+        entry.dispatchedAt = now
+        entries[id] = entry
+        heldBy[worker, default: []].insert(id)
+        inFlightCount += 1
+        return entry
+    }
+
+    /// Finishes a command reported by `worker`.
+    ///
+    /// - Returns: the entry, or `nil` when `worker` does not hold that command (a stale or bogus result).
+    public mutating func complete(_ id: CommandID, by worker: WorkerID) -> Entry? {
+        guard let entry = entries[id], entry.owner == worker else { return nil }
+        heldBy[worker]?.remove(id)
+        inFlightCount -= 1
+        remove(entry)
+        return entry
+    }
+
+    /// Removes a command that is not in flight (for example one whose source partition was revoked).
+    /// In-flight commands are left alone; the result: whether it was removed.
+    @discardableResult
+    public mutating func cancelQueued(_ id: CommandID) -> Bool {
+        guard let entry = entries[id], entry.owner == nil else { return false }
+        if keyQueues[entry.key]?.first == id, let index = readyKeys.firstIndex(of: entry.key) {
+            readyKeys.remove(at: index)
+        }
+        remove(entry)
+        return true
+    }
+
+    /// Takes back everything `worker` held. Commands that have now been lost with too many workers are removed
+    /// and returned; the rest go to the front of the line, ahead of new work.
+    public mutating func workerLost(_ worker: WorkerID) -> [Entry] {
+        guard let held = heldBy.removeValue(forKey: worker) else { return [] }
+        var quarantined: [Entry] = []
+        for id in held.sorted(by: >) {
+            guard var entry = entries[id] else { continue }
+            inFlightCount -= 1
+            entry.owner = nil
+            entry.workersLost += 1
+            entries[id] = entry
+            if entry.workersLost >= quarantineAfter {
+                quarantined.append(entry)
+                remove(entry)
+            } else {
+                readyKeys.prepend(entry.key)
+            }
+        }
+        return quarantined.sorted { $0.id < $1.id }
+    }
+
+    /// Workers holding a command dispatched before `cutoff`, with the oldest such command.
+    public func overdue(dispatchedBefore cutoff: Instant) -> [(worker: WorkerID, command: CommandID)] {
+        var result: [(WorkerID, CommandID)] = []
+        for (worker, held) in heldBy {
+            let late = held.compactMap { id -> (CommandID, Instant)? in
+                guard let at = entries[id]?.dispatchedAt, at < cutoff else { return nil }
+                return (id, at)
+            }
+            if let oldest = late.min(by: { $0.1 < $1.1 }) { result.append((worker, oldest.0)) }
+        }
+        return result.sorted { $0.0 < $1.0 }
+    }
+
+    /// The earliest dispatch time among in-flight commands, for timer planning.
+    public var oldestDispatch: Instant? {
+        heldBy.values.lazy.flatMap { $0 }.compactMap { entries[$0]?.dispatchedAt }.min()
+    }
+
+    /// Removes a finished or dropped entry and promotes the next command of its key.
+    private mutating func remove(_ entry: Entry) {
+        entries[entry.id] = nil
+        guard var queue = keyQueues[entry.key] else { return }
+        if queue.first == entry.id {
+            queue.removeFirst()
+            if let next = queue.first, entries[next]?.owner == nil { readyKeys.append(entry.key) }
+        } else if let index = queue.firstIndex(of: entry.id) {
+            queue.remove(at: index)
+        }
+        keyQueues[entry.key] = queue.isEmpty ? nil : queue
+    }
+}

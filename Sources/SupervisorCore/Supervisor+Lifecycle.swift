@@ -1,0 +1,149 @@
+import Glibc
+import IPC
+import Logging
+
+extension Supervisor {
+    static let statusInterval: Duration = .milliseconds(500)
+
+    func handleSignal(_ number: Int32, now: Instant) {
+        switch number {
+        case SIGHUP:
+            reload(now: now)
+        case SIGTERM, SIGINT, SIGQUIT:
+            beginShutdown(now: now, signal: number)
+        case SIGCHLD:
+            reap(now: now)
+        default:
+            break
+        }
+    }
+
+    /// SIGHUP: re-read the configuration; apply it if valid, keep the old one otherwise.
+    func reload(now: Instant) {
+        guard state == .running else { return }
+        notifier.reloading(status: "reloading configuration")
+        let fresh: Configuration
+        do {
+            fresh = try loader.load()
+        } catch {
+            reloadProblem = "reload failed, previous configuration kept: \(error)"
+            logger.error("configuration reload failed; keeping the previous configuration", metadata: ["error": "\(error)"])
+            notifier.ready(status: statusLine(now: now))
+            return
+        }
+        reloadProblem = nil
+        var applied = fresh
+        var ignored: [String] = []
+        for key in ConfigurationKeys.all where !key.reloadable {
+            let old = key.value(in: configuration)
+            if key.value(in: fresh) != old {
+                ignored.append(key.name)
+                do { try key.apply(&applied, old) } catch {}
+            }
+        }
+        if !ignored.isEmpty {
+            logger.warning("changed keys that need a restart were not applied", metadata: ["keys": "\(ignored.joined(separator: ", "))"])
+        }
+        let previous = configuration
+        configuration = applied
+        if let level = LogLevelName.parse(applied.log.level) { logger.logLevel = level }
+        pool.settings = applied.workers
+        ledger.quarantineAfter = applied.workers.quarantineAfter
+        let actions = pool.resize(to: applied.workers.count, now: now) { [processes] id in processes[id]?.inFlight ?? 0 }
+        for action in actions { perform(action, now: now) }
+        logger.info(
+            "configuration reloaded",
+            metadata: ["workers": "\(previous.workers.count) -> \(applied.workers.count)"])
+        pendingReload = now
+    }
+
+    /// SIGTERM/SIGINT: stop taking work and drain. A second one cuts the drain short.
+    func beginShutdown(now: Instant, signal: Int32) {
+        switch state {
+        case .running:
+            logger.info(
+                "shutting down: draining in-flight work",
+                metadata: ["signal": "\(signal)", "in_flight": "\(ledger.inFlightCount)", "drain_timeout": "\(configuration.shutdown.drainTimeout)"])
+            state = .draining(deadline: now + configuration.shutdown.drainTimeout, killAt: nil)
+            notifier.stopping(status: statusLine(now: now))
+            for action in pool.beginShutdown() { perform(action, now: now) }
+        case .draining(let deadline, let killAt) where killAt == nil && deadline > now:
+            logger.warning("second stop signal: cutting the drain short")
+            state = .draining(deadline: now, killAt: nil)
+        default:
+            break
+        }
+    }
+
+    /// While draining: finish when every worker is gone; past the deadline, SIGTERM then SIGKILL the rest.
+    func progressShutdown(now: Instant) {
+        guard case .draining(let deadline, let killAt) = state else { return }
+        if processes.isEmpty && pids.isEmpty && source.isSettled {
+            state = .finished
+            return
+        }
+        if let killAt {
+            if now >= killAt {
+                for process in processes.values where pids[process.pid] != nil { _ = kill(process.pid, SIGKILL) }
+            }
+        } else if now >= deadline {
+            logger.warning("drain deadline passed; stopping the remaining workers", metadata: ["in_flight": "\(ledger.inFlightCount)"])
+            for process in processes.values where pids[process.pid] != nil { _ = kill(process.pid, SIGTERM) }
+            state = .draining(deadline: deadline, killAt: now + configuration.shutdown.killGrace)
+        }
+        // Keep systemd's stop timeout ahead of a long drain.
+        if lastExtend.map({ now.since($0) >= .seconds(5) }) ?? true {
+            lastExtend = now
+            let remaining = (killAt ?? (deadline + configuration.shutdown.killGrace)).since(now)
+            notifier.extendTimeout(by: remaining + .seconds(10))
+        }
+    }
+
+    /// READY, STATUS and WATCHDOG.
+    func report(now: Instant) {
+        notifier.flush()
+        let minimum = min(configuration.workers.minReady, pool.targetSize)
+        if !announcedReady, state == .running, pool.readyCount >= minimum {
+            announcedReady = true
+            notifier.ready(status: statusLine(now: now))
+            logger.info("ready", metadata: ["workers_ready": "\(pool.readyCount)"])
+        }
+        if let started = pendingReload, state == .running,
+            pool.readyCount >= pool.targetSize || now.since(started) > configuration.workers.handshakeTimeout
+        {
+            pendingReload = nil
+            notifier.ready(status: statusLine(now: now))
+        }
+        let status = statusLine(now: now)
+        if status != lastStatus, lastStatusAt.map({ now.since($0) >= Self.statusInterval }) ?? true {
+            lastStatus = status
+            lastStatusAt = now
+            notifier.status(status)
+        }
+        // The loop reaching this point is the progress the watchdog certifies; a wedged loop never gets here.
+        if let interval = notifier.watchdogInterval, state != .finished,
+            lastWatchdog.map({ now.since($0) >= interval }) ?? true
+        {
+            lastWatchdog = now
+            notifier.watchdog()
+        }
+    }
+
+    /// One line: workers ready/total, in flight, queued, done, failed, restarts, and anything abnormal.
+    func statusLine(now: Instant) -> String {
+        var parts = [
+            "workers \(pool.readyCount)/\(pool.targetSize) ready",
+            "in-flight \(ledger.inFlightCount)",
+            "queued \(ledger.queuedCount)",
+            "done \(counters.done)",
+            "failed \(counters.failed)",
+            "restarts \(pool.restarts)",
+        ]
+        if pool.drainingCount > 0 { parts.append("draining \(pool.drainingCount)") }
+        if pool.restart.inCrashLoop(at: now) { parts.append("CRASH-LOOP (restarts slowed)") }
+        if case .draining = state { parts.append("stopping") }
+        parts.append(source.status)
+        if let reloadProblem { parts.append(reloadProblem) }
+        return parts.joined(separator: ", ")
+    }
+}

@@ -1,0 +1,232 @@
+import Glibc
+import IPC
+import Logging
+
+extension Supervisor {
+    /// Carries out one pool decision.
+    func perform(_ action: WorkerPool.Action, now: Instant) {
+        switch action {
+        case .spawn(let id):
+            spawn(id, now: now)
+        case .drain(let id):
+            processes[id]?.connection?.enqueue(SupervisorMessage.drain.frame())
+            logger.info("draining worker", metadata: workerMetadata(id))
+        case .kill(let id, let reason):
+            workerGone(id, reason: reason, kill: true, now: now)
+        case .ping(let id):
+            processes[id]?.connection?.enqueue(SupervisorMessage.ping(sequence: nextPing).frame())
+            nextPing += 1
+        }
+    }
+
+    func spawn(_ id: WorkerID, now: Instant) {
+        do {
+            let pair = try SocketPair.make()
+            defer { close(pair.child) }
+            let pid: pid_t
+            do {
+                pid = try launcher.spawn(id: id, socket: pair.child)
+            } catch {
+                close(pair.parent)
+                throw error
+            }
+            let connection = FrameConnection(descriptor: pair.parent, maxFrameSize: configuration.ipc.maxFrameBytes)
+            processes[id] = WorkerProcess(id: id, pid: pid, connection: connection)
+            pids[pid] = id
+            try reactor.add(pair.parent, .worker(id))
+            logger.debug("worker spawned", metadata: ["worker.id": "\(id)", "worker.pid": "\(pid)"])
+        } catch {
+            // Spawning failed (EAGAIN, ENOMEM, pids.max, a missing binary): count it as a crash so the slot backs off.
+            logger.error("cannot start worker", metadata: ["worker.id": "\(id)", "error": "\(error)"])
+            if let process = processes[id] { tearDown(process) }
+            pool.markExiting(id)
+            pool.workerExited(id, now: now, jitter: nextJitter())
+        }
+    }
+
+    /// Reads and handles everything the worker sent.
+    func receive(from id: WorkerID, now: Instant) {
+        guard let connection = processes[id]?.connection else { return }
+        let frames: [Frame]
+        let ended: Bool
+        do {
+            (frames, ended) = try connection.receive()
+        } catch {
+            workerGone(id, reason: "protocol error: \(error)", kill: true, now: now)
+            return
+        }
+        if !frames.isEmpty { pool.heard(id, now: now) }
+        for frame in frames {
+            do {
+                try handle(WorkerMessage(frame: frame), from: id, now: now)
+            } catch {
+                workerGone(id, reason: "protocol error: \(error)", kill: true, now: now)
+                return
+            }
+        }
+        if ended {
+            let expected = pool.worker(id)?.exitExpected ?? true
+            workerGone(id, reason: "closed its connection", kill: !expected, now: now)
+        }
+    }
+
+    func handle(_ message: WorkerMessage, from id: WorkerID, now: Instant) throws(IPCError) {
+        guard var process = processes[id] else { return }
+        switch message {
+        case .hello(let version, let workerID, let pid):
+            guard !process.handshaken else { throw IPCError(.malformedPayload, "second hello") }
+            guard version == UInt16(IPCProtocol.version), workerID == id.rawValue, pid == process.pid else {
+                throw IPCError(
+                    .malformedPayload,
+                    "hello(version \(version), id \(workerID), pid \(pid)) does not match (version \(IPCProtocol.version), id \(id.rawValue), pid \(process.pid))"
+                )
+            }
+            process.handshaken = true
+            process.capacity = configuration.workers.concurrency
+            processes[id] = process
+            process.connection?.enqueue(
+                SupervisorMessage.welcome(
+                    concurrency: UInt16(configuration.workers.concurrency), handler: configuration.workers.handler,
+                    settings: []
+                ).frame())
+            pool.handshakeCompleted(id, now: now)
+            logger.info("worker ready", metadata: workerMetadata(id))
+        case .result(let commandID, let outcome):
+            guard process.handshaken, let entry = ledger.complete(CommandID(commandID), by: id) else {
+                throw IPCError(.malformedPayload, "result for command c\(commandID), which this worker does not hold")
+            }
+            processes[id]?.inFlight -= 1
+            if case .failed(let reason) = outcome {
+                counters.failed += 1
+                logger.notice(
+                    "command failed",
+                    metadata: ["command.id": "\(entry.id)", "key": "\(entry.key)", "reason": "\(reason)", "worker.id": "\(id)"])
+            } else {
+                counters.done += 1
+            }
+            source.finish(
+                FinishedCommand(origin: entry.origin, key: entry.key, outcome: outcome, worker: id, attempts: entry.attempts))
+        case .pong:
+            guard process.handshaken else { throw IPCError(.malformedPayload, "pong before hello") }
+        }
+    }
+
+    /// A worker is lost to the supervisor: close its connection, kill it if asked (and not yet reaped), and give
+    /// its commands back to the ledger. Quarantined commands are failed.
+    func workerGone(_ id: WorkerID, reason: String, kill: Bool, now: Instant) {
+        guard var process = processes[id] else { return }
+        let wasExpected = pool.worker(id)?.exitExpected ?? false
+        if let connection = process.connection {
+            reactor.remove(connection.descriptor)
+            connection.close()
+            process.connection = nil
+        }
+        process.inFlight = 0
+        processes[id] = process
+        if kill, pids[process.pid] != nil {
+            // Not reaped yet, so the pid still names our child: signalling it cannot hit an innocent process.
+            _ = Glibc.kill(process.pid, SIGKILL)
+        }
+        pool.markExiting(id)
+        if wasExpected && !kill {
+            logger.info("worker exited", metadata: workerMetadata(id))
+        } else {
+            logger.warning("worker lost", metadata: workerMetadata(id).merging(["reason": "\(reason)"]) { $1 })
+        }
+        for entry in ledger.workerLost(id) {
+            counters.quarantined += 1
+            counters.failed += 1
+            let why = "quarantined: \(entry.workersLost) workers died while running this command"
+            logger.error("command quarantined", metadata: ["command.id": "\(entry.id)", "key": "\(entry.key)", "reason": "\(why)"])
+            source.finish(
+                FinishedCommand(
+                    origin: entry.origin, key: entry.key,
+                    outcome: .failed(reason: "The command could not be executed: internal error (worker crashed repeatedly)"),
+                    worker: nil, attempts: entry.attempts))
+        }
+        if pids[process.pid] == nil { finishExit(id, now: now) }
+    }
+
+    /// Collects every exited child. Workers are matched by pid; anything else is an orphan we inherited as PID 1
+    /// (or a subreaper) and is simply reaped.
+    func reap(now: Instant) {
+        while true {
+            var status: Int32 = 0
+            let pid = waitpid(-1, &status, WNOHANG)
+            guard pid > 0 else { break }
+            guard let id = pids.removeValue(forKey: pid) else {
+                counters.orphansReaped += 1
+                logger.debug("reaped orphan", metadata: ["pid": "\(pid)", "status": "\(ExitStatus(status))"])
+                continue
+            }
+            logger.debug("worker reaped", metadata: ["worker.id": "\(id)", "worker.pid": "\(pid)", "status": "\(ExitStatus(status))"])
+            if processes[id]?.connection != nil {
+                // Results the worker sent just before exiting may still be in the socket: read them first.
+                receive(from: id, now: now)
+            }
+            if processes[id]?.connection != nil {
+                let expected = pool.worker(id)?.exitExpected ?? false
+                workerGone(id, reason: "exited (\(ExitStatus(status)))", kill: false, now: now)
+                if !expected {
+                    logger.warning("worker died", metadata: ["worker.id": "\(id)", "status": "\(ExitStatus(status))"])
+                }
+            }
+            finishExit(id, now: now)
+        }
+    }
+
+    /// Both the connection and the process are gone: free the slot.
+    func finishExit(_ id: WorkerID, now: Instant) {
+        guard let process = processes[id], process.connection == nil, pids[process.pid] == nil else { return }
+        processes[id] = nil
+        let crashed = pool.workerExited(id, now: now, jitter: nextJitter())
+        if crashed && pool.restart.inCrashLoop(at: now) {
+            logger.error("workers are crash-looping; restarts slowed to \(configuration.restart.maxBackoff)")
+        }
+    }
+
+    func tearDown(_ process: WorkerProcess) {
+        if let connection = process.connection {
+            reactor.remove(connection.descriptor)
+            connection.close()
+        }
+        processes[process.id]?.connection = nil
+    }
+
+    func flush(_ id: WorkerID) {
+        guard let connection = processes[id]?.connection else { return }
+        do {
+            try connection.flush()
+        } catch {
+            workerGone(id, reason: "write failed: \(error)", kill: true, now: .now())
+            return
+        }
+        let wantWritable = connection.hasPendingOutput
+        if processes[id]?.watchingWritable != wantWritable {
+            processes[id]?.watchingWritable = wantWritable
+            reactor.modify(connection.descriptor, .worker(id), writable: wantWritable)
+        }
+    }
+
+    func flushAll() {
+        for id in processes.keys where processes[id]?.connection?.hasPendingOutput == true { flush(id) }
+    }
+
+    func workerMetadata(_ id: WorkerID) -> Logger.Metadata {
+        guard let process = processes[id] else { return ["worker.id": "\(id)"] }
+        return ["worker.id": "\(id)", "worker.pid": "\(process.pid)"]
+    }
+}
+
+/// A `waitpid` status, decoded (the C macros are not visible to Swift).
+struct ExitStatus: CustomStringConvertible {
+    let raw: Int32
+    init(_ raw: Int32) { self.raw = raw }
+    var exitCode: Int32? { raw & 0x7F == 0 ? (raw >> 8) & 0xFF : nil }
+    var signal: Int32? { raw & 0x7F != 0 && raw & 0x7F != 0x7F ? raw & 0x7F : nil }
+    var description: String {
+        if let code = exitCode { return "exit \(code)" }
+        if let signal { return "signal \(signal)" }
+        return "status \(raw)"
+    }
+}

@@ -1,0 +1,210 @@
+import Glibc
+import IPC
+import Logging
+import Systemd
+
+/// The supervisor: one thread, one epoll loop, owning the worker pool, the dispatch ledger, the command
+/// source, signals and systemd notifications.
+///
+/// Policy lives in ``WorkerPool`` and ``DispatchLedger`` (pure); this type performs their actions: it spawns
+/// and kills processes, moves frames, and talks to the source and to systemd. Nothing here blocks except
+/// `epoll_wait` itself (and the source's final commit at exit).
+public final class Supervisor {
+    /// A live worker process and its connection.
+    struct WorkerProcess {
+        var id: WorkerID
+        var pid: pid_t
+        var connection: FrameConnection?
+        var handshaken = false
+        var inFlight = 0
+        var capacity = 1
+        var watchingWritable = false
+    }
+
+    /// Where the supervisor is in its life.
+    enum State: Equatable {
+        case running
+        /// Draining after SIGTERM; past `deadline` workers get SIGTERM, past `killAt` SIGKILL.
+        case draining(deadline: Instant, killAt: Instant?)
+        case finished
+    }
+
+    var configuration: Configuration
+    let loader: ConfigurationLoader
+    var logger: Logger
+    let notifier: SystemdNotifier
+    let source: any CommandSource
+    let launcher: WorkerLauncher
+    let reactor: Reactor
+    let signals: SignalPipe
+    var pool: WorkerPool
+    var ledger: DispatchLedger
+    var processes: [WorkerID: WorkerProcess] = [:]
+    var pids: [pid_t: WorkerID] = [:]
+    var state: State = .running
+    var nextCommandID: UInt64 = 1
+    var nextPing: UInt64 = 1
+    var randomState: UInt64
+
+    // Reporting.
+    var announcedReady = false
+    var pendingReload: Instant?
+    var reloadProblem: String?
+    var lastStatus = ""
+    var lastStatusAt: Instant?
+    var lastWatchdog: Instant?
+    var lastExtend: Instant?
+    var counters = Counters()
+
+    /// Totals shown in STATUS and logs.
+    struct Counters {
+        var done = 0
+        var failed = 0
+        var quarantined = 0
+        var orphansReaped = 0
+    }
+
+    /// Builds a supervisor. Nothing starts until ``run()``.
+    public init(
+        configuration: Configuration, loader: ConfigurationLoader, source: any CommandSource, logger: Logger,
+        notifier: SystemdNotifier = SystemdNotifier()
+    ) throws(SupervisorError) {
+        self.configuration = configuration
+        self.loader = loader
+        self.source = source
+        self.logger = logger
+        self.notifier = notifier
+        let executable = configuration.workers.executable.isEmpty
+            ? WorkerLauncher.defaultExecutable() : configuration.workers.executable
+        launcher = WorkerLauncher(executable: executable, environment: loader.environment)
+        // Handlers first: a SIGTERM that arrives during start-up must already mean "drain".
+        signals = try SignalPipe()
+        reactor = try Reactor()
+        let now = Instant.now()
+        pool = WorkerPool(settings: configuration.workers, restart: configuration.restart, now: now)
+        ledger = DispatchLedger(quarantineAfter: configuration.workers.quarantineAfter)
+        randomState = now.nanoseconds | 1
+    }
+
+    /// Runs until shut down. Returns the process exit code.
+    public func run() throws(SupervisorError) -> Int32 {
+        if getpid() == 1 {
+            logger.info("running as PID 1: orphaned processes will be reaped")
+        }
+        try reactor.add(signals.readEnd, .signals)
+        try source.start(logger: logger)
+        if let fd = source.descriptor { try reactor.add(fd, .source) }
+        logger.info(
+            "supervisor started",
+            metadata: [
+                "workers": "\(configuration.workers.count)", "handler": "\(configuration.workers.handler)",
+                "worker_executable": "\(launcher.executable)",
+            ])
+        while state != .finished {
+            let now = Instant.now()
+            step(now: now)
+            if state == .finished { break }
+            let events = reactor.wait(timeout: nextWakeup(after: now).map { $0.since(Instant.now()) })
+            handle(events)
+        }
+        source.close()
+        logger.info(
+            "supervisor stopped",
+            metadata: ["done": "\(counters.done)", "failed": "\(counters.failed)", "queued_not_started": "\(ledger.queuedCount)"])
+        return 0
+    }
+
+    /// One turn of the loop after waking: policy, intake, dispatch, deadlines, output, reporting.
+    func step(now: Instant) {
+        reap(now: now)
+        for action in pool.tick(now: now) { perform(action, now: now) }
+        killOverdue(now: now)
+        intake(now: now)
+        dispatch(now: now)
+        source.tick(now: now)
+        progressShutdown(now: now)
+        flushAll()
+        report(now: now)
+    }
+
+    func handle(_ events: [Reactor.Event]) {
+        let now = Instant.now()
+        for event in events {
+            switch event.token {
+            case .signals:
+                for number in signals.drain() { handleSignal(number, now: now) }
+            case .source:
+                break  // the source is read in `intake` on every turn
+            case .worker(let id):
+                if event.writable { flush(id) }
+                if event.readable { receive(from: id, now: now) }
+            }
+        }
+    }
+
+    /// Reads new commands while there is room.
+    func intake(now: Instant) {
+        guard state == .running else { return }
+        let room = configuration.dispatch.maxInFlight - ledger.count
+        guard room > 0 else { return }
+        for command in source.fetch(max: room, now: now) {
+            let id = CommandID(nextCommandID)
+            nextCommandID += 1
+            ledger.add(id: id, key: command.key, payload: command.payload, origin: command.origin)
+        }
+    }
+
+    /// Hands dispatchable commands to the least-loaded ready workers.
+    func dispatch(now: Instant) {
+        guard state == .running, ledger.hasDispatchable else { return }
+        var candidates = pool.readyWorkers.compactMap { processes[$0] }.filter { $0.handshaken && $0.inFlight < $0.capacity }
+        while ledger.hasDispatchable, !candidates.isEmpty {
+            // Least loaded first; ties go to the lowest id, which keeps dispatch deterministic.
+            let index = candidates.indices.min { candidates[$0].inFlight < candidates[$1].inFlight } ?? 0
+            let id = candidates[index].id
+            guard let entry = ledger.dispatchNext(to: id, at: now) else { break }
+            let deadline = UInt32(clamping: configuration.workers.commandDeadline.nanosecondsClamped / 1_000_000)
+            let command = DispatchedCommand(
+                id: entry.id.rawValue, attempt: entry.attempts, deadlineMilliseconds: deadline, key: entry.key,
+                payload: entry.payload)
+            processes[id]?.connection?.enqueue(SupervisorMessage.dispatch(command).frame())
+            processes[id]?.inFlight += 1
+            candidates[index].inFlight += 1
+            if candidates[index].inFlight >= candidates[index].capacity { candidates.remove(at: index) }
+        }
+    }
+
+    /// Kills workers holding a command past its deadline plus the kill grace: they are wedged.
+    func killOverdue(now: Instant) {
+        let limit = configuration.workers.commandDeadline + configuration.shutdown.killGrace
+        guard let oldest = ledger.oldestDispatch, now.since(oldest) > limit else { return }
+        let cutoff = Instant(nanoseconds: now.nanoseconds &- min(now.nanoseconds, limit.nanosecondsClamped))
+        for (worker, command) in ledger.overdue(dispatchedBefore: cutoff) {
+            workerGone(worker, reason: "command \(command) exceeded its deadline of \(configuration.workers.commandDeadline)", kill: true, now: now)
+        }
+    }
+
+    /// When the loop must wake up even if no descriptor becomes ready.
+    func nextWakeup(after now: Instant) -> Instant? {
+        var candidates: [Instant] = []
+        if let deadline = pool.nextDeadline() { candidates.append(deadline) }
+        if let deadline = source.nextDeadline(now: now) { candidates.append(deadline) }
+        if let oldest = ledger.oldestDispatch {
+            candidates.append(oldest + configuration.workers.commandDeadline + configuration.shutdown.killGrace)
+        }
+        if case .draining(let deadline, let killAt) = state { candidates.append(killAt ?? deadline) }
+        if let interval = notifier.watchdogInterval { candidates.append((lastWatchdog ?? now) + interval) }
+        if lastStatus != statusLine(now: now) { candidates.append((lastStatusAt ?? now) + Self.statusInterval) }
+        if pendingReload != nil || state != .running { candidates.append(now + .milliseconds(250)) }
+        if notifier.hasPending { candidates.append(now + .milliseconds(50)) }
+        return candidates.min().map { max($0, now) }
+    }
+
+    /// A uniformly distributed number in 0..<1 (xorshift; only used to spread restarts).
+    func nextJitter() -> Double {
+        randomState ^= randomState << 13
+        randomState ^= randomState >> 7
+        randomState ^= randomState << 17
+        return Double(randomState >> 11) / Double(1 << 53)
+    }
+}

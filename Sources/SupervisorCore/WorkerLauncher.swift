@@ -1,0 +1,82 @@
+import CLinux
+import Glibc
+
+/// Starts worker processes with `posix_spawn` (clone+exec in glibc: nothing runs between fork and exec).
+///
+/// Each child gets: its end of the socket pair as descriptor 3 and no other descriptor besides stdio; an
+/// empty signal mask and default dispositions for every signal (the supervisor ignores SIGPIPE and catches
+/// others); its own process group (a terminal's Ctrl-C reaches only the supervisor, which decides); and the
+/// supervisor's environment minus the variables that belong to the supervisor alone.
+struct WorkerLauncher {
+    /// Variables a worker must never see: they would let it speak for the service to systemd or claim
+    /// sockets meant for the supervisor.
+    static let privateVariables: Set<String> = [
+        "NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES",
+    ]
+
+    let executable: String
+    let environment: [String]
+
+    init(executable: String, environment: [String: String]) {
+        self.executable = executable
+        self.environment = environment.filter { !Self.privateVariables.contains($0.key) }
+            .map { "\($0.key)=\($0.value)" }.sorted()
+    }
+
+    /// `k8s-worker-process` in the directory of the running executable.
+    static func defaultExecutable() -> String {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard count > 0 else { return "k8s-worker-process" }
+        let path = String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let directory = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        return directory + "/k8s-worker-process"
+    }
+
+    /// Spawns one worker holding `socket` as descriptor 3.
+    func spawn(id: WorkerID, socket: Int32) throws(SupervisorError) -> pid_t {
+        // dup2 onto 3 must really copy (so the copy loses close-on-exec); make sure the source is not 3 itself.
+        let source = socket == IPCDescriptor.worker ? fcntl_dup(socket) : socket
+        defer { if source != socket { close(source) } }
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, source, IPCDescriptor.worker)
+        clinux_spawn_closefrom(&actions, IPCDescriptor.worker + 1)
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        var all = sigset_t()
+        sigfillset(&all)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setpgroup(&attributes, 0)
+        let flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP
+        posix_spawnattr_setflags(&attributes, Int16(flags))
+
+        let arguments = [executable, "--worker-id", String(id.rawValue), "--supervisor-pid", String(getpid())]
+        var argv = arguments.map { strdup($0) } + [nil]
+        var envp = environment.map { strdup($0) } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, executable, &actions, &attributes, &argv, &envp)
+        guard result == 0 else {
+            throw SupervisorError("cannot start \(executable): \(String(cString: strerror(result)))")
+        }
+        return pid
+    }
+
+    private func fcntl_dup(_ fd: Int32) -> Int32 { clinux_fcntl_int(fd, F_DUPFD_CLOEXEC, 10) }
+}
+
+/// The descriptor number workers find their socket on.
+enum IPCDescriptor {
+    static let worker: Int32 = 3
+}

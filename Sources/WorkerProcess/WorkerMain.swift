@@ -1,0 +1,30 @@
+import Diagnostics
+import Glibc
+import Logging
+import WorkerCore
+
+/// `k8s-worker-process --worker-id N --supervisor-pid P`: started by the supervisor only, with its socket on
+/// descriptor 3. Not meant to be run by hand.
+@main
+struct WorkerMain {
+    static func main() {
+        let arguments = CommandLine.arguments
+        func value(_ flag: String) -> String? {
+            guard let index = arguments.firstIndex(of: flag), index + 1 < arguments.count else { return nil }
+            return arguments[index + 1]
+        }
+        guard let id = value("--worker-id").flatMap(UInt32.init) else {
+            printError("k8s-worker-process is started by k8s-worker; it needs --worker-id and its socket on fd 3")
+            exit(64)
+        }
+        let parent = value("--supervisor-pid").flatMap(pid_t.init) ?? 0
+        let level = getenv("K8S_WORKER_LOG_LEVEL").flatMap { Logger.Level(rawValue: String(cString: $0)) } ?? .info
+        let format = StderrLogHandler.Format.named(getenv("K8S_WORKER_LOG_FORMAT").map { String(cString: $0) } ?? "auto")
+        LoggingSystem.bootstrap { label in
+            StderrLogHandler(label: label, level: level, format: format, metadata: ["worker.id": "w\(id)", "worker.pid": "\(getpid())"])
+        }
+        let logger = Logger(label: "k8s-worker.worker")
+        guard WorkerRuntime.bindToParent(expected: parent) else { exit(0) }
+        exit(WorkerRuntime(workerID: id, logger: logger).run())
+    }
+}
