@@ -1,0 +1,159 @@
+import CLinux
+import Glibc
+
+/// Small process and file helpers for tests that run the real binaries.
+enum TestSupport {
+    /// The directory holding the built executables (next to the test bundle).
+    static let binDirectory: String = {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        let path = String(decoding: buffer[0..<max(0, count)].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)])
+    }()
+
+    static var supervisorBinary: String { binDirectory + "/k8s-worker" }
+    static var workerBinary: String { binDirectory + "/k8s-worker-process" }
+
+    /// A fresh directory under /tmp (short, because AF_UNIX paths are limited to 108 bytes).
+    static func makeTemporaryDirectory() -> String {
+        var template = Array("/tmp/k8sw-XXXXXX".utf8CString)
+        guard let result = mkdtemp(&template) else { return "/tmp" }
+        return String(cString: result)
+    }
+
+    static func removeDirectory(_ path: String) {
+        guard path.hasPrefix("/tmp/k8sw-") else { return }
+        _ = run(["/bin/rm", "-rf", path])
+    }
+
+    static func write(_ text: String, to path: String) {
+        guard let file = fopen(path, "w") else { return }
+        fputs(text, file)
+        fclose(file)
+    }
+
+    static func append(_ text: String, to path: String) {
+        guard let file = fopen(path, "a") else { return }
+        fputs(text, file)
+        fclose(file)
+    }
+
+    static func read(_ path: String) -> String? {
+        guard let file = fopen(path, "r") else { return nil }
+        defer { fclose(file) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = fread(&chunk, 1, chunk.count, file)
+            bytes += chunk[0..<count]
+            if count < chunk.count { break }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Runs a command to completion and returns its exit status (for rm, unshare helpers, etc.).
+    @discardableResult
+    static func run(_ argv: [String]) -> Int32 {
+        var pid: pid_t = 0
+        var args = argv.map { strdup($0) } + [nil]
+        defer { args.forEach { free($0) } }
+        guard posix_spawn(&pid, argv[0], nil, nil, &args, environ) == 0 else { return -1 }
+        var status: Int32 = 0
+        _ = waitpid(pid, &status, 0)
+        return status
+    }
+
+    static func sleep(milliseconds: Int) {
+        var request = timespec(tv_sec: milliseconds / 1000, tv_nsec: (milliseconds % 1000) * 1_000_000)
+        _ = nanosleep(&request, nil)
+    }
+
+    /// Polls `condition` every 10 ms until it holds or `seconds` pass. Returns whether it held.
+    @discardableResult
+    static func eventually(within seconds: Double, _ condition: () -> Bool) -> Bool {
+        let deadline = monotonicSeconds() + seconds
+        while monotonicSeconds() < deadline {
+            if condition() { return true }
+            sleep(milliseconds: 10)
+        }
+        return condition()
+    }
+
+    static func monotonicSeconds() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+    }
+
+    static func monotonicMicroseconds() -> UInt64 {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return UInt64(now.tv_sec) * 1_000_000 + UInt64(now.tv_nsec) / 1000
+    }
+
+    /// Children of `parent`, from /proc/*/stat.
+    static func children(of parent: pid_t) -> [pid_t] {
+        guard let directory = opendir("/proc") else { return [] }
+        defer { closedir(directory) }
+        var result: [pid_t] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            guard let pid = pid_t(name), let stat = read("/proc/\(pid)/stat") else { continue }
+            // Field 4 is the parent pid; the command name (field 2) may contain spaces, so split after ')'.
+            guard let close = stat.lastIndex(of: ")") else { continue }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            if fields.count > 2, pid_t(fields[1]) == parent { result.append(pid) }
+        }
+        return result.sorted()
+    }
+
+    /// The one-letter state of a process (R, S, Z, T …), or nil if it is gone.
+    static func state(of pid: pid_t) -> Character? {
+        guard let stat = read("/proc/\(pid)/stat"), let close = stat.lastIndex(of: ")") else { return nil }
+        return stat[stat.index(after: close)...].split(separator: " ").first?.first
+    }
+
+    static func isAlive(_ pid: pid_t) -> Bool {
+        guard let state = state(of: pid) else { return false }
+        return state != "Z" && state != "X"
+    }
+
+    /// Number of open descriptors of a process.
+    static func descriptorCount(of pid: pid_t) -> Int { descriptors(of: pid).count }
+
+    static func descriptors(of pid: pid_t) -> [Int] {
+        guard let directory = opendir("/proc/\(pid)/fd") else { return [] }
+        defer { closedir(directory) }
+        var result: [Int] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if let fd = Int(name) { result.append(fd) }
+        }
+        return result.sorted()
+    }
+
+    /// A `Name:\tvalue` line from /proc/<pid>/status.
+    static func statusField(_ field: String, of pid: pid_t) -> String? {
+        guard let status = read("/proc/\(pid)/status") else { return nil }
+        for line in status.split(separator: "\n") where line.hasPrefix(field + ":") {
+            return line.dropFirst(field.count + 1).trimmingSpaces
+        }
+        return nil
+    }
+
+    /// The environment of a process.
+    static func environment(of pid: pid_t) -> [String] {
+        guard let text = read("/proc/\(pid)/environ") else { return [] }
+        return text.split(separator: "\0").map(String.init)
+    }
+}
+
+extension Substring {
+    var trimmingSpaces: String {
+        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+    }
+}
