@@ -11,7 +11,8 @@ public final class FrameConnection {
     private var outbound: [UInt8] = []
     private var outboundStart = 0
     private var closed = false
-    private static let readChunk = 64 * 1024
+    /// Reused for every read: allocating and zeroing a fresh chunk per wake-up costs more than the read itself.
+    private var chunk = [UInt8](repeating: 0, count: 64 * 1024)
 
     /// Takes ownership of `descriptor` and makes it non-blocking.
     public init(descriptor: Int32, maxFrameSize: Int) {
@@ -63,7 +64,6 @@ public final class FrameConnection {
     /// - Throws: ``IPCError`` for a read error or a malformed stream; the connection must then be closed.
     public func receive() throws(IPCError) -> (frames: [Frame], endOfStream: Bool) {
         var frames: [Frame] = []
-        var chunk = [UInt8](repeating: 0, count: Self.readChunk)
         while true {
             let count = chunk.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
             if count > 0 {

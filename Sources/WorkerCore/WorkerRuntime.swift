@@ -3,21 +3,22 @@ import Glibc
 import IPC
 import Logging
 
-/// Set by the SIGTERM handler; read by the reader thread after `recv` is interrupted.
+/// Set by the SIGTERM handler; checked by the leader after every read.
 nonisolated(unsafe) private var terminationRequested: sig_atomic_t = 0
 
-/// A worker process: one reader thread (the main thread) that owns the socket's input and answers pings at
-/// once, and `concurrency` executor threads that run commands and send results.
+/// A worker process: `concurrency + 1` threads in a leader/follower pool (see ``LeaderFollower``) sharing one
+/// socket to the supervisor.
 ///
 /// Lifetime rules: the worker exits when its socket reaches end of stream (the supervisor is gone, even if it
 /// was SIGKILLed), when told to shut down, or — after finishing and reporting everything it holds — when told
 /// to drain or sent SIGTERM.
 public final class WorkerRuntime: @unchecked Sendable {
-    // `@unchecked Sendable`: after `run()` starts, the only state shared with executor threads is `channel`
-    // (internally locked), `queue` (internally locked), and immutable `let`s.
+    // `@unchecked Sendable`: the threads share `channel` (its writes are locked; only the current leader
+    // reads), `threads` (internally locked), `handler` (written once by the first leader, before any other
+    // thread exists) and immutable `let`s.
     private let workerID: UInt32
     private let channel: BlockingFrameChannel
-    private let queue = WorkQueue()
+    private let threads = LeaderFollower()
     private let logger: Logger
     private var handler: (any CommandHandler)?
 
@@ -37,50 +38,26 @@ public final class WorkerRuntime: @unchecked Sendable {
         return parent == 0 || getppid() == parent
     }
 
-    /// Runs until exit; returns the exit code.
+    /// Says hello, waits for the welcome, starts the thread pool and serves until exit. Returns the exit code.
     public func run() -> Int32 {
         installTerminationHandler()
         do {
-            try channel.send(WorkerMessage.hello(protocolVersion: UInt16(IPCProtocol.version), workerID: workerID, pid: getpid()).frame())
-            while true {
-                guard let frame = try receiveFrame() else { return 0 }
-                switch try SupervisorMessage(frame: frame) {
-                case .welcome(let concurrency, let name, _):
-                    guard handler == nil else { throw IPCError(.malformedPayload, "second welcome") }
-                    guard let chosen = Self.makeHandler(named: name) else {
-                        logger.error("unknown handler", metadata: ["handler": "\(name)"])
-                        return 78
-                    }
-                    handler = chosen
-                    startExecutors(count: Int(max(1, concurrency)), handler: chosen)
-                case .dispatch(let command):
-                    guard handler != nil else { throw IPCError(.malformedPayload, "dispatch before welcome") }
-                    queue.push(command)
-                case .ping(let sequence):
-                    try channel.send(WorkerMessage.pong(sequence: sequence).frame())
-                case .drain:
-                    if queue.close() { return 0 }
-                case .shutdown:
-                    return 0
-                }
+            try channel.send(
+                WorkerMessage.hello(protocolVersion: UInt16(IPCProtocol.version), workerID: workerID, pid: getpid()).frame())
+            guard let frame = try channel.receive() else { return 0 }
+            guard case .welcome(let concurrency, let name, _) = try SupervisorMessage(frame: frame) else {
+                throw IPCError(.malformedPayload, "expected welcome first")
             }
+            guard let chosen = Self.makeHandler(named: name) else {
+                logger.error("unknown handler", metadata: ["handler": "\(name)"])
+                return 78
+            }
+            handler = chosen
+            for _ in 0..<Int(max(1, concurrency)) { startThread() }
+            serve()
         } catch {
             logger.error("worker stopping on protocol error", metadata: ["error": "\(error)"])
             return 1
-        }
-    }
-
-    /// The next frame; `nil` at end of stream. A SIGTERM turns into a drain.
-    private func receiveFrame() throws(IPCError) -> Frame? {
-        while true {
-            do {
-                return try channel.receive()
-            } catch where error.code == .interrupted {
-                guard terminationRequested != 0 else { continue }
-                terminationRequested = 0
-                logger.info("SIGTERM: finishing held commands before exiting")
-                if queue.close() { return nil }
-            }
         }
     }
 
@@ -91,45 +68,82 @@ public final class WorkerRuntime: @unchecked Sendable {
         }
     }
 
-    private func startExecutors(count: Int, handler: any CommandHandler) {
-        // Executors must not take SIGTERM: it is for the reader thread, whose recv it interrupts.
-        var mask = sigset_t()
-        sigemptyset(&mask)
-        sigaddset(&mask, SIGTERM)
-        var previous = sigset_t()
-        pthread_sigmask(SIG_BLOCK, &mask, &previous)
-        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
-        for _ in 0..<count {
-            let context = Unmanaged.passRetained(ExecutorContext(runtime: self, handler: handler))
-            var thread = pthread_t()
-            let result = pthread_create(&thread, nil, { raw in
-                guard let raw else { return nil }
-                let context = Unmanaged<ExecutorContext>.fromOpaque(raw).takeRetainedValue()
-                context.runtime.executorLoop(handler: context.handler)
-                return nil
-            }, context.toOpaque())
-            if result == 0 {
-                pthread_detach(thread)
-            } else {
-                context.release()
-                logger.error("cannot start executor thread", metadata: ["errno": "\(result)"])
+    /// One thread's life: lead or execute, forever. Exits the process when the worker is done.
+    private func serve() -> Never {
+        while true {
+            switch threads.nextRole() {
+            case .lead:
+                if let command = lead() { execute(command) }
+            case .execute(let command):
+                execute(command)
             }
         }
     }
 
-    private func executorLoop(handler: any CommandHandler) {
-        while let command = queue.pop() {
-            let outcome = handler.handle(command)
+    /// Reads frames until one carries commands; answers pings and drain requests itself.
+    private func lead() -> DispatchedCommand? {
+        while true {
+            let frame: Frame?
             do {
-                try channel.send(WorkerMessage.result(commandID: command.id, outcome: outcome).frame())
+                frame = try channel.receive()
+            } catch where error.code == .interrupted {
+                frame = nil
+                if terminationRequested != 0 { beginDrain(reason: "SIGTERM") }
+                continue
             } catch {
-                // The supervisor is gone; it will re-dispatch whatever we held.
-                _exit(0)
+                logger.error("worker stopping on protocol error", metadata: ["error": "\(error)"])
+                _exit(1)
             }
-            if queue.done() {
-                // Drained: everything held has been reported.
-                _exit(0)
+            guard let frame else { _exit(0) }  // the supervisor is gone; it re-dispatches what we held
+            if terminationRequested != 0 { beginDrain(reason: "SIGTERM") }
+            do {
+                switch try SupervisorMessage(frame: frame) {
+                case .dispatch(let command):
+                    if let mine = threads.leaderReceived([command]) { return mine }
+                case .ping(let sequence):
+                    try channel.send(WorkerMessage.pong(sequence: sequence).frame())
+                case .drain:
+                    beginDrain(reason: "drain requested")
+                case .shutdown:
+                    _exit(0)
+                case .welcome:
+                    throw IPCError(.malformedPayload, "second welcome")
+                }
+            } catch {
+                logger.error("worker stopping on protocol error", metadata: ["error": "\(error)"])
+                _exit(1)
             }
+        }
+    }
+
+    private func execute(_ command: DispatchedCommand) {
+        let outcome = handler?.handle(command) ?? .failed(reason: "worker has no handler")
+        do {
+            try channel.send(WorkerMessage.result(commandID: command.id, outcome: outcome).frame())
+        } catch {
+            _exit(0)  // the supervisor is gone; it re-dispatches what we held
+        }
+        if threads.finished() { _exit(0) }  // drained: everything held has been reported
+    }
+
+    private func beginDrain(reason: String) {
+        terminationRequested = 0
+        logger.debug("finishing held commands, then exiting", metadata: ["reason": "\(reason)"])
+        if threads.drain() { _exit(0) }
+    }
+
+    private func startThread() {
+        let context = Unmanaged.passRetained(self)
+        var thread = pthread_t()
+        let result = pthread_create(&thread, nil, { raw in
+            guard let raw else { return nil }
+            Unmanaged<WorkerRuntime>.fromOpaque(raw).takeRetainedValue().serve()
+        }, context.toOpaque())
+        if result == 0 {
+            pthread_detach(thread)
+        } else {
+            context.release()
+            logger.error("cannot start a worker thread", metadata: ["errno": "\(result)"])
         }
     }
 
@@ -137,18 +151,7 @@ public final class WorkerRuntime: @unchecked Sendable {
         var action = sigaction()
         action.__sigaction_handler.sa_handler = { _ in terminationRequested = 1 }
         sigemptyset(&action.sa_mask)
-        action.sa_flags = 0  // no SA_RESTART: recv must return EINTR
+        action.sa_flags = 0  // no SA_RESTART: the leader's recv must return EINTR
         _ = sigaction(SIGTERM, &action, nil)
-    }
-}
-
-/// What an executor thread needs, passed through pthread_create's opaque pointer.
-private final class ExecutorContext: @unchecked Sendable {
-    // Immutable after init; handed to exactly one thread.
-    let runtime: WorkerRuntime
-    let handler: any CommandHandler
-    init(runtime: WorkerRuntime, handler: any CommandHandler) {
-        self.runtime = runtime
-        self.handler = handler
     }
 }
