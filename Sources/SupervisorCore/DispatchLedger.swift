@@ -33,6 +33,9 @@ public struct DispatchLedger {
     /// Keys whose head command is queued and may be dispatched now.
     private var readyKeys: Deque<String> = []
     private var heldBy: [WorkerID: Set<CommandID>] = [:]
+    /// In-flight dispatches in dispatch order (entries that finished are dropped lazily), so the oldest one is
+    /// found in amortised O(1) instead of by scanning everything in flight on every loop turn.
+    private var dispatchOrder: Deque<(at: Instant, id: CommandID, attempt: UInt32)> = []
     public private(set) var inFlightCount = 0
 
     public init(quarantineAfter: Int) {
@@ -71,6 +74,10 @@ public struct DispatchLedger {
         entries[id] = entry
         heldBy[worker, default: []].insert(id)
         inFlightCount += 1
+        dispatchOrder.append((now, id, entry.attempts))
+        if dispatchOrder.count > 4 * inFlightCount + 64 {
+            dispatchOrder = Deque(dispatchOrder.filter { entries[$0.id]?.owner != nil && entries[$0.id]?.attempts == $0.attempt })
+        }
         return entry
     }
 
@@ -133,7 +140,13 @@ public struct DispatchLedger {
 
     /// The earliest dispatch time among in-flight commands, for timer planning.
     public var oldestDispatch: Instant? {
-        heldBy.values.lazy.flatMap { $0 }.compactMap { entries[$0]?.dispatchedAt }.min()
+        mutating get {
+            while let first = dispatchOrder.first {
+                if let entry = entries[first.id], entry.owner != nil, entry.attempts == first.attempt { return first.at }
+                dispatchOrder.removeFirst()
+            }
+            return nil
+        }
     }
 
     /// Removes a finished or dropped entry and promotes the next command of its key.

@@ -12,7 +12,7 @@ extension Supervisor {
         case SIGTERM, SIGINT, SIGQUIT:
             beginShutdown(now: now, signal: number)
         case SIGCHLD:
-            reap(now: now)
+            reapDue = true
         default:
             break
         }
@@ -26,6 +26,7 @@ extension Supervisor {
         do {
             fresh = try loader.load()
         } catch {
+            statusVersion &+= 1
             reloadProblem = "reload failed, previous configuration kept: \(error)"
             logger.error("configuration reload failed; keeping the previous configuration", metadata: ["error": "\(error)"])
             notifier.ready(status: statusLine(now: now))
@@ -49,6 +50,7 @@ extension Supervisor {
         if let level = LogLevelName.parse(applied.log.level) { logger.logLevel = level }
         pool.settings = applied.workers
         ledger.quarantineAfter = applied.workers.quarantineAfter
+        poolChanged()
         let actions = pool.resize(to: applied.workers.count, now: now) { [processes] id in processes[id]?.inFlight ?? 0 }
         for action in actions { perform(action, now: now) }
         logger.info(
@@ -66,6 +68,7 @@ extension Supervisor {
                 metadata: ["signal": "\(signal)", "in_flight": "\(ledger.inFlightCount)", "drain_timeout": "\(configuration.shutdown.drainTimeout)"])
             state = .draining(deadline: now + configuration.shutdown.drainTimeout, killAt: nil)
             notifier.stopping(status: statusLine(now: now))
+            poolChanged()
             for action in pool.beginShutdown() { perform(action, now: now) }
         case .draining(let deadline, let killAt) where killAt == nil && deadline > now:
             logger.warning("second stop signal: cutting the drain short")
@@ -114,11 +117,14 @@ extension Supervisor {
             pendingReload = nil
             notifier.ready(status: statusLine(now: now))
         }
-        let status = statusLine(now: now)
-        if status != lastStatus, lastStatusAt.map({ now.since($0) >= Self.statusInterval }) ?? true {
-            lastStatus = status
+        if statusVersion != statusVersionSent, lastStatusAt.map({ now.since($0) >= Self.statusInterval }) ?? true {
+            statusVersionSent = statusVersion
+            let status = statusLine(now: now)
             lastStatusAt = now
-            notifier.status(status)
+            if status != lastStatus {
+                lastStatus = status
+                notifier.status(status)
+            }
         }
         // The loop reaching this point is the progress the watchdog certifies; a wedged loop never gets here.
         if let interval = notifier.watchdogInterval, state != .finished,

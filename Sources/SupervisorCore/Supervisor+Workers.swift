@@ -41,6 +41,7 @@ extension Supervisor {
             if let process = processes[id] { tearDown(process) }
             pool.markExiting(id)
             pool.workerExited(id, now: now, jitter: nextJitter())
+            poolChanged()
         }
     }
 
@@ -90,12 +91,14 @@ extension Supervisor {
                     settings: []
                 ).frame())
             pool.handshakeCompleted(id, now: now)
+            poolChanged()
             logger.info("worker ready", metadata: workerMetadata(id))
         case .result(let commandID, let outcome):
             guard process.handshaken, let entry = ledger.complete(CommandID(commandID), by: id) else {
                 throw IPCError(.malformedPayload, "result for command c\(commandID), which this worker does not hold")
             }
             processes[id]?.inFlight -= 1
+            statusVersion &+= 1
             if case .failed(let reason) = outcome {
                 counters.failed += 1
                 logger.notice(
@@ -128,6 +131,7 @@ extension Supervisor {
             _ = Glibc.kill(process.pid, SIGKILL)
         }
         pool.markExiting(id)
+        poolChanged()
         if wasExpected && !kill {
             logger.info("worker exited", metadata: workerMetadata(id))
         } else {
@@ -179,6 +183,7 @@ extension Supervisor {
     func finishExit(_ id: WorkerID, now: Instant) {
         guard let process = processes[id], process.connection == nil, pids[process.pid] == nil else { return }
         processes[id] = nil
+        poolChanged()
         let crashed = pool.workerExited(id, now: now, jitter: nextJitter())
         if crashed && pool.restart.inCrashLoop(at: now) {
             logger.error("workers are crash-looping; restarts slowed to \(configuration.restart.maxBackoff)")

@@ -55,6 +55,14 @@ public final class Supervisor {
     var lastWatchdog: Instant?
     var lastExtend: Instant?
     var counters = Counters()
+    /// When the pool policy next needs a tick; reset to "now" by anything that changes the pool.
+    var poolDue = Instant(nanoseconds: 0)
+    /// Set by SIGCHLD (and periodically) so `waitpid` runs only when a child may have exited.
+    var reapDue = true
+    var lastReap = Instant(nanoseconds: 0)
+    /// Bumped by every event that can change the status line, so it is rebuilt only when it may differ.
+    var statusVersion = 0
+    var statusVersionSent = -1
 
     /// Totals shown in STATUS and logs.
     struct Counters {
@@ -116,8 +124,15 @@ public final class Supervisor {
 
     /// One turn of the loop after waking: policy, intake, dispatch, deadlines, output, reporting.
     func step(now: Instant) {
-        reap(now: now)
-        for action in pool.tick(now: now) { perform(action, now: now) }
+        if reapDue || now.since(lastReap) >= .seconds(1) {
+            reapDue = false
+            lastReap = now
+            reap(now: now)
+        }
+        if now >= poolDue {
+            for action in pool.tick(now: now) { perform(action, now: now) }
+            poolDue = pool.nextDeadline() ?? now + .seconds(1)
+        }
         killOverdue(now: now)
         intake(now: now)
         dispatch(now: now)
@@ -148,6 +163,7 @@ public final class Supervisor {
         let room = configuration.dispatch.maxInFlight - ledger.count
         guard room > 0 else { return }
         for command in source.fetch(max: room, now: now) {
+            statusVersion &+= 1
             let id = CommandID(nextCommandID)
             nextCommandID += 1
             ledger.add(id: id, key: command.key, payload: command.payload, origin: command.origin)
@@ -175,6 +191,12 @@ public final class Supervisor {
     }
 
     /// Kills workers holding a command past its deadline plus the kill grace: they are wedged.
+    /// Something changed the pool: plan again on this turn.
+    func poolChanged() {
+        poolDue = Instant(nanoseconds: 0)
+        statusVersion &+= 1
+    }
+
     func killOverdue(now: Instant) {
         let limit = configuration.workers.commandDeadline + configuration.shutdown.killGrace
         guard let oldest = ledger.oldestDispatch, now.since(oldest) > limit else { return }
@@ -186,15 +208,14 @@ public final class Supervisor {
 
     /// When the loop must wake up even if no descriptor becomes ready.
     func nextWakeup(after now: Instant) -> Instant? {
-        var candidates: [Instant] = []
-        if let deadline = pool.nextDeadline() { candidates.append(deadline) }
+        var candidates: [Instant] = [poolDue, lastReap + .seconds(1)]
         if let deadline = source.nextDeadline(now: now) { candidates.append(deadline) }
         if let oldest = ledger.oldestDispatch {
             candidates.append(oldest + configuration.workers.commandDeadline + configuration.shutdown.killGrace)
         }
         if case .draining(let deadline, let killAt) = state { candidates.append(killAt ?? deadline) }
         if let interval = notifier.watchdogInterval { candidates.append((lastWatchdog ?? now) + interval) }
-        if lastStatus != statusLine(now: now) { candidates.append((lastStatusAt ?? now) + Self.statusInterval) }
+        if statusVersion != statusVersionSent { candidates.append((lastStatusAt ?? now) + Self.statusInterval) }
         if pendingReload != nil || state != .running { candidates.append(now + .milliseconds(250)) }
         if notifier.hasPending { candidates.append(now + .milliseconds(50)) }
         return candidates.min().map { max($0, now) }
