@@ -1,0 +1,93 @@
+import CLinux
+import Glibc
+import Logging
+import SupervisorCore
+
+/// `k8s-worker-bench`: measures the supervisor–worker path and prints a report next to its baselines, all
+/// measured in the same run on the same machine. Build it in release mode (`make bench`).
+@main
+enum Benchmark {
+    static let selfPath: String = {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        return String(decoding: buffer[0..<max(0, count)].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }()
+    static var binDirectory: String { String(selfPath[..<(selfPath.lastIndex(of: "/") ?? selfPath.endIndex)]) }
+
+    static func now() -> UInt64 { Instant.now().nanoseconds }
+
+    static func main() throws {
+        let arguments = CommandLine.arguments
+        if arguments.contains("--echo-child") { RawPingPong.echoForever() }
+        let quick = arguments.contains("--quick")
+        let output = arguments.firstIndex(of: "--output").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
+        let rounds = quick ? 2_000 : 20_000
+        let throughputCommands = quick ? 20_000 : 200_000
+
+        var report = Report()
+        report.machine = Machine.describe()
+
+        let frameSize = IPCFrameSize.dispatchNoop
+        let raw = Stats(RawPingPong.latency(rounds: rounds, size: frameSize))
+        report.add("raw socketpair ping-pong (\(frameSize) B)", p50: raw.p50, p99: raw.p99, rate: nil)
+
+        let single = try runSupervisor(workers: 1, concurrency: 1, total: rounds, oneAtATime: true)
+        report.add("supervisor round trip, 1 worker, 1 at a time", p50: single.p50, p99: single.p99, rate: nil)
+
+        for workers in [1, 2, 4] {
+            let result = try runSupervisor(workers: workers, concurrency: 8, total: throughputCommands, oneAtATime: false)
+            report.add(
+                "supervisor throughput, \(workers) worker(s) x 8, 256 in flight", p50: result.p50, p99: result.p99,
+                rate: result.rate)
+        }
+
+        let rss = try ResidentMemory.measure(workers: 4)
+        report.memory = rss
+
+        report.goals = [
+            ("p99 round trip within 2x raw ping-pong", single.p99 <= 2 * raw.p99,
+                String(format2(single.p99 / raw.p99)) + "x"),
+            ("no-op dispatches/s across 4 workers >= 50,000", (report.rows.last?.rate ?? 0) >= 50_000,
+                "\(Int(report.rows.last?.rate ?? 0))/s"),
+            ("idle worker RSS <= 15 MB", rss.workerKiB <= 15 * 1024, "\(rss.workerKiB / 1024) MB"),
+        ]
+        print(report.table())
+        if let output { report.writeJSON(to: output) }
+    }
+
+    struct Result {
+        var p50: Double
+        var p99: Double
+        var rate: Double
+    }
+
+    /// Runs a real supervisor in this process with real worker processes and a ``BenchSource``.
+    static func runSupervisor(workers: Int, concurrency: Int, total: Int, oneAtATime: Bool) throws -> Result {
+        var configuration = Configuration()
+        configuration.workers.count = workers
+        configuration.workers.minReady = workers
+        configuration.workers.concurrency = concurrency
+        configuration.workers.executable = binDirectory + "/k8s-worker-process"
+        configuration.dispatch.maxInFlight = 256
+        configuration.source.path = "bench"
+        var logger = Logger(label: "bench")
+        logger.logLevel = .warning
+        let source = BenchSource(total: total, oneAtATime: oneAtATime) { raise(SIGTERM) }
+        let loader = ConfigurationLoader(path: nil, environment: ["PATH": "/usr/bin:/bin"], overrides: [])
+        let supervisor = try Supervisor(configuration: configuration, loader: loader, source: source, logger: logger)
+        _ = try supervisor.run()
+        let stats = Stats(source.latencies)
+        let seconds = Double(source.lastFinish - source.firstIssue) / 1e9
+        return Result(p50: stats.p50, p99: stats.p99, rate: Double(source.finished) / max(seconds, 1e-9))
+    }
+
+    static func format2(_ value: Double) -> String {
+        let hundredths = Int((value * 100).rounded())
+        return "\(hundredths / 100).\(hundredths % 100 < 10 ? "0" : "")\(hundredths % 100)"
+    }
+}
+
+/// The size of a dispatch frame carrying a `noop` command with a short key, for a like-for-like baseline.
+enum IPCFrameSize {
+    static let dispatchNoop = 4 + 2 + 8 + 4 + 4 + 4 + 5 + 4 + 4
+}

@@ -1,0 +1,75 @@
+import Glibc
+
+/// The benchmark report: a table for people and a JSON file for tools.
+struct Report {
+    struct Row {
+        var name: String
+        var p50: Double
+        var p99: Double
+        var rate: Double?
+    }
+
+    var machine = ""
+    var rows: [Row] = []
+    var memory = ResidentMemory.Sample(supervisorKiB: 0, workerKiB: 0)
+    var goals: [(String, Bool, String)] = []
+
+    mutating func add(_ name: String, p50: Double, p99: Double, rate: Double?) {
+        rows.append(Row(name: name, p50: p50, p99: p99, rate: rate))
+    }
+
+    func table() -> String {
+        var lines = ["machine: \(machine)", "", "| measurement | p50 µs | p99 µs | commands/s |", "|---|---:|---:|---:|"]
+        for row in rows {
+            lines.append("| \(row.name) | \(Self.fixed(row.p50)) | \(Self.fixed(row.p99)) | \(row.rate.map { String(Int($0)) } ?? "–") |")
+        }
+        lines += [
+            "", "| process | RSS |", "|---|---:|",
+            "| supervisor, 4 idle workers | \(memory.supervisorKiB / 1024) MB (\(memory.supervisorKiB) KiB) |",
+            "| one idle worker | \(memory.workerKiB / 1024) MB (\(memory.workerKiB) KiB) |",
+            "", "| goal | met | measured |", "|---|---|---|",
+        ]
+        for (goal, met, measured) in goals { lines.append("| \(goal) | \(met ? "yes" : "NO") | \(measured) |") }
+        return lines.joined(separator: "\n")
+    }
+
+    func writeJSON(to path: String) {
+        var text = "{\"machine\":\"\(machine)\",\"rows\":["
+        text += rows.map {
+            "{\"name\":\"\($0.name)\",\"p50_us\":\(Self.fixed($0.p50)),\"p99_us\":\(Self.fixed($0.p99)),\"rate_per_s\":\($0.rate.map { String(Int($0)) } ?? "null")}"
+        }.joined(separator: ",")
+        text += "],\"rss_kib\":{\"supervisor\":\(memory.supervisorKiB),\"worker\":\(memory.workerKiB)},\"goals\":["
+        text += goals.map { "{\"goal\":\"\($0.0)\",\"met\":\($0.1),\"measured\":\"\($0.2)\"}" }.joined(separator: ",")
+        text += "]}\n"
+        guard let file = fopen(path, "w") else { return }
+        fputs(text, file)
+        fclose(file)
+    }
+
+    static func fixed(_ value: Double) -> String {
+        let tenths = Int((value * 10).rounded())
+        return "\(tenths / 10).\(tenths % 10)"
+    }
+}
+
+/// Where the numbers were measured.
+enum Machine {
+    static func describe() -> String {
+        var model = "unknown CPU"
+        if let file = fopen("/proc/cpuinfo", "r") {
+            defer { fclose(file) }
+            var line = [CChar](repeating: 0, count: 512)
+            while fgets(&line, Int32(line.count), file) != nil {
+                let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                if text.hasPrefix("model name"), let colon = text.firstIndex(of: ":") {
+                    model = String(text[text.index(after: colon)...].dropFirst().dropLast())
+                    break
+                }
+            }
+        }
+        var names = utsname()
+        uname(&names)
+        let release = withUnsafeBytes(of: names.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        return "\(model), \(sysconf(Int32(_SC_NPROCESSORS_ONLN))) cores, Linux \(release)"
+    }
+}

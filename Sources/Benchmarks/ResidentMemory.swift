@@ -1,0 +1,95 @@
+import CLinux
+import Glibc
+import SupervisorCore
+
+/// Resident memory of a real `k8s-worker run` with idle workers, read from /proc after it reports READY=1.
+enum ResidentMemory {
+    struct Sample {
+        var supervisorKiB: Int
+        var workerKiB: Int
+    }
+
+    static func measure(workers: Int) throws -> Sample {
+        var template = Array("/tmp/k8sw-bench-XXXXXX".utf8CString)
+        guard let made = mkdtemp(&template) else { throw SupervisorError("mkdtemp failed") }
+        let directory = String(cString: made)
+        let commands = directory + "/commands.txt"
+        fclose(fopen(commands, "w"))
+        let socketPath = directory + "/notify.sock"
+        let listener = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        defer {
+            close(listener)
+            unlink(socketPath)
+            unlink(commands)
+            unlink(commands + ".offset")
+            rmdir(directory)
+        }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            for (index, byte) in socketPath.utf8.enumerated() { raw[index] = byte }
+        }
+        _ = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        let argv = [
+            Benchmark.binDirectory + "/k8s-worker", "run", "--set", "source.path=\(commands)", "--workers", "\(workers)",
+            "--set", "workers.min_ready=\(workers)", "--set", "log.level=warning",
+        ]
+        var args = argv.map { strdup($0) } + [nil]
+        let environment: [String] = ["NOTIFY_SOCKET=\(socketPath)", "PATH=/usr/bin:/bin"]
+        var envp = environment.map { strdup($0) } + [nil]
+        defer {
+            args.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        guard posix_spawn(&pid, argv[0], nil, nil, &args, &envp) == 0 else { throw SupervisorError("cannot start k8s-worker") }
+        defer {
+            kill(pid, SIGTERM)
+            var status: Int32 = 0
+            waitpid(pid, &status, 0)
+        }
+        // Wait for READY=1 (bounded).
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        var ready = false
+        for _ in 0..<100 where !ready {
+            var poller = pollfd(fd: listener, events: Int16(POLLIN), revents: 0)
+            guard poll(&poller, 1, 100) > 0 else { continue }
+            let count = recv(listener, &buffer, buffer.count, 0)
+            if count > 0, String(decoding: buffer[0..<count], as: UTF8.self).contains("READY=1") { ready = true }
+        }
+        guard ready else { throw SupervisorError("k8s-worker did not become ready") }
+        let children = childProcesses(of: pid)
+        return Sample(supervisorKiB: rss(of: pid), workerKiB: children.map(rss(of:)).max() ?? 0)
+    }
+
+    static func rss(of pid: pid_t) -> Int {
+        guard let file = fopen("/proc/\(pid)/status", "r") else { return 0 }
+        defer { fclose(file) }
+        var line = [CChar](repeating: 0, count: 256)
+        while fgets(&line, Int32(line.count), file) != nil {
+            let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            if text.hasPrefix("VmRSS:") { return Int(text.dropFirst(6).filter(\.isNumber)) ?? 0 }
+        }
+        return 0
+    }
+
+    static func childProcesses(of parent: pid_t) -> [pid_t] {
+        guard let text = readAll("/proc/\(parent)/task/\(parent)/children") else { return [] }
+        return text.split(separator: " ").compactMap { pid_t($0.filter(\.isNumber)) }
+    }
+
+    static func readAll(_ path: String) -> String? {
+        guard let file = fopen(path, "r") else { return nil }
+        defer { fclose(file) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = fread(&chunk, 1, chunk.count, file)
+            bytes += chunk[0..<count]
+            if count < chunk.count { break }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
