@@ -6,8 +6,10 @@ import DequeModule
 /// - commands with the same key never run concurrently and start in the order they were added;
 /// - commands with other keys are handed out in arrival order of their key's head;
 /// - a command is owned by at most one worker, and only that worker can complete it;
-/// - when a worker is lost, its commands go back to the front of the line, and a command that has now been
-///   on `quarantineAfter` lost workers is removed and returned, to be failed instead of retried forever.
+/// - when a worker is lost, its commands go back to the front of the line as *suspects*. A suspect runs alone
+///   on an otherwise idle worker, and nothing else is given to that worker meanwhile, so a later death is
+///   attributable to it. A command that has killed `quarantineAfter` workers while alone on them is removed and
+///   returned, to be failed instead of retried forever; innocent bystanders of a crash are never quarantined.
 public struct DispatchLedger {
     /// One accepted command.
     public struct Entry: Equatable, Sendable {
@@ -19,6 +21,10 @@ public struct DispatchLedger {
         public var attempts: UInt32 = 0
         /// Workers that died while holding it.
         public var workersLost = 0
+        /// Workers that died while holding it and nothing else: deaths it is surely to blame for.
+        public var soloLosses = 0
+        /// Whether it was on a worker that died: it then runs in isolation.
+        public var isSuspect: Bool { workersLost > 0 }
         /// The worker holding it, if in flight.
         public var owner: WorkerID?
         /// When it was last dispatched.
@@ -32,6 +38,10 @@ public struct DispatchLedger {
     private var keyQueues: [String: Deque<CommandID>] = [:]
     /// Keys whose head command is queued and may be dispatched now.
     private var readyKeys: Deque<String> = []
+    /// Keys whose head command is a queued suspect, waiting for an idle worker.
+    private var suspectKeys: Deque<String> = []
+    /// Workers running a suspect: they get nothing else until it finishes.
+    private var isolatedWorkers: Set<WorkerID> = []
     private var heldBy: [WorkerID: Set<CommandID>] = [:]
     /// In-flight dispatches in dispatch order (entries that finished are dropped lazily), so the oldest one is
     /// found in amortised O(1) instead of by scanning everything in flight on every loop turn.
@@ -47,7 +57,7 @@ public struct DispatchLedger {
     /// Commands waiting for a worker (including those blocked behind an earlier command with the same key).
     public var queuedCount: Int { entries.count - inFlightCount }
     /// Whether some command could be dispatched right now.
-    public var hasDispatchable: Bool { !readyKeys.isEmpty }
+    public var hasDispatchable: Bool { !readyKeys.isEmpty || !suspectKeys.isEmpty }
 
     /// The entry for `id`, if the command is still open.
     public func entry(_ id: CommandID) -> Entry? { entries[id] }
@@ -63,11 +73,20 @@ public struct DispatchLedger {
         keyQueues[key, default: []].append(id)
     }
 
-    /// Hands the next dispatchable command to `worker` and marks it in flight.
+    /// Hands the next command `worker` may take and marks it in flight; `nil` if none fits this worker (it runs
+    /// a suspect, or only suspects wait and it is not idle).
     public mutating func dispatchNext(to worker: WorkerID, at now: Instant) -> Entry? {
-        guard let key = readyKeys.popFirst(), let id = keyQueues[key]?.first, var entry = entries[id] else {
+        guard !isolatedWorkers.contains(worker) else { return nil }
+        let key: String
+        if heldBy[worker, default: []].isEmpty, let suspect = suspectKeys.popFirst() {
+            key = suspect
+            isolatedWorkers.insert(worker)
+        } else if let ready = readyKeys.popFirst() {
+            key = ready
+        } else {
             return nil
         }
+        guard let id = keyQueues[key]?.first, var entry = entries[id] else { return nil }
         entry.owner = worker
         entry.attempts += 1
         entry.dispatchedAt = now
@@ -87,6 +106,7 @@ public struct DispatchLedger {
     public mutating func complete(_ id: CommandID, by worker: WorkerID) -> Entry? {
         guard let entry = entries[id], entry.owner == worker else { return nil }
         heldBy[worker]?.remove(id)
+        if entry.isSuspect { isolatedWorkers.remove(worker) }
         inFlightCount -= 1
         remove(entry)
         return entry
@@ -97,29 +117,33 @@ public struct DispatchLedger {
     @discardableResult
     public mutating func cancelQueued(_ id: CommandID) -> Bool {
         guard let entry = entries[id], entry.owner == nil else { return false }
-        if keyQueues[entry.key]?.first == id, let index = readyKeys.firstIndex(of: entry.key) {
-            readyKeys.remove(at: index)
+        if keyQueues[entry.key]?.first == id {
+            if let index = readyKeys.firstIndex(of: entry.key) { readyKeys.remove(at: index) }
+            if let index = suspectKeys.firstIndex(of: entry.key) { suspectKeys.remove(at: index) }
         }
         remove(entry)
         return true
     }
 
-    /// Takes back everything `worker` held. Commands that have now been lost with too many workers are removed
-    /// and returned; the rest go to the front of the line, ahead of new work.
+    /// Takes back everything `worker` held. They become suspects, ahead of new work. A command that has now
+    /// killed `quarantineAfter` workers while alone on them is removed and returned.
     public mutating func workerLost(_ worker: WorkerID) -> [Entry] {
+        isolatedWorkers.remove(worker)
         guard let held = heldBy.removeValue(forKey: worker) else { return [] }
+        let alone = held.count == 1
         var quarantined: [Entry] = []
         for id in held.sorted(by: >) {
             guard var entry = entries[id] else { continue }
             inFlightCount -= 1
             entry.owner = nil
             entry.workersLost += 1
+            if alone { entry.soloLosses += 1 }
             entries[id] = entry
-            if entry.workersLost >= quarantineAfter {
+            if entry.soloLosses >= quarantineAfter {
                 quarantined.append(entry)
                 remove(entry)
             } else {
-                readyKeys.prepend(entry.key)
+                suspectKeys.prepend(entry.key)
             }
         }
         return quarantined.sorted { $0.id < $1.id }

@@ -140,7 +140,7 @@ extension Supervisor {
         for entry in ledger.workerLost(id) {
             counters.quarantined += 1
             counters.failed += 1
-            let why = "quarantined: \(entry.workersLost) workers died while running this command"
+            let why = "quarantined: \(entry.soloLosses) workers died while running this command alone"
             logger.error("command quarantined", metadata: ["command.id": "\(entry.id)", "key": "\(entry.key)", "reason": "\(why)"])
             source.finish(
                 FinishedCommand(
