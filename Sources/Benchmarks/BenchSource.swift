@@ -24,6 +24,7 @@ final class BenchSource: CommandSource {
 
     var descriptor: Int32? { nil }
     var isSettled: Bool { true }
+    var isExhausted: Bool { false }
     var status: String { "bench \(latencies.count)/\(total)" }
     var finished: Int { latencies.count }
 

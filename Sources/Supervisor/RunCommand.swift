@@ -27,8 +27,9 @@ struct RunCommand: ParsableCommand {
         var logger = Logger(label: "k8s-worker")
         logger.logLevel = level
         let source = LineFileSource(
-            path: configuration.source.path, journal: configuration.source.journal,
-            commitInterval: configuration.source.commitInterval)
+            path: configuration.source.path, offsetFile: configuration.source.offsetFile,
+            journal: configuration.source.journal,
+            commitInterval: configuration.source.commitInterval, stopAtEnd: configuration.source.stopAtEnd)
         do {
             let supervisor = try Supervisor(configuration: configuration, loader: loader, source: source, logger: logger)
             throw ExitCode(try supervisor.run())

@@ -47,6 +47,9 @@ public protocol CommandSource: AnyObject {
     func nextDeadline(now: Instant) -> Instant?
     /// Whether everything finished has also been fully handled (results published, offsets committable).
     var isSettled: Bool { get }
+    /// Whether the source has ended and will never yield another command (a finite input read to its end).
+    /// The supervisor then shuts down by itself once everything accepted is finished.
+    var isExhausted: Bool { get }
     /// Final commit and release. May block briefly; called once, at shutdown.
     func close()
     /// A short description for STATUS.

@@ -71,12 +71,17 @@ public struct Configuration: Equatable, Sendable {
     public struct Source: Equatable, Sendable {
         /// `lines`: a local file of `key<TAB>payload` lines (development and tests).
         public var kind = "lines"
-        /// For `lines`: the command file. Its committed position is kept in `<path>.offset`.
+        /// For `lines`: the command file.
         public var path = ""
+        /// For `lines`: where the committed position (next line to read) is kept; empty means `<path>.offset`.
+        public var offsetFile = ""
         /// For `lines`: where results are appended as JSON lines; empty means no journal.
         public var journal = ""
         /// How often the committed position is written.
         public var commitInterval: Duration = .seconds(1)
+        /// For `lines`: stop (drain and exit 0) once the file is read to its end and everything is finished,
+        /// instead of following it like `tail -f`.
+        public var stopAtEnd = false
         public init() {}
     }
 

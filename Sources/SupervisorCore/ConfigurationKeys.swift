@@ -42,7 +42,7 @@ public enum ConfigurationKeys {
         duration("workers.command_deadline", \.workers.commandDeadline,
             "Time one command may take on a worker, retries included.", reloadable: true),
         int("workers.quarantine_after", \.workers.quarantineAfter,
-            "Fail a command after this many workers died holding it.", reloadable: true),
+            "Fail a command after it killed this many workers while running alone on them.", reloadable: true),
         duration("restart.initial_backoff", \.restart.initialBackoff, "First restart delay of a crashed worker's slot.",
             reloadable: true),
         duration("restart.max_backoff", \.restart.maxBackoff, "Largest restart delay; used in a crash loop.",
@@ -62,9 +62,13 @@ public enum ConfigurationKeys {
         string("source.kind", \.source.kind, "Command source: `lines`.", reloadable: false),
         string("source.path", \.source.path, "`lines`: the command file (`key<TAB>payload` per line).",
             reloadable: false),
+        string("source.offset_file", \.source.offsetFile, "`lines`: committed position file; empty = `<path>.offset`.",
+            reloadable: false),
         string("source.journal", \.source.journal, "`lines`: JSON-lines file of results; empty = none.",
             reloadable: false),
         duration("source.commit_interval", \.source.commitInterval, "How often the committed position is saved.",
+            reloadable: false),
+        bool("source.stop_at_end", \.source.stopAtEnd, "`lines`: exit 0 once the file is fully processed.",
             reloadable: false),
         string("log.level", \.log.level, "trace, debug, info, notice, warning, error, critical.", reloadable: true),
         string("log.format", \.log.format, "`json`, `text` or `auto` (text on a terminal).", reloadable: false),
@@ -85,6 +89,21 @@ public enum ConfigurationKeys {
                 configuration[keyPath: path] = value
             },
             render: { String($0[keyPath: path]) })
+    }
+
+    private static func bool(
+        _ name: String, _ path: any WritableKeyPath<Configuration, Bool> & Sendable, _ summary: String, reloadable: Bool
+    ) -> ConfigurationKey {
+        ConfigurationKey(
+            name: name, type: "boolean", summary: summary, reloadable: reloadable,
+            apply: { (configuration: inout Configuration, text: String) throws(ConfigurationError) in
+                switch text.trimmed.lowercased() {
+                case "true", "yes", "on", "1": configuration[keyPath: path] = true
+                case "false", "no", "off", "0": configuration[keyPath: path] = false
+                default: throw ConfigurationError(key: name, message: "'\(text)' is not a boolean (true or false)")
+                }
+            },
+            render: { $0[keyPath: path] ? "true" : "false" })
     }
 
     private static func string(

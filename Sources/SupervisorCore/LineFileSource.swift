@@ -6,7 +6,7 @@ import Logging
 /// A development and test source: a text file of `key<TAB>payload` lines, followed like `tail -f`.
 ///
 /// It behaves like one Kafka partition: the line number is the offset, the committed position (next line to
-/// read) is saved atomically in `<path>.offset` only up to the lowest line that is not finished, and a
+/// read) is saved atomically in the offset file only up to the lowest line that is not finished, and a
 /// restart resumes from there. Results are appended to a JSON-lines journal when one is configured, before the
 /// position can move past them. It exists so that the supervisor can be run and tested without Kafka.
 public final class LineFileSource: CommandSource {
@@ -24,14 +24,24 @@ public final class LineFileSource: CommandSource {
     private var atEnd = false
     private var malformed = 0
 
-    public init(path: String, journal: String, commitInterval: Duration) {
+    private let stopAtEnd: Bool
+
+    private let offsetPath: String
+
+    /// - Parameters:
+    ///   - offsetFile: where the committed position is kept; empty means `<path>.offset`.
+    ///   - stopAtEnd: treat the end of the file as the end of the input instead of waiting for more lines.
+    public init(path: String, offsetFile: String = "", journal: String, commitInterval: Duration, stopAtEnd: Bool = false) {
         self.path = path
+        self.offsetPath = offsetFile.isEmpty ? path + ".offset" : offsetFile
         self.journalPath = journal
         self.commitInterval = commitInterval
+        self.stopAtEnd = stopAtEnd
     }
 
     public var descriptor: Int32? { nil }
     public var isSettled: Bool { true }
+    public var isExhausted: Bool { stopAtEnd && atEnd && pendingStart == pending.count }
     public var status: String { "lines at \(tracker.lowWaterMark(partition: 0) ?? nextOffset)" }
 
     public func start(logger: Logger) throws(SupervisorError) {
@@ -42,7 +52,7 @@ public final class LineFileSource: CommandSource {
             journal = open(journalPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
             guard journal >= 0 else { throw SupervisorError.system("open \(journalPath)") }
         }
-        let committed = Self.readCommitted(path + ".offset")
+        let committed = Self.readCommitted(offsetPath)
         tracker.reset(partition: 0, position: committed)
         tracker.confirmCommit(partition: 0, position: committed)
         logger.info("lines source opened", metadata: ["path": "\(path)", "committed": "\(committed)"])
@@ -103,7 +113,7 @@ public final class LineFileSource: CommandSource {
 
     private func commit() {
         for (partition, position) in tracker.committable() {
-            let target = path + ".offset"
+            let target = offsetPath
             let temporary = target + ".tmp"
             let text = "\(position)\n"
             let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)

@@ -65,7 +65,7 @@ extension Supervisor {
         case .running:
             logger.info(
                 "shutting down: draining in-flight work",
-                metadata: ["signal": "\(signal)", "in_flight": "\(ledger.inFlightCount)", "drain_timeout": "\(configuration.shutdown.drainTimeout)"])
+                metadata: ["cause": "\(signal == 0 ? "input exhausted" : "signal \(signal)")", "in_flight": "\(ledger.inFlightCount)", "drain_timeout": "\(configuration.shutdown.drainTimeout)"])
             state = .draining(deadline: now + configuration.shutdown.drainTimeout, killAt: nil)
             notifier.stopping(status: statusLine(now: now))
             poolChanged()

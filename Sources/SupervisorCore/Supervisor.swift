@@ -84,7 +84,10 @@ public final class Supervisor {
         self.notifier = notifier
         let executable = configuration.workers.executable.isEmpty
             ? WorkerLauncher.defaultExecutable() : configuration.workers.executable
-        launcher = WorkerLauncher(executable: executable, environment: loader.environment)
+        var workerEnvironment = loader.environment
+        workerEnvironment["K8S_WORKER_LOG_LEVEL"] = configuration.log.level
+        workerEnvironment["K8S_WORKER_LOG_FORMAT"] = configuration.log.format
+        launcher = WorkerLauncher(executable: executable, environment: workerEnvironment)
         // Handlers first: a SIGTERM that arrives during start-up must already mean "drain".
         signals = try SignalPipe()
         reactor = try Reactor()
@@ -160,6 +163,11 @@ public final class Supervisor {
     /// Reads new commands while there is room.
     func intake(now: Instant) {
         guard state == .running else { return }
+        if source.isExhausted && ledger.count == 0 {
+            logger.info("input exhausted and every command finished")
+            beginShutdown(now: now, signal: 0)
+            return
+        }
         let room = configuration.dispatch.maxInFlight - ledger.count
         guard room > 0 else { return }
         for command in source.fetch(max: room, now: now) {
@@ -178,7 +186,10 @@ public final class Supervisor {
             // Least loaded first; ties go to the lowest id, which keeps dispatch deterministic.
             let index = candidates.indices.min { candidates[$0].inFlight < candidates[$1].inFlight } ?? 0
             let id = candidates[index].id
-            guard let entry = ledger.dispatchNext(to: id, at: now) else { break }
+            guard let entry = ledger.dispatchNext(to: id, at: now) else {
+                candidates.remove(at: index)  // nothing this worker may take now (isolation of suspects)
+                continue
+            }
             let deadline = UInt32(clamping: configuration.workers.commandDeadline.nanosecondsClamped / 1_000_000)
             let command = DispatchedCommand(
                 id: entry.id.rawValue, attempt: entry.attempts, deadlineMilliseconds: deadline, key: entry.key,

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs what k8s-worker needs to build and test on Debian 12: the C libraries it links (librdkafka,
+# libcurl, libsystemd) and the tools the tests use (unshare from util-linux, kcat, systemd-analyze).
+# Swift 6.3 itself must already be on PATH.
+set -euo pipefail
+packages=(librdkafka-dev libcurl4-openssl-dev libsystemd-dev pkg-config util-linux procps kcat systemd)
+sudo=""
+if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
+missing=()
+for package in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
+fi
+command -v swift >/dev/null || { echo "setup: swift 6.3 is not on PATH" >&2; exit 1; }
