@@ -9,10 +9,12 @@ import IPC
 /// worker's concurrency, so a follower is always free to lead while every other thread runs a command, and
 /// pings are answered even when all command slots are busy.
 ///
-/// `@unchecked Sendable`: every field is read and written with `mutex` held; waits use `condition`.
+/// `@unchecked Sendable`: every field is read and written with `mutex` held; waits use `condition`. Both live
+/// in their own allocations so that threads never make overlapping Swift accesses to a stored property while
+/// one of them blocks inside pthread.
 final class LeaderFollower: @unchecked Sendable {
-    private var mutex = pthread_mutex_t()
-    private var condition = pthread_cond_t()
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
     private var queue: [DispatchedCommand] = []
     private var head = 0
     private var hasLeader = false
@@ -20,13 +22,15 @@ final class LeaderFollower: @unchecked Sendable {
     private var draining = false
 
     init() {
-        pthread_mutex_init(&mutex, nil)
-        pthread_cond_init(&condition, nil)
+        pthread_mutex_init(mutex, nil)
+        pthread_cond_init(condition, nil)
     }
 
     deinit {
-        pthread_cond_destroy(&condition)
-        pthread_mutex_destroy(&mutex)
+        pthread_cond_destroy(condition)
+        pthread_mutex_destroy(mutex)
+        condition.deallocate()
+        mutex.deallocate()
     }
 
     /// What a thread should do next.
@@ -37,8 +41,8 @@ final class LeaderFollower: @unchecked Sendable {
 
     /// Blocks until this thread has something to do: a queued command, or the vacant leadership.
     func nextRole() -> Role {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
         while true {
             if head < queue.count {
                 busy += 1
@@ -48,7 +52,7 @@ final class LeaderFollower: @unchecked Sendable {
                 hasLeader = true
                 return .lead
             }
-            pthread_cond_wait(&condition, &mutex)
+            pthread_cond_wait(condition, mutex)
         }
     }
 
@@ -56,28 +60,28 @@ final class LeaderFollower: @unchecked Sendable {
     /// followers. Returns the command the leader should run, or nil to keep leading.
     func leaderReceived(_ commands: [DispatchedCommand]) -> DispatchedCommand? {
         guard let first = commands.first else { return nil }
-        pthread_mutex_lock(&mutex)
+        pthread_mutex_lock(mutex)
         queue.append(contentsOf: commands.dropFirst())
         hasLeader = false
         busy += 1
-        pthread_mutex_unlock(&mutex)
+        pthread_mutex_unlock(mutex)
         // One follower becomes the leader; more wake if commands are queued for them.
-        if commands.count > 1 { pthread_cond_broadcast(&condition) } else { pthread_cond_signal(&condition) }
+        if commands.count > 1 { pthread_cond_broadcast(condition) } else { pthread_cond_signal(condition) }
         return first
     }
 
     /// A command finished. Returns true when the worker is draining and now holds nothing.
     func finished() -> Bool {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
         busy -= 1
         return draining && busy == 0 && head == queue.count
     }
 
     /// No more commands will come. Returns true if nothing is held (the worker may exit now).
     func drain() -> Bool {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
         draining = true
         return busy == 0 && head == queue.count
     }
