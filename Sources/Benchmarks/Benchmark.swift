@@ -24,6 +24,11 @@ enum Benchmark {
         let rounds = quick ? 2_000 : 20_000
         let throughputCommands = quick ? 20_000 : 200_000
 
+        if arguments.contains("--roundtrip-only") {
+            let single = try runSupervisor(workers: 1, concurrency: 1, total: rounds, oneAtATime: true)
+            print("supervisor round trip p50 \(single.p50) µs, p99 \(single.p99) µs")
+            return
+        }
         var report = Report()
         report.machine = Machine.describe()
 

@@ -99,7 +99,11 @@ public final class WorkerRuntime: @unchecked Sendable {
             do {
                 switch try SupervisorMessage(frame: frame) {
                 case .dispatch(let command):
-                    if let mine = threads.leaderReceived([command]) { return mine }
+                    if let handler, handler.canAnswerImmediately(command) {
+                        try channel.send(WorkerMessage.result(commandID: command.id, outcome: handler.handle(command)).frame())
+                    } else if let mine = threads.leaderReceived([command]) {
+                        return mine
+                    }
                 case .ping(let sequence):
                     try channel.send(WorkerMessage.pong(sequence: sequence).frame())
                 case .drain:
