@@ -104,3 +104,22 @@ extension Integration {
         }
     }
 }
+
+extension Integration {
+    /// Many threads of one worker finishing at the same moment.
+    @Suite struct WorkerConcurrency {
+        @Test("Simultaneous completions on every thread of a worker: no worker dies, every command once")
+        func simultaneousCompletions() throws {
+            let supervisor = SupervisorProcess(config: Integration.config(workers: 2, concurrency: 8))
+            supervisor.append(commands: (0..<480).map { "k\($0)\tsleep 20" })
+            supervisor.start()
+            #expect(TestSupport.eventually(within: 30) { supervisor.journal().count >= 480 })
+            let journal = supervisor.journal()
+            #expect(journal.count == 480)
+            #expect(journal.allSatisfy { $0.outcome == "completed" && $0.attempts == 1 })
+            #expect(!supervisor.log().contains("worker lost"))
+            supervisor.signal(SIGTERM)
+            #expect(supervisor.waitForExit(within: 15) == 0)
+        }
+    }
+}
