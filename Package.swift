@@ -40,6 +40,7 @@ let package = Package(
         .target(
             name: "Diagnostics", dependencies: [.product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings),
+        .target(name: "SagaBridge", dependencies: ["Events", "IPC"], swiftSettings: swiftSettings),
         .target(name: "KafkaClient", dependencies: ["CRdKafka"], swiftSettings: swiftSettings),
 
         // The logic.
@@ -78,6 +79,7 @@ let package = Package(
         // Tests.
         .testTarget(name: "IPCTests", dependencies: ["IPC"], swiftSettings: swiftSettings),
         .testTarget(name: "EventsTests", dependencies: ["Events"], swiftSettings: swiftSettings),
+        .testTarget(name: "SagaBridgeTests", dependencies: ["SagaBridge", "Events", "IPC"], swiftSettings: swiftSettings),
         .testTarget(name: "KafkaClientTests", dependencies: ["KafkaClient"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SupervisorCoreTests",

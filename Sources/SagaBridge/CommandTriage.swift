@@ -1,0 +1,67 @@
+import Events
+
+/// Decides what a consumed record is: a command to run, or a record for the dead-letter topic (with a short
+/// machine-readable kind and a human-readable reason). Pure; never throws.
+public struct CommandTriage: Sendable {
+    /// The verdict for one record.
+    public enum Verdict: Sendable, Equatable {
+        case command(InboundCommand)
+        case deadLetter(kind: String, reason: String)
+    }
+
+    public var layout: TopicLayout
+    /// Records larger than this are dead-lettered before parsing.
+    public var maxRecordBytes: Int
+
+    public init(layout: TopicLayout, maxRecordBytes: Int = 4 << 20) {
+        self.layout = layout
+        self.maxRecordBytes = maxRecordBytes
+    }
+
+    /// Longest execution id that still makes valid object names: `executor-<id>` is a DNS-1123 label (≤ 63).
+    public static let maxExecutionIDLength = 63 - "executor-".count
+
+    public func triage(_ record: ConsumedRecord, now: Timestamp) -> Verdict {
+        guard record.value.count <= maxRecordBytes else {
+            return .deadLetter(kind: "too_large", reason: "record of \(record.value.count) bytes exceeds \(maxRecordBytes)")
+        }
+        if let contentType = record.headerText(RecordHeaders.contentType), !contentType.hasPrefix("application/json") {
+            return .deadLetter(kind: "content_type", reason: "content-type '\(Self.clip(contentType))' is not application/json")
+        }
+        let command: InboundCommand
+        do {
+            command = try InboundCommand.decode(
+                record.value, options: DecodingOptions(maxInputBytes: maxRecordBytes, now: { now }))
+        } catch {
+            return .deadLetter(kind: error.isUnroutable ? "unknown_event_type" : "undecodable", reason: Self.clip("\(error)"))
+        }
+        if layout.topicNamesEventType, command.eventType.rawValue != record.topic {
+            return .deadLetter(
+                kind: "topic_mismatch", reason: "event_type \(command.eventType) on topic \(Self.clip(record.topic))")
+        }
+        if let problem = Self.executionIDProblem(command.executionID) {
+            return .deadLetter(kind: "invalid_execution_id", reason: problem)
+        }
+        return .command(command)
+    }
+
+    /// Why `id` cannot name Kubernetes objects, or nil if it can: lowercase letters, digits and `-`, starting and
+    /// ending with an alphanumeric, at most ``maxExecutionIDLength`` characters.
+    public static func executionIDProblem(_ id: String) -> String? {
+        if id.isEmpty { return "execution_id is empty" }
+        if id.utf8.count > maxExecutionIDLength {
+            return "execution_id is \(id.utf8.count) bytes; at most \(maxExecutionIDLength) fit in a pod name"
+        }
+        let allowed = id.utf8.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2D }
+        guard allowed, id.utf8.first != 0x2D, id.utf8.last != 0x2D else {
+            return "execution_id '\(clip(id))' is not a DNS-1123 label (lowercase letters, digits and '-')"
+        }
+        return nil
+    }
+
+    /// At most 200 printable characters, for reasons that end up in headers and logs.
+    static func clip(_ text: String) -> String {
+        let printable = text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "?" : Character($0) }
+        return printable.count > 200 ? String(printable.prefix(200)) + "…" : String(printable)
+    }
+}
