@@ -32,6 +32,14 @@ struct GoldenRoundTripTests {
         #expect(Set(records.map(\.eventType)) == Set(AnyEvent.eventTypes.map(\.rawValue)))
     }
 
+    @Test("the committed copy equals the shared original when the checkout sits next to it")
+    func copyMatchesShared() throws {
+        let copy = try FixtureFile.upstreamEncoded()
+        if let original = FixtureFile.sharedOriginal() {
+            #expect(copy == original)
+        }
+    }
+
     @Test("each record decodes via AnyEvent and re-encodes identically")
     func roundTrip() throws {
         for record in try Self.records() {
@@ -71,6 +79,6 @@ struct GoldenRoundTripTests {
     func walkUp() {
         let root = FixtureFile.packageRoot(from: #filePath)
         #expect(root != nil)
-        #expect(FixtureFile.candidatePaths().first?.hasSuffix("/shared/fixtures/wire/upstream-encoded.jsonl") == true)
+        #expect(FixtureFile.candidatePaths().first == root.map { $0 + "/Tests/Fixtures/wire/upstream-encoded.jsonl" })
     }
 }

@@ -8,8 +8,9 @@ import Darwin
 
 /// Locates and reads the shared golden fixtures without Foundation.
 ///
-/// The fixture lives beside the repository: walk up from this source file to the directory
-/// holding `Package.swift`, then `../shared/fixtures/wire/upstream-encoded.jsonl`.
+/// A byte-identical copy is committed as `Tests/Fixtures/wire/upstream-encoded.jsonl`, so a clone tests on its
+/// own; walk up from this source file to the directory holding `Package.swift` to find it. The shared original
+/// beside the repository (`../shared/fixtures/...`) is compared with the copy when it is present.
 enum FixtureFile {
     /// Why the fixture could not be read; the test fails with this message (it never skips).
     struct Missing: Error, CustomStringConvertible {
@@ -19,18 +20,17 @@ enum FixtureFile {
         }
     }
 
-    static let relativePath = "shared/fixtures/wire/upstream-encoded.jsonl"
+    static let repositoryPath = "Tests/Fixtures/wire/upstream-encoded.jsonl"
+    static let sharedPath = "shared/fixtures/wire/upstream-encoded.jsonl"
 
-    /// Extra locations tried after the walk-up (none: the repository layout is authoritative).
-    static let fallbackPaths: [String] = []
-
-    /// Candidate paths, walk-up result first.
+    /// The committed copy.
     static func candidatePaths(from filePath: String = #filePath) -> [String] {
-        var candidates: [String] = []
-        if let root = packageRoot(from: filePath) {
-            candidates.append(parentDirectory(of: root) + "/" + relativePath)
-        }
-        return candidates + fallbackPaths
+        packageRoot(from: filePath).map { [$0 + "/" + repositoryPath] } ?? []
+    }
+
+    /// The shared original, if this checkout sits next to it.
+    static func sharedOriginal(from filePath: String = #filePath) -> [UInt8]? {
+        packageRoot(from: filePath).flatMap { readFile(parentDirectory(of: $0) + "/" + sharedPath) }
     }
 
     /// The bytes of the golden fixture.
