@@ -1,0 +1,63 @@
+import CRdKafka
+
+/// Owns one `rd_kafka_t` handle and destroys it in `deinit`.
+///
+/// Every other wrapper object that borrows from the handle (queues, the mock cluster) keeps a strong reference
+/// to this object, so the handle outlives them.
+final class RDKafkaClient {
+    /// Whether the handle is a consumer or a producer.
+    enum Kind {
+        case consumer
+        case producer
+    }
+
+    let kind: Kind
+    let handle: OpaquePointer
+
+    /// Creates the handle, transferring `config` to librdkafka.
+    ///
+    /// - Throws: ``KafkaError/Code/configuration`` with librdkafka's reason when `rd_kafka_new` rejects the
+    ///   configuration as a whole (for example conflicting idempotence settings).
+    init(kind: Kind, config: RDKafkaConfig) throws(KafkaError) {
+        var errorText = [CChar](repeating: 0, count: 512)
+        var created: OpaquePointer?
+        let type = kind == .consumer ? RD_KAFKA_CONSUMER : RD_KAFKA_PRODUCER
+        try config.transferOwnership { conf in
+            created = rd_kafka_new(type, conf, &errorText, errorText.count)
+            return created != nil
+        }
+        guard let created else {
+            let text = String(nulTerminated: errorText)
+            throw KafkaError.configuration(property: nil, message: text.isEmpty ? "rd_kafka_new failed" : text)
+        }
+        self.kind = kind
+        self.handle = created
+    }
+
+    deinit {
+        switch kind {
+        case .consumer:
+            // Never block in deinit: a consumer that was not closed leaves its group by session timeout.
+            rd_kafka_destroy_flags(handle, Int32(RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE))
+        case .producer:
+            rd_kafka_destroy(handle)
+        }
+    }
+
+    /// The fatal error raised on this handle, if any (`rd_kafka_fatal_error`).
+    var fatalError: KafkaError? {
+        var errorText = [CChar](repeating: 0, count: 512)
+        let err = rd_kafka_fatal_error(handle, &errorText, errorText.count)
+        guard err != RD_KAFKA_RESP_ERR_NO_ERROR else { return nil }
+        return KafkaError.rdKafka(err, message: String(nulTerminated: errorText), isFatal: true)
+    }
+
+    /// Converts an `RD_KAFKA_EVENT_ERROR` payload; for fatal errors the underlying cause is fetched from
+    /// `rd_kafka_fatal_error`.
+    func error(code: rd_kafka_resp_err_t, text: String, isFatal: Bool) -> KafkaError {
+        if isFatal, let underlying = fatalError {
+            return underlying
+        }
+        return KafkaError.rdKafka(code, message: text, isFatal: isFatal)
+    }
+}
