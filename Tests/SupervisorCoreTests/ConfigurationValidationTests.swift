@@ -1,0 +1,112 @@
+import SupervisorCore
+import Testing
+
+/// Cross-field rules of ``Configuration/validate()``; every error names the key.
+@Suite struct ConfigurationValidationTests {
+    /// The defaults plus the one value that has no default: the lines source's path.
+    static var runnable: Configuration {
+        var configuration = Configuration()
+        configuration.source.path = "/var/lib/k8s-worker/commands"
+        return configuration
+    }
+
+    struct Case: Sendable, CustomTestStringConvertible {
+        let key: String
+        let change: @Sendable (inout Configuration) -> Void
+        let testDescription: String
+        init(_ key: String, _ description: String, _ change: @escaping @Sendable (inout Configuration) -> Void) {
+            self.key = key
+            self.change = change
+            testDescription = "\(key): \(description)"
+        }
+    }
+
+    @Test func defaultsValidateOnceTheSourceHasAPath() throws {
+        try Self.runnable.validate()
+    }
+
+    @Test func theLinesSourceNeedsAPath() {
+        #expect(throws: ConfigurationError(key: "source.path", message: "is required for the lines source")) {
+            try Configuration().validate()
+        }
+    }
+
+    static let violations: [Case] = [
+        Case("workers.count", "negative") { $0.workers.count = -1 },
+        Case("workers.count", "257") { $0.workers.count = 257 },
+        Case("workers.min_ready", "negative") { $0.workers.minReady = -1 },
+        Case("workers.concurrency", "0") { $0.workers.concurrency = 0 },
+        Case("workers.concurrency", "1025") { $0.workers.concurrency = 1025 },
+        Case("workers.handler", "unknown") { $0.workers.handler = "kubernetes" },
+        Case("workers.heartbeat_interval", "zero") { $0.workers.heartbeatInterval = .zero },
+        Case("workers.heartbeat_timeout", "equal to the interval") {
+            $0.workers.heartbeatInterval = .seconds(5)
+            $0.workers.heartbeatTimeout = .seconds(5)
+        },
+        Case("workers.heartbeat_timeout", "shorter than the interval") {
+            $0.workers.heartbeatTimeout = .milliseconds(500)
+        },
+        Case("workers.handshake_timeout", "zero") { $0.workers.handshakeTimeout = .zero },
+        Case("workers.command_deadline", "zero") { $0.workers.commandDeadline = .zero },
+        Case("workers.quarantine_after", "zero") { $0.workers.quarantineAfter = 0 },
+        Case("restart.initial_backoff", "zero") { $0.restart.initialBackoff = .zero },
+        Case("restart.max_backoff", "below the initial backoff") { $0.restart.maxBackoff = .milliseconds(99) },
+        Case("restart.crash_loop_threshold", "zero") { $0.restart.crashLoopThreshold = 0 },
+        Case("dispatch.max_in_flight", "zero") { $0.dispatch.maxInFlight = 0 },
+        Case("shutdown.drain_timeout", "negative") { $0.shutdown.drainTimeout = .seconds(-1) },
+        Case("shutdown.kill_grace", "negative") { $0.shutdown.killGrace = .milliseconds(-1) },
+        Case("ipc.max_frame_bytes", "4095") { $0.ipc.maxFrameBytes = 4095 },
+        Case("ipc.max_frame_bytes", "256 MiB + 1") { $0.ipc.maxFrameBytes = (256 << 20) + 1 },
+        Case("source.kind", "unknown") { $0.source.kind = "kafka" },
+        Case("source.path", "empty") { $0.source.path = "" },
+        Case("source.commit_interval", "zero") { $0.source.commitInterval = .zero },
+        Case("log.format", "unknown") { $0.log.format = "xml" },
+        Case("log.level", "unknown") { $0.log.level = "verbose" },
+    ]
+
+    @Test(arguments: violations)
+    func violationNamesItsKey(_ violation: Case) {
+        var configuration = Self.runnable
+        violation.change(&configuration)
+        do {
+            try configuration.validate()
+            Issue.record("\(violation.testDescription) was accepted")
+        } catch {
+            #expect(error.key == violation.key)
+            #expect(!error.message.isEmpty)
+            #expect(error.description.hasPrefix("\(violation.key): "))
+        }
+    }
+
+    static let boundaries: [Case] = [
+        Case("workers.count", "0") { $0.workers.count = 0 },
+        Case("workers.count", "256") { $0.workers.count = 256 },
+        Case("workers.min_ready", "above count (clamped by the supervisor)") { $0.workers.minReady = 10 },
+        Case("workers.concurrency", "1") { $0.workers.concurrency = 1 },
+        Case("workers.concurrency", "1024") { $0.workers.concurrency = 1024 },
+        Case("workers.heartbeat_timeout", "just above the interval") {
+            $0.workers.heartbeatTimeout = $0.workers.heartbeatInterval + .nanoseconds(1)
+        },
+        Case("restart.max_backoff", "equal to the initial backoff") { $0.restart.maxBackoff = $0.restart.initialBackoff },
+        Case("shutdown.drain_timeout", "zero") { $0.shutdown.drainTimeout = .zero },
+        Case("shutdown.kill_grace", "zero") { $0.shutdown.killGrace = .zero },
+        Case("ipc.max_frame_bytes", "4096") { $0.ipc.maxFrameBytes = 4096 },
+        Case("ipc.max_frame_bytes", "256 MiB") { $0.ipc.maxFrameBytes = 256 << 20 },
+        Case("log.level", "upper case") { $0.log.level = "WARNING" },
+        Case("log.format", "json") { $0.log.format = "json" },
+        Case("log.format", "text") { $0.log.format = "text" },
+    ]
+
+    @Test(arguments: boundaries)
+    func boundaryIsAccepted(_ boundary: Case) throws {
+        var configuration = Self.runnable
+        boundary.change(&configuration)
+        try configuration.validate()
+    }
+
+    @Test func errorDescriptionNamesKeyAndOrigin() {
+        let error = ConfigurationError(key: "workers.count", message: "'x' is not an integer", origin: "/etc/k8s-worker.yaml")
+        #expect(error.description == "workers.count: 'x' is not an integer (from /etc/k8s-worker.yaml)")
+        #expect(ConfigurationError(key: "", message: "not valid YAML").description == "not valid YAML")
+    }
+}

@@ -1,0 +1,63 @@
+import Glibc
+import SupervisorCore
+import Testing
+
+/// SplitMix64: a tiny, seedable generator so every randomized test replays exactly.
+struct SeededGenerator: RandomNumberGenerator {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// A hand-made clock: `ms(1500)` is 1.5 s after an arbitrary, non-zero origin.
+func ms(_ milliseconds: Int) -> Instant {
+    Instant(nanoseconds: 1_000_000_000_000 + UInt64(milliseconds) * 1_000_000)
+}
+
+/// `seconds(2.5)` on the same clock as ``ms(_:)``.
+func seconds(_ value: Double) -> Instant { ms(Int((value * 1000).rounded())) }
+
+/// A unique directory under /tmp, removed with its files when `body` returns.
+func withTemporaryDirectory<T>(_ body: (String) throws -> T) throws -> T {
+    var template = Array("/tmp/k8s-worker-unit-XXXXXX".utf8CString)
+    guard let made = mkdtemp(&template) else { throw TestFailure("mkdtemp: \(String(cString: strerror(errno)))") }
+    let directory = String(cString: made)
+    defer {
+        if let handle = opendir(directory) {
+            while let entry = readdir(handle) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+                if name != "." && name != ".." { unlink(directory + "/" + name) }
+            }
+            closedir(handle)
+        }
+        rmdir(directory)
+    }
+    return try body(directory)
+}
+
+/// Writes `text` to `path`.
+func writeFile(_ path: String, _ text: String) throws {
+    guard let file = fopen(path, "w") else { throw TestFailure("fopen \(path)") }
+    defer { fclose(file) }
+    let bytes = Array(text.utf8)
+    guard fwrite(bytes, 1, bytes.count, file) == bytes.count else { throw TestFailure("fwrite \(path)") }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension Duration {
+    /// Nanoseconds as an integer, for exact comparisons.
+    var totalNanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}
