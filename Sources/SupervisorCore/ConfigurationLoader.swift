@@ -44,25 +44,31 @@ public struct ConfigurationLoader: Sendable {
     /// Reads every layer and validates the result.
     public func load() throws(ConfigurationError) -> Configuration {
         var configuration = Configuration()
+        /// Where each key's value came from, so a validation error names the right layer.
+        var origins: [String: String] = [:]
         if let path {
             let text = try Self.readFile(path)
             for (key, value) in try Self.parseYAML(text, origin: path) {
                 try Self.apply(key, value, to: &configuration, origin: path)
+                origins[key] = path
             }
         }
         for key in ConfigurationKeys.all {
             if let value = environment[key.environmentName] {
-                try Self.apply(key.name, value, to: &configuration, origin: "environment \(key.environmentName)")
+                let origin = "environment \(key.environmentName)"
+                try Self.apply(key.name, value, to: &configuration, origin: origin)
+                origins[key.name] = origin
             }
         }
         for (key, value) in overrides {
             try Self.apply(key, value, to: &configuration, origin: "flag")
+            origins[key] = "flag"
         }
         do {
             try configuration.validate()
         } catch {
             var error = error
-            error.origin = error.origin ?? path
+            error.origin = error.origin ?? origins[error.key] ?? path
             throw error
         }
         return configuration
@@ -96,6 +102,9 @@ public struct ConfigurationLoader: Sendable {
         var pairs: [(String, String)] = []
         for (sectionNode, body) in sections {
             let section = sectionNode.string ?? ""
+            guard ConfigurationKeys.all.contains(where: { $0.name.hasPrefix(section + ".") }) else {
+                throw ConfigurationError(key: section, message: "unknown section", origin: origin)
+            }
             guard let entries = body.mapping else {
                 if body.null != nil { continue }
                 throw ConfigurationError(key: section, message: "must be a mapping of keys", origin: origin)

@@ -5,7 +5,8 @@ public enum DurationText {
         let text = text.trimmed
         guard !text.isEmpty else { return nil }
         if let seconds = Double(text) {
-            return seconds >= 0 && seconds.isFinite ? .nanoseconds(Int64(seconds * 1e9)) : nil
+            let nanos = (seconds * 1e9).rounded()
+            return seconds >= 0 && nanos.isFinite && nanos < 9.2e18 ? .nanoseconds(Int64(nanos)) : nil
         }
         var total: Duration = .zero
         var rest = Substring(text)
@@ -25,7 +26,7 @@ public enum DurationText {
             case "h": scale = 3600e9
             default: return nil
             }
-            let nanos = value * scale
+            let nanos = (value * scale).rounded()
             guard nanos.isFinite, nanos < 9.2e18 else { return nil }
             total += .nanoseconds(Int64(nanos))
         }

@@ -59,6 +59,7 @@ public struct WorkerPool {
         self.settings = settings
         self.restart = RestartPolicy(settings: restart)
         slots = Array(repeating: Slot(worker: nil, notBefore: now), count: settings.count)
+        booting = settings.count > 0
     }
 
     /// The size the pool converges to.
@@ -90,6 +91,7 @@ public struct WorkerPool {
         }
         let removed = slots[size...]
         slots.removeSubrange(size...)
+        if booting && readyCount >= slots.count { booting = false }
         for index in slots.indices { if let id = slots[index].worker { workers[id]?.slot = index } }
         var actions: [Action] = []
         for slot in removed {
@@ -117,7 +119,10 @@ public struct WorkerPool {
         // A supervisor that was itself stopped (SIGSTOP, a long GC-free stall, a suspended VM) must not blame
         // its workers for the silence: treat everyone as just heard.
         if let last = lastTick, now.since(last) > settings.heartbeatInterval * 2 {
-            for id in workers.keys { workers[id]?.lastHeard = now }
+            for id in workers.keys {
+                workers[id]?.lastHeard = now
+                if workers[id]?.phase == .starting { workers[id]?.spawnedAt = now }
+            }
         }
         lastTick = now
         for worker in workers.values.sorted(by: { $0.id < $1.id }) {

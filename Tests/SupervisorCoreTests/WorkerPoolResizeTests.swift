@@ -29,10 +29,7 @@ import Testing
         #expect(driver.pool.isConverged)
         _ = driver.pool.resize(to: 3, now: ms(1000)) { _ in 0 }
         let spawned = driver.tick(at: 1000).spawned
-        withKnownIssue("`booting` stays true for a pool created with zero slots, so a later resize spawns every new slot at once") {
-            #expect(spawned.count == 1)
-        }
-        #expect(!spawned.isEmpty)
+        #expect(spawned.count == 1)
     }
 
     @Test func resizeToTheSameSizeDoesNothing() {
