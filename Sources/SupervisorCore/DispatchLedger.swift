@@ -42,6 +42,9 @@ public struct DispatchLedger {
     private var suspectKeys: Deque<String> = []
     /// Workers running a suspect: they get nothing else until it finishes.
     private var isolatedWorkers: Set<WorkerID> = []
+    /// A busy worker set aside to run the waiting suspects: it gets no new work until it is idle, so suspects
+    /// are not starved when every worker stays busy.
+    private var reservedWorker: WorkerID?
     private var heldBy: [WorkerID: Set<CommandID>] = [:]
     /// In-flight dispatches in dispatch order (entries that finished are dropped lazily), so the oldest one is
     /// found in amortised O(1) instead of by scanning everything in flight on every loop turn.
@@ -77,10 +80,16 @@ public struct DispatchLedger {
     /// a suspect, or only suspects wait and it is not idle).
     public mutating func dispatchNext(to worker: WorkerID, at now: Instant) -> Entry? {
         guard !isolatedWorkers.contains(worker) else { return nil }
+        if suspectKeys.isEmpty { reservedWorker = nil }
+        let idle = heldBy[worker, default: []].isEmpty
         let key: String
-        if heldBy[worker, default: []].isEmpty, let suspect = suspectKeys.popFirst() {
+        if idle, let suspect = suspectKeys.popFirst() {
             key = suspect
             isolatedWorkers.insert(worker)
+            if reservedWorker == worker { reservedWorker = nil }
+        } else if !suspectKeys.isEmpty, reservedWorker == nil || reservedWorker == worker {
+            reservedWorker = worker  // let it run dry, then it takes the suspect
+            return nil
         } else if let ready = readyKeys.popFirst() {
             key = ready
         } else {
@@ -129,6 +138,7 @@ public struct DispatchLedger {
     /// killed `quarantineAfter` workers while alone on them is removed and returned.
     public mutating func workerLost(_ worker: WorkerID) -> [Entry] {
         isolatedWorkers.remove(worker)
+        release(worker)
         guard let held = heldBy.removeValue(forKey: worker) else { return [] }
         let alone = held.count == 1
         var quarantined: [Entry] = []
@@ -147,6 +157,11 @@ public struct DispatchLedger {
             }
         }
         return quarantined.sorted { $0.id < $1.id }
+    }
+
+    /// The worker no longer takes new work (it is draining or gone): it cannot be the one set aside for suspects.
+    public mutating func release(_ worker: WorkerID) {
+        if reservedWorker == worker { reservedWorker = nil }
     }
 
     /// Workers holding a command dispatched before `cutoff`, with the oldest such command.

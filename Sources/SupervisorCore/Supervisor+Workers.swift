@@ -9,6 +9,7 @@ extension Supervisor {
         case .spawn(let id):
             spawn(id, now: now)
         case .drain(let id):
+            ledger.release(id)
             processes[id]?.connection?.enqueue(SupervisorMessage.drain.frame())
             logger.info("draining worker", metadata: workerMetadata(id))
         case .kill(let id, let reason):

@@ -15,6 +15,8 @@ import Testing
         var attempts: [UInt64: UInt32] = [:]
         /// Workers running a suspect: they may be given nothing else.
         var isolated: Set<WorkerID> = []
+        /// The busy worker set aside to run dry for a waiting suspect.
+        var reserved: WorkerID?
         var added: [UInt64] = []
         var completed: [String: [UInt64]] = [:]
         var quarantined: Set<UInt64> = []
@@ -77,13 +79,19 @@ import Testing
             let isolated = model.isolated.contains(worker)
             let suspects = heads.filter { model.isSuspect($0) }
             let ready = heads.filter { !model.isSuspect($0) }
+            if suspects.isEmpty { model.reserved = nil }
             let entry = ledger.dispatchNext(to: worker, at: ms(clock))
             guard let entry else {
-                // Nothing for this worker: it is isolated, or nothing fits it.
-                check(isolated || ((suspects.isEmpty || !idle) && ready.isEmpty),
+                // Nothing for this worker: it is isolated, it is (now) set aside for a waiting suspect, or nothing fits.
+                let reserves = !isolated && !idle && !suspects.isEmpty && (model.reserved == nil || model.reserved == worker)
+                if reserves { model.reserved = worker }
+                check(isolated || reserves || ((suspects.isEmpty || !idle) && ready.isEmpty),
                     "nothing dispatched to \(worker) (idle \(idle)) although suspects \(suspects) / ready \(ready) wait")
                 return
             }
+            check(idle || suspects.isEmpty || (model.reserved != nil && model.reserved != worker),
+                "busy \(worker) got work while a suspect waits and no other worker is set aside")
+            if model.reserved == worker { model.reserved = nil }
             let id = entry.id.rawValue
             let key = entry.key
             check(!isolated, "\(worker) runs a suspect but was given \(id)")
@@ -136,6 +144,7 @@ import Testing
                 if model.solo[id, default: 0] >= model.quarantineAfter { expected.append(id) }
             }
             model.isolated.remove(worker)
+            if model.reserved == worker { model.reserved = nil }
             let quarantined = ledger.workerLost(worker)
             check(quarantined.map(\.id.rawValue) == expected, "quarantined \(quarantined.map(\.id)), expected \(expected)")
             for entry in quarantined {

@@ -169,17 +169,48 @@ import Testing
         #expect(ledger.workerLost(w1).isEmpty)
         #expect(ledger.entry(CommandID(1))?.soloLosses == 1, "it was alone on w1")
         add(&ledger, 3, "c")
-        // w3 is busy: it gets ready work, never the suspect.
-        #expect(ledger.dispatchNext(to: w3, at: ms(0))?.id == CommandID(3))
-        #expect(ledger.hasDispatchable, "the suspect still waits")
-        #expect(ledger.dispatchNext(to: w3, at: ms(0)) == nil, "only a suspect is left and w3 is not idle")
-        #expect(ledger.dispatchNext(to: w2, at: ms(0))?.id == CommandID(1), "idle: takes the suspect")
-        #expect(ledger.dispatchNext(to: w2, at: ms(0)) == nil)
-        #expect(ledger.workerLost(w2).isEmpty)
+        // w3 is busy: it never gets the suspect, and it is set aside to run dry for it, so it gets no new work.
         #expect(ledger.dispatchNext(to: w3, at: ms(0)) == nil)
+        #expect(ledger.hasDispatchable, "the suspect still waits")
+        #expect(ledger.dispatchNext(to: w2, at: ms(0))?.id == CommandID(1), "idle: takes the suspect")
+        #expect(ledger.dispatchNext(to: w2, at: ms(0)) == nil, "isolated while it runs the suspect")
+        #expect(ledger.dispatchNext(to: w3, at: ms(0))?.id == CommandID(3), "no suspect waits: w3 takes work again")
+        #expect(ledger.workerLost(w2).isEmpty)
+        #expect(ledger.dispatchNext(to: w3, at: ms(0)) == nil, "w3 is busy with c2 and c3")
         #expect(ledger.dispatchNext(to: WorkerID(4), at: ms(0))?.id == CommandID(1))
         #expect(ledger.entry(CommandID(1))?.soloLosses == 2)
         #expect(ledger.entry(CommandID(1))?.workersLost == 2)
+    }
+
+    @Test func aSuspectIsNotStarvedWhenEveryWorkerStaysBusy() {
+        var ledger = DispatchLedger(quarantineAfter: 3)
+        add(&ledger, 1, "s")
+        add(&ledger, 2, "a")
+        add(&ledger, 3, "b")
+        #expect(ledger.dispatchNext(to: w1, at: ms(0))?.id == CommandID(1))
+        #expect(ledger.dispatchNext(to: w2, at: ms(0))?.id == CommandID(2))
+        #expect(ledger.dispatchNext(to: w3, at: ms(0))?.id == CommandID(3))
+        #expect(ledger.workerLost(w1).isEmpty)
+        // w2 and w3 stay busy: each round every worker asks for one more command, then finishes its oldest. Without
+        // a worker set aside, neither would ever be idle when it asks, and the suspect would wait forever.
+        var held: [WorkerID: [CommandID]] = [w2: [CommandID(2)], w3: [CommandID(3)]]
+        var next: UInt64 = 10
+        var suspectTakenBy: WorkerID?
+        for round in 0..<10 where suspectTakenBy == nil {
+            add(&ledger, next, "k\(next)")
+            add(&ledger, next + 1, "k\(next + 1)")
+            next += 2
+            for worker in [w2, w3] {
+                if let entry = ledger.dispatchNext(to: worker, at: ms(round)) {
+                    if entry.id == CommandID(1) { suspectTakenBy = worker } else { held[worker, default: []].append(entry.id) }
+                }
+                if let oldest = held[worker]?.first {
+                    held[worker]?.removeFirst()
+                    #expect(ledger.complete(oldest, by: worker) != nil)
+                }
+            }
+        }
+        #expect(suspectTakenBy != nil)
     }
 
     @Test func anIdleWorkerTakesASuspectBeforeReadyWork() {
