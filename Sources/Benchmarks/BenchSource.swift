@@ -15,7 +15,10 @@ final class BenchSource: CommandSource {
     private(set) var lastFinish: UInt64 = 0
     private let onDone: () -> Void
 
-    init(total: Int, oneAtATime: Bool, keys: Int = 4096, onDone: @escaping () -> Void) {
+    private let payload: [UInt8]
+
+    init(total: Int, oneAtATime: Bool, payload: String = "noop", keys: Int = 4096, onDone: @escaping () -> Void) {
+        self.payload = Array(payload.utf8)
         self.total = total
         self.oneAtATime = oneAtATime
         self.keys = keys
@@ -45,7 +48,7 @@ final class BenchSource: CommandSource {
             commands.append(
                 SourceCommand(
                     origin: CommandOrigin(partition: 0, offset: offset), key: "k\(offset % Int64(keys))",
-                    payload: Array("noop".utf8)))
+                    payload: payload))
         }
         return commands
     }

@@ -32,12 +32,27 @@ enum Benchmark {
         var report = Report()
         report.machine = Machine.describe()
 
+        // Latency pairs are measured interleaved, several times, and the median run of each is reported, so that a
+        // burst of noise on the machine does not land on one side of the comparison only.
         let frameSize = IPCFrameSize.dispatchNoop
-        let raw = Stats(RawPingPong.latency(rounds: rounds, size: frameSize))
-        report.add("raw socketpair ping-pong (\(frameSize) B)", p50: raw.p50, p99: raw.p99, rate: nil)
+        var raws: [Result] = []
+        var singles: [Result] = []
+        for _ in 0..<(quick ? 1 : 5) {
+            let raw = Stats(RawPingPong.latency(rounds: rounds, size: frameSize))
+            raws.append(Result(p50: raw.p50, p99: raw.p99, rate: 0))
+            singles.append(try runSupervisor(workers: 1, concurrency: 1, total: rounds, oneAtATime: true))
+        }
+        let raw = Result.median(raws)
+        let single = Result.median(singles)
+        report.add("raw socketpair ping-pong (\(frameSize) B), median of \(raws.count) runs", p50: raw.p50, p99: raw.p99, rate: nil)
+        report.add(
+            "supervisor round trip, 1 worker, 1 at a time, median of \(singles.count) runs", p50: single.p50, p99: single.p99,
+            rate: nil)
 
-        let single = try runSupervisor(workers: 1, concurrency: 1, total: rounds, oneAtATime: true)
-        report.add("supervisor round trip, 1 worker, 1 at a time", p50: single.p50, p99: single.p99, rate: nil)
+        // `sleep 0` is not answered on the reading thread: it pays the leader/follower hand-off that every command
+        // doing I/O (a Kubernetes call) pays.
+        let handOff = try runSupervisor(workers: 1, concurrency: 1, total: rounds, oneAtATime: true, payload: "sleep 0")
+        report.add("supervisor round trip with the worker's thread hand-off (`sleep 0`)", p50: handOff.p50, p99: handOff.p99, rate: nil)
 
         for workers in [1, 2, 4] {
             let result = try runSupervisor(workers: workers, concurrency: 8, total: throughputCommands, oneAtATime: false)
@@ -50,7 +65,7 @@ enum Benchmark {
         report.memory = rss
 
         report.goals = [
-            ("p99 round trip within 2x raw ping-pong", single.p99 <= 2 * raw.p99,
+            ("p99 round trip within 2x raw ping-pong p99", single.p99 <= 2 * raw.p99,
                 String(format2(single.p99 / raw.p99)) + "x"),
             ("no-op dispatches/s across 4 workers >= 50,000", (report.rows.last?.rate ?? 0) >= 50_000,
                 "\(Int(report.rows.last?.rate ?? 0))/s"),
@@ -64,10 +79,18 @@ enum Benchmark {
         var p50: Double
         var p99: Double
         var rate: Double
+
+        /// The run with the median p99 (p50 and rate taken from the same run).
+        static func median(_ runs: [Result]) -> Result {
+            let sorted = runs.sorted { $0.p99 < $1.p99 }
+            return sorted[sorted.count / 2]
+        }
     }
 
     /// Runs a real supervisor in this process with real worker processes and a ``BenchSource``.
-    static func runSupervisor(workers: Int, concurrency: Int, total: Int, oneAtATime: Bool) throws -> Result {
+    static func runSupervisor(
+        workers: Int, concurrency: Int, total: Int, oneAtATime: Bool, payload: String = "noop"
+    ) throws -> Result {
         var configuration = Configuration()
         configuration.workers.count = workers
         configuration.workers.minReady = workers
@@ -77,7 +100,7 @@ enum Benchmark {
         configuration.source.path = "bench"
         var logger = Logger(label: "bench")
         logger.logLevel = .warning
-        let source = BenchSource(total: total, oneAtATime: oneAtATime) { raise(SIGTERM) }
+        let source = BenchSource(total: total, oneAtATime: oneAtATime, payload: payload) { raise(SIGTERM) }
         let loader = ConfigurationLoader(path: nil, environment: ["PATH": "/usr/bin:/bin"], overrides: [])
         let supervisor = try Supervisor(configuration: configuration, loader: loader, source: source, logger: logger)
         _ = try supervisor.run()

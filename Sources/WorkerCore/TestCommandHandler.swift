@@ -50,6 +50,7 @@ public struct TestCommandHandler: CommandHandler {
     }
 
     static func sleep(milliseconds: Int) {
+        guard milliseconds > 0 else { return }  // nanosleep(0) still waits out the timer slack (~50 µs)
         var request = timespec(tv_sec: milliseconds / 1000, tv_nsec: (milliseconds % 1000) * 1_000_000)
         var remaining = timespec()
         while nanosleep(&request, &remaining) != 0 && errno == EINTR { request = remaining }
