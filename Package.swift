@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "k8s-worker", targets: ["Supervisor"]),
         .executable(name: "k8s-worker-process", targets: ["WorkerProcess"]),
         .executable(name: "k8s-worker-bench", targets: ["Benchmarks"]),
+        .executable(name: "k8s-api-simulator", targets: ["APISimulator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -30,6 +31,9 @@ let package = Package(
             name: "CRdKafka", path: "Sources/CRdKafka", pkgConfig: "rdkafka",
             providers: [.apt(["librdkafka-dev"])]),
         .systemLibrary(
+            name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(
             name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]),
 
@@ -40,6 +44,8 @@ let package = Package(
         .target(
             name: "Diagnostics", dependencies: [.product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings),
+        .target(name: "KubeManifests", dependencies: ["Events"], swiftSettings: swiftSettings),
+        .target(name: "KubeSimulator", dependencies: ["Events", "COpenSSL", "CLinux"], swiftSettings: swiftSettings),
         .target(name: "SagaBridge", dependencies: ["Events", "IPC"], swiftSettings: swiftSettings),
         .target(name: "KafkaClient", dependencies: ["CRdKafka"], swiftSettings: swiftSettings),
 
@@ -71,6 +77,7 @@ let package = Package(
             name: "WorkerProcess",
             dependencies: ["WorkerCore", "Diagnostics", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings),
+        .executableTarget(name: "APISimulator", dependencies: ["KubeSimulator"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "Benchmarks",
             dependencies: ["SupervisorCore", "IPC", "CLinux", .product(name: "Logging", package: "swift-log")],
@@ -79,6 +86,9 @@ let package = Package(
         // Tests.
         .testTarget(name: "IPCTests", dependencies: ["IPC"], swiftSettings: swiftSettings),
         .testTarget(name: "EventsTests", dependencies: ["Events"], swiftSettings: swiftSettings),
+        .testTarget(name: "KubeManifestsTests", dependencies: ["KubeManifests", "Events"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "KubeSimulatorTests", dependencies: ["KubeSimulator", "Events", "CLinux"], swiftSettings: swiftSettings),
         .testTarget(name: "SagaBridgeTests", dependencies: ["SagaBridge", "Events", "IPC"], swiftSettings: swiftSettings),
         .testTarget(name: "KafkaClientTests", dependencies: ["KafkaClient"], swiftSettings: swiftSettings),
         .testTarget(
