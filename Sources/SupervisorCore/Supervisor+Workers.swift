@@ -54,7 +54,7 @@ extension Supervisor {
         do {
             (frames, ended) = try connection.receive()
         } catch {
-            workerGone(id, reason: "protocol error: \(error)", kill: true, now: now)
+            workerGone(id, reason: "protocol error: \(error)", kill: true, now: now, salvage: false)
             return
         }
         if !frames.isEmpty { pool.heard(id, now: now) }
@@ -62,7 +62,7 @@ extension Supervisor {
             do {
                 try handle(WorkerMessage(frame: frame), from: id, now: now)
             } catch {
-                workerGone(id, reason: "protocol error: \(error)", kill: true, now: now)
+                workerGone(id, reason: "protocol error: \(error)", kill: true, now: now, salvage: false)
                 return
             }
         }
@@ -117,7 +117,11 @@ extension Supervisor {
 
     /// A worker is lost to the supervisor: close its connection, kill it if asked (and not yet reaped), and give
     /// its commands back to the ledger. Quarantined commands are failed.
-    func workerGone(_ id: WorkerID, reason: String, kill: Bool, now: Instant) {
+    ///
+    /// - Parameter salvage: first read and handle what the worker already sent (results of commands it did
+    ///   finish), unless the connection is being dropped for a protocol error.
+    func workerGone(_ id: WorkerID, reason: String, kill: Bool, now: Instant, salvage: Bool = true) {
+        if salvage { salvageResults(from: id, now: now) }
         guard var process = processes[id] else { return }
         let wasExpected = pool.worker(id)?.exitExpected ?? false
         if let connection = process.connection {
@@ -152,6 +156,16 @@ extension Supervisor {
         if pids[process.pid] == nil { finishExit(id, now: now) }
     }
 
+    /// Handles whatever complete frames are already readable, without treating end of stream or errors as
+    /// anything more (the caller is already taking the worker down).
+    func salvageResults(from id: WorkerID, now: Instant) {
+        guard let connection = processes[id]?.connection, let (frames, _) = try? connection.receive() else { return }
+        for frame in frames {
+            guard let message = try? WorkerMessage(frame: frame) else { return }
+            do { try handle(message, from: id, now: now) } catch { return }
+        }
+    }
+
     /// Collects every exited child. Workers are matched by pid; anything else is an orphan we inherited as PID 1
     /// (or a subreaper) and is simply reaped.
     func reap(now: Instant) {
@@ -165,10 +179,6 @@ extension Supervisor {
                 continue
             }
             logger.debug("worker reaped", metadata: ["worker.id": "\(id)", "worker.pid": "\(pid)", "status": "\(ExitStatus(status))"])
-            if processes[id]?.connection != nil {
-                // Results the worker sent just before exiting may still be in the socket: read them first.
-                receive(from: id, now: now)
-            }
             if processes[id]?.connection != nil {
                 let expected = pool.worker(id)?.exitExpected ?? false
                 workerGone(id, reason: "exited (\(ExitStatus(status)))", kill: false, now: now)
@@ -204,7 +214,9 @@ extension Supervisor {
         do {
             try connection.flush()
         } catch {
-            workerGone(id, reason: "write failed: \(error)", kill: true, now: .now())
+            // The worker closed its end: a draining worker that just exited, or a dying one.
+            let expected = pool.worker(id)?.exitExpected ?? false
+            workerGone(id, reason: "write failed: \(error)", kill: !expected, now: .now())
             return
         }
         let wantWritable = connection.hasPendingOutput
