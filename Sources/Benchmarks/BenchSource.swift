@@ -25,13 +25,13 @@ final class BenchSource: CommandSource {
         self.onDone = onDone
     }
 
-    var descriptor: Int32? { nil }
+    var descriptors: [Int32] { [] }
     var isSettled: Bool { true }
     var isExhausted: Bool { false }
     var status: String { "bench \(latencies.count)/\(total)" }
     var finished: Int { latencies.count }
 
-    func start(logger: Logger) {}
+    func start(logger: Logger, control: any SourceControl) {}
 
     func fetch(max: Int, now: Instant) -> [SourceCommand] {
         let allowed = oneAtATime ? (started.isEmpty ? 1 : 0) : max

@@ -32,18 +32,19 @@ public struct FinishedCommand: Sendable {
 ///
 /// All methods are called on the supervisor's event loop and must not block, except ``close()``.
 public protocol CommandSource: AnyObject {
-    /// A descriptor that becomes readable when ``fetch(max:now:)`` has something, or `nil` if the source is
-    /// polled on ``nextDeadline()`` only.
-    var descriptor: Int32? { get }
-    /// Opens the source.
-    func start(logger: Logger) throws(SupervisorError)
+    /// Descriptors that become readable when the source has work (the event loop then runs ``tick(now:)``
+    /// at once); a source with none is driven by ``nextDeadline(now:)`` only.
+    var descriptors: [Int32] { get }
+    /// Opens the source. `control` lets it take back commands it handed out (partitions revoked).
+    func start(logger: Logger, control: any SourceControl) throws(SupervisorError)
     /// Up to `max` new commands, without blocking.
     func fetch(max: Int, now: Instant) -> [SourceCommand]
     /// A command is finished (succeeded, failed, or quarantined).
     func finish(_ command: FinishedCommand)
-    /// Periodic work: commits, retries.
+    /// Called on every turn of the event loop: handle pending I/O events, commits, retries. Must be cheap when
+    /// there is nothing to do.
     func tick(now: Instant)
-    /// When ``tick(now:)`` or ``fetch(max:now:)`` should next run even if nothing else happens.
+    /// When ``tick(now:)`` should next run even if no descriptor becomes readable.
     func nextDeadline(now: Instant) -> Instant?
     /// Whether everything finished has also been fully handled (results published, offsets committable).
     var isSettled: Bool { get }
@@ -54,4 +55,13 @@ public protocol CommandSource: AnyObject {
     func close()
     /// A short description for STATUS.
     var status: String { get }
+}
+
+/// What the supervisor offers a source.
+public protocol SourceControl: AnyObject {
+    /// Removes accepted commands that no worker holds yet and whose origin matches; returns their origins.
+    /// In-flight ones are left to finish (their results still reach ``CommandSource/finish(_:)``).
+    func withdrawQueued(where predicate: (CommandOrigin) -> Bool) -> [CommandOrigin]
+    /// Accepted commands whose origin matches and that are not finished (queued or in flight).
+    func openCount(where predicate: (CommandOrigin) -> Bool) -> Int
 }

@@ -134,6 +134,20 @@ public struct DispatchLedger {
         return true
     }
 
+    /// Removes every queued (not in flight) command whose origin matches; returns them in id order.
+    public mutating func withdrawQueued(where predicate: (CommandOrigin) -> Bool) -> [Entry] {
+        let matching = entries.values.filter { $0.owner == nil && predicate($0.origin) }.sorted { $0.id < $1.id }
+        // Remove later commands of a key before earlier ones, so a key's head is removed last and nothing behind
+        // it is promoted in between.
+        for entry in matching.reversed() { cancelQueued(entry.id) }
+        return matching
+    }
+
+    /// Open commands (queued or in flight) whose origin matches.
+    public func openCount(where predicate: (CommandOrigin) -> Bool) -> Int {
+        entries.values.count { predicate($0.origin) }
+    }
+
     /// Takes back everything `worker` held. They become suspects, ahead of new work. A command that has now
     /// killed `quarantineAfter` workers while alone on them is removed and returned.
     public mutating func workerLost(_ worker: WorkerID) -> [Entry] {

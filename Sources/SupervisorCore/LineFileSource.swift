@@ -39,12 +39,12 @@ public final class LineFileSource: CommandSource {
         self.stopAtEnd = stopAtEnd
     }
 
-    public var descriptor: Int32? { nil }
+    public var descriptors: [Int32] { [] }
     public var isSettled: Bool { true }
     public var isExhausted: Bool { stopAtEnd && atEnd && pendingStart == pending.count }
     public var status: String { "lines at \(tracker.lowWaterMark(partition: 0) ?? nextOffset)" }
 
-    public func start(logger: Logger) throws(SupervisorError) {
+    public func start(logger: Logger, control: any SourceControl) throws(SupervisorError) {
         self.logger = logger
         file = open(path, O_RDONLY | O_CLOEXEC)
         guard file >= 0 else { throw SupervisorError.system("open \(path)") }

@@ -9,7 +9,7 @@ import Systemd
 /// Policy lives in ``WorkerPool`` and ``DispatchLedger`` (pure); this type performs their actions: it spawns
 /// and kills processes, moves frames, and talks to the source and to systemd. Nothing here blocks except
 /// `epoll_wait` itself (and the source's final commit at exit).
-public final class Supervisor {
+public final class Supervisor: SourceControl {
     /// A live worker process and its connection.
     struct WorkerProcess {
         var id: WorkerID
@@ -103,8 +103,8 @@ public final class Supervisor {
             logger.info("running as PID 1: orphaned processes will be reaped")
         }
         try reactor.add(signals.readEnd, .signals)
-        try source.start(logger: logger)
-        if let fd = source.descriptor { try reactor.add(fd, .source) }
+        try source.start(logger: logger, control: self)
+        for fd in source.descriptors { try reactor.add(fd, .source) }
         logger.info(
             "supervisor started",
             metadata: [
@@ -137,9 +137,9 @@ public final class Supervisor {
             poolDue = pool.nextDeadline() ?? now + .seconds(1)
         }
         killOverdue(now: now)
+        source.tick(now: now)
         intake(now: now)
         dispatch(now: now)
-        source.tick(now: now)
         progressShutdown(now: now)
         flushAll()
         report(now: now)
@@ -231,6 +231,14 @@ public final class Supervisor {
         if notifier.hasPending { candidates.append(now + .milliseconds(50)) }
         return candidates.min().map { max($0, now) }
     }
+
+    public func withdrawQueued(where predicate: (CommandOrigin) -> Bool) -> [CommandOrigin] {
+        let withdrawn = ledger.withdrawQueued(where: predicate)
+        if !withdrawn.isEmpty { statusVersion &+= 1 }
+        return withdrawn.map(\.origin)
+    }
+
+    public func openCount(where predicate: (CommandOrigin) -> Bool) -> Int { ledger.openCount(where: predicate) }
 
     /// A uniformly distributed number in 0..<1 (xorshift; only used to spread restarts).
     func nextJitter() -> Double {
