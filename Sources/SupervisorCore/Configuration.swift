@@ -85,6 +85,47 @@ public struct Configuration: Equatable, Sendable {
         public init() {}
     }
 
+    /// Kafka (for `source.kind: kafka`).
+    public struct Kafka: Equatable, Sendable {
+        /// Comma-separated `host:port` list.
+        public var bootstrapServers = ""
+        /// Consumer group shared by every supervisor of the deployment.
+        public var groupID = "k8s-worker"
+        /// Client id; empty means `k8s-worker-<hostname>`.
+        public var clientID = ""
+        /// `standard` (saga_commands → pod_events, execution_events) or `per-event-type` (upstream's topics).
+        public var layout = "standard"
+        /// Consumed topics (comma-separated); empty means the layout's default.
+        public var commandTopics = ""
+        /// Topic for `pod_created` (standard layout).
+        public var podEventsTopic = "pod_events"
+        /// Topic for `execution_started` and `execution_failed` (standard layout).
+        public var executionEventsTopic = "execution_events"
+        /// Dead-letter topic.
+        public var deadLetterTopic = "saga_commands.dlq"
+        /// `earliest` or `latest`, where a group without committed offsets starts.
+        public var autoOffsetReset = "earliest"
+        public var sessionTimeout: Duration = .seconds(45)
+        public var maxPollInterval: Duration = .seconds(300)
+        /// How often finished offsets are committed.
+        public var commitInterval: Duration = .seconds(1)
+        /// Records read ahead of dispatch before partitions are paused.
+        public var maxBuffered = 1024
+        /// Records larger than this go to the dead-letter topic unparsed.
+        public var maxRecordBytes = 4 << 20
+        /// How long a revoked partition's in-flight commands may take before it is released anyway.
+        public var revocationTimeout: Duration = .seconds(30)
+        /// `plaintext`, `ssl`, `sasl_plaintext` or `sasl_ssl`.
+        public var securityProtocol = "plaintext"
+        public var saslMechanism = ""
+        public var saslUsername = ""
+        /// Never logged.
+        public var saslPassword = ""
+        /// Extra librdkafka properties for consumer and producer, `name=value` pairs separated by commas.
+        public var properties = ""
+        public init() {}
+    }
+
     /// Logging.
     public struct Log: Equatable, Sendable {
         /// trace, debug, info, notice, warning, error or critical.
@@ -100,6 +141,7 @@ public struct Configuration: Equatable, Sendable {
     public var shutdown = Shutdown()
     public var ipc = IPC()
     public var source = Source()
+    public var kafka = Kafka()
     public var log = Log()
 
     public init() {}
@@ -112,8 +154,8 @@ public struct Configuration: Equatable, Sendable {
         try require(workers.count >= 0 && workers.count <= 256, "workers.count", "must be between 0 and 256")
         try require(workers.minReady >= 0, "workers.min_ready", "must not be negative")
         try require(workers.concurrency >= 1 && workers.concurrency <= 1024, "workers.concurrency", "must be 1...1024")
-        try require(["test"].contains(workers.handler), "workers.handler",
-            "unknown handler '\(workers.handler)' (this build has: test)")
+        try require(["test", "stub"].contains(workers.handler), "workers.handler",
+            "unknown handler '\(workers.handler)' (this build has: test, stub)")
         try require(workers.heartbeatInterval > .zero, "workers.heartbeat_interval", "must be positive")
         try require(workers.heartbeatTimeout > workers.heartbeatInterval, "workers.heartbeat_timeout",
             "must be longer than workers.heartbeat_interval")
@@ -129,7 +171,18 @@ public struct Configuration: Equatable, Sendable {
         try require(shutdown.killGrace >= .zero, "shutdown.kill_grace", "must not be negative")
         try require(ipc.maxFrameBytes >= 4096 && ipc.maxFrameBytes <= 256 << 20, "ipc.max_frame_bytes",
             "must be between 4096 and 268435456")
-        try require(["lines"].contains(source.kind), "source.kind", "unknown source '\(source.kind)' (this build has: lines)")
+        try require(["lines", "kafka"].contains(source.kind), "source.kind",
+            "unknown source '\(source.kind)' (this build has: lines, kafka)")
+        try require(source.kind != "kafka" || !kafka.bootstrapServers.isEmpty, "kafka.bootstrap_servers",
+            "is required for the kafka source")
+        try require(["standard", "per-event-type"].contains(kafka.layout), "kafka.layout",
+            "must be standard or per-event-type")
+        try require(["earliest", "latest"].contains(kafka.autoOffsetReset), "kafka.auto_offset_reset",
+            "must be earliest or latest")
+        try require(kafka.maxBuffered >= 1, "kafka.max_buffered", "must be at least 1")
+        try require(kafka.maxRecordBytes >= 1024, "kafka.max_record_bytes", "must be at least 1024")
+        try require(["plaintext", "ssl", "sasl_plaintext", "sasl_ssl"].contains(kafka.securityProtocol),
+            "kafka.security_protocol", "must be plaintext, ssl, sasl_plaintext or sasl_ssl")
         try require(source.kind != "lines" || !source.path.isEmpty, "source.path", "is required for the lines source")
         try require(source.commitInterval > .zero, "source.commit_interval", "must be positive")
         try require(["json", "text", "auto"].contains(log.format), "log.format", "must be json, text or auto")

@@ -13,6 +13,10 @@ public struct ConfigurationKey: Sendable {
     public let reloadable: Bool
     let apply: @Sendable (inout Configuration, String) throws(ConfigurationError) -> Void
     let render: @Sendable (Configuration) -> String
+    /// Copies this key's value from the second configuration into the first (a reload keeps restart-only keys).
+    let keep: @Sendable (inout Configuration, Configuration) -> Void
+    /// Whether the two configurations disagree on this key.
+    let differs: @Sendable (Configuration, Configuration) -> Bool
 
     /// The environment variable that sets this key.
     public var environmentName: String {
@@ -30,7 +34,8 @@ public enum ConfigurationKeys {
         int("workers.min_ready", \.workers.minReady, "Ready workers needed before READY=1.", reloadable: true),
         int("workers.concurrency", \.workers.concurrency, "Commands one worker may hold at once (new workers).",
             reloadable: true),
-        string("workers.handler", \.workers.handler, "What workers do with commands: `test`.", reloadable: true),
+        string("workers.handler", \.workers.handler,
+            "What workers do: `test` (instructions), `stub` (saga commands without a cluster).", reloadable: true),
         string("workers.executable", \.workers.executable,
             "Worker binary; empty = `k8s-worker-process` beside the supervisor.", reloadable: false),
         duration("workers.handshake_timeout", \.workers.handshakeTimeout, "Kill a worker that has not said hello.",
@@ -59,7 +64,7 @@ public enum ConfigurationKeys {
         duration("shutdown.kill_grace", \.shutdown.killGrace, "Time between SIGTERM and SIGKILL for workers.",
             reloadable: true),
         int("ipc.max_frame_bytes", \.ipc.maxFrameBytes, "Largest supervisor–worker frame.", reloadable: false),
-        string("source.kind", \.source.kind, "Command source: `lines`.", reloadable: false),
+        string("source.kind", \.source.kind, "Command source: `lines` or `kafka`.", reloadable: false),
         string("source.path", \.source.path, "`lines`: the command file (`key<TAB>payload` per line).",
             reloadable: false),
         string("source.offset_file", \.source.offsetFile, "`lines`: committed position file; empty = `<path>.offset`.",
@@ -69,6 +74,39 @@ public enum ConfigurationKeys {
         duration("source.commit_interval", \.source.commitInterval, "How often the committed position is saved.",
             reloadable: false),
         bool("source.stop_at_end", \.source.stopAtEnd, "`lines`: exit 0 once the file is fully processed.",
+            reloadable: false),
+        string("kafka.bootstrap_servers", \.kafka.bootstrapServers, "Brokers, `host:port` comma-separated.",
+            reloadable: false),
+        string("kafka.group_id", \.kafka.groupID, "Consumer group shared by all supervisors.", reloadable: false),
+        string("kafka.client_id", \.kafka.clientID, "Client id; empty = `k8s-worker-<hostname>`.", reloadable: false),
+        string("kafka.layout", \.kafka.layout, "`standard` or `per-event-type` (upstream's topics).", reloadable: false),
+        string("kafka.command_topics", \.kafka.commandTopics, "Consumed topics, comma-separated; empty = the layout's.",
+            reloadable: false),
+        string("kafka.pod_events_topic", \.kafka.podEventsTopic, "`pod_created` goes here (standard layout).",
+            reloadable: false),
+        string("kafka.execution_events_topic", \.kafka.executionEventsTopic,
+            "`execution_started`/`execution_failed` go here (standard layout).", reloadable: false),
+        string("kafka.dead_letter_topic", \.kafka.deadLetterTopic, "Undecodable and invalid records go here.",
+            reloadable: false),
+        string("kafka.auto_offset_reset", \.kafka.autoOffsetReset, "Where a group without offsets starts.",
+            reloadable: false),
+        duration("kafka.session_timeout", \.kafka.sessionTimeout, "Group session timeout.", reloadable: false),
+        duration("kafka.max_poll_interval", \.kafka.maxPollInterval, "librdkafka `max.poll.interval.ms`.",
+            reloadable: false),
+        duration("kafka.commit_interval", \.kafka.commitInterval, "How often finished offsets are committed.",
+            reloadable: false),
+        int("kafka.max_buffered", \.kafka.maxBuffered, "Records read ahead of dispatch before partitions pause.",
+            reloadable: false),
+        int("kafka.max_record_bytes", \.kafka.maxRecordBytes, "Larger records are dead-lettered unparsed.",
+            reloadable: false),
+        duration("kafka.revocation_timeout", \.kafka.revocationTimeout,
+            "Time a revoked partition's in-flight work gets before release.", reloadable: false),
+        string("kafka.security_protocol", \.kafka.securityProtocol, "plaintext, ssl, sasl_plaintext, sasl_ssl.",
+            reloadable: false),
+        string("kafka.sasl_mechanism", \.kafka.saslMechanism, "e.g. PLAIN, SCRAM-SHA-512.", reloadable: false),
+        string("kafka.sasl_username", \.kafka.saslUsername, "SASL user.", reloadable: false),
+        secret("kafka.sasl_password", \.kafka.saslPassword, "SASL password (never printed).", reloadable: false),
+        string("kafka.properties", \.kafka.properties, "Extra librdkafka properties, `name=value,...`.",
             reloadable: false),
         string("log.level", \.log.level, "trace, debug, info, notice, warning, error, critical.", reloadable: true),
         string("log.format", \.log.format, "`json`, `text` or `auto` (text on a terminal).", reloadable: false),
@@ -88,7 +126,8 @@ public enum ConfigurationKeys {
                 }
                 configuration[keyPath: path] = value
             },
-            render: { String($0[keyPath: path]) })
+            render: { String($0[keyPath: path]) },
+            keep: { $0[keyPath: path] = $1[keyPath: path] }, differs: { $0[keyPath: path] != $1[keyPath: path] })
     }
 
     private static func bool(
@@ -103,7 +142,21 @@ public enum ConfigurationKeys {
                 default: throw ConfigurationError(key: name, message: "'\(text)' is not a boolean (true or false)")
                 }
             },
-            render: { $0[keyPath: path] ? "true" : "false" })
+            render: { $0[keyPath: path] ? "true" : "false" },
+            keep: { $0[keyPath: path] = $1[keyPath: path] }, differs: { $0[keyPath: path] != $1[keyPath: path] })
+    }
+
+    /// A string that is never rendered (check-config --print, config-reference show `(secret)`).
+    private static func secret(
+        _ name: String, _ path: any WritableKeyPath<Configuration, String> & Sendable, _ summary: String, reloadable: Bool
+    ) -> ConfigurationKey {
+        ConfigurationKey(
+            name: name, type: "string", summary: summary, reloadable: reloadable,
+            apply: { (configuration: inout Configuration, text: String) throws(ConfigurationError) in
+                configuration[keyPath: path] = text
+            },
+            render: { $0[keyPath: path].isEmpty ? "" : "(secret)" },
+            keep: { $0[keyPath: path] = $1[keyPath: path] }, differs: { $0[keyPath: path] != $1[keyPath: path] })
     }
 
     private static func string(
@@ -114,7 +167,8 @@ public enum ConfigurationKeys {
             apply: { (configuration: inout Configuration, text: String) throws(ConfigurationError) in
                 configuration[keyPath: path] = text
             },
-            render: { $0[keyPath: path] })
+            render: { $0[keyPath: path] },
+            keep: { $0[keyPath: path] = $1[keyPath: path] }, differs: { $0[keyPath: path] != $1[keyPath: path] })
     }
 
     private static func duration(
@@ -129,7 +183,8 @@ public enum ConfigurationKeys {
                 }
                 configuration[keyPath: path] = value
             },
-            render: { DurationText.format($0[keyPath: path]) })
+            render: { DurationText.format($0[keyPath: path]) },
+            keep: { $0[keyPath: path] = $1[keyPath: path] }, differs: { $0[keyPath: path] != $1[keyPath: path] })
     }
 }
 

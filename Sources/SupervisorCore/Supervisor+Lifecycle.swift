@@ -35,12 +35,9 @@ extension Supervisor {
         reloadProblem = nil
         var applied = fresh
         var ignored: [String] = []
-        for key in ConfigurationKeys.all where !key.reloadable {
-            let old = key.value(in: configuration)
-            if key.value(in: fresh) != old {
-                ignored.append(key.name)
-                do { try key.apply(&applied, old) } catch {}
-            }
+        for key in ConfigurationKeys.all where !key.reloadable && key.differs(fresh, configuration) {
+            ignored.append(key.name)
+            key.keep(&applied, configuration)
         }
         if !ignored.isEmpty {
             logger.warning("changed keys that need a restart were not applied", metadata: ["keys": "\(ignored.joined(separator: ", "))"])
