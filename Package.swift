@@ -61,7 +61,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .target(
             name: "WorkerCore",
-            dependencies: ["IPC", "CLinux", "Diagnostics", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["IPC", "CLinux", "Diagnostics", "Events", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings),
 
         // Thin executables.

@@ -64,6 +64,7 @@ public final class WorkerRuntime: @unchecked Sendable {
     static func makeHandler(named name: String) -> (any CommandHandler)? {
         switch name {
         case "test": TestCommandHandler()
+        case "stub": StubKubernetesHandler()
         default: nil
         }
     }
