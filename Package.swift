@@ -48,6 +48,14 @@ let package = Package(
         .target(name: "KubeSimulator", dependencies: ["Events", "COpenSSL", "CLinux"], swiftSettings: swiftSettings),
         .target(name: "SagaBridge", dependencies: ["Events", "IPC"], swiftSettings: swiftSettings),
         .target(name: "KafkaClient", dependencies: ["CRdKafka"], swiftSettings: swiftSettings),
+        .target(
+            name: "KafkaIngest",
+            dependencies: [
+                "SupervisorCore", "KafkaClient", "SagaBridge", "Events", "IPC",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
+            swiftSettings: swiftSettings),
 
         // The logic.
         .target(
@@ -68,7 +76,7 @@ let package = Package(
         .executableTarget(
             name: "Supervisor",
             dependencies: [
-                "SupervisorCore", "Diagnostics",
+                "SupervisorCore", "Diagnostics", "KafkaIngest",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -97,7 +105,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["SupervisorCore", "IPC", "CLinux", "Supervisor", "WorkerProcess"],
+            dependencies: ["SupervisorCore", "IPC", "CLinux", "Supervisor", "WorkerProcess", "KafkaClient", "Events"],
             swiftSettings: swiftSettings),
     ]
 )

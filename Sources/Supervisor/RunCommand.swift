@@ -1,6 +1,7 @@
 import ArgumentParser
 import Diagnostics
 import Glibc
+import KafkaIngest
 import Logging
 import SupervisorCore
 
@@ -26,10 +27,21 @@ struct RunCommand: ParsableCommand {
         LoggingSystem.bootstrap { label in StderrLogHandler(label: label, level: level, format: format) }
         var logger = Logger(label: "k8s-worker")
         logger.logLevel = level
-        let source = LineFileSource(
-            path: configuration.source.path, offsetFile: configuration.source.offsetFile,
-            journal: configuration.source.journal,
-            commitInterval: configuration.source.commitInterval, stopAtEnd: configuration.source.stopAtEnd)
+        let source: any CommandSource
+        switch configuration.source.kind {
+        case "kafka":
+            do {
+                source = KafkaCommandSource(settings: try KafkaSourceSettings(configuration))
+            } catch {
+                printError("k8s-worker: invalid configuration: \(error)")
+                throw ExitCode(78)
+            }
+        default:
+            source = LineFileSource(
+                path: configuration.source.path, offsetFile: configuration.source.offsetFile,
+                journal: configuration.source.journal, commitInterval: configuration.source.commitInterval,
+                stopAtEnd: configuration.source.stopAtEnd)
+        }
         do {
             let supervisor = try Supervisor(configuration: configuration, loader: loader, source: source, logger: logger)
             throw ExitCode(try supervisor.run())

@@ -1,0 +1,197 @@
+import Glibc
+import DequeModule
+import Events
+import IPC
+import KafkaClient
+import Logging
+import SagaBridge
+import SupervisorCore
+
+/// Saga commands from Kafka: consume, triage (commands or dead letters), hand commands to the supervisor,
+/// publish the resulting events, and commit an offset only when everything below it is finished — its
+/// command's events (or its dead letter) delivered and acknowledged.
+///
+/// Runs entirely on the supervisor's event loop: the consumer and producer are polled without blocking when
+/// their descriptors become readable and at least every `pollInterval` (librdkafka's group membership needs it).
+/// Backpressure pauses all assigned partitions once `maxBuffered` records wait for dispatch; polling continues.
+public final class KafkaCommandSource: CommandSource {
+    /// A command handed out, remembered until its events are delivered.
+    struct Pending {
+        var command: InboundCommand?
+        var trace: String?
+        /// Deliveries still outstanding for this origin.
+        var outstanding = 0
+    }
+
+    /// One record being produced (an event or a dead letter), retried until delivered.
+    struct Delivery {
+        var origin: CommandOrigin
+        var record: OutgoingRecord
+        var attempts = 0
+    }
+
+    /// A revocation being honoured: in-flight work of these partitions finishes, then they are committed and
+    /// released.
+    struct Revocation {
+        var partitions: [KafkaTopicPartition]
+        var deadline: Instant
+        var commitRequested = false
+    }
+
+    let settings: KafkaSourceSettings
+    var logger = Logger(label: "k8s-worker.kafka")
+    weak var control: (any SourceControl)?
+    var consumer: KafkaConsumer?
+    var producer: KafkaProducer?
+    let triage: CommandTriage
+
+    // Partitions are numbered locally (stream ids) so that one CommitTracker and CommandOrigin cover any
+    // number of topics.
+    var streamIDs: [KafkaTopicPartition: Int32] = [:]
+    var streams: [Int32: KafkaTopicPartition] = [:]
+    var assigned: Set<KafkaTopicPartition> = []
+    var tracker = CommitTracker()
+    var buffered: Deque<SourceCommand> = []
+    var pending: [CommandOrigin: Pending] = [:]
+    var deliveries: [UInt64: Delivery] = [:]
+    var retries: [(at: Instant, token: UInt64)] = []
+    var nextToken: UInt64 = 1
+    var revocation: Revocation?
+    var paused = false
+    var lastCommit: Instant?
+    var lastPoll: Instant?
+    var commitInFlight = false
+
+    // Reporting.
+    var consumed = 0
+    var deadLettered = 0
+    var published = 0
+    var lastError: String?
+
+    public init(settings: KafkaSourceSettings) {
+        self.settings = settings
+        self.triage = CommandTriage(layout: settings.layout, maxRecordBytes: settings.maxRecordBytes)
+    }
+
+    public var descriptors: [Int32] {
+        [consumer?.readinessDescriptor, producer?.readinessDescriptor].compactMap { $0 }
+    }
+
+    public func start(logger: Logger, control: any SourceControl) throws(SupervisorError) {
+        self.logger = logger
+        self.control = control
+        let log: KafkaLogHandler = { [logger] line in
+            logger.debug("librdkafka", metadata: ["line": "\(line)"])
+        }
+        do {
+            consumer = try KafkaConsumer(configuration: settings.consumer, logHandler: log)
+            producer = try KafkaProducer(configuration: settings.producer, logHandler: log)
+            try consumer?.subscribe(topics: settings.layout.commandTopics)
+        } catch {
+            throw SupervisorError("kafka: \(error)")
+        }
+        logger.info(
+            "kafka source subscribed",
+            metadata: [
+                "topics": "\(settings.layout.commandTopics.joined(separator: ","))",
+                "group": "\(settings.consumer.groupID)", "brokers": "\(settings.consumer.bootstrapServers.joined(separator: ","))",
+            ])
+    }
+
+    public func fetch(max: Int, now: Instant) -> [SourceCommand] {
+        var commands: [SourceCommand] = []
+        while commands.count < max, let next = buffered.popFirst() { commands.append(next) }
+        adjustBackpressure()
+        return commands
+    }
+
+    public func finish(_ finished: FinishedCommand) {
+        guard var state = pending[finished.origin] else {
+            // Its partition was revoked or lost meanwhile: the new owner redoes it, with the same event ids.
+            logger.debug("result for a released partition dropped", metadata: ["origin": "\(finished.origin)"])
+            return
+        }
+        guard let command = state.command else { return }
+        let plan = OutcomeEvents.plan(
+            for: command, outcome: finished.outcome, layout: settings.layout, now: Timestamp.now(), trace: state.trace)
+        if let anomaly = plan.anomaly {
+            logger.warning("unexpected outcome", metadata: ["execution_id": "\(command.executionID)", "detail": "\(anomaly)"])
+        }
+        if plan.records.isEmpty {
+            pending[finished.origin] = nil
+            tracker.markDone(partition: finished.origin.partition, offset: finished.origin.offset)
+            return
+        }
+        state.outstanding += plan.records.count
+        pending[finished.origin] = state
+        for record in plan.records { publish(record, for: finished.origin) }
+    }
+
+    public func tick(now: Instant) {
+        lastPoll = now
+        handleConsumerEvents(now: now)
+        handleDeliveryReports(now: now)
+        retryDue(now: now)
+        progressRevocation(now: now)
+        commitIfDue(now: now)
+        adjustBackpressure()
+    }
+
+    public func nextDeadline(now: Instant) -> Instant? {
+        var candidates = [(lastPoll ?? now) + settings.pollInterval, (lastCommit ?? now) + settings.commitInterval]
+        if let retry = retries.map(\.at).min() { candidates.append(retry) }
+        if let revocation { candidates.append(min(revocation.deadline, now + .milliseconds(50))) }
+        return candidates.min()
+    }
+
+    public var isSettled: Bool { deliveries.isEmpty }
+    public var isExhausted: Bool { false }
+
+    public var status: String {
+        var parts = ["kafka \(assigned.count) partitions"]
+        if let consumer {
+            let lag = assigned.compactMap { consumer.lag(for: $0) }.reduce(0, +)
+            parts.append("lag \(lag)")
+        }
+        if paused { parts.append("paused") }
+        if !deliveries.isEmpty { parts.append("unpublished \(deliveries.count)") }
+        if deadLettered > 0 { parts.append("dead-lettered \(deadLettered)") }
+        if let lastError { parts.append("kafka error: \(lastError)") }
+        return parts.joined(separator: ", ")
+    }
+
+    public func close() {
+        // Publish what is outstanding (bounded), commit what is finished, leave the group cleanly.
+        if let producer {
+            let deadline = Instant.now() + .seconds(10)
+            while !deliveries.isEmpty, Instant.now() < deadline {
+                do { try producer.flush(timeout: .milliseconds(200)) } catch {}
+                handleDeliveryReports(now: .now())
+                retryDue(now: Instant.now() + .seconds(60))
+            }
+        }
+        let offsets = committableOffsets()
+        if let consumer {
+            if !offsets.isEmpty {
+                do {
+                    _ = try consumer.commitSync(offsets, timeout: .seconds(5))
+                    logger.info("final commit", metadata: ["offsets": "\(offsets.map(\.description).joined(separator: " "))"])
+                } catch {
+                    logger.error("final commit failed", metadata: ["error": "\(error)"])
+                }
+            }
+            do { try consumer.close() } catch { logger.warning("consumer close", metadata: ["error": "\(error)"]) }
+        }
+        consumer = nil
+        producer = nil
+    }
+}
+
+extension Timestamp {
+    /// The current UTC wall-clock time.
+    static func now() -> Timestamp {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Timestamp(microsecondsSinceEpoch: Int64(spec.tv_sec) * 1_000_000 + Int64(spec.tv_nsec) / 1000) ?? .epoch
+    }
+}

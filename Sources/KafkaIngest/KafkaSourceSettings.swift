@@ -1,0 +1,100 @@
+import Glibc
+import KafkaClient
+import SagaBridge
+import SupervisorCore
+
+/// Everything the Kafka source needs, derived from the supervisor's ``Configuration``.
+public struct KafkaSourceSettings: Sendable {
+    public var consumer: KafkaConsumerConfiguration
+    public var producer: KafkaProducerConfiguration
+    public var layout: TopicLayout
+    public var commitInterval: Duration
+    public var maxBuffered: Int
+    public var maxRecordBytes: Int
+    public var revocationTimeout: Duration
+    /// Poll at least this often even when idle (librdkafka needs it to keep the group membership).
+    public var pollInterval: Duration
+    /// First delay before re-publishing an event whose delivery failed (doubles up to 30 s).
+    public var publishRetryBackoff: Duration
+
+    public init(
+        consumer: KafkaConsumerConfiguration, producer: KafkaProducerConfiguration, layout: TopicLayout,
+        commitInterval: Duration = .seconds(1), maxBuffered: Int = 1024, maxRecordBytes: Int = 4 << 20,
+        revocationTimeout: Duration = .seconds(30), pollInterval: Duration = .milliseconds(500),
+        publishRetryBackoff: Duration = .milliseconds(200)
+    ) {
+        self.consumer = consumer
+        self.producer = producer
+        self.layout = layout
+        self.commitInterval = commitInterval
+        self.maxBuffered = maxBuffered
+        self.maxRecordBytes = maxRecordBytes
+        self.revocationTimeout = revocationTimeout
+        self.pollInterval = pollInterval
+        self.publishRetryBackoff = publishRetryBackoff
+    }
+
+    /// Builds the settings from the `kafka.*` keys.
+    public init(_ configuration: Configuration) throws(SupervisorError) {
+        let kafka = configuration.kafka
+        let servers = kafka.bootstrapServers.split(separator: ",").map { String($0).trimmedSpaces }.filter { !$0.isEmpty }
+        var consumer = KafkaConsumerConfiguration(bootstrapServers: servers)
+        consumer.groupID = kafka.groupID
+        consumer.clientID = kafka.clientID.isEmpty ? "k8s-worker-" + Self.hostname() : kafka.clientID
+        consumer.autoOffsetReset = kafka.autoOffsetReset == "latest" ? .latest : .earliest
+        consumer.sessionTimeout = kafka.sessionTimeout
+        consumer.maxPollInterval = kafka.maxPollInterval
+        var producer = KafkaProducerConfiguration(bootstrapServers: servers)
+        producer.clientID = consumer.clientID
+        let extra = try Self.properties(kafka.properties)
+        for (name, value) in Self.securityProperties(kafka) + extra {
+            consumer.additionalProperties[name] = value
+            producer.additionalProperties[name] = value
+        }
+        var layout: TopicLayout = kafka.layout == "per-event-type" ? .perEventType : .standard
+        if kafka.layout == "standard" {
+            layout.podEvents = kafka.podEventsTopic
+            layout.executionEvents = kafka.executionEventsTopic
+        }
+        layout.deadLetter = kafka.deadLetterTopic
+        let topics = kafka.commandTopics.split(separator: ",").map { String($0).trimmedSpaces }.filter { !$0.isEmpty }
+        if !topics.isEmpty { layout.commandTopics = topics }
+        self.init(
+            consumer: consumer, producer: producer, layout: layout, commitInterval: kafka.commitInterval,
+            maxBuffered: kafka.maxBuffered, maxRecordBytes: kafka.maxRecordBytes,
+            revocationTimeout: kafka.revocationTimeout)
+    }
+
+    static func properties(_ text: String) throws(SupervisorError) -> [(String, String)] {
+        var result: [(String, String)] = []
+        for item in text.split(separator: ",") {
+            let pair = String(item).trimmedSpaces
+            guard !pair.isEmpty else { continue }
+            guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
+                throw SupervisorError("kafka.properties: '\(pair)' is not name=value")
+            }
+            result.append((String(pair[..<equals]), String(pair[pair.index(after: equals)...])))
+        }
+        return result
+    }
+
+    static func securityProperties(_ kafka: Configuration.Kafka) -> [(String, String)] {
+        var result = [("security.protocol", kafka.securityProtocol)]
+        if !kafka.saslMechanism.isEmpty { result.append(("sasl.mechanisms", kafka.saslMechanism)) }
+        if !kafka.saslUsername.isEmpty { result.append(("sasl.username", kafka.saslUsername)) }
+        if !kafka.saslPassword.isEmpty { result.append(("sasl.password", kafka.saslPassword)) }
+        return result
+    }
+
+    static func hostname() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "unknown" }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}
+
+extension String {
+    var trimmedSpaces: String {
+        String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
+    }
+}
