@@ -3,7 +3,7 @@
 # libcurl, libsystemd) and the tools the tests use (unshare from util-linux, kcat, systemd-analyze).
 # Swift 6.3 itself must already be on PATH.
 set -euo pipefail
-packages=(librdkafka-dev libcurl4-openssl-dev libsystemd-dev libssl-dev pkg-config openssl util-linux procps kcat systemd)
+packages=(librdkafka-dev libcurl4-openssl-dev libsystemd-dev libssl-dev pkg-config openssl dash busybox util-linux procps kcat systemd)
 sudo=""
 if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
 missing=()

@@ -23,8 +23,13 @@ extension KafkaCommandSource {
             case .partitionsRevoked(let partitions):
                 beginRevocation(partitions, now: now)
             case .partitionsLost(let partitions):
+                // Involuntary (the session expired): they may belong to someone else already, so nothing of theirs
+                // is committed; in-flight results are dropped and the new owner redoes them (same event ids).
                 logger.warning("partitions lost", metadata: ["partitions": "\(partitions.map(\.description).joined(separator: " "))"])
+                if let revocation { release(revocation.partitions) }
+                revocation = nil
                 release(partitions)
+                do { try consumer.completeRevocation() } catch { logger.warning("completing revocation", metadata: ["error": "\(error)"]) }
             case .offsetsCommitted(let result):
                 commitInFlight = false
                 switch result {

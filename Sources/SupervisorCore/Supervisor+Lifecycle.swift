@@ -4,6 +4,7 @@ import Logging
 
 extension Supervisor {
     static let statusInterval: Duration = .milliseconds(500)
+    static let statusRefresh: Duration = .seconds(2)
 
     func handleSignal(_ number: Int32, now: Instant) {
         switch number {
@@ -114,7 +115,11 @@ extension Supervisor {
             pendingReload = nil
             notifier.ready(status: statusLine(now: now))
         }
-        if statusVersion != statusVersionSent, lastStatusAt.map({ now.since($0) >= Self.statusInterval }) ?? true {
+        // Rebuilt when something the supervisor knows changed, and at least every `statusRefresh` for what only the
+        // source knows (partitions, lag, broker errors).
+        let due = lastStatusAt.map { now.since($0) >= Self.statusInterval } ?? true
+        let stale = lastStatusAt.map { now.since($0) >= Self.statusRefresh } ?? true
+        if (statusVersion != statusVersionSent && due) || stale {
             statusVersionSent = statusVersion
             let status = statusLine(now: now)
             lastStatusAt = now

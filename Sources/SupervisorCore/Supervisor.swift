@@ -227,6 +227,7 @@ public final class Supervisor: SourceControl {
         if case .draining(let deadline, let killAt) = state { candidates.append(killAt ?? deadline) }
         if let interval = notifier.watchdogInterval { candidates.append((lastWatchdog ?? now) + interval) }
         if statusVersion != statusVersionSent { candidates.append((lastStatusAt ?? now) + Self.statusInterval) }
+        candidates.append((lastStatusAt ?? now) + Self.statusRefresh)
         if pendingReload != nil || state != .running { candidates.append(now + .milliseconds(250)) }
         if notifier.hasPending { candidates.append(now + .milliseconds(50)) }
         return candidates.min().map { max($0, now) }

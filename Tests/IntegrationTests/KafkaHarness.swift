@@ -1,0 +1,114 @@
+import Events
+import Glibc
+import KafkaClient
+
+/// The §2.11 create command; execution ids are substituted per test command.
+let createTemplate =
+    #"{"event_id":"0f4b6a9e-2d3c-4b1a-8e7f-6a5b4c3d2e1f","event_type":"create_pod_command","event_version":"1.0","timestamp":"2026-03-06T21:29:12.481337Z","aggregate_id":"EXEC","metadata":{"service_name":"saga-orchestrator","service_version":"1.0.0","user_id":"7e2d4c1b-5a3f-4b8e-9c6d-1f0a2b3c4d5e","environment":"production"},"saga_id":"c3a1e7d2-9b4f-4e8a-a6d5-2f7b1c9e0a34","execution_id":"EXEC","script":"print('hello, k8s')\n","language":"python","language_version":"3.11","runtime_image":"python:3.11-slim","runtime_command":["python","/scripts/main.py"],"runtime_filename":"main.py","timeout_seconds":5,"cpu_limit":"1000m","memory_limit":"128Mi","cpu_request":"200m","memory_request":"128Mi","priority":"normal"}"#
+let deleteTemplate =
+    #"{"event_id":"9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d","event_type":"delete_pod_command","event_version":"1.0","timestamp":"2026-03-06T21:29:15.004200Z","aggregate_id":"EXEC","metadata":{"service_name":"saga-orchestrator","service_version":"1.0.0","user_id":"7e2d4c1b-5a3f-4b8e-9c6d-1f0a2b3c4d5e","environment":"production"},"saga_id":"c3a1e7d2-9b4f-4e8a-a6d5-2f7b1c9e0a34","execution_id":"EXEC","reason":"Saga compensation due to failure","pod_name":null,"namespace":null}"#
+let sagaID = "c3a1e7d2-9b4f-4e8a-a6d5-2f7b1c9e0a34"
+
+func executionID(_ index: Int) -> String {
+    let digits = String(index)
+    return "00000000-0000-4000-8000-" + String(repeating: "0", count: 12 - digits.count) + digits
+}
+
+/// Polls `consumer` until `done` holds or `seconds` pass, waiting on its readiness descriptor.
+func consume(_ consumer: KafkaConsumer, for seconds: Double, until done: ([KafkaMessage]) -> Bool) -> [KafkaMessage] {
+    var messages: [KafkaMessage] = []
+    let deadline = TestSupport.monotonicSeconds() + seconds
+    while TestSupport.monotonicSeconds() < deadline, !done(messages) {
+        var entry = pollfd(fd: consumer.readinessDescriptor, events: Int16(POLLIN), revents: 0)
+        _ = poll(&entry, 1, 100)
+        for event in consumer.poll(maxEvents: 500) {
+            if case .message(let message) = event { messages.append(message) }
+        }
+    }
+    return messages
+}
+
+
+/// A mock cluster with the standard topics, a producer for commands and an observer of everything published.
+final class KafkaHarness {
+    let cluster: KafkaMockCluster
+    let producer: KafkaProducer
+    let observer: KafkaConsumer
+    private(set) var observed: [KafkaMessage] = []
+    private var token: UInt64 = 0
+
+    init(topics: [(String, Int)] = [("saga_commands", 6), ("pod_events", 3), ("execution_events", 3), ("saga_commands.dlq", 1)],
+         observe: [String] = ["pod_events", "execution_events", "saga_commands.dlq"]) throws {
+        cluster = try KafkaMockCluster(brokers: 3)
+        for (topic, partitions) in topics { try cluster.createTopic(topic, partitions: partitions, replicationFactor: 3) }
+        producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: cluster.bootstrapServers))
+        var configuration = KafkaConsumerConfiguration(bootstrapServers: cluster.bootstrapServers)
+        configuration.groupID = "observer-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
+        observer = try KafkaConsumer(configuration: configuration)
+        try observer.subscribe(topics: observe)
+    }
+
+    var bootstrap: String { cluster.bootstrapServers.joined(separator: ",") }
+
+    /// `--set` arguments that point a supervisor at this cluster with the stub handler.
+    func supervisorArguments(_ extra: [String: String] = [:]) -> [String] {
+        var settings = ["source.kind": "kafka", "kafka.bootstrap_servers": bootstrap, "workers.handler": "stub",
+            "kafka.commit_interval": "200ms", "kafka.session_timeout": "6s"]
+        for (key, value) in extra { settings[key] = value }
+        return settings.sorted { $0.key < $1.key }.flatMap { ["--set", "\($0.key)=\($0.value)"] }
+    }
+
+    /// Produces records and waits for their delivery.
+    func send(_ records: [(key: String, value: [UInt8])], topic: String = "saga_commands",
+              headers: [KafkaHeader] = [KafkaHeader(name: "content-type", string: "application/json")]) throws {
+        for record in records {
+            token += 1
+            try producer.produce(topic: topic, key: Array(record.key.utf8), value: record.value, headers: headers, token: token)
+        }
+        try producer.flush(timeout: .seconds(30))
+        _ = producer.poll(maxEvents: 10_000)
+    }
+
+    func sendCreates(_ range: Range<Int>) throws {
+        try send(range.map { (executionID($0), Array(createTemplate.replacing("EXEC", with: executionID($0)).utf8)) })
+    }
+
+    /// Reads published records until `done` holds or `seconds` pass; returns everything seen so far.
+    @discardableResult
+    func observe(for seconds: Double, until done: ([KafkaMessage]) -> Bool) -> [KafkaMessage] {
+        let deadline = TestSupport.monotonicSeconds() + seconds
+        while TestSupport.monotonicSeconds() < deadline, !done(observed) {
+            var entry = pollfd(fd: observer.readinessDescriptor, events: Int16(POLLIN), revents: 0)
+            _ = poll(&entry, 1, 100)
+            for event in observer.poll(maxEvents: 1000) {
+                switch event {
+                case .message(let message):
+                    observed.append(message)
+                case .partitionsRevoked, .partitionsLost:
+                    // The observer holds nothing in flight: let the rebalance proceed at once.
+                    try? observer.completeRevocation()
+                default:
+                    break
+                }
+            }
+        }
+        return observed
+    }
+
+    func observed(on topic: String) -> [KafkaMessage] { observed.filter { $0.topic == topic } }
+
+    /// Execution ids of the `pod_created` events seen, with multiplicity.
+    func createdExecutionIDs() -> [String] {
+        observed(on: "pod_events").compactMap { try? PodCreatedEvent.decode($0.value, options: DecodingOptions()).executionID }
+    }
+
+    /// The k8s-worker group's committed offsets on `topic`, summed over `partitions`.
+    func committedTotal(topic: String = "saga_commands", partitions: Int = 6) throws -> Int64 {
+        var configuration = KafkaConsumerConfiguration(bootstrapServers: cluster.bootstrapServers)
+        configuration.groupID = "k8s-worker"
+        let inspector = try KafkaConsumer(configuration: configuration)
+        let committed = try inspector.committed(
+            (0..<partitions).map { KafkaTopicPartition(topic: topic, partition: Int32($0)) }, timeout: .seconds(10))
+        return committed.compactMap(\.offset).reduce(0, +)
+    }
+}
