@@ -1,0 +1,157 @@
+import Events
+
+/// The runtimes an execution may use, keyed by (language, version) (Decision 5, W14).
+///
+/// Upstream's worker used `runtime_image` and `runtime_command` from the message verbatim, so anyone
+/// able to write to the command topic could run any image with any argv. Here the registry decides:
+/// ``resolve(_:)`` looks the command's (language, version) up and takes the image, file name and
+/// command from the entry. A command whose pair is unknown, or whose `runtime_image`,
+/// `runtime_command` or `runtime_filename` disagree with the entry, is refused.
+///
+/// **`allowUnlisted`** (default `false`) turns that check off: the message's values are then used as
+/// given (an empty message field falls back to the entry when there is one). Only the syntax is still
+/// checked (image text, a usable ConfigMap key, no NUL in argv). This restores upstream's trust model —
+/// any writer to the topic picks the image and argv, bounded only by the Pod's hardening (PSA
+/// restricted, no network, no token, clamped resources) — so turn it on only when the topic is as
+/// trusted as the cluster credentials.
+public struct RuntimeRegistry: Sendable, Hashable {
+    /// One runtime.
+    public struct Entry: Sendable, Hashable {
+        /// Registry key, e.g. `python`.
+        public var language: String
+        /// Registry key, e.g. `3.11`.
+        public var version: String
+        /// Container image, e.g. `python:3.11-slim` (a digest-pinned reference is recommended, W15).
+        public var image: String
+        /// ConfigMap key and file name under `/scripts`, e.g. `main.py`.
+        public var filename: String
+        /// argv after the entrypoint, e.g. `["python", "/scripts/main.py"]`.
+        public var command: [String]
+
+        /// Creates an entry.
+        public init(language: String, version: String, image: String, filename: String, command: [String]) {
+            self.language = language
+            self.version = version
+            self.image = image
+            self.filename = filename
+            self.command = command
+        }
+    }
+
+    /// The entries, in configuration order.
+    public let entries: [Entry]
+    /// Whether commands may name runtimes the registry does not list (see the type's documentation).
+    public var allowUnlisted: Bool
+
+    /// Creates a registry from configuration, refusing duplicate keys and unusable entries.
+    public init(entries: [Entry], allowUnlisted: Bool = false) throws(ManifestError) {
+        var seen = Set<String>()
+        for entry in entries {
+            guard seen.insert(Self.key(entry.language, entry.version)).inserted else {
+                throw ManifestError(
+                    .invalidConfiguration,
+                    "runtime registry lists \(ManifestError.clip(entry.language)) \(ManifestError.clip(entry.version)) twice")
+            }
+            if let problem = Self.problem(image: entry.image, filename: entry.filename, command: entry.command) {
+                throw ManifestError(
+                    .invalidConfiguration,
+                    "runtime \(ManifestError.clip(entry.language)) \(ManifestError.clip(entry.version)): \(problem)")
+            }
+            guard !entry.language.isEmpty, !entry.version.isEmpty, !entry.command.isEmpty else {
+                throw ManifestError(.invalidConfiguration, "runtime registry entries need a language, a version and a command")
+            }
+        }
+        self.entries = entries
+        self.allowUnlisted = allowUnlisted
+        self.index = Self.index(entries)
+    }
+
+    private let index: [String: Int]
+
+    /// Upstream's table (§5): 18 runtimes, `allowUnlisted` off.
+    public static let upstream = RuntimeRegistry(trusted: upstreamEntries)
+
+    /// For the built-in table, whose keys are unique by construction (a test checks it).
+    private init(trusted entries: [Entry]) {
+        self.entries = entries
+        self.allowUnlisted = false
+        self.index = Self.index(entries)
+    }
+
+    private static func index(_ entries: [Entry]) -> [String: Int] {
+        var index: [String: Int] = [:]
+        for (offset, entry) in entries.enumerated() where index[key(entry.language, entry.version)] == nil {
+            index[key(entry.language, entry.version)] = offset
+        }
+        return index
+    }
+
+    private static func key(_ language: String, _ version: String) -> String { language + "\u{0}" + version }
+
+    /// This registry with `overrides` applied: an entry with a listed (language, version) replaces it in
+    /// place, any other is appended. `allowUnlisted` is kept.
+    public func merging(_ overrides: [Entry]) throws(ManifestError) -> RuntimeRegistry {
+        var merged = entries
+        var appended: [Entry] = []
+        for entry in overrides {
+            if let offset = index[Self.key(entry.language, entry.version)] {
+                merged[offset] = entry
+            } else {
+                appended.append(entry)
+            }
+        }
+        return try RuntimeRegistry(entries: merged + appended, allowUnlisted: allowUnlisted)
+    }
+
+    /// The entry for (language, version), if listed.
+    public func entry(language: String, version: String) -> Entry? {
+        index[Self.key(language, version)].map { entries[$0] }
+    }
+
+    /// Every distinct image, sorted (what an image pre-puller needs).
+    public var distinctImages: [String] { Array(Set(entries.map(\.image))).sorted() }
+
+    /// Decides the runtime of `command`, or refuses it with a short, user-safe reason.
+    public func resolve(_ command: CreatePodCommand) throws(ManifestError) -> ResolvedRuntime {
+        let name = "\(ManifestError.clip(command.language)) \(ManifestError.clip(command.languageVersion))"
+        let listed = entry(language: command.language, version: command.languageVersion)
+        if allowUnlisted {
+            let image = command.runtimeImage.isEmpty ? listed?.image ?? "" : command.runtimeImage
+            let filename = command.runtimeFilename.isEmpty ? listed?.filename ?? "" : command.runtimeFilename
+            let argv = command.runtimeCommand.isEmpty ? listed?.command ?? [] : command.runtimeCommand
+            if let problem = Self.problem(image: image, filename: filename, command: argv) {
+                throw ManifestError(.invalidRuntime, "runtime \(name): \(problem)")
+            }
+            let source: ResolvedRuntime.Source =
+                listed.map { $0.image == image && $0.filename == filename && $0.command == argv } == true ? .registry : .message
+            return ResolvedRuntime(
+                language: command.language, version: command.languageVersion, image: image, filename: filename,
+                command: argv, source: source)
+        }
+        guard let listed else {
+            throw ManifestError(.unknownRuntime, "runtime \(name) is not supported")
+        }
+        var mismatched: [String] = []
+        if command.runtimeImage != listed.image { mismatched.append("runtime_image") }
+        if command.runtimeCommand != listed.command { mismatched.append("runtime_command") }
+        if command.runtimeFilename != listed.filename { mismatched.append("runtime_filename") }
+        guard mismatched.isEmpty else {
+            throw ManifestError(.runtimeMismatch, "\(mismatched.joined(separator: ", ")) does not match runtime \(name)")
+        }
+        return ResolvedRuntime(
+            language: command.language, version: command.languageVersion, image: listed.image, filename: listed.filename,
+            command: listed.command, source: .registry)
+    }
+
+    /// Why these runtime values cannot go into a Pod, or `nil`.
+    static func problem(image: String, filename: String, command: [String]) -> String? {
+        if image.isEmpty { return "no image" }
+        if image.utf8.count > 512 || image.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F }) {
+            return "the image reference is not valid"
+        }
+        if !KubernetesNames.isConfigMapKey(filename) { return "the file name is not a valid ConfigMap key" }
+        if filename == EntrypointScript.fileName { return "the file name '\(EntrypointScript.fileName)' is reserved" }
+        if command.contains(where: { $0.utf8.contains(0) }) { return "the command contains a NUL character" }
+        return nil
+    }
+}

@@ -1,0 +1,208 @@
+import Glibc
+import KubeManifests
+
+/// Runs the embedded entrypoint under a real shell in a private temporary directory, the way the
+/// container does (`<shell> entrypoint.sh <argv…>`), with the termination log and TMPDIR redirected.
+final class ShellHarness {
+    /// A shell to test with.
+    struct Shell: CustomStringConvertible, Sendable {
+        let name: String
+        /// argv prefix, e.g. `["/usr/bin/busybox", "sh"]`.
+        let argv: [String]
+        /// Extra PATH entries placed first (busybox applets standing in for an Alpine image).
+        let busyboxUserland: Bool
+        var description: String { busyboxUserland ? "\(name) + busybox tools" : name }
+    }
+
+    /// What a run produced.
+    struct Run {
+        var status: Int32
+        var stdout: [UInt8]
+        var stderr: [UInt8]
+        var terminationLog: String?
+        var tmpEntries: [String]
+    }
+
+    /// The shells every entrypoint test runs on; a missing one is reported, never skipped.
+    static let shells: [Shell] = [
+        Shell(name: "dash", argv: ["dash"], busyboxUserland: false),
+        Shell(name: "busybox sh", argv: ["busybox", "sh"], busyboxUserland: false),
+        Shell(name: "bash", argv: ["bash"], busyboxUserland: false),
+        Shell(name: "busybox sh", argv: ["busybox", "sh"], busyboxUserland: true),
+    ]
+
+    let directory: String
+    var scriptPath: String { directory + "/entrypoint.sh" }
+    var terminationLogPath: String { directory + "/termination-log" }
+    var tmpPath: String { directory + "/tmp" }
+    var binPath: String { directory + "/bin" }
+
+    init() throws(HarnessError) {
+        var template = Array("/tmp/kmtest-XXXXXX".utf8CString)
+        guard let created = mkdtemp(&template) else { throw HarnessError("mkdtemp failed") }
+        directory = String(cString: created)
+        mkdir(tmpPath, 0o700)
+        mkdir(binPath, 0o700)
+        try Self.write(Array(EntrypointScript.text.utf8), to: scriptPath)
+    }
+
+    deinit {
+        _ = Self.run(["/bin/rm", "-rf", directory])
+    }
+
+    /// The absolute path of `program` in /usr/bin or /bin, or nil.
+    static func locate(_ program: String) -> String? {
+        for directory in ["/usr/bin", "/bin", "/usr/local/bin"] where access(directory + "/" + program, X_OK) == 0 {
+            return directory + "/" + program
+        }
+        return nil
+    }
+
+    /// The shell's argv with an absolute program path, or a clear error when it is not installed.
+    func resolve(_ shell: Shell) throws(HarnessError) -> [String] {
+        guard let program = Self.locate(shell.argv[0]) else {
+            throw HarnessError("\(shell.argv[0]) is not installed: run `apt-get install -y dash busybox` (the entrypoint must be tested on dash, busybox ash and bash)")
+        }
+        if shell.busyboxUserland {
+            for applet in ["sh", "date", "mktemp", "head", "wc", "sleep", "cat", "rm", "kill", "printf", "echo", "true", "touch", "dd"] {
+                symlink(program, binPath + "/" + applet)
+            }
+        }
+        return [program] + shell.argv.dropFirst()
+    }
+
+    /// Starts `<shell> entrypoint.sh <arguments…>`; stdout and stderr go to files in the directory.
+    func start(_ shell: Shell, _ arguments: [String], environment extra: [String: String] = [:]) throws(HarnessError) -> pid_t {
+        let argv = try resolve(shell) + [scriptPath] + arguments
+        var environment = [
+            "PATH": shell.busyboxUserland ? binPath : "/usr/local/bin:/usr/bin:/bin",
+            "TERMINATION_LOG": terminationLogPath, "TMPDIR": tmpPath, "LC_ALL": "C",
+        ]
+        for (key, value) in extra { environment[key] = value }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, directory + "/stdout", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, directory + "/stderr", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        var args = argv.map { strdup($0) } + [nil]
+        var envp = environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            args.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        // A clean signal state, as PID 1 of a container has: the test runner's threads may block or
+        // ignore signals, and a shell cannot trap a signal that was ignored when it started.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var emptyMask = sigset_t()
+        sigemptyset(&emptyMask)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGPIPE, SIGCHLD] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigmask(&attributes, &emptyMask)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, argv[0], &actions, &attributes, &args, &envp)
+        guard result == 0 else { throw HarnessError("cannot start \(argv[0]): error \(result)") }
+        return pid
+    }
+
+    /// Waits up to `seconds` for `pid`, SIGKILLing it on timeout; returns the exit status (128+n for a signal).
+    func wait(_ pid: pid_t, seconds: Double) throws(HarnessError) -> Run {
+        let deadline = Self.now() + seconds
+        var status: Int32 = 0
+        while waitpid(pid, &status, WNOHANG) != pid {
+            if Self.now() > deadline {
+                kill(pid, SIGKILL)
+                _ = waitpid(pid, &status, 0)
+                throw HarnessError("the entrypoint did not finish within \(seconds) s")
+            }
+            Self.sleep(milliseconds: 5)
+        }
+        let code = status & 0x7F == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+        return Run(
+            status: code, stdout: Self.read(directory + "/stdout") ?? [], stderr: Self.read(directory + "/stderr") ?? [],
+            terminationLog: Self.read(terminationLogPath).map { String(decoding: $0, as: UTF8.self) },
+            tmpEntries: Self.list(tmpPath))
+    }
+
+    /// Runs to completion.
+    func run(_ shell: Shell, _ arguments: [String], environment: [String: String] = [:]) throws(HarnessError) -> Run {
+        try wait(start(shell, arguments, environment: environment), seconds: 30)
+    }
+
+    /// Polls until `path` exists (within `seconds`).
+    func waitForFile(_ path: String, seconds: Double) -> Bool {
+        let deadline = Self.now() + seconds
+        while Self.now() < deadline {
+            if access(path, F_OK) == 0 { return true }
+            Self.sleep(milliseconds: 5)
+        }
+        return access(path, F_OK) == 0
+    }
+
+    // MARK: - Small POSIX helpers
+
+    static func write(_ bytes: [UInt8], to path: String) throws(HarnessError) {
+        guard let file = fopen(path, "w") else { throw HarnessError("cannot write \(path)") }
+        defer { fclose(file) }
+        guard fwrite(bytes, 1, bytes.count, file) == bytes.count else { throw HarnessError("short write to \(path)") }
+    }
+
+    static func read(_ path: String) -> [UInt8]? {
+        guard let file = fopen(path, "r") else { return nil }
+        defer { fclose(file) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = fread(&chunk, 1, chunk.count, file)
+            bytes += chunk[0..<count]
+            if count < chunk.count { break }
+        }
+        return bytes
+    }
+
+    static func list(_ path: String) -> [String] {
+        guard let handle = opendir(path) else { return [] }
+        defer { closedir(handle) }
+        var names: [String] = []
+        while let entry = readdir(handle) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) { pointer in
+                pointer.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+
+    @discardableResult
+    static func run(_ argv: [String]) -> Int32 {
+        var pid: pid_t = 0
+        var args = argv.map { strdup($0) } + [nil]
+        defer { args.forEach { free($0) } }
+        guard posix_spawn(&pid, argv[0], nil, nil, &args, environ) == 0 else { return -1 }
+        var status: Int32 = 0
+        _ = waitpid(pid, &status, 0)
+        return status
+    }
+
+    static func now() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+
+    static func sleep(milliseconds: Int) {
+        var request = timespec(tv_sec: milliseconds / 1000, tv_nsec: (milliseconds % 1000) * 1_000_000)
+        _ = nanosleep(&request, nil)
+    }
+}
+
+/// A test-environment failure (missing shell, spawn error, timeout).
+struct HarnessError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
