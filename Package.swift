@@ -88,7 +88,10 @@ let package = Package(
         .executableTarget(name: "APISimulator", dependencies: ["KubeSimulator"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "Benchmarks",
-            dependencies: ["SupervisorCore", "IPC", "CLinux", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "SupervisorCore", "IPC", "CLinux", "KafkaClient", "KafkaIngest", "Events",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings),
 
         // Tests.

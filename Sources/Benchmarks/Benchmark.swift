@@ -24,6 +24,11 @@ enum Benchmark {
         let rounds = quick ? 2_000 : 20_000
         let throughputCommands = quick ? 20_000 : 200_000
 
+        if arguments.contains("--kafka-only") {
+            let kafka = try KafkaBench.run(count: quick ? 5_000 : 50_000, latencySamples: quick ? 50 : 200)
+            print(KafkaBench.table(kafka))
+            return
+        }
         if arguments.contains("--roundtrip-only") {
             let single = try runSupervisor(workers: 1, concurrency: 1, total: rounds, oneAtATime: true)
             print("supervisor round trip p50 \(single.p50) µs, p99 \(single.p99) µs")
@@ -71,7 +76,12 @@ enum Benchmark {
                 "\(Int(report.rows.last?.rate ?? 0))/s"),
             ("idle worker RSS <= 15 MB", rss.workerKiB <= 15 * 1024, "\(rss.workerKiB / 1024) MB"),
         ]
+        let kafka = try KafkaBench.run(count: quick ? 5_000 : 50_000, latencySamples: quick ? 50 : 200)
+        report.goals.append(("Kafka ingest >= 50% of kcat's consume rate", kafka.supervisorRate >= kafka.kcatRate / 2,
+            "\(Int(kafka.supervisorRate / kafka.kcatRate * 100))%"))
         print(report.table())
+        print("")
+        print(KafkaBench.table(kafka))
         if let output { report.writeJSON(to: output) }
     }
 
