@@ -25,7 +25,7 @@ enum Benchmark {
         let throughputCommands = quick ? 20_000 : 200_000
 
         if arguments.contains("--kafka-only") {
-            let kafka = try KafkaBench.run(count: quick ? 5_000 : 50_000, latencySamples: quick ? 50 : 200)
+            let kafka = try KafkaBench.run(count: quick ? 5_000 : 20_000, latencySamples: quick ? 50 : 200)
             print(KafkaBench.table(kafka))
             return
         }
@@ -76,7 +76,7 @@ enum Benchmark {
                 "\(Int(report.rows.last?.rate ?? 0))/s"),
             ("idle worker RSS <= 15 MB", rss.workerKiB <= 15 * 1024, "\(rss.workerKiB / 1024) MB"),
         ]
-        let kafka = try KafkaBench.run(count: quick ? 5_000 : 50_000, latencySamples: quick ? 50 : 200)
+        let kafka = try KafkaBench.run(count: quick ? 5_000 : 20_000, latencySamples: quick ? 50 : 200)
         report.goals.append(("Kafka ingest >= 50% of kcat's consume rate", kafka.supervisorRate >= kafka.kcatRate / 2,
             "\(Int(kafka.supervisorRate / kafka.kcatRate * 100))%"))
         print(report.table())

@@ -41,22 +41,25 @@ enum KafkaBench {
         // observer thread counts pod_created and stops it at the end.
         let counting = Observer(bootstrap: cluster.bootstrapServers, producer: producer, backlog: count, samples: 0)
         counting.start()
-        try runSupervisor(bootstrap: bootstrap, fastFetch: false)
+        let source = try runSupervisor(bootstrap: bootstrap, fastFetch: false)
         counting.join()
-        let rate = Double(max(counting.backlogSeen - 1, 1)) / max(counting.backlogSeconds, 1e-9)
+        // From the first record consumed to the last command whose events were acknowledged.
+        let elapsed = (source.lastSettledAt ?? .now()).since(source.firstConsumedAt ?? .now()).seconds
+        let rate = Double(source.settled) / max(elapsed, 1e-9)
 
         // Phase 2, latency at low load: one command at a time. The mock broker answers a fetch only when
         // fetch.wait.max.ms expires (a real broker answers as soon as data arrives), so both consumers use 5 ms
         // here; with the default every hop would add the mock's 500 ms of waiting.
         let timing = Observer(bootstrap: cluster.bootstrapServers, producer: producer, backlog: 0, samples: latencySamples)
         timing.start()
-        try runSupervisor(bootstrap: bootstrap, fastFetch: true)
+        _ = try runSupervisor(bootstrap: bootstrap, fastFetch: true)
         timing.join()
         let stats = Stats(timing.latencies)
         return Result(kcatRate: kcatRate, supervisorRate: rate, latencyP50: stats.p50, latencyP99: stats.p99, count: count)
     }
 
-    static func runSupervisor(bootstrap: String, fastFetch: Bool) throws {
+    @discardableResult
+    static func runSupervisor(bootstrap: String, fastFetch: Bool) throws -> KafkaCommandSource {
         var configuration = Configuration()
         configuration.workers.count = 4
         configuration.workers.minReady = 4
@@ -74,6 +77,7 @@ enum KafkaBench {
         let loader = ConfigurationLoader(path: nil, environment: ["PATH": "/usr/bin:/bin"], overrides: [])
         let supervisor = try Supervisor(configuration: configuration, loader: loader, source: source, logger: logger)
         _ = try supervisor.run()
+        return source
     }
 
     static func produce(_ producer: KafkaProducer, range: Range<Int>) throws {
@@ -97,12 +101,15 @@ enum KafkaBench {
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        let argv = ["/usr/bin/kcat", "-C", "-b", bootstrap, "-t", "saga_commands", "-o", "beginning", "-e", "-q", "-f", "%o\n"]
+        let argv = [
+            "/usr/bin/timeout", "120", "/usr/bin/kcat", "-C", "-b", bootstrap, "-t", "saga_commands", "-o", "beginning",
+            "-c", String(expected), "-q", "-u", "-f", "%o\n",
+        ]
         var args = argv.map { strdup($0) } + [nil]
         defer { args.forEach { free($0) } }
         var pid: pid_t = 0
         guard posix_spawn(&pid, argv[0], &actions, nil, &args, environ) == 0 else {
-            throw SupervisorError("cannot run kcat (apt-get install kcat)")
+            throw SupervisorError("cannot run kcat (apt-get install kcat coreutils)")
         }
         close(fds[1])
         var lines = 0
@@ -219,7 +226,7 @@ extension KafkaBench {
         | Kafka (librdkafka mock cluster, 1 broker, 6 partitions, \(result.count) create commands of ~900 B) | value |
         |---|---:|
         | kcat consuming the topic (records/s, first to last record) | \(Int(result.kcatRate)) |
-        | supervisor: consume → 4 workers (stub handler) → 2 events produced and acknowledged (commands/s) | \(Int(result.supervisorRate)) |
+        | supervisor: consumed → 4 workers (stub handler) → 2 events acknowledged (commands/s, first record to last acknowledgement) | \(Int(result.supervisorRate)) |
         | ratio | \(Int(result.supervisorRate / max(result.kcatRate, 1) * 100))% |
         | end-to-end latency at low load, produce → pod_created delivered, p50 (fetch.wait.max.ms=5) | \(Report.fixed(result.latencyP50 / 1000)) ms |
         | end-to-end latency at low load, p99 | \(Report.fixed(result.latencyP99 / 1000)) ms |

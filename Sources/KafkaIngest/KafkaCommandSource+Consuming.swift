@@ -56,6 +56,7 @@ extension KafkaCommandSource {
         // Records of a partition being revoked are not started here: the next owner reads them again.
         if let revocation, revocation.partitions.contains(partition) { return }
         consumed += 1
+        if firstConsumedAt == nil { firstConsumedAt = now }
         let stream = streamID(for: partition)
         tracker.track(partition: stream, offset: message.offset)
         let origin = CommandOrigin(partition: stream, offset: message.offset)
@@ -66,6 +67,7 @@ extension KafkaCommandSource {
         case .command(let command):
             pending[origin] = Pending(command: command, trace: record.headerText(RecordHeaders.traceParent))
             buffered.append(SourceCommand(origin: origin, key: command.executionID, payload: message.value))
+            bufferedBytes += message.value.count
         case .deadLetter(let kind, let reason):
             deadLettered += 1
             logger.warning(
@@ -84,6 +86,7 @@ extension KafkaCommandSource {
     func beginRevocation(_ partitions: [KafkaTopicPartition], now: Instant) {
         let streamsRevoked = Set(partitions.compactMap { streamIDs[$0] })
         buffered.removeAll { streamsRevoked.contains($0.origin.partition) }
+        bufferedBytes = buffered.reduce(0) { $0 + $1.payload.count }
         let withdrawn = control?.withdrawQueued { streamsRevoked.contains($0.partition) } ?? []
         for origin in withdrawn { pending[origin] = nil }
         logger.info(
@@ -124,6 +127,7 @@ extension KafkaCommandSource {
     func release(_ partitions: [KafkaTopicPartition]) {
         let streamsReleased = Set(partitions.compactMap { streamIDs[$0] })
         buffered.removeAll { streamsReleased.contains($0.origin.partition) }
+        bufferedBytes = buffered.reduce(0) { $0 + $1.payload.count }
         _ = control?.withdrawQueued { streamsReleased.contains($0.partition) }
         for origin in pending.keys where streamsReleased.contains(origin.partition) && pending[origin]?.outstanding == 0 {
             pending[origin] = nil
@@ -132,17 +136,19 @@ extension KafkaCommandSource {
         assigned.subtract(partitions)
     }
 
-    /// Pauses every assigned partition when too much waits for dispatch; resumes below half.
+    /// Pauses every assigned partition when too much (records or bytes) waits for dispatch; resumes below half.
     func adjustBackpressure() {
         guard let consumer, !assigned.isEmpty else { return }
-        if !paused && buffered.count >= settings.maxBuffered {
+        let full = buffered.count >= settings.maxBuffered || bufferedBytes >= settings.maxBufferedBytes
+        let roomy = buffered.count <= settings.maxBuffered / 2 && bufferedBytes <= settings.maxBufferedBytes / 2
+        if !paused && full {
             do {
                 try consumer.pause(Array(assigned))
                 paused = true
             } catch {
                 logger.warning("pause failed", metadata: ["error": "\(error)"])
             }
-        } else if paused && buffered.count <= settings.maxBuffered / 2 {
+        } else if paused && roomy {
             do {
                 try consumer.resume(Array(assigned))
                 paused = false

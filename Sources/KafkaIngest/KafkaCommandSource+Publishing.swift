@@ -44,6 +44,8 @@ extension KafkaCommandSource {
             if state.outstanding <= 0 {
                 pending[delivery.origin] = nil
                 tracker.markDone(partition: delivery.origin.partition, offset: delivery.origin.offset)
+                settled += 1
+                lastSettledAt = now
             } else {
                 pending[delivery.origin] = state
             }

@@ -62,7 +62,13 @@ public final class KafkaCommandSource: CommandSource {
     var lastPoll: Instant?
     var commitInFlight = false
 
-    // Reporting.
+    // Reporting (also read by the benchmark).
+    /// When the first record was consumed, and when the last command was fully handled (events acknowledged).
+    public internal(set) var firstConsumedAt: Instant?
+    public internal(set) var lastSettledAt: Instant?
+    /// Records fully handled: commands whose events were acknowledged, and dead letters delivered.
+    public internal(set) var settled = 0
+    var bufferedBytes = 0
     var consumed = 0
     var deadLettered = 0
     var published = 0
@@ -100,7 +106,10 @@ public final class KafkaCommandSource: CommandSource {
 
     public func fetch(max: Int, now: Instant) -> [SourceCommand] {
         var commands: [SourceCommand] = []
-        while commands.count < max, let next = buffered.popFirst() { commands.append(next) }
+        while commands.count < max, let next = buffered.popFirst() {
+            bufferedBytes -= next.payload.count
+            commands.append(next)
+        }
         adjustBackpressure()
         return commands
     }

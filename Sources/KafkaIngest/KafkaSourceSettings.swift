@@ -10,6 +10,7 @@ public struct KafkaSourceSettings: Sendable {
     public var layout: TopicLayout
     public var commitInterval: Duration
     public var maxBuffered: Int
+    public var maxBufferedBytes: Int
     public var maxRecordBytes: Int
     public var revocationTimeout: Duration
     /// Poll at least this often even when idle (librdkafka needs it to keep the group membership).
@@ -19,7 +20,8 @@ public struct KafkaSourceSettings: Sendable {
 
     public init(
         consumer: KafkaConsumerConfiguration, producer: KafkaProducerConfiguration, layout: TopicLayout,
-        commitInterval: Duration = .seconds(1), maxBuffered: Int = 1024, maxRecordBytes: Int = 4 << 20,
+        commitInterval: Duration = .seconds(1), maxBuffered: Int = 10_000, maxBufferedBytes: Int = 32 << 20,
+        maxRecordBytes: Int = 4 << 20,
         revocationTimeout: Duration = .seconds(30), pollInterval: Duration = .milliseconds(500),
         publishRetryBackoff: Duration = .milliseconds(200)
     ) {
@@ -28,6 +30,7 @@ public struct KafkaSourceSettings: Sendable {
         self.layout = layout
         self.commitInterval = commitInterval
         self.maxBuffered = maxBuffered
+        self.maxBufferedBytes = maxBufferedBytes
         self.maxRecordBytes = maxRecordBytes
         self.revocationTimeout = revocationTimeout
         self.pollInterval = pollInterval
@@ -61,7 +64,7 @@ public struct KafkaSourceSettings: Sendable {
         if !topics.isEmpty { layout.commandTopics = topics }
         self.init(
             consumer: consumer, producer: producer, layout: layout, commitInterval: kafka.commitInterval,
-            maxBuffered: kafka.maxBuffered, maxRecordBytes: kafka.maxRecordBytes,
+            maxBuffered: kafka.maxBuffered, maxBufferedBytes: kafka.maxBufferedBytes, maxRecordBytes: kafka.maxRecordBytes,
             revocationTimeout: kafka.revocationTimeout)
     }
 

@@ -109,8 +109,11 @@ public struct Configuration: Equatable, Sendable {
         public var maxPollInterval: Duration = .seconds(300)
         /// How often finished offsets are committed.
         public var commitInterval: Duration = .seconds(1)
-        /// Records read ahead of dispatch before partitions are paused.
-        public var maxBuffered = 1024
+        /// Records read ahead of dispatch before partitions are paused (every pause and resume makes the consumer
+        /// fetch again, so this should comfortably exceed `dispatch.max_in_flight`).
+        public var maxBuffered = 10_000
+        /// Bytes read ahead of dispatch before partitions are paused, whatever the record count.
+        public var maxBufferedBytes = 32 << 20
         /// Records larger than this go to the dead-letter topic unparsed.
         public var maxRecordBytes = 4 << 20
         /// How long a revoked partition's in-flight commands may take before it is released anyway.
@@ -180,6 +183,7 @@ public struct Configuration: Equatable, Sendable {
         try require(["earliest", "latest"].contains(kafka.autoOffsetReset), "kafka.auto_offset_reset",
             "must be earliest or latest")
         try require(kafka.maxBuffered >= 1, "kafka.max_buffered", "must be at least 1")
+        try require(kafka.maxBufferedBytes >= 1 << 20, "kafka.max_buffered_bytes", "must be at least 1 MiB")
         try require(kafka.maxRecordBytes >= 1024, "kafka.max_record_bytes", "must be at least 1024")
         try require(["plaintext", "ssl", "sasl_plaintext", "sasl_ssl"].contains(kafka.securityProtocol),
             "kafka.security_protocol", "must be plaintext, ssl, sasl_plaintext or sasl_ssl")

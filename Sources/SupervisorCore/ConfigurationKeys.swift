@@ -97,6 +97,8 @@ public enum ConfigurationKeys {
             reloadable: false),
         int("kafka.max_buffered", \.kafka.maxBuffered, "Records read ahead of dispatch before partitions pause.",
             reloadable: false),
+        int("kafka.max_buffered_bytes", \.kafka.maxBufferedBytes, "Bytes read ahead of dispatch before partitions pause.",
+            reloadable: false),
         int("kafka.max_record_bytes", \.kafka.maxRecordBytes, "Larger records are dead-lettered unparsed.",
             reloadable: false),
         duration("kafka.revocation_timeout", \.kafka.revocationTimeout,

@@ -34,5 +34,21 @@ extension Integration {
             // The group committed every partition to its end: nothing is consumed twice after a restart.
             #expect(try kafka.committedTotal() == 52)
         }
+
+        @Test("a full buffer pauses the partitions instead of growing; everything still flows, once")
+        func backpressurePauses() throws {
+            let kafka = try KafkaHarness()
+            try kafka.sendCreates(0..<300)
+            let supervisor = SupervisorProcess(config: Integration.config(workers: 1, concurrency: 1))
+            supervisor.start(arguments: kafka.supervisorArguments(["kafka.max_buffered": "8", "dispatch.max_in_flight": "2"]))
+            #expect(supervisor.notify.waitFor(30) { $0.fields["STATUS"]?.contains("paused") == true } != nil,
+                "log: \(supervisor.log().suffix(1500))")
+            kafka.observe(for: 90) { $0.count { $0.topic == "pod_events" } >= 300 }
+            let created = kafka.createdExecutionIDs()
+            #expect(created.count == 300 && Set(created) == Set((0..<300).map(executionID)))
+            supervisor.signal(SIGTERM)
+            #expect(supervisor.waitForExit(within: 30) == 0)
+            #expect(try kafka.committedTotal() == 300)
+        }
     }
 }
