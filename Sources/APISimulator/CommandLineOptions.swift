@@ -1,0 +1,131 @@
+import KubeSimulator
+
+/// The command line, parsed by hand: `k8s-api-simulator --dir <out> [options]`.
+struct CommandLineOptions {
+    static let usage = """
+        usage: k8s-api-simulator --dir <out> [options]
+          --dir PATH              where ca.crt, client.crt, client.key, kubeconfig, admin-token are written (required)
+          --host IP               listen address (default 127.0.0.1)
+          --port N                TCP port (default 0 = ephemeral)
+          --namespace NAME        create a namespace at start (repeatable)
+          --restricted NAME       create a namespace enforcing Pod Security "restricted" (repeatable)
+          --token T               accepted bearer token (repeatable; default: one random token)
+          --token-file PATH       bearer tokens, one per line, re-read on change (the kubeconfig refers to it)
+          --admin-token T         token for /_sim/... (default: random, written to <dir>/admin-token)
+          --loops N               event-loop threads (default 2)
+          --phase-progression     pods go Pending -> Running -> Succeeded
+          --running-after D       delay before Running (default 500ms)
+          --succeeded-after D     delay from Running to Succeeded (default 2s; "never" keeps them Running)
+          --fault-429 RATE        share of requests answered 429 (0...1)
+          --retry-after N         Retry-After seconds for 429s (default 1)
+          --fault-500 RATE, --fault-503 RATE, --fault-504 RATE
+          --drop RATE             share of requests whose connection is closed without a response
+          --fault-after-execution the faults above hit after the request ran (the write happened, the answer is lost)
+          --latency D             latency added to every API request (e.g. 25ms)
+          --jitter D              extra uniform random latency up to D
+          --seed N                seed for the fault generator
+          --max-body BYTES        request body limit (default 3145728)
+          --idle-timeout D        close idle connections after D (default 60s)
+          --k8s-minor N           simulated Kubernetes 1.N (default 33)
+        durations: 250ms, 1.5s, 2m, 100us (a bare number is milliseconds)
+        """
+
+    var configuration: SimulatorConfiguration
+    var showHelp = false
+
+    /// Parses `arguments` (without the program name).
+    init(_ arguments: [String]) throws(SimulatorError) {
+        var configuration = SimulatorConfiguration(outputDirectory: "")
+        var faults = FaultConfiguration()
+        var retryAfter = 1
+        var rates: [(FaultRule.Kind, Double)] = []
+        var progression: PhaseProgression?
+        var afterExecution = false
+        var index = 0
+        func value(_ flag: String) throws(SimulatorError) -> String {
+            index += 1
+            guard index < arguments.count else { throw SimulatorError(.invalidArgument, "\(flag) needs a value") }
+            return arguments[index]
+        }
+        while index < arguments.count {
+            let flag = arguments[index]
+            switch flag {
+            case "-h", "--help": showHelp = true
+            case "--dir": configuration.outputDirectory = try value(flag)
+            case "--host": configuration.host = try value(flag)
+            case "--port": configuration.port = try Self.number(try value(flag), flag, UInt16.self)
+            case "--namespace": configuration.namespaces.append(try value(flag))
+            case "--restricted":
+                let name = try value(flag)
+                configuration.namespaces.append(name)
+                configuration.namespaceLabels[name] = [
+                    "pod-security.kubernetes.io/enforce": "restricted",
+                    "pod-security.kubernetes.io/enforce-version": "latest",
+                ]
+            case "--token": configuration.tokens.append(try value(flag))
+            case "--token-file": configuration.tokenFile = try value(flag)
+            case "--admin-token": configuration.adminToken = try value(flag)
+            case "--loops": configuration.eventLoopThreads = try Self.number(try value(flag), flag, Int.self)
+            case "--phase-progression": progression = progression ?? PhaseProgression()
+            case "--running-after":
+                progression = progression ?? PhaseProgression()
+                progression?.runningAfter = try Self.duration(try value(flag), flag)
+            case "--succeeded-after":
+                progression = progression ?? PhaseProgression()
+                let text = try value(flag)
+                progression?.succeededAfter = text == "never" ? nil : try Self.duration(text, flag)
+            case "--fault-429": rates.append((.tooManyRequests, try Self.rate(try value(flag), flag)))
+            case "--fault-500": rates.append((.internalError, try Self.rate(try value(flag), flag)))
+            case "--fault-503": rates.append((.serviceUnavailable, try Self.rate(try value(flag), flag)))
+            case "--fault-504": rates.append((.gatewayTimeout, try Self.rate(try value(flag), flag)))
+            case "--drop": rates.append((.drop, try Self.rate(try value(flag), flag)))
+            case "--fault-after-execution": afterExecution = true
+            case "--retry-after": retryAfter = try Self.number(try value(flag), flag, Int.self)
+            case "--latency": faults.latency = try Self.duration(try value(flag), flag)
+            case "--jitter": faults.jitter = try Self.duration(try value(flag), flag)
+            case "--seed": faults.seed = try Self.number(try value(flag), flag, UInt64.self)
+            case "--max-body": configuration.limits.maxBodyBytes = try Self.number(try value(flag), flag, Int.self)
+            case "--idle-timeout": configuration.limits.idleTimeout = try Self.duration(try value(flag), flag)
+            case "--k8s-minor": configuration.kubernetesMinorVersion = try Self.number(try value(flag), flag, Int.self)
+            default: throw SimulatorError(.invalidArgument, "unknown argument \(flag)")
+            }
+            index += 1
+        }
+        faults.rules = rates.map {
+            FaultRule($0.0, rate: $0.1, retryAfterSeconds: retryAfter, afterExecution: afterExecution)
+        }
+        configuration.faults = faults
+        configuration.phaseProgression = progression
+        if !showHelp && configuration.outputDirectory.isEmpty {
+            throw SimulatorError(.invalidArgument, "--dir is required")
+        }
+        self.configuration = configuration
+    }
+
+    private static func number<Value: FixedWidthInteger>(
+        _ text: String, _ flag: String, _: Value.Type
+    ) throws(SimulatorError) -> Value {
+        guard let value = Value(text) else {
+            throw SimulatorError(.invalidArgument, "\(flag): not a valid number: \(text)")
+        }
+        return value
+    }
+
+    private static func rate(_ text: String, _ flag: String) throws(SimulatorError) -> Double {
+        guard let value = Double(text), (0...1).contains(value) else {
+            throw SimulatorError(.invalidArgument, "\(flag): rate must be within 0...1")
+        }
+        return value
+    }
+
+    /// `250ms`, `1.5s`, `2m`, `100us`, or a bare number of milliseconds.
+    static func duration(_ text: String, _ flag: String) throws(SimulatorError) -> Duration {
+        let units: [(String, Double)] = [("ms", 1e6), ("us", 1e3), ("ns", 1), ("s", 1e9), ("m", 60e9)]
+        for (suffix, scale) in units where text.hasSuffix(suffix) {
+            guard let number = Double(text.dropLast(suffix.count)), number >= 0, number * scale < 9e18 else { break }
+            return .nanoseconds(Int64(number * scale))
+        }
+        if let number = Double(text), number >= 0, number < 9e12 { return .nanoseconds(Int64(number * 1e6)) }
+        throw SimulatorError(.invalidArgument, "\(flag): not a valid duration: \(text)")
+    }
+}

@@ -1,0 +1,34 @@
+/// The fault state machine: rules, counters of remaining firings, and the seeded generator.
+struct FaultInjector: Sendable {
+    private(set) var configuration: FaultConfiguration
+    private var generator: SeededGenerator
+
+    init(_ configuration: FaultConfiguration) {
+        self.configuration = configuration
+        generator = SeededGenerator(seed: configuration.seed)
+    }
+
+    /// Replaces the configuration (and reseeds).
+    mutating func reset(_ configuration: FaultConfiguration) {
+        self = FaultInjector(configuration)
+    }
+
+    /// Decides the fault and latency for a request.
+    mutating func decide(verb: String, resource: String) -> FaultDecision {
+        var decision = FaultDecision(
+            delayNanoseconds: configuration.latency.clampedNanoseconds, fault: nil, retryAfterSeconds: 0)
+        let jitter = configuration.jitter.clampedNanoseconds
+        if jitter > 0 { decision.delayNanoseconds += Int64(generator.unit() * Double(jitter)) }
+        for index in configuration.rules.indices
+        where configuration.rules[index].applies(verb: verb, resource: resource) {
+            let rule = configuration.rules[index]
+            guard rule.rate >= 1 || generator.unit() < rule.rate else { continue }
+            if let remaining = rule.remaining { configuration.rules[index].remaining = remaining - 1 }
+            decision.fault = rule.kind
+            decision.retryAfterSeconds = rule.retryAfterSeconds
+            decision.afterExecution = rule.afterExecution
+            break
+        }
+        return decision
+    }
+}

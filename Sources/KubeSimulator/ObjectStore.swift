@@ -1,0 +1,106 @@
+import Events
+
+/// Settings the store needs.
+struct StoreSettings: Sendable {
+    var kubernetesMinor: Int
+    var phaseProgression: PhaseProgression?
+    var maxGracefulDeletion: Duration
+    var nodeName = "sim-node"
+}
+
+/// All objects and the resource-version counter. A value type: the simulator keeps it in a `Mutex` and every
+/// API operation runs as one critical section over it.
+struct ObjectStore: Sendable {
+    let settings: StoreSettings
+    /// Every object by key (written only through `commit`/`remove` and the lifecycle code).
+    var objects: [ObjectKey: StoredObject] = [:]
+    /// Set when ownership may have dangled (a write with ownerReferences, a removal); cleared by the sweep.
+    private(set) var sweepNeeded = false
+    /// The last resource version handed out (etcd's revision).
+    private(set) var revision: UInt64 = 1000
+    /// Objects removed by the garbage collector (owner deleted).
+    private(set) var garbageCollected = 0
+
+    init(settings: StoreSettings) { self.settings = settings }
+
+    static func key(_ resource: ResourceKind, _ namespace: String, _ name: String) -> ObjectKey {
+        ObjectKey(resource: resource.groupResource, namespace: resource.namespaced ? namespace : "", name: name)
+    }
+
+    /// The next resource version.
+    mutating func nextResourceVersion() -> String {
+        revision += 1
+        return String(revision)
+    }
+
+    /// Whether namespace `name` exists (and is not terminating).
+    func namespaceExists(_ name: String) -> Bool {
+        objects[Self.key(.namespaces, "", name)] != nil
+    }
+
+    func stored(_ resource: ResourceKind, _ namespace: String, _ name: String) -> StoredObject? {
+        objects[Self.key(resource, namespace, name)]
+    }
+
+    /// Stores (or replaces) an already rendered object (see `rendered`).
+    mutating func commit(_ stored: StoredObject) {
+        objects[Self.key(stored.resource, stored.namespace, stored.name)] = stored
+        if stored.object.object("metadata")?["ownerReferences"] != nil { sweepNeeded = true }
+    }
+
+    mutating func markSwept() { sweepNeeded = false }
+
+    /// Removes an object (no garbage collection; see `removeCascading`).
+    mutating func remove(_ key: ObjectKey) -> StoredObject? {
+        let removed = objects.removeValue(forKey: key)
+        if removed != nil { sweepNeeded = true }
+        return removed
+    }
+
+    mutating func countGarbageCollected(_ count: Int) { garbageCollected += count }
+
+    /// The 404 for a namespaced write into a namespace that does not exist.
+    static func namespaceNotFound(_ namespace: String) -> APIStatus {
+        APIStatus.notFound(.namespaces, namespace)
+    }
+
+    /// Checks `kind`/`apiVersion` and the namespace of a request body against the URL; fills in what is missing.
+    static func conform(
+        _ body: JSONObject, to resource: ResourceKind, namespace: String, name: String?
+    ) throws(APIStatus) -> JSONObject {
+        var object = body
+        if let kind = object.string("kind"), !kind.isEmpty, kind != resource.kind {
+            throw APIStatus.badRequest(
+                "the kind \"\(kind)\" of the request body does not match the resource \(resource.groupResource) (expected \"\(resource.kind)\")"
+            )
+        }
+        if let apiVersion = object.string("apiVersion"), !apiVersion.isEmpty, apiVersion != resource.apiVersion {
+            throw APIStatus.badRequest(
+                "the API version in the data (\(apiVersion)) does not match the expected API version (\(resource.apiVersion))"
+            )
+        }
+        object.set("kind", .string(resource.kind))
+        object.set("apiVersion", .string(resource.apiVersion))
+        var meta = object.object("metadata") ?? JSONObject()
+        if resource.namespaced {
+            let bodyNamespace = meta.string("namespace") ?? ""
+            if !bodyNamespace.isEmpty && bodyNamespace != namespace {
+                throw APIStatus.badRequest(
+                    "the namespace of the provided object does not match the namespace sent on the request")
+            }
+            meta.set("namespace", .string(namespace))
+        } else {
+            meta.removeAll(named: "namespace")
+        }
+        if let name {
+            let bodyName = meta.string("name") ?? ""
+            if !bodyName.isEmpty && bodyName != name {
+                throw APIStatus.badRequest(
+                    "the name of the object (\(bodyName)) does not match the name on the URL (\(name))")
+            }
+            meta.set("name", .string(name))
+        }
+        object.set("metadata", .object(meta))
+        return object
+    }
+}

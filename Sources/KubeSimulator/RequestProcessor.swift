@@ -1,0 +1,190 @@
+import Events
+import Synchronization
+
+/// Turns parsed HTTP requests into responses: authentication, fault injection, routing, the object store, and
+/// the request log. Called from the event-loop threads.
+///
+/// Thread-safe: every piece of mutable state sits behind its own `Mutex` (store, faults, log); a request takes
+/// them one at a time and never nests them, so there is no lock order to get wrong.
+final class RequestProcessor: Sendable {
+    /// A request that has been authenticated and had its fault decided, waiting (possibly for injected latency)
+    /// to run.
+    struct Pending: Sendable {
+        var request: HTTPRequest
+        var route: Route
+        var identity: Identity?
+        var decision: FaultDecision
+        var arrivedWallMicroseconds: Int64
+        var arrivedMonotonic: UInt64
+        /// A response decided up front (401, 403), if any.
+        var immediate: HTTPResponse?
+    }
+
+    /// What to do with the connection.
+    enum Outcome: Sendable {
+        case respond(HTTPResponse)
+        case drop
+    }
+
+    let store: Mutex<ObjectStore>
+    let faults: Mutex<FaultInjector>
+    let log: Mutex<RequestLog>
+    let authenticator: Authenticator
+    let stats = ConnectionStats()
+    let limits: SimulatorConfiguration.Limits
+    let kubernetesMinor: Int
+    let serverAddress: String
+
+    init(configuration: SimulatorConfiguration, authenticator: Authenticator, serverAddress: String) {
+        store = Mutex(
+            ObjectStore(
+                settings: StoreSettings(
+                    kubernetesMinor: configuration.kubernetesMinorVersion,
+                    phaseProgression: configuration.phaseProgression,
+                    maxGracefulDeletion: configuration.maxGracefulDeletion)))
+        faults = Mutex(FaultInjector(configuration.faults))
+        log = Mutex(RequestLog(capacity: configuration.requestLogCapacity))
+        self.authenticator = authenticator
+        limits = configuration.limits
+        kubernetesMinor = configuration.kubernetesMinorVersion
+        self.serverAddress = serverAddress
+    }
+
+    /// Authenticates and decides faults and latency; nothing is executed yet.
+    func begin(_ request: HTTPRequest, peer: (commonName: String, organizations: [String])?) -> Pending {
+        let route = Route(
+            method: request.method, path: request.path, query: request.query, mediaType: request.mediaType)
+        var pending = Pending(
+            request: request, route: route, identity: nil,
+            decision: FaultDecision(delayNanoseconds: 0, fault: nil, retryAfterSeconds: 0),
+            arrivedWallMicroseconds: SimulatorClock.wallMicroseconds(),
+            arrivedMonotonic: SimulatorClock.monotonicNanoseconds())
+        let identity = authenticator.authenticate(authorization: request.header("authorization"), peer: peer)
+        switch route.target {
+        case .health:
+            pending.identity = identity ?? .anonymous
+            return pending
+        case .version:
+            pending.identity = identity ?? .anonymous
+        case .control:
+            pending.identity = identity
+            guard let identity else {
+                pending.immediate = APIStatus.unauthorized().response
+                return pending
+            }
+            if !identity.isAdmin {
+                pending.immediate =
+                    APIStatus(
+                        code: 403, reason: "Forbidden",
+                        message:
+                            "forbidden: User \"\(identity.user)\" cannot use the simulator control endpoint (admin token required)"
+                    ).response
+            }
+            return pending
+        default:
+            guard let identity else {
+                pending.immediate = APIStatus.unauthorized().response
+                return pending
+            }
+            pending.identity = identity
+        }
+        pending.decision = faults.withLock { $0.decide(verb: route.verb, resource: route.resourceName) }
+        return pending
+    }
+
+    /// Runs the request (unless a fault replaces it), logs it, and returns what to send.
+    func finish(_ pending: Pending) -> Outcome {
+        let outcome: Outcome
+        if let immediate = pending.immediate {
+            outcome = .respond(immediate)
+        } else if let fault = pending.decision.fault {
+            if pending.decision.afterExecution { _ = execute(pending) }
+            outcome = Self.faultOutcome(fault, retryAfter: pending.decision.retryAfterSeconds)
+        } else {
+            outcome = .respond(execute(pending))
+        }
+        record(pending, outcome: outcome)
+        return outcome
+    }
+
+    /// Logs a request that never reached `finish` (its connection closed while it waited).
+    func record(_ pending: Pending, outcome: Outcome) {
+        var status = 0
+        if case .respond(let response) = outcome { status = response.status }
+        var resource = ""
+        var namespace = ""
+        var name = ""
+        if case .resource(let kind, let ns, let objectName, _) = pending.route.target {
+            resource = kind.plural
+            namespace = ns ?? ""
+            name = objectName
+        }
+        let duration = Int64((SimulatorClock.monotonicNanoseconds() &- pending.arrivedMonotonic) / 1000)
+        let entry = RequestRecord(
+            sequence: 0, time: SimulatorClock.rfc3339Micro(wallMicroseconds: pending.arrivedWallMicroseconds),
+            method: pending.request.method,
+            path: pending.request.target, status: status, user: pending.identity?.user ?? "", verb: pending.route.verb,
+            resource: resource,
+            namespace: namespace, name: name, fault: pending.immediate == nil ? pending.decision.fault?.rawValue : nil,
+            durationMicroseconds: duration)
+        log.withLock { $0.record(entry) }
+    }
+
+    /// Logs a request the HTTP layer rejected before it was complete (400, 408, 413, 431, 501, 505).
+    func recordProtocolError(status: Int) {
+        let entry = RequestRecord(
+            sequence: 0, time: SimulatorClock.rfc3339Micro(wallMicroseconds: SimulatorClock.wallMicroseconds()),
+            method: "", path: "",
+            status: status, user: "", verb: "invalid", resource: "", namespace: "", name: "", fault: nil,
+            durationMicroseconds: 0)
+        log.withLock { $0.record(entry) }
+    }
+
+    /// Lifecycle work (pod phases, graceful deletions, garbage collection); called periodically by one loop.
+    func tick() {
+        let context = WriteContext(
+            manager: "kubelet", dryRun: false, monotonicNow: SimulatorClock.monotonicNanoseconds(),
+            timestamp: SimulatorClock.rfc3339Now())
+        store.withLock { _ = $0.tick(context: context) }
+    }
+
+    /// The counters, including the connection and garbage-collector figures.
+    func counters() -> SimulatorCounters {
+        var counters = log.withLock { $0.counters }
+        counters.connectionsAccepted = stats.accepted.load(ordering: .relaxed)
+        counters.handshakeFailures = stats.handshakeFailures.load(ordering: .relaxed)
+        counters.connectionsOpen = stats.open.load(ordering: .relaxed)
+        counters.garbageCollected = store.withLock { $0.garbageCollected }
+        return counters
+    }
+
+    private static func faultOutcome(_ fault: FaultRule.Kind, retryAfter: Int) -> Outcome {
+        switch fault {
+        case .drop:
+            return .drop
+        case .tooManyRequests:
+            return .respond(
+                APIStatus(
+                    code: 429, reason: "TooManyRequests", message: "Too many requests, please try again later.",
+                    retryAfterSeconds: retryAfter
+                ).response)
+        case .internalError:
+            return .respond(
+                APIStatus(code: 500, reason: "InternalError", message: "Internal error occurred: injected fault")
+                    .response)
+        case .serviceUnavailable:
+            return .respond(
+                APIStatus(
+                    code: 503, reason: "ServiceUnavailable",
+                    message: "the server is currently unable to handle the request (injected fault)"
+                ).response)
+        case .gatewayTimeout:
+            return .respond(
+                APIStatus(
+                    code: 504, reason: "Timeout",
+                    message: "the server was unable to return a response in the time allotted, but may still be "
+                        + "processing the request (injected fault)"
+                ).response)
+        }
+    }
+}

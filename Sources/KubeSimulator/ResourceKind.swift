@@ -1,0 +1,69 @@
+/// One resource type the simulator serves, with what discovery says about it.
+struct ResourceKind: Hashable, Sendable {
+    /// The API group ("" for the core group).
+    let group: String
+    /// The served version.
+    let version: String
+    /// The URL segment, e.g. `pods`.
+    let plural: String
+    /// The singular name, e.g. `pod`.
+    let singular: String
+    /// The `kind`, e.g. `Pod`.
+    let kind: String
+    /// Whether objects live in a namespace.
+    let namespaced: Bool
+    /// kubectl short names.
+    let shortNames: [String]
+    /// Whether `metadata.generation` is maintained.
+    let hasGeneration: Bool
+    /// Whether DELETE answers with the deleted object (pods) rather than a `Status`.
+    let returnsDeletedObject: Bool
+
+    /// `v1` or `group/version`.
+    var apiVersion: String { group.isEmpty ? version : "\(group)/\(version)" }
+
+    /// `pods` or `networkpolicies.networking.k8s.io`, as in error messages.
+    var groupResource: String { group.isEmpty ? plural : "\(plural).\(group)" }
+
+    /// `Pod` or `NetworkPolicy.networking.k8s.io`, as in Invalid messages.
+    var qualifiedKind: String { group.isEmpty ? kind : "\(kind).\(group)" }
+
+    /// The verbs the simulator implements (no watch).
+    var verbs: [String] { ["create", "delete", "deletecollection", "get", "list", "patch", "update"] }
+
+    static let namespaces = ResourceKind(
+        group: "", version: "v1", plural: "namespaces", singular: "namespace", kind: "Namespace", namespaced: false,
+        shortNames: ["ns"], hasGeneration: false, returnsDeletedObject: true)
+    static let pods = ResourceKind(
+        group: "", version: "v1", plural: "pods", singular: "pod", kind: "Pod", namespaced: true, shortNames: ["po"],
+        hasGeneration: true, returnsDeletedObject: true)
+    static let configMaps = ResourceKind(
+        group: "", version: "v1", plural: "configmaps", singular: "configmap", kind: "ConfigMap", namespaced: true,
+        shortNames: ["cm"], hasGeneration: false, returnsDeletedObject: false)
+    static let networkPolicies = ResourceKind(
+        group: "networking.k8s.io", version: "v1", plural: "networkpolicies", singular: "networkpolicy",
+        kind: "NetworkPolicy", namespaced: true, shortNames: ["netpol"], hasGeneration: true,
+        returnsDeletedObject: false)
+    static let daemonSets = ResourceKind(
+        group: "apps", version: "v1", plural: "daemonsets", singular: "daemonset", kind: "DaemonSet", namespaced: true,
+        shortNames: ["ds"], hasGeneration: true, returnsDeletedObject: false)
+
+    /// Every served resource.
+    static let all: [ResourceKind] = [namespaces, pods, configMaps, networkPolicies, daemonSets]
+
+    /// The API groups (other than core) in discovery order.
+    static let groups: [String] = ["apps", "networking.k8s.io"]
+
+    /// The resource served at `group/version/plural`.
+    static func lookup(group: String, version: String, plural: String) -> ResourceKind? {
+        all.first { $0.group == group && $0.version == version && $0.plural == plural }
+    }
+
+    /// The resource with this `kind` (e.g. `"Pod"`) or plural (`"pods"`), case-insensitively.
+    static func named(_ name: String) -> ResourceKind? {
+        let lower = name.lowercased()
+        return all.first {
+            $0.kind.lowercased() == lower || $0.plural == lower || $0.singular == lower || $0.shortNames.contains(lower)
+        }
+    }
+}
