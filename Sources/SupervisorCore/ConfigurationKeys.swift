@@ -117,76 +117,66 @@ public enum ConfigurationKeys {
     /// The key named `name`, if any.
     public static func key(named name: String) -> ConfigurationKey? { all.first { $0.name == name } }
 
-    private static func int(
-        _ name: String, _ path: any WritableKeyPath<Configuration, Int> & Sendable, _ summary: String, reloadable: Bool
+    /// One key of any value type: `parse` turns text into a value (nil = malformed, `problem` says what is
+    /// expected), `render` turns it back into text.
+    private static func key<Value: Equatable & Sendable>(
+        _ name: String, _ path: any WritableKeyPath<Configuration, Value> & Sendable, type: String, _ summary: String,
+        reloadable: Bool, problem: String, parse: @escaping @Sendable (String) -> Value?,
+        render: @escaping @Sendable (Value) -> String
     ) -> ConfigurationKey {
         ConfigurationKey(
-            name: name, type: "integer", summary: summary, reloadable: reloadable,
+            name: name, type: type, summary: summary, reloadable: reloadable,
             apply: { (configuration: inout Configuration, text: String) throws(ConfigurationError) in
-                guard let value = Int(text.trimmed) else {
-                    throw ConfigurationError(key: name, message: "'\(text)' is not an integer")
+                guard let value = parse(text) else {
+                    throw ConfigurationError(key: name, message: "'\(text)' \(problem)")
                 }
                 configuration[keyPath: path] = value
             },
-            render: { String($0[keyPath: path]) },
+            render: { render($0[keyPath: path]) },
             keep: { $0[keyPath: path] = $1[keyPath: path] }, differs: { $0[keyPath: path] != $1[keyPath: path] })
+    }
+
+    private static func int(
+        _ name: String, _ path: any WritableKeyPath<Configuration, Int> & Sendable, _ summary: String, reloadable: Bool
+    ) -> ConfigurationKey {
+        key(name, path, type: "integer", summary, reloadable: reloadable, problem: "is not an integer",
+            parse: { Int($0.trimmed) }, render: { String($0) })
     }
 
     private static func bool(
         _ name: String, _ path: any WritableKeyPath<Configuration, Bool> & Sendable, _ summary: String, reloadable: Bool
     ) -> ConfigurationKey {
-        ConfigurationKey(
-            name: name, type: "boolean", summary: summary, reloadable: reloadable,
-            apply: { (configuration: inout Configuration, text: String) throws(ConfigurationError) in
+        key(name, path, type: "boolean", summary, reloadable: reloadable, problem: "is not a boolean (true or false)",
+            parse: { text in
                 switch text.trimmed.lowercased() {
-                case "true", "yes", "on", "1": configuration[keyPath: path] = true
-                case "false", "no", "off", "0": configuration[keyPath: path] = false
-                default: throw ConfigurationError(key: name, message: "'\(text)' is not a boolean (true or false)")
+                case "true", "yes", "on", "1": true
+                case "false", "no", "off", "0": false
+                default: nil
                 }
             },
-            render: { $0[keyPath: path] ? "true" : "false" },
-            keep: { $0[keyPath: path] = $1[keyPath: path] }, differs: { $0[keyPath: path] != $1[keyPath: path] })
+            render: { $0 ? "true" : "false" })
     }
 
     /// A string that is never rendered (check-config --print, config-reference show `(secret)`).
     private static func secret(
         _ name: String, _ path: any WritableKeyPath<Configuration, String> & Sendable, _ summary: String, reloadable: Bool
     ) -> ConfigurationKey {
-        ConfigurationKey(
-            name: name, type: "string", summary: summary, reloadable: reloadable,
-            apply: { (configuration: inout Configuration, text: String) throws(ConfigurationError) in
-                configuration[keyPath: path] = text
-            },
-            render: { $0[keyPath: path].isEmpty ? "" : "(secret)" },
-            keep: { $0[keyPath: path] = $1[keyPath: path] }, differs: { $0[keyPath: path] != $1[keyPath: path] })
+        key(name, path, type: "string", summary, reloadable: reloadable, problem: "", parse: { $0 },
+            render: { $0.isEmpty ? "" : "(secret)" })
     }
 
     private static func string(
         _ name: String, _ path: any WritableKeyPath<Configuration, String> & Sendable, _ summary: String, reloadable: Bool
     ) -> ConfigurationKey {
-        ConfigurationKey(
-            name: name, type: "string", summary: summary, reloadable: reloadable,
-            apply: { (configuration: inout Configuration, text: String) throws(ConfigurationError) in
-                configuration[keyPath: path] = text
-            },
-            render: { $0[keyPath: path] },
-            keep: { $0[keyPath: path] = $1[keyPath: path] }, differs: { $0[keyPath: path] != $1[keyPath: path] })
+        key(name, path, type: "string", summary, reloadable: reloadable, problem: "", parse: { $0 }, render: { $0 })
     }
 
     private static func duration(
         _ name: String, _ path: any WritableKeyPath<Configuration, Duration> & Sendable, _ summary: String, reloadable: Bool
     ) -> ConfigurationKey {
-        ConfigurationKey(
-            name: name, type: "duration", summary: summary, reloadable: reloadable,
-            apply: { (configuration: inout Configuration, text: String) throws(ConfigurationError) in
-                guard let value = DurationText.parse(text) else {
-                    throw ConfigurationError(
-                        key: name, message: "'\(text)' is not a duration (use e.g. 250ms, 5s, 2m, 1h, or seconds)")
-                }
-                configuration[keyPath: path] = value
-            },
-            render: { DurationText.format($0[keyPath: path]) },
-            keep: { $0[keyPath: path] = $1[keyPath: path] }, differs: { $0[keyPath: path] != $1[keyPath: path] })
+        key(name, path, type: "duration", summary, reloadable: reloadable,
+            problem: "is not a duration (use e.g. 250ms, 5s, 2m, 1h, or seconds)", parse: DurationText.parse,
+            render: DurationText.format)
     }
 }
 

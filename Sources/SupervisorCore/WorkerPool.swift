@@ -93,24 +93,28 @@ public struct WorkerPool {
         slots.removeSubrange(size...)
         if booting && readyCount >= slots.count { booting = false }
         for index in slots.indices { if let id = slots[index].worker { workers[id]?.slot = index } }
-        var actions: [Action] = []
-        for slot in removed {
-            guard let id = slot.worker, var worker = workers[id] else { continue }
-            worker.slot = nil
-            worker.exitExpected = true
-            switch worker.phase {
-            case .starting:
-                worker.phase = .exiting
-                actions.append(.kill(id, reason: "pool shrank before its handshake"))
-            case .ready:
-                worker.phase = .draining
-                actions.append(.drain(id))
-            case .draining, .exiting:
-                break
-            }
-            workers[id] = worker
+        return removed.compactMap(\.worker).compactMap {
+            retire($0, reason: "pool shrank before its handshake", leavingSlot: true)
         }
-        return actions
+    }
+
+    /// Takes a worker out of service on purpose: one still starting is killed, a ready one drains.
+    /// - Parameter leavingSlot: the worker's slot is gone (shrink), so it no longer belongs to one.
+    private mutating func retire(_ id: WorkerID, reason: String, leavingSlot: Bool) -> Action? {
+        guard var worker = workers[id] else { return nil }
+        if leavingSlot { worker.slot = nil }
+        worker.exitExpected = true
+        defer { workers[id] = worker }
+        switch worker.phase {
+        case .starting:
+            worker.phase = .exiting
+            return .kill(id, reason: reason)
+        case .ready:
+            worker.phase = .draining
+            return .drain(id)
+        case .draining, .exiting:
+            return nil
+        }
     }
 
     /// Periodic planning: heartbeats, handshake and heartbeat timeouts, and spawns for empty slots.
@@ -228,23 +232,7 @@ public struct WorkerPool {
     /// Begins shutdown: no more spawns; every live worker is told to drain.
     public mutating func beginShutdown() -> [Action] {
         stopping = true
-        var actions: [Action] = []
-        for id in workers.keys.sorted() {
-            guard var worker = workers[id] else { continue }
-            worker.exitExpected = true
-            switch worker.phase {
-            case .starting:
-                worker.phase = .exiting
-                actions.append(.kill(id, reason: "shutting down before its handshake"))
-            case .ready:
-                worker.phase = .draining
-                actions.append(.drain(id))
-            case .draining, .exiting:
-                break
-            }
-            workers[id] = worker
-        }
-        return actions
+        return workers.keys.sorted().compactMap { retire($0, reason: "shutting down before its handshake", leavingSlot: false) }
     }
 }
 
