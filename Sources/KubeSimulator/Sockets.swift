@@ -3,6 +3,32 @@ import Glibc
 
 /// Listening sockets and a pipe, with non-blocking, close-on-exec descriptors.
 enum Sockets {
+    /// Calls `body` with `host:port` (an IPv4 or IPv6 literal) as a socket address and its length.
+    static func withAddress<Result>(
+        host: String, port: UInt16, _ body: (UnsafePointer<sockaddr>, socklen_t) -> Result
+    ) throws(SimulatorError) -> Result {
+        if host.contains(":") {
+            var address = sockaddr_in6()
+            address.sin6_family = sa_family_t(AF_INET6)
+            address.sin6_port = port.bigEndian
+            guard inet_pton(AF_INET6, host, &address.sin6_addr) == 1 else {
+                throw SimulatorError(.invalidArgument, "invalid host \(host)")
+            }
+            return withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, socklen_t(MemoryLayout<sockaddr_in6>.size)) }
+            }
+        }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        guard inet_pton(AF_INET, host, &address.sin_addr) == 1 else {
+            throw SimulatorError(.invalidArgument, "invalid host \(host)")
+        }
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+    }
+
     /// A non-blocking listening TCP socket on `host:port` (IPv4 or IPv6 literal). It is deliberately not
     /// `SO_REUSEPORT`: two simulators must never share a port (the kernel may hand `bind(0)` a port that another
     /// reuse-port socket of the same user already holds).
@@ -17,32 +43,7 @@ enum Sockets {
         guard setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size)) == 0 else {
             throw failure("setsockopt")
         }
-        let bound: Int32
-        if isIPv6 {
-            var address = sockaddr_in6()
-            address.sin6_family = sa_family_t(AF_INET6)
-            address.sin6_port = port.bigEndian
-            guard inet_pton(AF_INET6, host, &address.sin6_addr) == 1 else {
-                throw SimulatorError(.invalidArgument, "invalid host \(host)")
-            }
-            bound = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size))
-                }
-            }
-        } else {
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = port.bigEndian
-            guard inet_pton(AF_INET, host, &address.sin_addr) == 1 else {
-                throw SimulatorError(.invalidArgument, "invalid host \(host)")
-            }
-            bound = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-                }
-            }
-        }
+        let bound = try withAddress(host: host, port: port) { bind(fd, $0, $1) }
         guard bound == 0 else { throw failure("bind \(host):\(port)") }
         guard Glibc.listen(fd, 1024) == 0 else { throw failure("listen") }
         return descriptor
