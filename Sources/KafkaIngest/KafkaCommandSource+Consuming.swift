@@ -8,7 +8,11 @@ extension KafkaCommandSource {
     /// Drains the consumer's events without blocking.
     func handleConsumerEvents(now: Instant) {
         guard let consumer else { return }
-        for event in consumer.poll(maxEvents: 512) {
+        let events = consumer.poll(maxEvents: Self.pollBatch)
+        // librdkafka signals the readiness descriptor only when its queue turns non-empty: a full batch means more
+        // may be waiting with no signal coming, so the next turn must poll again at once.
+        consumerMayHaveMore = events.count == Self.pollBatch
+        for event in events {
             switch event {
             case .message(let message):
                 accept(message, now: now)

@@ -30,7 +30,9 @@ extension KafkaCommandSource {
     /// Delivery reports: an origin is done when its last record is acknowledged.
     func handleDeliveryReports(now: Instant) {
         guard let producer else { return }
-        for report in producer.poll(maxEvents: 1024) {
+        let reports = producer.poll(maxEvents: Self.pollBatch)
+        producerMayHaveMore = reports.count == Self.pollBatch
+        for report in reports {
             guard let delivery = deliveries[report.token] else { continue }
             if let error = report.error {
                 scheduleRetry(report.token, error: error, now: now)

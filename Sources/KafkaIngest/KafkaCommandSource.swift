@@ -61,6 +61,10 @@ public final class KafkaCommandSource: CommandSource {
     var lastCommit: Instant?
     var lastPoll: Instant?
     var commitInFlight = false
+    /// Set when a poll returned a full batch: the queue may hold more without signalling its descriptor again.
+    var consumerMayHaveMore = false
+    var producerMayHaveMore = false
+    static let pollBatch = 512
 
     // Reporting (also read by the benchmark).
     /// When the first record was consumed, and when the last command was fully handled (events acknowledged).
@@ -147,6 +151,7 @@ public final class KafkaCommandSource: CommandSource {
     }
 
     public func nextDeadline(now: Instant) -> Instant? {
+        if consumerMayHaveMore || producerMayHaveMore { return now }
         var candidates = [(lastPoll ?? now) + settings.pollInterval, (lastCommit ?? now) + settings.commitInterval]
         if let retry = retries.map(\.at).min() { candidates.append(retry) }
         if let revocation { candidates.append(min(revocation.deadline, now + .milliseconds(50))) }
