@@ -11,6 +11,7 @@ import SupervisorCore
 /// in the same run, plus end-to-end latency from produce to `pod_created` delivery at low load.
 enum KafkaBench {
     struct Result {
+        var produceRate: Double
         var kcatRate: Double
         var supervisorRate: Double
         var latencyP50: Double
@@ -33,7 +34,9 @@ enum KafkaBench {
         }
         let bootstrap = cluster.bootstrapServers.joined(separator: ",")
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: cluster.bootstrapServers))
+        let produceStart = Benchmark.now()
         try produce(producer, range: 0..<count)
+        let produceRate = Double(count) / max(Double(Benchmark.now() - produceStart) / 1e9, 1e-9)
 
         let kcatRate = try kcat(bootstrap: bootstrap, expected: count)
 
@@ -55,7 +58,7 @@ enum KafkaBench {
         _ = try runSupervisor(bootstrap: bootstrap, fastFetch: true)
         timing.join()
         let stats = Stats(timing.latencies)
-        return Result(kcatRate: kcatRate, supervisorRate: rate, latencyP50: stats.p50, latencyP99: stats.p99, count: count)
+        return Result(produceRate: produceRate, kcatRate: kcatRate, supervisorRate: rate, latencyP50: stats.p50, latencyP99: stats.p99, count: count)
     }
 
     @discardableResult
@@ -226,6 +229,7 @@ extension KafkaBench {
         | Kafka (librdkafka mock cluster, 1 broker, 6 partitions, \(result.count) create commands of ~900 B) | value |
         |---|---:|
         | kcat consuming the topic (records/s, first to last record) | \(Int(result.kcatRate)) |
+        | librdkafka producing the commands into the mock, acks=all + idempotence (records/s) | \(Int(result.produceRate)) |
         | supervisor: consumed → 4 workers (stub handler) → 2 events acknowledged (commands/s, first record to last acknowledgement) | \(Int(result.supervisorRate)) |
         | ratio | \(Int(result.supervisorRate / max(result.kcatRate, 1) * 100))% |
         | end-to-end latency at low load, produce → pod_created delivered, p50 (fetch.wait.max.ms=5) | \(Report.fixed(result.latencyP50 / 1000)) ms |
