@@ -49,8 +49,8 @@ public final class BlockingFrameChannel: @unchecked Sendable {
         defer { pthread_mutex_unlock(writeLock) }
         var offset = 0
         while offset < frame.count {
-            let written = frame.withUnsafeBytes { raw in
-                Glibc.send(descriptor, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
+            let written = frame[offset...].withUnsafeBytes { raw in
+                Glibc.send(descriptor, raw.baseAddress, raw.count, Int32(MSG_NOSIGNAL))
             }
             if written > 0 {
                 offset += written

@@ -39,8 +39,8 @@ public final class FrameConnection {
     /// Writes as much queued output as the socket takes without blocking.
     public func flush() throws(IPCError) {
         while outboundStart < outbound.count {
-            let written = outbound.withUnsafeBytes { raw in
-                send(descriptor, raw.baseAddress! + outboundStart, raw.count - outboundStart, Int32(MSG_NOSIGNAL))
+            let written = outbound[outboundStart...].withUnsafeBytes { raw in
+                send(descriptor, raw.baseAddress, raw.count, Int32(MSG_NOSIGNAL))
             }
             if written > 0 {
                 outboundStart += written
