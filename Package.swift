@@ -76,7 +76,7 @@ let package = Package(
         .executableTarget(
             name: "Supervisor",
             dependencies: [
-                "SupervisorCore", "Diagnostics", "KafkaIngest",
+                "SupervisorCore", "Diagnostics", "KafkaIngest", "KubeManifests", "Events",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

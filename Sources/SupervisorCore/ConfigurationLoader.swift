@@ -120,7 +120,8 @@ public struct ConfigurationLoader: Sendable {
         return pairs
     }
 
-    static func readFile(_ path: String) throws(ConfigurationError) -> String {
+    /// Reads a whole UTF-8 text file of at most 1 MiB.
+    public static func readFile(_ path: String) throws(ConfigurationError) -> String {
         guard let file = fopen(path, "r") else {
             throw ConfigurationError(key: "", message: "cannot read \(path): \(String(cString: strerror(errno)))")
         }

@@ -4,7 +4,7 @@ import Testing
 extension Integration {
     /// The operator-facing command line.
     @Suite struct CommandLine {
-        @Test("--help of the tool and of every subcommand exits 0", arguments: [[], ["run"], ["check-config"], ["config-reference"]])
+        @Test("--help of the tool and of every subcommand exits 0", arguments: [[], ["run"], ["check-config"], ["render"], ["config-reference"]])
         func helpExitsZero(subcommand: [String]) {
             let status = TestSupport.run([TestSupport.supervisorBinary] + subcommand + ["--help"])
             #expect(status == 0)
@@ -30,6 +30,29 @@ extension Integration {
             #expect(TestSupport.run([TestSupport.supervisorBinary, "check-config", "--config", typo]) >> 8 == 78)
             #expect(TestSupport.run([TestSupport.supervisorBinary, "check-config", "--set", "workers.count=x"]) >> 8 == 78)
         }
+
+        @Test("render prints the Pod and the owned ConfigMap of a create command; a refused command exits 65")
+        func render() throws {
+            let directory = TestSupport.makeTemporaryDirectory()
+            defer { TestSupport.removeDirectory(directory) }
+            let command = directory + "/command.json"
+            let output = directory + "/out.json"
+            TestSupport.write(Self.createCommand, to: command)
+            #expect(TestSupport.run([TestSupport.supervisorBinary, "render", command, "--pod-uid", "u-123"], stdoutTo: output) == 0)
+            let lines = (TestSupport.read(output) ?? "").split(separator: "\n")
+            #expect(lines.count == 2)
+            #expect(lines.first?.contains(#""kind":"Pod""#) == true)
+            #expect(lines.first?.contains(#""name":"executor-5b0f0f6e-3c1a-4f7e-9d2b-8a6c4e2f1d90""#) == true)
+            #expect(lines.last?.contains(#""kind":"ConfigMap""#) == true)
+            #expect(lines.last?.contains(#""uid":"u-123""#) == true)
+            let refused = directory + "/refused.json"
+            TestSupport.write(Self.createCommand.replacing(#""language":"python""#, with: #""language":"cobol""#), to: refused)
+            #expect(TestSupport.run([TestSupport.supervisorBinary, "render", refused], stdoutTo: output) >> 8 == 65)
+            #expect(TestSupport.run([TestSupport.supervisorBinary, "render", directory + "/missing.json"], stdoutTo: output) >> 8 == 66)
+        }
+
+        static let createCommand =
+            #"{"event_id":"0f4b6a9e-2d3c-4b1a-8e7f-6a5b4c3d2e1f","event_type":"create_pod_command","event_version":"1.0","timestamp":"2026-03-06T21:29:12.481337Z","aggregate_id":"5b0f0f6e-3c1a-4f7e-9d2b-8a6c4e2f1d90","metadata":{"service_name":"saga-orchestrator","service_version":"1.0.0","user_id":"7e2d4c1b-5a3f-4b8e-9c6d-1f0a2b3c4d5e","environment":"production"},"saga_id":"c3a1e7d2-9b4f-4e8a-a6d5-2f7b1c9e0a34","execution_id":"5b0f0f6e-3c1a-4f7e-9d2b-8a6c4e2f1d90","script":"print('hello, k8s')\n","language":"python","language_version":"3.11","runtime_image":"python:3.11-slim","runtime_command":["python","/scripts/main.py"],"runtime_filename":"main.py","timeout_seconds":5,"cpu_limit":"1000m","memory_limit":"128Mi","cpu_request":"200m","memory_request":"128Mi","priority":"normal"}"#
 
         @Test("The worker binary refuses to run without the supervisor's arguments")
         func workerNeedsSupervisor() {

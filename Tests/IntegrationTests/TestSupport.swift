@@ -63,6 +63,21 @@ enum TestSupport {
         return status
     }
 
+    /// Runs a command with stdout sent to `output`; returns the exit status.
+    static func run(_ argv: [String], stdoutTo output: String) -> Int32 {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        var pid: pid_t = 0
+        var args = argv.map { strdup($0) } + [nil]
+        defer { args.forEach { free($0) } }
+        guard posix_spawn(&pid, argv[0], &actions, nil, &args, environ) == 0 else { return -1 }
+        var status: Int32 = 0
+        _ = waitpid(pid, &status, 0)
+        return status
+    }
+
     static func sleep(milliseconds: Int) {
         var request = timespec(tv_sec: milliseconds / 1000, tv_nsec: (milliseconds % 1000) * 1_000_000)
         _ = nanosleep(&request, nil)
