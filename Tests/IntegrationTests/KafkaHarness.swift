@@ -29,10 +29,9 @@ func consume(_ consumer: KafkaConsumer, for seconds: Double, until done: ([Kafka
 }
 
 
-/// A mock cluster with the standard topics, a producer for commands and an observer of everything published.
+/// A mock cluster with the standard topics, producers for commands and an observer of everything published.
 final class KafkaHarness {
     let cluster: KafkaMockCluster
-    let producer: KafkaProducer
     let observer: KafkaConsumer
     private(set) var observed: [KafkaMessage] = []
     private var token: UInt64 = 0
@@ -41,7 +40,6 @@ final class KafkaHarness {
          observe: [String] = ["pod_events", "execution_events", "saga_commands.dlq"]) throws {
         cluster = try KafkaMockCluster(brokers: 3)
         for (topic, partitions) in topics { try cluster.createTopic(topic, partitions: partitions, replicationFactor: 3) }
-        producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: cluster.bootstrapServers))
         var configuration = KafkaConsumerConfiguration(bootstrapServers: cluster.bootstrapServers)
         configuration.groupID = "observer-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
         observer = try KafkaConsumer(configuration: configuration)
@@ -58,9 +56,11 @@ final class KafkaHarness {
         return settings.sorted { $0.key < $1.key }.flatMap { ["--set", "\($0.key)=\($0.value)"] }
     }
 
-    /// Produces records and waits for their delivery.
+    /// Produces records and waits for their delivery. Each call uses a fresh producer, so a test's own client
+    /// never carries reconnect backoff from an outage the test injected into its next batch.
     func send(_ records: [(key: String, value: [UInt8])], topic: String = "saga_commands",
               headers: [KafkaHeader] = [KafkaHeader(name: "content-type", string: "application/json")]) throws {
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: cluster.bootstrapServers))
         for record in records {
             token += 1
             try producer.produce(topic: topic, key: Array(record.key.utf8), value: record.value, headers: headers, token: token)
