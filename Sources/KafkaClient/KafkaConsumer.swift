@@ -118,6 +118,17 @@ public final class KafkaConsumer {
         guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError.rdKafka(err) }
     }
 
+    /// Reads `partitions` from their first offset without joining a group (`rd_kafka_assign`): no rebalances,
+    /// no commits. For observers and tools; a service consumer uses ``subscribe(topics:)``.
+    public func assignFromBeginning(_ partitions: [KafkaTopicPartition]) throws(KafkaError) {
+        try ensureOpen()
+        let list = try RDKafkaTopicPartitionList(offsets: partitions.map {
+            KafkaTopicPartitionOffset(topic: $0.topic, partition: $0.partition, offset: Int64(RD_KAFKA_OFFSET_BEGINNING))
+        })
+        let err = rd_kafka_assign(client.handle, list.handle)
+        guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError.rdKafka(err) }
+    }
+
     /// Leaves the subscription; the revocation that follows is reported like any other.
     public func unsubscribe() throws(KafkaError) {
         try ensureOpen()

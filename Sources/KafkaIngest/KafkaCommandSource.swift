@@ -186,18 +186,38 @@ public final class KafkaCommandSource: CommandSource {
         }
         let offsets = committableOffsets()
         if let consumer {
-            if !offsets.isEmpty {
-                do {
-                    _ = try consumer.commitSync(offsets, timeout: .seconds(5))
-                    logger.info("final commit", metadata: ["offsets": "\(offsets.map(\.description).joined(separator: " "))"])
-                } catch {
-                    logger.error("final commit failed", metadata: ["error": "\(error)"])
-                }
-            }
+            if !offsets.isEmpty { finalCommit(offsets, consumer: consumer) }
             do { try consumer.close() } catch { logger.warning("consumer close", metadata: ["error": "\(error)"]) }
         }
         consumer = nil
         producer = nil
+    }
+}
+
+extension KafkaCommandSource {
+    /// Commits `offsets` before leaving, retrying retriable failures (a coordinator that moved or is still
+    /// reconnecting after an outage) for up to 10 s: work left uncommitted here is redone by the next owner.
+    func finalCommit(_ offsets: [KafkaTopicPartitionOffset], consumer: KafkaConsumer) {
+        let deadline = Instant.now() + .seconds(10)
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                _ = try consumer.commitSync(offsets, timeout: .seconds(5))
+                logger.info("final commit", metadata: [
+                    "offsets": "\(offsets.map(\.description).joined(separator: " "))", "attempts": "\(attempt)"])
+                return
+            } catch {
+                guard error.isRetriable, Instant.now() + .milliseconds(200) < deadline else {
+                    logger.error("final commit failed; the next owner redoes the uncommitted work",
+                        metadata: ["error": "\(error)", "attempts": "\(attempt)"])
+                    return
+                }
+                logger.warning("final commit failed; retrying", metadata: ["error": "\(error)", "attempt": "\(attempt)"])
+                var pause = timespec(tv_sec: 0, tv_nsec: 200_000_000)
+                _ = nanosleep(&pause, nil)
+            }
+        }
     }
 }
 
