@@ -49,6 +49,17 @@ let package = Package(
         .target(name: "SagaBridge", dependencies: ["Events", "IPC"], swiftSettings: swiftSettings),
         .target(name: "KafkaClient", dependencies: ["CRdKafka"], swiftSettings: swiftSettings),
         .target(
+            name: "KubeClient",
+            dependencies: ["CCurl", "CLinux", "Events", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings),
+        .target(
+            name: "KubeExecution",
+            dependencies: [
+                "KubeClient", "KubeManifests", "WorkerCore", "Events", "IPC",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
+        .target(
             name: "KafkaIngest",
             dependencies: [
                 "SupervisorCore", "KafkaClient", "SagaBridge", "Events", "IPC",
@@ -102,6 +113,13 @@ let package = Package(
             name: "KubeSimulatorTests", dependencies: ["KubeSimulator", "Events", "CLinux"], swiftSettings: swiftSettings),
         .testTarget(name: "SagaBridgeTests", dependencies: ["SagaBridge", "Events", "IPC"], swiftSettings: swiftSettings),
         .testTarget(name: "KafkaClientTests", dependencies: ["KafkaClient"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "KubeClientTests", dependencies: ["KubeClient", "KubeSimulator", "Events", "CLinux"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "KubeExecutionTests",
+            dependencies: ["KubeExecution", "KubeClient", "KubeManifests", "KubeSimulator", "Events", "IPC"],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "SupervisorCoreTests",
             dependencies: ["SupervisorCore", "IPC", "Systemd", .product(name: "Logging", package: "swift-log")],
