@@ -9,9 +9,12 @@ public enum CommandOutcome: Equatable, Sendable {
     /// The command cannot succeed. `reason` is short and safe to show to the end user;
     /// the full detail is only in the worker's log.
     case failed(reason: String)
+    /// The command could not be carried out *yet* (the API was unreachable or throttling past the deadline):
+    /// the supervisor tries it again later, on any worker. Nothing is published, nothing committed past it.
+    case retryLater(reason: String)
 
     private enum Tag: UInt8 {
-        case created = 1, deleted = 2, completed = 3, failed = 4
+        case created = 1, deleted = 2, completed = 3, failed = 4, retryLater = 5
     }
 
     func encode(into writer: inout PayloadWriter) {
@@ -30,6 +33,9 @@ public enum CommandOutcome: Equatable, Sendable {
         case .failed(let reason):
             writer.write(Tag.failed.rawValue)
             writer.write(reason)
+        case .retryLater(let reason):
+            writer.write(Tag.retryLater.rawValue)
+            writer.write(reason)
         }
     }
 
@@ -46,6 +52,8 @@ public enum CommandOutcome: Equatable, Sendable {
             return .completed
         case .failed:
             return .failed(reason: try reader.readString("reason"))
+        case .retryLater:
+            return .retryLater(reason: try reader.readString("reason"))
         case nil:
             throw IPCError(.malformedPayload, "unknown outcome tag \(raw)")
         }

@@ -42,6 +42,9 @@ public enum OutcomeEvents {
             return Plan(records: [], anomaly: "delete failed permanently: \(reason)")
         case (.delete, .created):
             return Plan(records: [], anomaly: "handler answered created to a delete command")
+        case (_, .retryLater):
+            // The supervisor defers these and never finishes a command with one.
+            return Plan(records: [], anomaly: "a retry-later outcome was finished instead of deferred")
         }
     }
 

@@ -48,6 +48,10 @@ public struct Configuration: Equatable, Sendable {
     public struct Dispatch: Equatable, Sendable {
         /// Commands accepted and not finished (queued plus in flight); when reached, intake pauses.
         public var maxInFlight = 256
+        /// First delay before a command a worker could not carry out yet ("retry later") is dispatched again.
+        public var retryInitialBackoff: Duration = .seconds(1)
+        /// Largest such delay; it doubles per deferral up to this, with jitter.
+        public var retryMaxBackoff: Duration = .seconds(30)
         public init() {}
     }
 

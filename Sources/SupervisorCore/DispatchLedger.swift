@@ -29,6 +29,8 @@ public struct DispatchLedger {
         public var owner: WorkerID?
         /// When it was last dispatched.
         public var dispatchedAt: Instant?
+        /// Times a worker answered "try again later" (a transient failure outlasting its deadline).
+        public var deferrals: UInt32 = 0
     }
 
     /// Commands lost with this many workers are quarantined.
@@ -46,6 +48,9 @@ public struct DispatchLedger {
     /// are not starved when every worker stays busy.
     private var reservedWorker: WorkerID?
     private var heldBy: [WorkerID: Set<CommandID>] = [:]
+    /// Key heads sent back by their worker to be tried again, each not before its time (earliest first). The key
+    /// stays blocked meanwhile, so later commands with the same key keep waiting behind it.
+    private var deferred: [(at: Instant, id: CommandID)] = []
     /// In-flight dispatches in dispatch order (entries that finished are dropped lazily), so the oldest one is
     /// found in amortised O(1) instead of by scanning everything in flight on every loop turn.
     private var dispatchOrder: Deque<(at: Instant, id: CommandID, attempt: UInt32)> = []
@@ -121,11 +126,43 @@ public struct DispatchLedger {
         return entry
     }
 
+    /// Puts a command its worker could not carry out yet back in line, to be dispatched again at `retryAt` or
+    /// later. It keeps its place at the head of its key. Returns the entry, or `nil` when `worker` does not hold it.
+    public mutating func deferRetry(_ id: CommandID, by worker: WorkerID, until retryAt: Instant) -> Entry? {
+        guard var entry = entries[id], entry.owner == worker else { return nil }
+        heldBy[worker]?.remove(id)
+        if entry.isSuspect { isolatedWorkers.remove(worker) }
+        inFlightCount -= 1
+        entry.owner = nil
+        entry.deferrals += 1
+        entries[id] = entry
+        let index = deferred.firstIndex { $0.at > retryAt } ?? deferred.endIndex
+        deferred.insert((retryAt, id), at: index)
+        return entry
+    }
+
+    /// Makes deferred commands whose time has come dispatchable again.
+    public mutating func promoteDeferred(now: Instant) {
+        while let first = deferred.first, first.at <= now {
+            deferred.removeFirst()
+            // Gone meanwhile (withdrawn on revocation): nothing to promote; its key moved on in `remove`.
+            guard let entry = entries[first.id], entry.owner == nil, keyQueues[entry.key]?.first == first.id else { continue }
+            if entry.isSuspect { suspectKeys.append(entry.key) } else { readyKeys.append(entry.key) }
+        }
+    }
+
+    /// When the earliest deferred command becomes dispatchable, for timer planning.
+    public var nextDeferredRetry: Instant? { deferred.first?.at }
+
+    /// Commands waiting for their retry time.
+    public var deferredCount: Int { deferred.count }
+
     /// Removes a command that is not in flight (for example one whose source partition was revoked).
     /// In-flight commands are left alone; the result: whether it was removed.
     @discardableResult
     public mutating func cancelQueued(_ id: CommandID) -> Bool {
         guard let entry = entries[id], entry.owner == nil else { return false }
+        if entry.deferrals > 0 { deferred.removeAll { $0.id == id } }
         if keyQueues[entry.key]?.first == id {
             if let index = readyKeys.firstIndex(of: entry.key) { readyKeys.remove(at: index) }
             if let index = suspectKeys.firstIndex(of: entry.key) { suspectKeys.remove(at: index) }

@@ -147,6 +147,7 @@ extension Supervisor {
             "failed \(counters.failed)",
             "restarts \(pool.restarts)",
         ]
+        if ledger.deferredCount > 0 { parts.append("waiting to retry \(ledger.deferredCount)") }
         if pool.drainingCount > 0 { parts.append("draining \(pool.drainingCount)") }
         if pool.restart.inCrashLoop(at: now) { parts.append("CRASH-LOOP (restarts slowed)") }
         if case .draining = state { parts.append("stopping") }

@@ -94,6 +94,21 @@ extension Supervisor {
             pool.handshakeCompleted(id, now: now)
             poolChanged()
             logger.info("worker ready", metadata: workerMetadata(id))
+        case .result(let commandID, .retryLater(let reason)):
+            guard process.handshaken, let entry = ledger.deferRetry(
+                CommandID(commandID), by: id, until: now + retryDelay(deferrals: (ledger.entry(CommandID(commandID))?.deferrals ?? 0) + 1))
+            else {
+                throw IPCError(.malformedPayload, "result for command c\(commandID), which this worker does not hold")
+            }
+            processes[id]?.inFlight -= 1
+            statusVersion &+= 1
+            counters.deferred += 1
+            logger.warning(
+                "command deferred; it will be tried again",
+                metadata: [
+                    "command.id": "\(entry.id)", "key": "\(entry.key)", "reason": "\(reason)", "worker.id": "\(id)",
+                    "deferrals": "\(entry.deferrals)",
+                ])
         case .result(let commandID, let outcome):
             guard process.handshaken, let entry = ledger.complete(CommandID(commandID), by: id) else {
                 throw IPCError(.malformedPayload, "result for command c\(commandID), which this worker does not hold")

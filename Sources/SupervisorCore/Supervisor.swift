@@ -69,6 +69,8 @@ public final class Supervisor: SourceControl {
         var done = 0
         var failed = 0
         var quarantined = 0
+        /// "Retry later" answers: commands sent back to wait for a transient fault to pass.
+        var deferred = 0
         var orphansReaped = 0
     }
 
@@ -137,6 +139,7 @@ public final class Supervisor: SourceControl {
             poolDue = pool.nextDeadline() ?? now + .seconds(1)
         }
         killOverdue(now: now)
+        ledger.promoteDeferred(now: now)
         source.tick(now: now)
         intake(now: now)
         dispatch(now: now)
@@ -221,6 +224,7 @@ public final class Supervisor: SourceControl {
     func nextWakeup(after now: Instant) -> Instant? {
         var candidates: [Instant] = [poolDue, lastReap + .seconds(1)]
         if let deadline = source.nextDeadline(now: now) { candidates.append(deadline) }
+        if let retry = ledger.nextDeferredRetry { candidates.append(retry) }
         if let oldest = ledger.oldestDispatch {
             candidates.append(oldest + configuration.workers.commandDeadline + configuration.shutdown.killGrace)
         }
@@ -240,6 +244,16 @@ public final class Supervisor: SourceControl {
     }
 
     public func openCount(where predicate: (CommandOrigin) -> Bool) -> Int { ledger.openCount(where: predicate) }
+
+    /// How long a command waits after its `deferrals`-th "retry later": doubling from the initial backoff up to
+    /// the maximum, scaled by a random factor in [0.5, 1) so commands deferred together do not return together.
+    func retryDelay(deferrals: UInt32) -> Duration {
+        let initial = configuration.dispatch.retryInitialBackoff
+        let ceiling = configuration.dispatch.retryMaxBackoff
+        let doublings = min(Int(deferrals) - 1, 20)
+        let grown = doublings > 0 ? initial * (1 << doublings) : initial
+        return min(grown, ceiling) * (0.5 + nextJitter() / 2)
+    }
 
     /// A uniformly distributed number in 0..<1 (xorshift; only used to spread restarts).
     func nextJitter() -> Double {

@@ -9,6 +9,7 @@ import IPC
 /// | `noop` (or anything unknown) | completes at once |
 /// | `sleep <ms>` | completes after `ms` milliseconds |
 /// | `fail <reason>` | fails with that reason |
+/// | `transient <n>` | answers "retry later" on dispatch attempts 1…n, then completes |
 /// | `crash` | the worker process exits abruptly (code 70) |
 /// | `hang` | never returns (the supervisor's command deadline must catch it) |
 /// | `pidfile <path> <ms>` | writes the worker's pid to `path`, then sleeps `ms` |
@@ -30,6 +31,9 @@ public struct TestCommandHandler: CommandHandler {
             Self.sleep(milliseconds: words.count > 1 ? Int(words[1]) ?? 0 : 0)
         case "fail":
             return .failed(reason: words.dropFirst().joined(separator: " "))
+        case "transient":
+            let failures = words.count > 1 ? Int(words[1]) ?? 1 : 1
+            if Int(command.attempt) <= failures { return .retryLater(reason: "simulated transient failure") }
         case "crash":
             _exit(70)
         case "hang":

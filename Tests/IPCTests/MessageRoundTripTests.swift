@@ -33,6 +33,7 @@ import Testing
         .failed(reason: "image pull failed"),
         .failed(reason: ""),
         .failed(reason: String(repeating: "raison-détaillée ✗ ", count: 20_000)),
+        .retryLater(reason: "Kubernetes API unavailable (503) after 7 attempts"),
     ]
 
     static let workerMessages: [WorkerMessage] =
@@ -150,6 +151,7 @@ extension CommandOutcome: CustomTestStringConvertible {
         case .created(let pod, _, _): "created(\(pod.prefix(20)))"
         case .deleted(let pod, _): "deleted(\(pod.prefix(20)))"
         case .completed: "completed"
+        case .retryLater: "retryLater"
         case .failed(let reason): "failed(\(reason.count) chars)"
         }
     }
