@@ -14,4 +14,16 @@ static inline CURLcode ccurl_setopt_header(CURL *h, size_t (*f)(char *, size_t, 
     return curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, f);
 }
 static inline CURLcode ccurl_getinfo_long(CURL *h, CURLINFO i, long *v) { return curl_easy_getinfo(h, i, v); }
+
+/* curl_share_setopt is variadic too: KubeClient shares DNS and TLS sessions between its easy handles. */
+static inline CURLSHcode ccurl_share_setopt_data(CURLSH *s, CURLSHoption o, curl_lock_data d) {
+    return curl_share_setopt(s, o, (int)d);
+}
+static inline CURLSHcode ccurl_share_setopt_pointer(CURLSH *s, CURLSHoption o, void *v) { return curl_share_setopt(s, o, v); }
+static inline CURLSHcode ccurl_share_setopt_lock(CURLSH *s, curl_lock_function f) {
+    return curl_share_setopt(s, CURLSHOPT_LOCKFUNC, f);
+}
+static inline CURLSHcode ccurl_share_setopt_unlock(CURLSH *s, curl_unlock_function f) {
+    return curl_share_setopt(s, CURLSHOPT_UNLOCKFUNC, f);
+}
 #endif

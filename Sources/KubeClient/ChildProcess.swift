@@ -1,0 +1,136 @@
+import CLinux
+import Glibc
+
+/// Runs a credential plugin: `posix_spawn` with stdin from `/dev/null`, stdout captured (bounded), stderr passed
+/// through, a clean signal mask and default dispositions, in its own process group so a timeout kills the whole
+/// group. Blocks the calling thread (one of the client's callers, never the cooperative pool).
+enum ChildProcess {
+    /// Why a run produced no usable output.
+    enum Failure: Error, Equatable {
+        /// `posix_spawn` failed with this errno (e.g. ENOENT: no such command).
+        case spawn(Int32)
+        /// The plugin was still running at the deadline and was killed.
+        case timedOut
+        /// It wrote more than the output limit and was killed.
+        case outputTooLarge
+        /// It exited with a non-zero status.
+        case exited(Int32)
+        /// A signal ended it.
+        case signaled(Int32)
+        /// A pipe could not be created.
+        case pipe(Int32)
+    }
+
+    /// Runs `executable` (looked up in `PATH` when it has no `/`) and returns its standard output.
+    static func run(
+        executable: String, arguments: [String], environment: [String], deadline: KubeDeadline, outputLimit: Int
+    ) -> Result<[UInt8], Failure> {
+        var pipe: [Int32] = [-1, -1]
+        guard clinux_pipe2(&pipe, O_CLOEXEC) == 0 else { return .failure(.pipe(errno)) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, pipe[1], 1)
+        clinux_spawn_closefrom(&actions, 3)
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        var all = sigset_t()
+        sigfillset(&all)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setpgroup(&attributes, 0)
+        posix_spawnattr_setflags(
+            &attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
+
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup($0) } + [nil]
+        defer {
+            for pointer in argv { free(pointer) }
+            for pointer in envp { free(pointer) }
+        }
+        var pid: pid_t = 0
+        let spawned =
+            executable.contains("/")
+            ? posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+            : posix_spawnp(&pid, executable, &actions, &attributes, argv, envp)
+        close(pipe[1])
+        guard spawned == 0 else {
+            close(pipe[0])
+            return .failure(.spawn(spawned))
+        }
+        let output = readAll(pipe[0], deadline: deadline, limit: outputLimit)
+        close(pipe[0])
+        if case .failure = output { terminate(pid) }
+        let status = reap(pid, deadline: deadline)
+        if case .failure(let failure) = output { return .failure(failure) }
+        guard let status else { return .failure(.timedOut) }
+        if status & 0x7f != 0 { return .failure(.signaled(status & 0x7f)) }
+        let code = (status >> 8) & 0xff
+        guard code == 0 else { return .failure(.exited(code)) }
+        return output
+    }
+
+    /// Reads until end of file, the deadline, or the limit.
+    private static func readAll(_ descriptor: Int32, deadline: KubeDeadline, limit: Int) -> Result<[UInt8], Failure> {
+        var output: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 16 * 1024)
+        while true {
+            let remaining = deadline.remaining
+            guard remaining > .zero else { return .failure(.timedOut) }
+            var entry = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&entry, 1, Int32(min(remaining.curlMilliseconds(), 1000)))
+            if ready < 0 && errno != EINTR { return .failure(.pipe(errno)) }
+            guard ready > 0 else { continue }
+            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count == 0 { return .success(output) }
+            if count < 0 {
+                if errno == EINTR || errno == EAGAIN { continue }
+                return .failure(.pipe(errno))
+            }
+            guard output.count + count <= limit else { return .failure(.outputTooLarge) }
+            output.append(contentsOf: buffer[0..<count])
+        }
+    }
+
+    /// Waits for the child until the deadline, then kills its group and waits for good. Returns the wait
+    /// status, or `nil` when it had to be killed.
+    private static func reap(_ pid: pid_t, deadline: KubeDeadline) -> Int32? {
+        var status: Int32 = 0
+        while !deadline.hasPassed {
+            let result = waitpid(pid, &status, WNOHANG)
+            if result == pid { return status }
+            if result < 0 && errno != EINTR { return status }
+            var pause = timespec(tv_sec: 0, tv_nsec: 2_000_000)
+            nanosleep(&pause, nil)
+        }
+        terminate(pid)
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return nil
+    }
+
+    /// SIGKILL to the child's process group (and the child, should the group not exist yet).
+    private static func terminate(_ pid: pid_t) {
+        kill(-pid, SIGKILL)
+        kill(pid, SIGKILL)
+    }
+
+    /// The client process's environment as `NAME=value` strings, with `overrides` replacing or adding names.
+    static func environment(with overrides: [(String, String)]) -> [String] {
+        var result: [String] = []
+        var index = 0
+        let overridden = Set(overrides.map(\.0))
+        while let entry = environ[index] {
+            let text = String(cString: entry)
+            let name = text.prefix { $0 != "=" }
+            if !overridden.contains(String(name)) { result.append(text) }
+            index += 1
+        }
+        for (name, value) in overrides { result.append("\(name)=\(value)") }
+        return result
+    }
+}

@@ -1,0 +1,39 @@
+import Synchronization
+
+/// Easy handles for concurrent callers: each call checks one out, so no handle is ever used by two threads, and
+/// returns it afterwards with its connection still open.
+///
+/// Idle handles are a stack: the most recently used one (the one whose connection is warmest) goes out first, so
+/// sequential calls reuse one connection. More concurrent callers than idle handles get new handles; a handle
+/// returned to a full pool is closed.
+final class CurlHandlePool: Sendable {
+    private let share: CurlShare
+    private let transport: TransportSettings
+    private let maxIdle: Int
+    private let idle = Mutex<[CurlEasy]>([])
+
+    init(transport: TransportSettings, maxIdle: Int) throws(KubeAPIError) {
+        share = try CurlShare()
+        self.transport = transport
+        self.maxIdle = max(1, maxIdle)
+    }
+
+    /// Runs `body` with a handle of its own.
+    func withHandle<Result>(_ body: (CurlEasy) -> Result) throws(KubeAPIError) -> Result {
+        let handle = try checkOut()
+        defer { checkIn(handle) }
+        return body(handle)
+    }
+
+    private func checkOut() throws(KubeAPIError) -> CurlEasy {
+        if let handle = idle.withLock({ $0.popLast() }) { return handle }
+        return try CurlEasy(share: share, transport: transport)
+    }
+
+    private func checkIn(_ handle: CurlEasy) {
+        // A handle that does not fit is released here, which closes its connection.
+        idle.withLock { handles in
+            if handles.count < maxIdle { handles.append(handle) }
+        }
+    }
+}

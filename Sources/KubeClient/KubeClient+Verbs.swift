@@ -1,0 +1,63 @@
+import Events
+
+/// The calls a controller needs, decoding the JSON response with Events' strict parser.
+extension KubeClient {
+    /// `POST` a new object to a collection (`/api/v1/namespaces/ns/configmaps`). Returns the created object.
+    /// Use `query` for `dryRun=All` or `fieldValidation=Strict`.
+    ///
+    /// A retried create whose first attempt did reach the server fails with `.alreadyExists`: callers with
+    /// deterministic names treat that as "fetch it and check it is ours".
+    public func create(
+        _ collectionPath: String, body: [UInt8], query: [(String, String)] = [], deadline: KubeDeadline
+    ) throws(KubeAPIError) -> JSONValue {
+        try decode(
+            send(
+                KubeRequest(
+                    method: "POST", path: collectionPath, query: query, body: body, contentType: "application/json"),
+                deadline: deadline))
+    }
+
+    /// `GET` an object or a list.
+    public func get(
+        _ path: String, query: [(String, String)] = [], deadline: KubeDeadline
+    ) throws(KubeAPIError) -> JSONValue {
+        try decode(send(KubeRequest(method: "GET", path: path, query: query), deadline: deadline))
+    }
+
+    /// `DELETE` an object, with an optional `DeleteOptions` body (grace period, propagation, preconditions).
+    /// Returns the object (graceful deletion, finalizers) or a `Status` with `status: Success`.
+    public func delete(
+        _ path: String, body: [UInt8]?, query: [(String, String)] = [], deadline: KubeDeadline
+    ) throws(KubeAPIError) -> JSONValue {
+        try decode(
+            send(
+                KubeRequest(
+                    method: "DELETE", path: path, query: query, body: body,
+                    contentType: body == nil ? nil : "application/json"),
+                deadline: deadline))
+    }
+
+    /// `PATCH` an object. `contentType` selects the patch format: `application/merge-patch+json`,
+    /// `application/strategic-merge-patch+json`, `application/json-patch+json`, or `application/apply-patch+yaml`
+    /// for server-side apply (then pass `fieldManager`, and `force=true` as a controller, in `query`).
+    public func patch(
+        _ path: String, body: [UInt8], contentType: String, query: [(String, String)] = [], deadline: KubeDeadline
+    ) throws(KubeAPIError) -> JSONValue {
+        try decode(
+            send(
+                KubeRequest(method: "PATCH", path: path, query: query, body: body, contentType: contentType),
+                deadline: deadline))
+    }
+
+    /// The body as JSON; an empty body is `null`.
+    func decode(_ response: KubeResponse) throws(KubeAPIError) -> JSONValue {
+        guard !response.body.isEmpty else { return .null }
+        do {
+            return try JSONParser(limits: .init(maxDepth: 256)).parse(response.body)
+        } catch {
+            throw KubeAPIError(
+                kind: .unexpected, code: response.status, reason: "InvalidJSON",
+                message: "the response body is not valid JSON: \(error)", attempts: response.attempts)
+        }
+    }
+}

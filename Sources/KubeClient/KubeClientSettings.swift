@@ -1,0 +1,35 @@
+/// Everything that configures a ``KubeClient``. Times are `Duration`s; nothing here is read from the environment.
+public struct KubeClientSettings: Sendable, Hashable {
+    /// Where the cluster and the credentials come from.
+    public var source: KubeClusterSource
+    /// The TCP connect plus TLS handshake budget of one attempt.
+    public var connectTimeout: Duration = .seconds(5)
+    /// The whole budget of one attempt (connect, send, wait, receive). A call's deadline caps it further.
+    public var requestTimeout: Duration = .seconds(15)
+    /// The client-side rate limit in requests per second, shared by every thread using the client and applied to
+    /// retries too; 0 (or less) disables it. The server protects itself (429 with Retry-After); this protects it
+    /// from one client's bursts.
+    public var qps: Double = 50
+    /// How many requests may go out at once before ``qps`` spacing applies.
+    public var burst: Int = 100
+    /// The first retry waits a random time in `0...retryBaseDelay`; each later one doubles the range.
+    public var retryBaseDelay: Duration = .milliseconds(100)
+    /// The cap of the doubling range.
+    public var retryMaxDelay: Duration = .seconds(5)
+    /// Attempts per call, the first included; a call also never outlives its deadline.
+    public var maxAttempts: Int = 10
+    /// The `User-Agent` header (the API server derives the default field manager from it).
+    public var userAgent: String = "k8s-worker"
+    /// Response bodies larger than this fail the attempt, so a runaway list cannot exhaust memory.
+    public var maxResponseBytes: Int = 16 * 1024 * 1024
+    /// An `exec` credential plugin is killed when it runs longer than this (the call's deadline caps it too).
+    public var execTimeout: Duration = .seconds(30)
+    /// Idle connections (one easy handle each) kept for reuse; more concurrent callers still get handles, which
+    /// are closed when returned to a full pool.
+    public var maxIdleConnections: Int = 16
+
+    /// Settings with the defaults above.
+    public init(source: KubeClusterSource) {
+        self.source = source
+    }
+}

@@ -1,0 +1,113 @@
+import Glibc
+
+/// The resolved target of a client: the server URL, TLS material, credentials and default namespace.
+///
+/// Loading reads every referenced file (CA, client certificate and key, token files) once, so that a broken
+/// configuration fails at startup with a message naming the file and key. Secret material is kept internal:
+/// the public properties describe the configuration without revealing it.
+public struct KubeClusterConfig: Sendable {
+    /// The API server's base URL, e.g. `https://10.0.0.1:443` (may include a path prefix).
+    public let server: String
+    /// The default namespace: the context's `namespace`, or the in-cluster namespace; `nil` when unset.
+    public let namespace: String?
+    /// Whether server certificate verification is off (kubeconfig `insecure-skip-tls-verify`). See ``warnings``.
+    public let insecureSkipTLSVerify: Bool
+    /// The name used for SNI and certificate verification instead of the URL's host (`tls-server-name`).
+    public let tlsServerName: String?
+    /// An explicit proxy (`proxy-url`); otherwise libcurl honours `https_proxy` and `no_proxy`.
+    public let proxyURL: String?
+    /// How requests authenticate (empty: anonymously).
+    public let credentials: [KubeCredentialKind]
+    /// Where the configuration came from, e.g. `kubeconfig /home/me/.kube/config, context "prod"`.
+    public let origin: String
+    /// Problems worth a loud log line that do not stop the client, such as `insecure-skip-tls-verify`.
+    /// ``KubeClient`` logs each at warning level when it is created.
+    public let warnings: [String]
+
+    /// The CA bundle (PEM); `nil` means the system trust store.
+    let caPEM: [UInt8]?
+    /// A fixed client certificate.
+    let clientCertificate: ClientCertificate?
+    /// Where bearer tokens come from.
+    let bearer: BearerSource
+    /// `disable-compression`.
+    let disableCompression: Bool
+
+    init(
+        server: String, namespace: String?, insecureSkipTLSVerify: Bool, tlsServerName: String?, proxyURL: String?,
+        origin: String, warnings: [String], caPEM: [UInt8]?, clientCertificate: ClientCertificate?,
+        bearer: BearerSource, disableCompression: Bool
+    ) {
+        self.server = server
+        self.namespace = namespace
+        self.insecureSkipTLSVerify = insecureSkipTLSVerify
+        self.tlsServerName = tlsServerName
+        self.proxyURL = proxyURL
+        self.origin = origin
+        self.warnings = warnings
+        self.caPEM = caPEM
+        self.clientCertificate = clientCertificate
+        self.bearer = bearer
+        self.disableCompression = disableCompression
+        var credentials: [KubeCredentialKind] = []
+        switch bearer {
+        case .none: break
+        case .token: credentials.append(.token)
+        case .tokenFile(let path): credentials.append(.tokenFile(path: path))
+        case .exec(let plugin): credentials.append(.exec(command: plugin.command))
+        }
+        if clientCertificate != nil { credentials.append(.clientCertificate) }
+        self.credentials = credentials
+    }
+
+    /// Loads and validates the configuration `source` describes, reading the process environment where the
+    /// source says so (`KUBECONFIG`, `HOME`, `KUBERNETES_SERVICE_HOST`/`PORT`, `POD_NAMESPACE`).
+    ///
+    /// - Throws: `.configuration`, with a message that names the file and the key at fault but never a secret.
+    public static func load(_ source: KubeClusterSource) throws(KubeAPIError) -> KubeClusterConfig {
+        try load(source, environment: { name in getenv(name).map { String(cString: $0) } })
+    }
+
+    /// ``load(_:)`` with an explicit environment lookup (tests pass a dictionary).
+    static func load(
+        _ source: KubeClusterSource, environment: (String) -> String?
+    ) throws(KubeAPIError) -> KubeClusterConfig {
+        switch source {
+        case .kubeconfig(let path, let context):
+            return try Kubeconfig.load(paths: [path], context: context, home: environment("HOME"))
+        case .inCluster(let root, let host, let port):
+            return try InClusterConfig.load(root: root, host: host, port: port, environment: environment)
+        case .automatic:
+            switch automaticSource(environment: environment, fileExists: ConfigFiles.isFile) {
+            case .kubeconfig(let paths):
+                return try Kubeconfig.load(paths: paths, context: nil, home: environment("HOME"))
+            case .inCluster:
+                return try InClusterConfig.load(
+                    root: InClusterConfig.defaultRoot, host: nil, port: nil, environment: environment)
+            }
+        }
+    }
+
+    /// What ``KubeClusterSource/automatic`` resolves to.
+    enum AutomaticChoice: Equatable {
+        case kubeconfig([String])
+        case inCluster
+    }
+
+    /// `KUBECONFIG`'s existing files when it is set (even if none exists, `~/.kube/config` is then not
+    /// consulted), else `~/.kube/config` when it exists, else in-cluster.
+    static func automaticSource(
+        environment: (String) -> String?, fileExists: (String) -> Bool
+    ) -> AutomaticChoice {
+        if let list = environment("KUBECONFIG"), !list.isEmpty {
+            let paths = list.split(separator: ":").map(String.init).filter { !$0.isEmpty && fileExists($0) }
+            var unique: [String] = []
+            for path in paths where !unique.contains(path) { unique.append(path) }
+            return unique.isEmpty ? .inCluster : .kubeconfig(unique)
+        }
+        if let home = environment("HOME"), !home.isEmpty, fileExists("\(home)/.kube/config") {
+            return .kubeconfig(["\(home)/.kube/config"])
+        }
+        return .inCluster
+    }
+}

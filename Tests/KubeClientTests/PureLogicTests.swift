@@ -1,0 +1,199 @@
+import Testing
+
+@testable import KubeClient
+
+@Suite("Pure logic: token bucket, backoff, deadlines, URLs, status mapping")
+struct PureLogicTests {
+    private let second: UInt64 = 1_000_000_000
+
+    @Test("token bucket: a full burst goes at once, then reservations are spaced 1/qps apart")
+    func tokenBucketBurstThenSpacing() {
+        var bucket = TokenBucket(rate: 10, burst: 5, now: 0)
+        let start: UInt64 = 1_000
+        let burst = (0..<5).compactMap { _ in bucket.reserve(now: start, notAfter: .max) }
+        #expect(burst == Array(repeating: start, count: 5))
+        let queued = (0..<3).compactMap { _ in bucket.reserve(now: start, notAfter: .max) }
+        #expect(queued.count == 3)
+        #expect(queued.map { $0 - start } == [second / 10, 2 * second / 10, 3 * second / 10])
+        // After a long idle period the bucket is full again, but never fuller than the burst.
+        let later = start + 100 * second
+        #expect((0..<5).allSatisfy { _ in bucket.reserve(now: later, notAfter: .max) == later })
+        #expect(bucket.reserve(now: later, notAfter: .max) == later + second / 10)
+    }
+
+    @Test("token bucket: a reservation past the caller's limit is refused and takes nothing")
+    func tokenBucketRefusesPastLimit() {
+        var bucket = TokenBucket(rate: 2, burst: 1, now: 0)
+        #expect(bucket.reserve(now: 0, notAfter: 0) == 0)
+        #expect(bucket.reserve(now: 0, notAfter: second / 4) == nil, "the next token is 0.5 s away")
+        #expect(bucket.reserve(now: 0, notAfter: second) == second / 2, "the refused attempt took no token")
+    }
+
+    @Test("token bucket: rate 0 never waits")
+    func tokenBucketUnlimited() {
+        var bucket = TokenBucket(rate: 0, burst: 1, now: 0)
+        #expect((0..<1000).allSatisfy { _ in bucket.reserve(now: 5, notAfter: 5) == 5 })
+    }
+
+    @Test("backoff: the range doubles from the base and stops at the cap; draws stay inside it")
+    func backoffRange() {
+        let backoff = RetryBackoff(baseDelay: .milliseconds(100), maxDelay: .seconds(1))
+        #expect(backoff.ceiling(retry: 1) == .milliseconds(100))
+        #expect(backoff.ceiling(retry: 2) == .milliseconds(200))
+        #expect(backoff.ceiling(retry: 4) == .milliseconds(800))
+        #expect(backoff.ceiling(retry: 5) == .seconds(1))
+        #expect(backoff.ceiling(retry: 500) == .seconds(1))
+        var generator = SystemRandomNumberGenerator()
+        let draws = (0..<200).map { _ in backoff.delay(retry: 3, using: &generator) }
+        #expect(draws.allSatisfy { $0 >= .zero && $0 <= .milliseconds(400) })
+        #expect(Set(draws).count > 100, "full jitter: the draws are spread, not one value")
+    }
+
+    @Test("retry policy: which failures are retried, with what wait, and when it gives up")
+    func retryPolicy() {
+        let policy = RetryPolicy(
+            maxAttempts: 3, backoff: RetryBackoff(baseDelay: .milliseconds(100), maxDelay: .seconds(1)),
+            credentialsMayRotate: false)
+        var generator = SystemRandomNumberGenerator()
+        func decide(
+            _ failure: RetryPolicy.Failure, attempts: Int = 1, refreshed: Bool = false,
+            remaining: Duration = .seconds(9),
+            policy: RetryPolicy = policy
+        ) -> RetryPolicy.Action {
+            policy.decide(
+                failure, attempts: attempts, retries: attempts - 1, refreshedAfter401: refreshed, remaining: remaining,
+                using: &generator)
+        }
+        for code in [500, 502, 503, 504] {
+            guard case .retry(let delay, let cause) = decide(.status(code, retryAfter: nil)) else {
+                Issue.record("\(code) not retried")
+                continue
+            }
+            #expect(cause == String(code) && delay <= .milliseconds(100))
+        }
+        for code in [400, 401, 403, 404, 409, 410, 422, 501] {
+            #expect(decide(.status(code, retryAfter: nil)) == .giveUp, "\(code)")
+        }
+        #expect(decide(.status(429, retryAfter: .seconds(2))) == .retry(after: .seconds(2), cause: "429"))
+        #expect(decide(.status(429, retryAfter: .seconds(2)), remaining: .seconds(1)) == .giveUp)
+        #expect(decide(.status(503, retryAfter: nil), attempts: 3) == .giveUp, "maxAttempts reached")
+        #expect(decide(.status(503, retryAfter: nil), remaining: .zero) == .giveUp, "no time left")
+        if case .retry(_, let cause) = decide(.transport(retriable: true)) {
+            #expect(cause == "transport")
+        } else {
+            Issue.record("transport failure not retried")
+        }
+        #expect(decide(.transport(retriable: false)) == .giveUp)
+
+        let rotating = RetryPolicy(maxAttempts: 3, backoff: policy.backoff, credentialsMayRotate: true)
+        #expect(decide(.status(401, retryAfter: nil), policy: rotating) == .refreshCredentials)
+        #expect(decide(.status(401, retryAfter: nil), refreshed: true, policy: rotating) == .giveUp)
+        #expect(decide(.status(401, retryAfter: nil), attempts: 3, policy: rotating) == .giveUp)
+    }
+
+    @Test("deadlines: after, remaining, hasPassed and ordering on the monotonic clock")
+    func deadlines() {
+        let now = KubeDeadline.now()
+        let later = KubeDeadline.after(.seconds(60))
+        #expect(now < later)
+        #expect(later.remaining > .seconds(59) && later.remaining <= .seconds(60))
+        #expect(!later.hasPassed)
+        let past = KubeDeadline.after(.seconds(-5))
+        #expect(past.hasPassed)
+        #expect(past.remaining == .zero)
+        #expect(KubeDeadline(uptimeNanoseconds: .max - 1).advanced(by: .seconds(10)).uptimeNanoseconds == .max)
+        #expect(KubeDeadline(uptimeNanoseconds: 5).advanced(by: .seconds(-10)).uptimeNanoseconds == 0)
+    }
+
+    @Test("server URLs: IPv6 brackets, default ports, path prefixes; userinfo and queries are refused")
+    func serverURLs() throws {
+        let v6 = try ServerURL("https://[fd00::1]:6443/")
+        #expect(v6.host == "fd00::1" && v6.port == 6443 && v6.base() == "https://[fd00::1]:6443")
+        let prefixed = try ServerURL("https://rancher.example/k8s/clusters/c-1/")
+        #expect(prefixed.port == 443 && prefixed.base() == "https://rancher.example:443/k8s/clusters/c-1")
+        #expect(prefixed.base(host: "other") == "https://other:443/k8s/clusters/c-1")
+        #expect(throws: ServerURLProblem.self) { try ServerURL("https://user:secret@host") }
+        #expect(throws: ServerURLProblem.self) { try ServerURL("https://host/?a=b") }
+        #expect(throws: ServerURLProblem.self) { try ServerURL("ftp://host") }
+        #expect(throws: ServerURLProblem.self) { try ServerURL("https://host:99999") }
+        #expect(ServerURL.bracketed("::1") == "[::1]" && ServerURL.bracketed("10.0.0.1") == "10.0.0.1")
+    }
+
+    @Test("requests: query values are percent-encoded; bad paths and methods are refused before sending")
+    func requestBuilding() throws {
+        let prepared = try RequestBuilder.prepare(
+            KubeRequest(
+                method: "GET", path: "/api/v1/pods", query: [("labelSelector", "app in (a,b)"), ("limit", "5")]),
+            baseURL: "https://h:1")
+        #expect(prepared.url == "https://h:1/api/v1/pods?labelSelector=app%20in%20%28a%2Cb%29&limit=5")
+        let body = try RequestBuilder.prepare(
+            KubeRequest(method: "POST", path: "/api/v1/x", body: [1]), baseURL: "https://h:1")
+        #expect(body.contentType == "application/json")
+        for path in ["api/v1", "/api/v1?x=1", "/api v1", "/api/\n"] {
+            #expect(throws: KubeAPIError.self) {
+                try RequestBuilder.prepare(KubeRequest(method: "GET", path: path), baseURL: "https://h:1")
+            }
+        }
+        #expect(throws: KubeAPIError.self) {
+            try RequestBuilder.prepare(KubeRequest(method: "get\r\n", path: "/api"), baseURL: "https://h:1")
+        }
+    }
+
+    @Test("Retry-After: the header in seconds, else details.retryAfterSeconds, else nothing")
+    func retryAfter() {
+        #expect(RequestBuilder.retryAfter(headers: [("Retry-After", " 3 ")], body: []) == .seconds(3))
+        let status = Array(#"{"kind":"Status","code":429,"details":{"retryAfterSeconds":2}}"#.utf8)
+        #expect(RequestBuilder.retryAfter(headers: [], body: status) == .seconds(2))
+        #expect(RequestBuilder.retryAfter(headers: [("retry-after", "Wed, 21 Oct 2015 07:28:00 GMT")], body: []) == nil)
+    }
+
+    @Test("status codes map to kinds; 409 splits on the reason; transient kinds are marked")
+    func statusMapping() {
+        let cases: [(Int, String, KubeAPIError.Kind)] = [
+            (400, "BadRequest", .badRequest), (401, "Unauthorized", .unauthorized), (403, "Forbidden", .forbidden),
+            (404, "NotFound", .notFound), (409, "AlreadyExists", .alreadyExists), (409, "Conflict", .conflict),
+            (410, "Expired", .badRequest), (422, "Invalid", .invalid), (429, "TooManyRequests", .tooManyRequests),
+            (500, "InternalError", .serverError), (502, "", .serverError), (503, "ServiceUnavailable", .serverError),
+            (504, "Timeout", .timeout), (302, "", .unexpected),
+        ]
+        for (code, reason, kind) in cases {
+            #expect(KubeAPIError.kind(status: code, reason: reason) == kind, "\(code) \(reason)")
+        }
+        let body = Array(
+            #"{"kind":"Status","status":"Failure","message":"m","reason":"Invalid","code":422,"details":{"causes":[{"reason":"FieldValueRequired","message":"Required value","field":"spec.x"}]}}"#
+                .utf8)
+        let invalid = KubeAPIError.fromResponse(status: 422, body: body, attempts: 1, credentialsMayRotate: false)
+        #expect(invalid.kind == .invalid && invalid.reason == "Invalid" && invalid.message == "m")
+        #expect(invalid.causes == [.init(reason: "FieldValueRequired", field: "spec.x", message: "Required value")])
+        #expect(!invalid.isTransient)
+        let html = KubeAPIError.fromResponse(
+            status: 502, body: Array("<html>token</html>".utf8), attempts: 2, credentialsMayRotate: false)
+        #expect(html.reason == "BadGateway" && html.isTransient && !html.message.contains("token"))
+        #expect(
+            KubeAPIError.fromResponse(status: 401, body: [], attempts: 1, credentialsMayRotate: true).isTransient)
+        #expect(
+            !KubeAPIError.fromResponse(status: 401, body: [], attempts: 1, credentialsMayRotate: false).isTransient)
+    }
+
+    @Test("base64: padding optional, whitespace ignored, junk refused; round trip")
+    func base64() {
+        #expect(Base64.decode("aGVsbG8=") == Array("hello".utf8))
+        #expect(Base64.decode("aGVs\nbG8") == Array("hello".utf8))
+        #expect(Base64.decode("aGVsbG8*") == nil)
+        #expect(Base64.decode("a") == nil)
+        let bytes: [UInt8] = (0..<255).map { UInt8($0) }
+        #expect(Base64.decode(Base64.encode(bytes)) == bytes)
+    }
+
+    @Test("automatic source: KUBECONFIG's existing files, else ~/.kube/config, else in-cluster")
+    func automaticSource() {
+        let files: Set<String> = ["/a", "/home/me/.kube/config"]
+        func choose(_ env: [String: String]) -> KubeClusterConfig.AutomaticChoice {
+            KubeClusterConfig.automaticSource(environment: { env[$0] }, fileExists: { files.contains($0) })
+        }
+        #expect(choose(["KUBECONFIG": "/missing:/a::/a", "HOME": "/home/me"]) == .kubeconfig(["/a"]))
+        #expect(choose(["KUBECONFIG": "/missing", "HOME": "/home/me"]) == .inCluster)
+        #expect(choose(["HOME": "/home/me"]) == .kubeconfig(["/home/me/.kube/config"]))
+        #expect(choose(["HOME": "/elsewhere"]) == .inCluster)
+    }
+}
