@@ -72,7 +72,7 @@ let package = Package(
         .target(
             name: "SupervisorCore",
             dependencies: [
-                "IPC", "Systemd", "CLinux", "Diagnostics",
+                "IPC", "Systemd", "CLinux", "Diagnostics", "KubeManifests",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Yams", package: "Yams"),
@@ -87,21 +87,21 @@ let package = Package(
         .executableTarget(
             name: "Supervisor",
             dependencies: [
-                "SupervisorCore", "Diagnostics", "KafkaIngest", "KubeManifests", "Events",
+                "SupervisorCore", "Diagnostics", "KafkaIngest", "KubeManifests", "KubeExecution", "KubeClient", "Events",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
         .executableTarget(
             name: "WorkerProcess",
-            dependencies: ["WorkerCore", "Diagnostics", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["WorkerCore", "KubeExecution", "Diagnostics", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings),
         .executableTarget(name: "APISimulator", dependencies: ["KubeSimulator"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "Benchmarks",
             dependencies: [
-                "SupervisorCore", "IPC", "CLinux", "KafkaClient", "KafkaIngest", "Events",
-                .product(name: "Logging", package: "swift-log"),
+                "SupervisorCore", "IPC", "CLinux", "KafkaClient", "KafkaIngest", "Events", "KubeClient", "KubeExecution",
+                "KubeSimulator", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
 
@@ -126,7 +126,9 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["SupervisorCore", "IPC", "CLinux", "Supervisor", "WorkerProcess", "KafkaClient", "Events"],
+            dependencies: [
+                "SupervisorCore", "IPC", "CLinux", "Supervisor", "WorkerProcess", "KafkaClient", "Events", "KubeSimulator",
+            ],
             swiftSettings: swiftSettings),
     ]
 )

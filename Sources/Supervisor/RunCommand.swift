@@ -42,8 +42,22 @@ struct RunCommand: ParsableCommand {
                 journal: configuration.source.journal, commitInterval: configuration.source.commitInterval,
                 stopAtEnd: configuration.source.stopAtEnd)
         }
+        // Computed per worker start from the configuration then in force, so a reload that changes the
+        // `kubernetes` section reaches the workers started after it.
+        let handlerSettings: (Configuration) -> [UInt8] = {
+            $0.workers.handler == "kubernetes" ? KubernetesWiring.settings($0).json : []
+        }
+        if configuration.workers.handler == "kubernetes" {
+            do {
+                _ = try KubernetesWiring.preflight(configuration, logger: logger)
+            } catch {
+                logger.critical("kubernetes is not usable; not starting", metadata: ["error": "\(error)"])
+                throw ExitCode(78)
+            }
+        }
         do {
-            let supervisor = try Supervisor(configuration: configuration, loader: loader, source: source, logger: logger)
+            let supervisor = try Supervisor(
+                configuration: configuration, loader: loader, source: source, logger: logger, handlerSettings: handlerSettings)
             throw ExitCode(try supervisor.run())
         } catch let error as SupervisorError {
             logger.critical("supervisor failed", metadata: ["error": "\(error)"])

@@ -1,3 +1,4 @@
+import KubeManifests
 /// The supervisor's whole configuration: typed, with defaults at the declaration.
 ///
 /// Values come from one place, ``ConfigurationLoader`` (file, then environment, then flags); every key is
@@ -133,6 +134,34 @@ public struct Configuration: Equatable, Sendable {
         public init() {}
     }
 
+    /// The Kubernetes API (for `workers.handler: kubernetes`). Workers receive these at their start.
+    public struct Kubernetes: Equatable, Sendable {
+        /// `auto` (`$KUBECONFIG` or `~/.kube/config` when present, else in-cluster), `kubeconfig` or `in-cluster`.
+        public var source = "auto"
+        /// For `kubeconfig`: the file.
+        public var kubeconfig = ""
+        /// Context in the kubeconfig; empty means its current-context.
+        public var context = ""
+        /// Namespace of every Pod and ConfigMap. `default`, `kube-system`, `kube-public` and `kube-node-lease`
+        /// are refused.
+        public var namespace = "integr8scode"
+        /// Client-side request rate limit per worker, and the burst above it.
+        public var qps = 50
+        public var burst = 100
+        /// Limits of one API request attempt.
+        public var connectTimeout: Duration = .seconds(5)
+        public var requestTimeout: Duration = .seconds(15)
+        /// Seconds a deleted executor Pod gets between TERM and KILL (also its `terminationGracePeriodSeconds`).
+        public var terminationGracePeriod = 5
+        /// `runtimeClassName` of executor Pods (e.g. `gvisor`); empty means none.
+        public var runtimeClass = ""
+        /// At start, apply the deny-all NetworkPolicy and the Pod Security labels to the namespace.
+        public var prepareNamespace = true
+        /// When RBAC forbids that: `fail` (refuse to start) or `warn` (start, and log it loudly).
+        public var onForbidden = "fail"
+        public init() {}
+    }
+
     /// Logging.
     public struct Log: Equatable, Sendable {
         /// trace, debug, info, notice, warning, error or critical.
@@ -149,6 +178,7 @@ public struct Configuration: Equatable, Sendable {
     public var ipc = IPC()
     public var source = Source()
     public var kafka = Kafka()
+    public var kubernetes = Kubernetes()
     public var log = Log()
 
     public init() {}
@@ -161,8 +191,24 @@ public struct Configuration: Equatable, Sendable {
         try require(workers.count >= 0 && workers.count <= 256, "workers.count", "must be between 0 and 256")
         try require(workers.minReady >= 0, "workers.min_ready", "must not be negative")
         try require(workers.concurrency >= 1 && workers.concurrency <= 1024, "workers.concurrency", "must be 1...1024")
-        try require(["test", "stub"].contains(workers.handler), "workers.handler",
-            "unknown handler '\(workers.handler)' (this build has: test, stub)")
+        try require(["test", "stub", "kubernetes"].contains(workers.handler), "workers.handler",
+            "unknown handler '\(workers.handler)' (this build has: kubernetes, stub, test)")
+        try require(["auto", "kubeconfig", "in-cluster"].contains(kubernetes.source), "kubernetes.source",
+            "must be auto, kubeconfig or in-cluster")
+        try require(kubernetes.source != "kubeconfig" || !kubernetes.kubeconfig.isEmpty, "kubernetes.kubeconfig",
+            "is required with kubernetes.source kubeconfig")
+        try require(!ForbiddenNamespaces.contains(kubernetes.namespace), "kubernetes.namespace",
+            "'\(kubernetes.namespace)' is refused: executor Pods never run in \(ForbiddenNamespaces.names.joined(separator: ", "))")
+        try require(KubernetesNames.isDNS1123Label(kubernetes.namespace), "kubernetes.namespace", "is not a valid namespace name")
+        try require(kubernetes.qps >= 0, "kubernetes.qps", "must not be negative (0 means unlimited)")
+        try require(kubernetes.burst >= 1, "kubernetes.burst", "must be at least 1")
+        try require(kubernetes.connectTimeout > .zero, "kubernetes.connect_timeout", "must be positive")
+        try require(kubernetes.requestTimeout > .zero, "kubernetes.request_timeout", "must be positive")
+        try require((0...3600).contains(kubernetes.terminationGracePeriod), "kubernetes.termination_grace_period",
+            "must be 0...3600 seconds")
+        try require(kubernetes.runtimeClass.isEmpty || KubernetesNames.isDNS1123Subdomain(kubernetes.runtimeClass),
+            "kubernetes.runtime_class", "is not a valid RuntimeClass name")
+        try require(["fail", "warn"].contains(kubernetes.onForbidden), "kubernetes.on_forbidden", "must be fail or warn")
         try require(workers.heartbeatInterval > .zero, "workers.heartbeat_interval", "must be positive")
         try require(workers.heartbeatTimeout > workers.heartbeatInterval, "workers.heartbeat_timeout",
             "must be longer than workers.heartbeat_interval")
@@ -174,6 +220,9 @@ public struct Configuration: Equatable, Sendable {
             "must not be shorter than restart.initial_backoff")
         try require(restart.crashLoopThreshold >= 1, "restart.crash_loop_threshold", "must be at least 1")
         try require(dispatch.maxInFlight >= 1, "dispatch.max_in_flight", "must be at least 1")
+        try require(dispatch.retryInitialBackoff > .zero, "dispatch.retry_initial_backoff", "must be positive")
+        try require(dispatch.retryMaxBackoff >= dispatch.retryInitialBackoff, "dispatch.retry_max_backoff",
+            "must be at least dispatch.retry_initial_backoff")
         try require(shutdown.drainTimeout >= .zero, "shutdown.drain_timeout", "must not be negative")
         try require(shutdown.killGrace >= .zero, "shutdown.kill_grace", "must not be negative")
         try require(ipc.maxFrameBytes >= 4096 && ipc.maxFrameBytes <= 256 << 20, "ipc.max_frame_bytes",

@@ -89,7 +89,7 @@ extension Supervisor {
             process.connection?.enqueue(
                 SupervisorMessage.welcome(
                     concurrency: UInt16(configuration.workers.concurrency), handler: configuration.workers.handler,
-                    settings: []
+                    settings: handlerSettings(configuration)
                 ).frame())
             pool.handshakeCompleted(id, now: now)
             poolChanged()

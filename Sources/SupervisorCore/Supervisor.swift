@@ -64,6 +64,8 @@ public final class Supervisor: SourceControl {
     var statusVersion = 0
     var statusVersionSent = -1
 
+    let handlerSettings: (Configuration) -> [UInt8]
+
     /// Totals shown in STATUS and logs.
     struct Counters {
         var done = 0
@@ -75,10 +77,14 @@ public final class Supervisor: SourceControl {
     }
 
     /// Builds a supervisor. Nothing starts until ``run()``.
+    ///
+    /// - Parameter handlerSettings: the settings each new worker receives in its welcome, from the configuration
+    ///   in force when it starts (the `kubernetes` section for the Kubernetes handler).
     public init(
         configuration: Configuration, loader: ConfigurationLoader, source: any CommandSource, logger: Logger,
-        notifier: SystemdNotifier = SystemdNotifier()
+        notifier: SystemdNotifier = SystemdNotifier(), handlerSettings: @escaping (Configuration) -> [UInt8] = { _ in [] }
     ) throws(SupervisorError) {
+        self.handlerSettings = handlerSettings
         self.configuration = configuration
         self.loader = loader
         self.source = source

@@ -22,7 +22,17 @@ public final class WorkerRuntime: @unchecked Sendable {
     private let logger: Logger
     private var handler: (any CommandHandler)?
 
-    public init(workerID: UInt32, descriptor: Int32 = IPCProtocol.workerDescriptor, logger: Logger) {
+    /// Builds the handler the welcome names, from its settings; `nil` for a name it does not know. Throws
+    /// (with a message for the log) when the handler cannot start.
+    public typealias HandlerFactory = @Sendable (_ name: String, _ settings: [UInt8], _ logger: Logger) throws -> (any CommandHandler)?
+
+    private let makeHandler: HandlerFactory
+
+    public init(
+        workerID: UInt32, descriptor: Int32 = IPCProtocol.workerDescriptor, logger: Logger,
+        handlers: @escaping HandlerFactory = WorkerRuntime.builtInHandler
+    ) {
+        self.makeHandler = handlers
         self.workerID = workerID
         self.channel = BlockingFrameChannel(descriptor: descriptor)
         self.logger = logger
@@ -45,10 +55,17 @@ public final class WorkerRuntime: @unchecked Sendable {
             try channel.send(
                 WorkerMessage.hello(protocolVersion: UInt16(IPCProtocol.version), workerID: workerID, pid: getpid()).frame())
             guard let frame = try channel.receive() else { return 0 }
-            guard case .welcome(let concurrency, let name, _) = try SupervisorMessage(frame: frame) else {
+            guard case .welcome(let concurrency, let name, let settings) = try SupervisorMessage(frame: frame) else {
                 throw IPCError(.malformedPayload, "expected welcome first")
             }
-            guard let chosen = Self.makeHandler(named: name) else {
+            let made: (any CommandHandler)?
+            do {
+                made = try makeHandler(name, settings, logger)
+            } catch {
+                logger.error("handler cannot start", metadata: ["handler": "\(name)", "error": "\(error)"])
+                return 78
+            }
+            guard let chosen = made else {
                 logger.error("unknown handler", metadata: ["handler": "\(name)"])
                 return 78
             }
@@ -61,7 +78,8 @@ public final class WorkerRuntime: @unchecked Sendable {
         }
     }
 
-    static func makeHandler(named name: String) -> (any CommandHandler)? {
+    /// The handlers every build has: `test` and `stub`.
+    @Sendable public static func builtInHandler(named name: String, settings: [UInt8], logger: Logger) -> (any CommandHandler)? {
         switch name {
         case "test": TestCommandHandler()
         case "stub": StubKubernetesHandler()

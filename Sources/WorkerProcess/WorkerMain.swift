@@ -1,5 +1,6 @@
 import Diagnostics
 import Glibc
+import KubeExecution
 import Logging
 import WorkerCore
 
@@ -25,6 +26,14 @@ struct WorkerMain {
         }
         let logger = Logger(label: "k8s-worker.worker")
         guard WorkerRuntime.bindToParent(expected: parent) else { exit(0) }
-        exit(WorkerRuntime(workerID: id, logger: logger).run())
+        exit(WorkerRuntime(workerID: id, logger: logger, handlers: handler).run())
+    }
+
+    /// `kubernetes` (the production handler, configured by the welcome's settings) and the built-in ones.
+    @Sendable static func handler(named name: String, settings: [UInt8], logger: Logger) throws -> (any CommandHandler)? {
+        guard name == "kubernetes" else { return WorkerRuntime.builtInHandler(named: name, settings: settings, logger: logger) }
+        let parsed: KubernetesSettings
+        do { parsed = try KubernetesSettings(json: settings) } catch { throw KubernetesStartupError.settings(error) }
+        return try KubernetesHandler.make(settings: parsed, logger: logger)
     }
 }

@@ -7,7 +7,7 @@ import Testing
 
     @Test func namesAreUniqueAndDotted() {
         #expect(Set(Self.names).count == Self.names.count)
-        let sections: Set<String> = ["workers", "restart", "dispatch", "shutdown", "ipc", "source", "kafka", "log"]
+        let sections: Set<String> = ["workers", "restart", "dispatch", "shutdown", "ipc", "source", "kafka", "kubernetes", "log"]
         for name in Self.names {
             let parts = name.split(separator: ".", omittingEmptySubsequences: false)
             #expect(parts.count == 2, "\(name)")
@@ -62,6 +62,10 @@ import Testing
         case "log.level": "debug"
         case "log.format": "json"
         case "ipc.max_frame_bytes": "65536"
+        case "kubernetes.source": "in-cluster"
+        case "kubernetes.namespace": "executions"
+        case "kubernetes.runtime_class": "gvisor"
+        case "kubernetes.on_forbidden": "warn"
         default:
             switch key.type {
             case "integer": "\(Int(key.value(in: Configuration()))! + 7)"

@@ -37,7 +37,7 @@ import Testing
         Case("workers.min_ready", "negative") { $0.workers.minReady = -1 },
         Case("workers.concurrency", "0") { $0.workers.concurrency = 0 },
         Case("workers.concurrency", "1025") { $0.workers.concurrency = 1025 },
-        Case("workers.handler", "unknown") { $0.workers.handler = "kubernetes" },
+        Case("workers.handler", "unknown") { $0.workers.handler = "docker" },
         Case("workers.heartbeat_interval", "zero") { $0.workers.heartbeatInterval = .zero },
         Case("workers.heartbeat_timeout", "equal to the interval") {
             $0.workers.heartbeatInterval = .seconds(5)
@@ -66,6 +66,18 @@ import Testing
         Case("kafka.max_buffered", "zero") { $0.kafka.maxBuffered = 0 },
         Case("kafka.max_buffered_bytes", "too small") { $0.kafka.maxBufferedBytes = 1000 },
         Case("kafka.security_protocol", "unknown") { $0.kafka.securityProtocol = "tls" },
+        Case("kubernetes.source", "unknown") { $0.kubernetes.source = "magic" },
+        Case("kubernetes.kubeconfig", "missing for kubeconfig") { $0.kubernetes.source = "kubeconfig" },
+        Case("kubernetes.namespace", "default") { $0.kubernetes.namespace = "default" },
+        Case("kubernetes.namespace", "kube-system") { $0.kubernetes.namespace = "kube-system" },
+        Case("kubernetes.namespace", "not a name") { $0.kubernetes.namespace = "Exec_Pods" },
+        Case("kubernetes.qps", "negative") { $0.kubernetes.qps = -1 },
+        Case("kubernetes.burst", "zero") { $0.kubernetes.burst = 0 },
+        Case("kubernetes.request_timeout", "zero") { $0.kubernetes.requestTimeout = .zero },
+        Case("kubernetes.termination_grace_period", "negative") { $0.kubernetes.terminationGracePeriod = -1 },
+        Case("kubernetes.runtime_class", "not a name") { $0.kubernetes.runtimeClass = "Run C" },
+        Case("kubernetes.on_forbidden", "unknown") { $0.kubernetes.onForbidden = "ignore" },
+        Case("dispatch.retry_max_backoff", "below initial") { $0.dispatch.retryMaxBackoff = .milliseconds(1) },
         Case("log.format", "unknown") { $0.log.format = "xml" },
         Case("log.level", "unknown") { $0.log.level = "verbose" },
     ]

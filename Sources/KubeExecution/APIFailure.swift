@@ -1,0 +1,48 @@
+import IPC
+import KubeClient
+
+/// How an API error ends a command: wait and try again, or fail it for good with a reason the user may read.
+enum APIFailure {
+    /// The command's outcome for `error`, met while doing `step` (e.g. "create the Pod").
+    static func outcome(_ error: KubeAPIError, step: String) -> StepResult {
+        if error.isTransient {
+            return .retryLater("Kubernetes API unavailable while trying to \(step): \(summary(error)) after \(error.attempts) attempt(s)")
+        }
+        return .failed("Failed to \(step): \(userReason(error))")
+    }
+
+    /// A short, fixed description: the reason and code only. The server's message can quote object fields and
+    /// cluster details, so it goes to the worker's log, never into an event.
+    static func userReason(_ error: KubeAPIError) -> String {
+        switch error.kind {
+        case .forbidden: "the cluster refused the request (Forbidden, 403)"
+        case .invalid: "the cluster rejected the object as invalid (422)"
+        case .unauthorized: "the worker's cluster credentials were refused (401)"
+        case .badRequest: "the cluster rejected the request (400)"
+        case .conflict: "the object changed concurrently (Conflict, 409)"
+        case .alreadyExists: "an object with this name already exists"
+        case .notFound: "a required object does not exist (404)"
+        case .configuration: "the worker's cluster configuration is unusable"
+        default: "unexpected response from the cluster (\(summary(error)))"
+        }
+    }
+
+    /// `reason code` for logs and retry notes, e.g. `ServiceUnavailable 503` or `transport`.
+    static func summary(_ error: KubeAPIError) -> String {
+        error.code > 0 ? "\(error.reason.isEmpty ? "HTTP" : error.reason) \(error.code)" : (error.reason.isEmpty ? "\(error.kind)" : error.reason)
+    }
+}
+
+/// Where one step of a flow left the command.
+enum StepResult: Error, Equatable {
+    case retryLater(String)
+    case failed(String)
+
+    /// The command's outcome when the flow ends here.
+    var outcome: CommandOutcome {
+        switch self {
+        case .retryLater(let reason): .retryLater(reason: reason)
+        case .failed(let reason): .failed(reason: reason)
+        }
+    }
+}

@@ -1,0 +1,123 @@
+import Events
+import IPC
+import KubeClient
+import KubeManifests
+import Logging
+
+/// One `create_pod_command` carried out: the Pod first, then its ConfigMap owned by the Pod.
+///
+/// Idempotent: a name that exists is accepted only when the object is this execution's (same `app` and
+/// `execution-id` labels), so a redelivered or retried command converges on the same two objects. No
+/// failure path leaves a ConfigMap without its owner: it is created with its ownerReference, and when it
+/// cannot be created for good the Pod is deleted again (background propagation).
+struct ExecutionCreation {
+    let api: any KubernetesAPI
+    let prepared: PreparedExecution
+    let deadline: KubeDeadline
+    let logger: Logger
+
+    func run() -> CommandOutcome {
+        let pod = prepared.pod
+        let podUID: String
+        switch createOrAdopt(pod, step: "create the Pod") {
+        case .success(let object):
+            guard let uid = ObjectIdentity.uid(object) else { return .failed(reason: "Failed to create pod: the cluster returned no uid") }
+            podUID = uid
+        case .failure(let result):
+            return result.outcome
+        }
+
+        let configMap: KubeObject
+        do {
+            configMap = try prepared.configMap(podUID: podUID)
+        } catch {
+            return cleanUp(pod: pod, podUID: podUID, after: .failed("Failed to create pod: \(error.reason)"))
+        }
+        switch createOrAdopt(configMap, step: "create the script ConfigMap", owner: podUID) {
+        case .success:
+            logger.info("execution created", metadata: ["pod": "\(pod.name)", "namespace": "\(pod.namespace)", "pod.uid": "\(podUID)"])
+            return .created(podName: pod.name, namespace: pod.namespace, uid: podUID)
+        case .failure(.retryLater(let reason)):
+            // The Pod waits for its ConfigMap (the kubelet retries the mount); the retry creates it.
+            return .retryLater(reason: reason)
+        case .failure(let result):
+            return cleanUp(pod: pod, podUID: podUID, after: result)
+        }
+    }
+
+    /// Creates `object`, or accepts the existing one when it is this execution's. For a ConfigMap, `owner` is the
+    /// Pod uid it must be owned by: a leftover owned by an earlier Pod of the same execution is re-pointed.
+    private func createOrAdopt(_ object: KubeObject, step: String, owner: String? = nil) -> Result<JSONValue, StepResult> {
+        let collection = "/api/v1/namespaces/\(object.namespace)/\(object.kind == "Pod" ? "pods" : "configmaps")"
+        do throws(KubeAPIError) {
+            return .success(try api.create(collection, body: object.json, deadline: deadline))
+        } catch where error.kind == .alreadyExists {
+            // Created by an earlier attempt of this command (or another delivery of it)? Then it is ours to use.
+        } catch {
+            log(error, step: step, object: object)
+            return .failure(APIFailure.outcome(error, step: step))
+        }
+        let path = collection + "/" + object.name
+        let existing: JSONValue
+        do throws(KubeAPIError) {
+            existing = try api.get(path, deadline: deadline)
+        } catch {
+            // Gone between the two calls (deleted meanwhile): try the whole command again.
+            log(error, step: step, object: object)
+            return .failure(error.kind == .notFound
+                ? .retryLater("the existing \(object.kind) disappeared while it was checked")
+                : APIFailure.outcome(error, step: step))
+        }
+        guard ObjectIdentity.isSameExecution(existing, as: object) else {
+            logger.error("name taken by an object that is not this execution's", metadata: ["kind": "\(object.kind)", "name": "\(object.name)"])
+            return .failure(.failed("Failed to \(step): a \(object.kind) with its name exists and was not created for this execution"))
+        }
+        if ObjectIdentity.isTerminating(existing) {
+            return .failure(.retryLater("the existing \(object.kind) of this execution is being deleted"))
+        }
+        if let owner, !ObjectIdentity.ownerUIDs(existing).contains(owner) {
+            // Left by an earlier Pod of this execution, which the garbage collector would take it away with.
+            let patch = JSONWriter.encode(.object(JSONObject([JSONObject.Member(key: "metadata", value: .object(JSONObject([
+                JSONObject.Member(key: "ownerReferences", value: object.body.objectValue?["metadata"]?.objectValue?["ownerReferences"] ?? .null)
+            ])))])))
+            do throws(KubeAPIError) {
+                return .success(try api.patch(path, body: patch, contentType: "application/merge-patch+json", query: [], deadline: deadline))
+            } catch {
+                log(error, step: "re-own the ConfigMap", object: object)
+                return .failure(APIFailure.outcome(error, step: step))
+            }
+        }
+        logger.info("adopted the existing object of this execution", metadata: ["kind": "\(object.kind)", "name": "\(object.name)"])
+        return .success(existing)
+    }
+
+    /// The ConfigMap cannot be created for good: remove the Pod (it would wait for its script forever), then fail.
+    private func cleanUp(pod: KubeObject, podUID: String, after result: StepResult) -> CommandOutcome {
+        let options = JSONWriter.encode(.object(JSONObject([
+            JSONObject.Member(key: "apiVersion", value: .string("v1")),
+            JSONObject.Member(key: "kind", value: .string("DeleteOptions")),
+            JSONObject.Member(key: "propagationPolicy", value: .string("Background")),
+            JSONObject.Member(key: "preconditions", value: .object(JSONObject([JSONObject.Member(key: "uid", value: .string(podUID))]))),
+        ])))
+        do throws(KubeAPIError) {
+            _ = try api.delete("/api/v1/namespaces/\(pod.namespace)/pods/\(pod.name)", body: options, deadline: deadline)
+        } catch where error.kind == .notFound || error.kind == .conflict {
+            // Already gone, or replaced by another Pod (the precondition): nothing of ours is left.
+        } catch {
+            // The Pod stays for now; the retry finds it (ours), tries the ConfigMap again and cleans up again.
+            log(error, step: "delete the Pod after the ConfigMap failed", object: pod)
+            return .retryLater(reason: "could not remove the Pod after its ConfigMap failed: \(APIFailure.summary(error))")
+        }
+        return result.outcome
+    }
+
+    private func log(_ error: KubeAPIError, step: String, object: KubeObject) {
+        logger.warning(
+            "API call failed",
+            metadata: [
+                "step": "\(step)", "kind": "\(object.kind)", "name": "\(object.name)", "error.kind": "\(error.kind)",
+                "error.code": "\(error.code)", "error.reason": "\(error.reason)", "error.message": "\(error.message)",
+                "attempts": "\(error.attempts)", "transient": "\(error.isTransient)",
+            ])
+    }
+}

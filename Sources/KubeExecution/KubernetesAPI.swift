@@ -1,0 +1,31 @@
+import Events
+import KubeClient
+
+/// The API calls the handler makes. ``KubeClient`` is the real one; tests can substitute their own.
+/// Every call retries transient failures itself until `deadline` and throws what is left.
+public protocol KubernetesAPI: Sendable {
+    /// POST to a collection.
+    func create(_ collectionPath: String, body: [UInt8], deadline: KubeDeadline) throws(KubeAPIError) -> JSONValue
+    /// GET one object.
+    func get(_ path: String, deadline: KubeDeadline) throws(KubeAPIError) -> JSONValue
+    /// DELETE one object, with an optional `DeleteOptions` body.
+    func delete(_ path: String, body: [UInt8]?, deadline: KubeDeadline) throws(KubeAPIError) -> JSONValue
+    /// PATCH one object with the given patch content type.
+    func patch(
+        _ path: String, body: [UInt8], contentType: String, query: [(String, String)], deadline: KubeDeadline
+    ) throws(KubeAPIError) -> JSONValue
+}
+
+extension KubeClient: KubernetesAPI {
+    public func create(_ collectionPath: String, body: [UInt8], deadline: KubeDeadline) throws(KubeAPIError) -> JSONValue {
+        try create(collectionPath, body: body, query: [], deadline: deadline)
+    }
+
+    public func get(_ path: String, deadline: KubeDeadline) throws(KubeAPIError) -> JSONValue {
+        try get(path, query: [], deadline: deadline)
+    }
+
+    public func delete(_ path: String, body: [UInt8]?, deadline: KubeDeadline) throws(KubeAPIError) -> JSONValue {
+        try delete(path, body: body, query: [], deadline: deadline)
+    }
+}

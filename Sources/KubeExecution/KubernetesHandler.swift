@@ -1,0 +1,99 @@
+import Events
+import IPC
+import KubeClient
+import KubeManifests
+import Logging
+import WorkerCore
+
+/// The production handler: turns saga commands into Kubernetes objects through the worker's own API client.
+///
+/// Outcomes: `created` (Pod and ConfigMap exist and are this execution's), `deleted`, `failed` with a short
+/// reason a user may read (the detail is logged), or `retryLater` when the API stayed unreachable or
+/// throttling until the command's deadline — a transient fault never fails an execution.
+public struct KubernetesHandler: CommandHandler {
+    let api: any KubernetesAPI
+    let builder: ExecutionManifestBuilder
+    let settings: KubernetesSettings
+    let logger: Logger
+
+    /// Time kept back from the command deadline, so the answer reaches the supervisor before it gives up on
+    /// the worker.
+    static let answerMargin: Duration = .milliseconds(500)
+
+    /// A handler using `api` (usually a ``KubeClient``). Fails when the settings cannot build manifests (a
+    /// forbidden namespace, for one).
+    public init(settings: KubernetesSettings, api: any KubernetesAPI, logger: Logger) throws(ManifestError) {
+        self.settings = settings
+        self.api = api
+        self.builder = try ExecutionManifestBuilder(settings: settings.manifestSettings)
+        self.logger = logger
+    }
+
+    /// A handler with its own ``KubeClient`` built from `settings`.
+    public static func make(settings: KubernetesSettings, logger: Logger) throws(KubernetesStartupError) -> KubernetesHandler {
+        let client: KubeClient
+        do { client = try KubeClient.logging(to: logger, settings: settings.clientSettings) } catch {
+            throw KubernetesStartupError.client(error)
+        }
+        do { return try KubernetesHandler(settings: settings, api: client, logger: logger) } catch {
+            throw KubernetesStartupError.manifests(error)
+        }
+    }
+
+    public func handle(_ command: DispatchedCommand) -> CommandOutcome {
+        let budget = Duration.milliseconds(Int(command.deadlineMilliseconds))
+        let deadline = KubeDeadline.after(budget > Self.answerMargin * 2 ? budget - Self.answerMargin : budget / 2)
+        var logger = logger
+        logger[metadataKey: "command.id"] = "\(command.id)"
+        logger[metadataKey: "attempt"] = "\(command.attempt)"
+        let inbound: InboundCommand
+        do {
+            inbound = try InboundCommand.decode(command.payload, options: DecodingOptions())
+        } catch {
+            // The supervisor dead-letters undecodable records before dispatch; this is a defence only.
+            logger.error("command payload is not a saga command", metadata: ["error": "\(error)"])
+            return .failed(reason: "The command could not be read")
+        }
+        switch inbound {
+        case .create(let create):
+            logger[metadataKey: "execution.id"] = "\(create.executionID)"
+            let prepared: PreparedExecution
+            do {
+                prepared = try builder.prepare(create)
+            } catch {
+                logger.notice("command refused", metadata: ["reason": "\(error.reason)"])
+                return .failed(reason: "Failed to create pod: \(error.reason)")
+            }
+            for adjustment in prepared.adjustments { logger.info("resources adjusted", metadata: ["adjustment": "\(adjustment)"]) }
+            return ExecutionCreation(api: api, prepared: prepared, deadline: deadline, logger: logger).run()
+        case .delete(let delete):
+            logger[metadataKey: "execution.id"] = "\(delete.executionID)"
+            let deletion: PodDeletion
+            do {
+                deletion = try PodDeletion(command: delete, settings: settings.manifestSettings)
+            } catch {
+                logger.notice("delete refused", metadata: ["reason": "\(error.reason)"])
+                return .failed(reason: "Failed to delete pod: \(error.reason)")
+            }
+            return ExecutionDeletion(
+                api: api, deletion: deletion, configMapName: ConfigMapManifest.name(executionID: delete.executionID),
+                executionLabel: delete.executionID, deadline: deadline, logger: logger
+            ).run()
+        }
+    }
+}
+
+/// Why a worker's Kubernetes handler could not start.
+public enum KubernetesStartupError: Error, Sendable, CustomStringConvertible {
+    case settings(KubernetesSettingsError)
+    case client(KubeAPIError)
+    case manifests(ManifestError)
+
+    public var description: String {
+        switch self {
+        case .settings(let error): "kubernetes settings: \(error)"
+        case .client(let error): "kubernetes client: \(error)"
+        case .manifests(let error): "kubernetes manifests: \(error)"
+        }
+    }
+}

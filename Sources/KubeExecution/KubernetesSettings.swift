@@ -1,0 +1,145 @@
+import Events
+import KubeClient
+import KubeManifests
+
+/// Everything a worker's Kubernetes handler needs, decided by the supervisor's configuration and handed to
+/// each worker in its welcome message (as JSON, so the two executables never disagree on a binary layout).
+public struct KubernetesSettings: Sendable, Hashable {
+    /// Where the cluster and credentials come from.
+    public var source: KubeClusterSource
+    /// The namespace of every object. Never one of ``ForbiddenNamespaces``.
+    public var namespace: String
+    /// Client-side request rate per worker, and the burst allowed above it.
+    public var qps: Double
+    public var burst: Int
+    /// Connection set-up limit and per-attempt limit of one API request.
+    public var connectTimeout: Duration
+    public var requestTimeout: Duration
+    /// `terminationGracePeriodSeconds` of the Pods and `gracePeriodSeconds` of deletes.
+    public var terminationGracePeriodSeconds: Int
+    /// `spec.runtimeClassName` (e.g. gVisor's `runsc`), or `nil`.
+    public var runtimeClassName: String?
+
+    /// Creates settings; the defaults are the production defaults.
+    public init(
+        source: KubeClusterSource = .automatic, namespace: String = "integr8scode", qps: Double = 50, burst: Int = 100,
+        connectTimeout: Duration = .seconds(5), requestTimeout: Duration = .seconds(15),
+        terminationGracePeriodSeconds: Int = 5, runtimeClassName: String? = nil
+    ) {
+        self.source = source
+        self.namespace = namespace
+        self.qps = qps
+        self.burst = burst
+        self.connectTimeout = connectTimeout
+        self.requestTimeout = requestTimeout
+        self.terminationGracePeriodSeconds = terminationGracePeriodSeconds
+        self.runtimeClassName = runtimeClassName
+    }
+
+    /// The manifest settings these imply.
+    public var manifestSettings: ManifestSettings {
+        ManifestSettings(
+            namespace: namespace, runtimeClassName: runtimeClassName,
+            terminationGracePeriodSeconds: terminationGracePeriodSeconds)
+    }
+
+    /// The client settings these imply.
+    public var clientSettings: KubeClientSettings {
+        var settings = KubeClientSettings(source: source)
+        settings.qps = qps
+        settings.burst = burst
+        settings.connectTimeout = connectTimeout
+        settings.requestTimeout = requestTimeout
+        settings.userAgent = "k8s-worker"
+        return settings
+    }
+
+    // MARK: - Wire form
+
+    /// The JSON form sent to workers.
+    public var json: [UInt8] {
+        var members: [JSONObject.Member] = []
+        func add(_ key: String, _ value: JSONValue) { members.append(JSONObject.Member(key: key, value: value)) }
+        switch source {
+        case .automatic:
+            add("source", .string("auto"))
+        case .kubeconfig(let path, let context):
+            add("source", .string("kubeconfig"))
+            add("kubeconfig", .string(path))
+            if let context { add("context", .string(context)) }
+        case .inCluster(let root, let host, let port):
+            add("source", .string("in-cluster"))
+            add("in_cluster_root", .string(root))
+            if let host { add("in_cluster_host", .string(host)) }
+            if let port { add("in_cluster_port", .string(port)) }
+        }
+        add("namespace", .string(namespace))
+        add("qps", JSONNumber(qps).map(JSONValue.number) ?? .null)
+        add("burst", .number(JSONNumber(burst)))
+        add("connect_timeout_ms", .number(JSONNumber(connectTimeout.milliseconds)))
+        add("request_timeout_ms", .number(JSONNumber(requestTimeout.milliseconds)))
+        add("termination_grace_period_seconds", .number(JSONNumber(terminationGracePeriodSeconds)))
+        add("runtime_class", runtimeClassName.map(JSONValue.string) ?? .null)
+        return JSONWriter.encode(.object(JSONObject(members)))
+    }
+
+    /// Reads the JSON form. Missing members keep their defaults; a wrong type is an error naming the member.
+    public init(json bytes: [UInt8]) throws(KubernetesSettingsError) {
+        self.init()
+        let value: JSONValue
+        do { value = try JSONParser().parse(bytes) } catch { throw KubernetesSettingsError("settings are not JSON: \(error)") }
+        guard let object = value.objectValue else { throw KubernetesSettingsError("settings are not a JSON object") }
+        func text(_ key: String) throws(KubernetesSettingsError) -> String? {
+            guard let member = object[key], !member.isNull else { return nil }
+            guard let text = member.stringValue else { throw KubernetesSettingsError("'\(key)' must be a string") }
+            return text
+        }
+        func number(_ key: String) throws(KubernetesSettingsError) -> JSONNumber? {
+            guard let member = object[key], !member.isNull else { return nil }
+            guard let number = member.numberValue else { throw KubernetesSettingsError("'\(key)' must be a number") }
+            return number
+        }
+        func integer(_ key: String) throws(KubernetesSettingsError) -> Int? {
+            guard let number = try number(key) else { return nil }
+            guard let value = number.int64Value, let exact = Int(exactly: value) else {
+                throw KubernetesSettingsError("'\(key)' must be an integer")
+            }
+            return exact
+        }
+        switch try text("source") ?? "auto" {
+        case "auto":
+            source = .automatic
+        case "kubeconfig":
+            guard let path = try text("kubeconfig") else { throw KubernetesSettingsError("'kubeconfig' is required with source kubeconfig") }
+            source = .kubeconfig(path: path, context: try text("context"))
+        case "in-cluster":
+            source = .inCluster(
+                root: try text("in_cluster_root") ?? "/var/run/secrets/kubernetes.io/serviceaccount",
+                host: try text("in_cluster_host"), port: try text("in_cluster_port"))
+        case let other:
+            throw KubernetesSettingsError("unknown source '\(other)'")
+        }
+        if let namespace = try text("namespace") { self.namespace = namespace }
+        if let qps = try number("qps") { self.qps = qps.doubleValue }
+        if let burst = try integer("burst") { self.burst = burst }
+        if let connect = try integer("connect_timeout_ms") { connectTimeout = .milliseconds(connect) }
+        if let request = try integer("request_timeout_ms") { requestTimeout = .milliseconds(request) }
+        if let grace = try integer("termination_grace_period_seconds") { terminationGracePeriodSeconds = grace }
+        runtimeClassName = try text("runtime_class")
+    }
+}
+
+/// Unusable handler settings (a supervisor/worker mismatch or a bad configuration).
+public struct KubernetesSettingsError: Error, Sendable, Hashable, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+extension Duration {
+    /// Whole milliseconds, rounded down; saturating.
+    var milliseconds: Int {
+        let (seconds, attoseconds) = components
+        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1000)
+        return overflow ? Int.max : Int(clamping: scaled + attoseconds / 1_000_000_000_000_000)
+    }
+}

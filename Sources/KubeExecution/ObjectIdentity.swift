@@ -1,0 +1,37 @@
+import Events
+import KubeManifests
+
+/// Reading the few fields of an API object the handler decides on.
+enum ObjectIdentity {
+    /// `metadata.uid`.
+    static func uid(_ object: JSONValue) -> String? {
+        object.objectValue?["metadata"]?.objectValue?["uid"]?.stringValue
+    }
+
+    /// `metadata.labels[key]`.
+    static func label(_ key: String, of object: JSONValue) -> String? {
+        object.objectValue?["metadata"]?.objectValue?["labels"]?.objectValue?[key]?.stringValue
+    }
+
+    /// `metadata.deletionTimestamp` is set: the object is on its way out.
+    static func isTerminating(_ object: JSONValue) -> Bool {
+        guard let stamp = object.objectValue?["metadata"]?.objectValue?["deletionTimestamp"] else { return false }
+        return !stamp.isNull
+    }
+
+    /// The uids named by `metadata.ownerReferences`.
+    static func ownerUIDs(_ object: JSONValue) -> [String] {
+        let references = object.objectValue?["metadata"]?.objectValue?["ownerReferences"]?.arrayValue ?? []
+        return references.compactMap { $0.objectValue?["uid"]?.stringValue }
+    }
+
+    /// Whether `existing` was made by this worker for the same execution as `ours` (the object we would have
+    /// created): the same `app` and `execution-id` labels. Anything else with that name belongs to someone else.
+    static func isSameExecution(_ existing: JSONValue, as ours: KubeObject) -> Bool {
+        let app = label(ManifestLabels.app, of: ours.body)
+        let execution = label(ManifestLabels.executionID, of: ours.body)
+        return app != nil && execution != nil
+            && label(ManifestLabels.app, of: existing) == app
+            && label(ManifestLabels.executionID, of: existing) == execution
+    }
+}

@@ -1,0 +1,110 @@
+import Events
+import Glibc
+import KubeSimulator
+import Testing
+
+extension Integration {
+    /// The real binaries with the Kubernetes handler against the simulator over TLS.
+    @Suite struct KubernetesFlow {
+        /// A started simulator with the `integr8scode` namespace.
+        static func simulator(_ directory: String, faults: FaultConfiguration = FaultConfiguration()) throws -> APISimulator {
+            var configuration = SimulatorConfiguration(outputDirectory: directory + "/sim")
+            _ = mkdir(directory + "/sim", 0o700)
+            configuration.namespaces = ["integr8scode"]
+            configuration.maxGracefulDeletion = .milliseconds(50)
+            configuration.faults = faults
+            let simulator = try APISimulator(configuration)
+            try simulator.start()
+            return simulator
+        }
+
+        static func kubernetesConfig(_ simulator: APISimulator, workers: Int = 2, namespace: String = "integr8scode") -> String {
+            Integration.config(workers: workers, concurrency: 4).replacing("handler: test", with: "handler: kubernetes") + """
+
+                kubernetes:
+                  source: kubeconfig
+                  kubeconfig: \(simulator.kubeconfigPath)
+                  namespace: \(namespace)
+                  request_timeout: 2s
+                dispatch:
+                  retry_initial_backoff: 200ms
+                  retry_max_backoff: 1s
+
+                """
+        }
+
+        @Test("creates and deletes through supervisor and workers: objects in the simulator, namespace prepared, no script or token in the log")
+        func createsAndDeletes() throws {
+            let ids = (0..<24).map(executionID)
+            let deleted = Array(ids.prefix(6))
+            var lines = ids.map { "\($0)\t" + createTemplate.replacing("EXEC", with: $0) }
+            lines += deleted.map { "\($0)\t" + deleteTemplate.replacing("EXEC", with: $0) }
+            let directory = TestSupport.makeTemporaryDirectory()
+            let simulator = try Self.simulator(directory)
+            defer {
+                simulator.stop()
+                TestSupport.removeDirectory(directory)
+            }
+            let supervisor = SupervisorProcess(config: Self.kubernetesConfig(simulator), commands: lines)
+            supervisor.start()
+            #expect(TestSupport.eventually(within: 60) { supervisor.journal().count == lines.count }, "log: \(supervisor.log().suffix(2000))")
+            let journal = supervisor.journal()
+            #expect(journal.filter { $0.outcome == "created" }.count == 24)
+            #expect(journal.filter { $0.outcome == "deleted" }.count == 6)
+            // Per key: the delete ran after the create.
+            for id in deleted {
+                let outcomes = journal.filter { $0.key == id }.map(\.outcome)
+                #expect(outcomes == ["created", "deleted"], "\(id): \(outcomes)")
+            }
+            #expect(TestSupport.eventually(within: 10) { simulator.objects(namespace: "integr8scode", kind: "Pod").count == 18 })
+            #expect(TestSupport.eventually(within: 10) { simulator.objects(namespace: "integr8scode", kind: "ConfigMap").count == 18 })
+            #expect(simulator.object(namespace: "integr8scode", kind: "NetworkPolicy", name: "executor-deny-all") != nil)
+            supervisor.signal(SIGTERM)
+            #expect(supervisor.waitForExit(within: 15) == 0)
+            let log = supervisor.log()
+            #expect(!log.contains("hello, k8s"), "the user's script never reaches the log")
+            #expect(!log.contains(simulator.token), "the token never reaches the log")
+        }
+
+        @Test("an API outage longer than the command deadline: commands wait and complete afterwards, none fails")
+        func outageDefersCommands() throws {
+            let directory = TestSupport.makeTemporaryDirectory()
+            let simulator = try Self.simulator(directory)
+            defer {
+                simulator.stop()
+                TestSupport.removeDirectory(directory)
+            }
+            let lines = (100..<108).map { "\(executionID($0))\t" + createTemplate.replacing("EXEC", with: executionID($0)) }
+            let config = Self.kubernetesConfig(simulator).replacing("command_deadline: 30s", with: "command_deadline: 2s")
+            let supervisor = SupervisorProcess(config: config, commands: lines)
+            supervisor.start()
+            #expect(TestSupport.eventually(within: 20) { supervisor.log().contains("namespace prepared") })
+            simulator.setFaults(FaultConfiguration(rules: [FaultRule(.serviceUnavailable, verbs: ["create"])]))
+            #expect(TestSupport.eventually(within: 20) { supervisor.log().contains("command deferred") }, "log: \(supervisor.log().suffix(2000))")
+            #expect(supervisor.journal().isEmpty)
+            simulator.resetFaults()
+            #expect(TestSupport.eventually(within: 30) { supervisor.journal().count == 8 }, "log: \(supervisor.log().suffix(2000))")
+            #expect(supervisor.journal().allSatisfy { $0.outcome == "created" })
+            #expect(simulator.objects(namespace: "integr8scode", kind: "Pod").count == 8)
+            supervisor.signal(SIGTERM)
+            #expect(supervisor.waitForExit(within: 15) == 0)
+        }
+
+        @Test("namespace default is refused: check-config and run exit 78 with the reason")
+        func defaultNamespaceIsRefused() throws {
+            let directory = TestSupport.makeTemporaryDirectory()
+            let simulator = try Self.simulator(directory)
+            defer {
+                simulator.stop()
+                TestSupport.removeDirectory(directory)
+            }
+            let supervisor = SupervisorProcess(config: Self.kubernetesConfig(simulator, namespace: "default"))
+            let output = supervisor.directory + "/check.txt"
+            #expect(TestSupport.run([TestSupport.supervisorBinary, "check-config", "--config", supervisor.configPath], stdoutTo: output) >> 8 == 78)
+            supervisor.start()
+            #expect(supervisor.waitForExit(within: 15) == 78)
+            #expect(supervisor.log().contains("kubernetes.namespace"))
+            #expect(simulator.objects(kind: "Pod").isEmpty)
+        }
+    }
+}

@@ -1,0 +1,117 @@
+import Events
+import Glibc
+import IPC
+import KubeClient
+import KubeExecution
+import KubeSimulator
+import Logging
+
+/// The §2.11 create command, with the execution id substituted.
+func createCommand(_ executionID: String, language: String = "python", version: String = "3.11",
+                   image: String = "python:3.11-slim") -> [UInt8] {
+    let text = #"{"event_id":"0f4b6a9e-2d3c-4b1a-8e7f-6a5b4c3d2e1f","event_type":"create_pod_command","event_version":"1.0","timestamp":"2026-03-06T21:29:12.481337Z","aggregate_id":"EXEC","metadata":{"service_name":"saga-orchestrator","service_version":"1.0.0","user_id":"7e2d4c1b-5a3f-4b8e-9c6d-1f0a2b3c4d5e","environment":"production"},"saga_id":"c3a1e7d2-9b4f-4e8a-a6d5-2f7b1c9e0a34","execution_id":"EXEC","script":"print('MARKER-SCRIPT')\n","language":"LANG","language_version":"VERSION","runtime_image":"IMAGE","runtime_command":["python","/scripts/main.py"],"runtime_filename":"main.py","timeout_seconds":5,"cpu_limit":"1000m","memory_limit":"128Mi","cpu_request":"200m","memory_request":"128Mi","priority":"normal"}"#
+    return Array(text.replacing("EXEC", with: executionID).replacing("LANG", with: language)
+        .replacing("VERSION", with: version).replacing("IMAGE", with: image).utf8)
+}
+
+/// The §2.11 delete command.
+func deleteCommand(_ executionID: String, podName: String? = nil) -> [UInt8] {
+    let pod = podName.map { "\"\($0)\"" } ?? "null"
+    let text = #"{"event_id":"9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d","event_type":"delete_pod_command","event_version":"1.0","timestamp":"2026-03-06T21:29:15.004200Z","aggregate_id":"EXEC","metadata":{"service_name":"saga-orchestrator","service_version":"1.0.0","user_id":"7e2d4c1b-5a3f-4b8e-9c6d-1f0a2b3c4d5e","environment":"production"},"saga_id":"c3a1e7d2-9b4f-4e8a-a6d5-2f7b1c9e0a34","execution_id":"EXEC","reason":"Saga compensation due to failure","pod_name":POD,"namespace":null}"#
+    return Array(text.replacing("EXEC", with: executionID).replacing("POD", with: pod).utf8)
+}
+
+/// An execution id unique within the test run.
+func freshExecutionID() -> String {
+    let digits = String(UInt64.random(in: 0...999_999_999_999))
+    return "00000000-0000-4000-8000-" + String(repeating: "0", count: 12 - digits.count) + digits
+}
+
+/// A started simulator with the `integr8scode` namespace, a real client over TLS, and a handler.
+final class ClusterHarness {
+    let simulator: APISimulator
+    let client: KubeClient
+    let settings: KubernetesSettings
+    let namespace = "integr8scode"
+    private let directory: String
+
+    init(_ configure: (inout SimulatorConfiguration) -> Void = { _ in }) throws {
+        var template = Array("/tmp/kubeexec-test-XXXXXX".utf8CString)
+        directory = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)) }
+        var configuration = SimulatorConfiguration(outputDirectory: directory)
+        configuration.namespaces = [namespace]
+        configuration.maxGracefulDeletion = .milliseconds(50)
+        configure(&configuration)
+        simulator = try APISimulator(configuration)
+        try simulator.start()
+        settings = KubernetesSettings(
+            source: .kubeconfig(path: simulator.kubeconfigPath, context: nil), namespace: namespace, qps: 0, burst: 1000,
+            connectTimeout: .seconds(2), requestTimeout: .seconds(2))
+        var clientSettings = settings.clientSettings
+        clientSettings.retryBaseDelay = .milliseconds(20)
+        clientSettings.retryMaxDelay = .milliseconds(200)
+        client = try KubeClient(settings: clientSettings)
+    }
+
+    deinit {
+        simulator.stop()
+        _ = directory.withCString { path in Glibc.system("rm -rf '\(String(cString: path))'") }
+    }
+
+    /// A handler over `api` (the real client unless a test wraps it).
+    func handler(api: (any KubernetesAPI)? = nil) throws -> KubernetesHandler {
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        return try KubernetesHandler(settings: settings, api: api ?? client, logger: logger)
+    }
+
+    /// Runs one command through a handler with `deadline`.
+    func run(_ payload: [UInt8], deadline: Duration = .seconds(10), api: (any KubernetesAPI)? = nil, attempt: UInt32 = 1) throws -> CommandOutcome {
+        let milliseconds = UInt32(deadline.components.seconds * 1000 + deadline.components.attoseconds / 1_000_000_000_000_000)
+        return try handler(api: api).handle(
+            DispatchedCommand(id: 1, attempt: attempt, deadlineMilliseconds: milliseconds, key: "k", payload: payload))
+    }
+
+    func pods() -> [JSONObject] { simulator.objects(namespace: namespace, kind: "Pod") }
+    func configMaps() -> [JSONObject] { simulator.objects(namespace: namespace, kind: "ConfigMap") }
+    func pod(_ executionID: String) -> JSONObject? { simulator.object(namespace: namespace, kind: "Pod", name: "executor-" + executionID) }
+    func configMap(_ executionID: String) -> JSONObject? {
+        simulator.object(namespace: namespace, kind: "ConfigMap", name: "script-" + executionID)
+    }
+
+    /// ConfigMaps whose owner Pod does not exist (the garbage collector would remove them; none may exist at
+    /// rest after our flows, and none may be ownerless).
+    func orphanConfigMaps() -> [String] {
+        let podUIDs = Set(pods().compactMap { $0["metadata"]?.objectValue?["uid"]?.stringValue })
+        return configMaps().compactMap { configMap in
+            let owners = configMap["metadata"]?.objectValue?["ownerReferences"]?.arrayValue?.compactMap { $0.objectValue?["uid"]?.stringValue } ?? []
+            return owners.contains(where: podUIDs.contains) ? nil : configMap["metadata"]?.objectValue?["name"]?.stringValue
+        }
+    }
+}
+
+/// Wraps an API and fails chosen calls, for failure paths the simulator cannot produce (RBAC, 422 on a ConfigMap).
+final class FailingAPI: KubernetesAPI, @unchecked Sendable {
+    let inner: any KubernetesAPI
+    let failure: @Sendable (_ method: String, _ path: String) -> KubeAPIError?
+    init(_ inner: any KubernetesAPI, failure: @escaping @Sendable (String, String) -> KubeAPIError?) {
+        self.inner = inner
+        self.failure = failure
+    }
+    func create(_ collectionPath: String, body: [UInt8], deadline: KubeDeadline) throws(KubeAPIError) -> JSONValue {
+        if let error = failure("POST", collectionPath) { throw error }
+        return try inner.create(collectionPath, body: body, deadline: deadline)
+    }
+    func get(_ path: String, deadline: KubeDeadline) throws(KubeAPIError) -> JSONValue {
+        if let error = failure("GET", path) { throw error }
+        return try inner.get(path, deadline: deadline)
+    }
+    func delete(_ path: String, body: [UInt8]?, deadline: KubeDeadline) throws(KubeAPIError) -> JSONValue {
+        if let error = failure("DELETE", path) { throw error }
+        return try inner.delete(path, body: body, deadline: deadline)
+    }
+    func patch(_ path: String, body: [UInt8], contentType: String, query: [(String, String)], deadline: KubeDeadline) throws(KubeAPIError) -> JSONValue {
+        if let error = failure("PATCH", path) { throw error }
+        return try inner.patch(path, body: body, contentType: contentType, query: query, deadline: deadline)
+    }
+}

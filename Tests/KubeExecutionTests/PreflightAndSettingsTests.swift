@@ -1,0 +1,81 @@
+import Events
+import KubeClient
+import KubeExecution
+import KubeManifests
+import Logging
+import Testing
+
+/// Namespace preparation at start, and the settings handed to workers.
+@Suite struct PreflightAndSettingsTests {
+    private var quiet: Logger {
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        return logger
+    }
+
+    @Test("preflight applies the deny-all NetworkPolicy (server-side apply) and the Pod Security labels")
+    func preflightPreparesTheNamespace() throws {
+        let cluster = try ClusterHarness()
+        let report = try NamespacePreflight(api: cluster.client, namespace: cluster.namespace, policy: .fail, logger: quiet).run()
+        #expect(report.networkPolicyApplied && report.labelsApplied && report.warnings.isEmpty)
+        let policy = try #require(cluster.simulator.object(namespace: cluster.namespace, kind: "NetworkPolicy", name: NetworkPolicyManifest.name))
+        #expect(policy["spec"]?.objectValue?["policyTypes"]?.arrayValue?.count == 2)
+        let namespace = try cluster.client.get("/api/v1/namespaces/\(cluster.namespace)", deadline: .after(.seconds(5)))
+        #expect(NamespaceSecurityPatch.missingLabels(in: namespace).isEmpty)
+        // Twice is harmless.
+        #expect(try NamespacePreflight(api: cluster.client, namespace: cluster.namespace, policy: .fail, logger: quiet).run().networkPolicyApplied)
+    }
+
+    @Test("preflight refuses the forbidden namespaces and a namespace that does not exist", arguments: ["default", "kube-system", "missing-ns"])
+    func preflightRefuses(namespace: String) throws {
+        let cluster = try ClusterHarness()
+        #expect(throws: NamespacePreflightError.self) {
+            try NamespacePreflight(api: cluster.client, namespace: namespace, policy: .warn, logger: quiet).run()
+        }
+    }
+
+    @Test("RBAC forbids the writes: 'fail' refuses to start, 'warn' starts and reports both")
+    func forbiddenWritesFollowThePolicy() throws {
+        let cluster = try ClusterHarness()
+        let rbac = FailingAPI(cluster.client) { method, _ in
+            method == "PATCH" ? KubeAPIError(kind: .forbidden, code: 403, reason: "Forbidden", message: "no", attempts: 1) : nil
+        }
+        #expect(throws: NamespacePreflightError.self) {
+            try NamespacePreflight(api: rbac, namespace: cluster.namespace, policy: .fail, logger: quiet).run()
+        }
+        let report = try NamespacePreflight(api: rbac, namespace: cluster.namespace, policy: .warn, logger: quiet).run()
+        #expect(!report.networkPolicyApplied && !report.labelsApplied)
+        #expect(report.warnings.count == 2)
+    }
+
+    @Test("settings survive the trip to the worker", arguments: [
+        KubernetesSettings(),
+        KubernetesSettings(source: .kubeconfig(path: "/etc/k8s-worker/kubeconfig", context: "prod"), namespace: "exec", qps: 7.5,
+            burst: 3, connectTimeout: .milliseconds(1500), requestTimeout: .seconds(9), terminationGracePeriodSeconds: 0,
+            runtimeClassName: "gvisor"),
+        KubernetesSettings(source: .inCluster(root: "/tmp/sa", host: "10.0.0.1", port: "6443")),
+    ])
+    func settingsRoundTrip(settings: KubernetesSettings) throws {
+        #expect(try KubernetesSettings(json: settings.json) == settings)
+    }
+
+    @Test("unusable settings are refused with the member named")
+    func badSettings() {
+        #expect(throws: KubernetesSettingsError.self) { try KubernetesSettings(json: Array(#"{"source":"magic"}"#.utf8)) }
+        #expect(throws: KubernetesSettingsError.self) { try KubernetesSettings(json: Array(#"{"burst":"ten"}"#.utf8)) }
+        #expect(throws: KubernetesSettingsError.self) { try KubernetesSettings(json: Array("not json".utf8)) }
+        do {
+            _ = try KubernetesSettings(json: Array(#"{"qps":"fast"}"#.utf8))
+        } catch {
+            #expect(error.description.contains("qps"))
+        }
+    }
+
+    @Test("a forbidden namespace cannot even build a handler")
+    func handlerRefusesForbiddenNamespace() throws {
+        let cluster = try ClusterHarness()
+        #expect(throws: ManifestError.self) {
+            try KubernetesHandler(settings: KubernetesSettings(namespace: "default"), api: cluster.client, logger: quiet)
+        }
+    }
+}
