@@ -16,9 +16,17 @@ final class BenchSource: CommandSource {
     private let onDone: () -> Void
 
     private let payload: [UInt8]
+    /// Per-command payloads (e.g. create commands with distinct execution ids); overrides `payload`.
+    private let payloadFor: ((Int) -> [UInt8])?
+    /// Finished commands whose outcome was not `completed`, `created` or `deleted`.
+    private(set) var unsuccessful: [CommandOutcome] = []
 
-    init(total: Int, oneAtATime: Bool, payload: String = "noop", keys: Int = 4096, onDone: @escaping () -> Void) {
+    init(
+        total: Int, oneAtATime: Bool, payload: String = "noop", keys: Int = 4096, payloadFor: ((Int) -> [UInt8])? = nil,
+        onDone: @escaping () -> Void
+    ) {
         self.payload = Array(payload.utf8)
+        self.payloadFor = payloadFor
         self.total = total
         self.oneAtATime = oneAtATime
         self.keys = keys
@@ -48,13 +56,17 @@ final class BenchSource: CommandSource {
             commands.append(
                 SourceCommand(
                     origin: CommandOrigin(partition: 0, offset: offset), key: "k\(offset % Int64(keys))",
-                    payload: payload))
+                    payload: payloadFor?(Int(offset)) ?? payload))
         }
         return commands
     }
 
     func finish(_ command: FinishedCommand) {
         let now = Instant.now().nanoseconds
+        switch command.outcome {
+        case .completed, .created, .deleted: break
+        default: unsuccessful.append(command.outcome)
+        }
         if let start = started.removeValue(forKey: command.origin.offset) { latencies.append(now - start) }
         lastFinish = now
         if latencies.count == total { onDone() }

@@ -29,6 +29,10 @@ enum Benchmark {
             print(KafkaBench.table(kafka))
             return
         }
+        if arguments.contains("--kubernetes-only") {
+            print(KubeBench.table(try KubeBench.matrix(quick: quick)))
+            return
+        }
         if arguments.contains("--roundtrip-only") {
             let single = try runSupervisor(workers: 1, concurrency: 1, total: rounds, oneAtATime: true)
             print("supervisor round trip p50 \(single.p50) µs, p99 \(single.p99) µs")
@@ -79,9 +83,16 @@ enum Benchmark {
         let kafka = try KafkaBench.run(count: quick ? 5_000 : 20_000, latencySamples: quick ? 50 : 200)
         report.goals.append(("Kafka ingest >= 50% of kcat's consume rate", kafka.supervisorRate >= kafka.kcatRate / 2,
             "\(Int(kafka.supervisorRate / kafka.kcatRate * 100))%"))
+        let kube = try KubeBench.matrix(quick: quick)
+        if let loaded = kube.last(where: { $0.ideal != nil }), let ideal = loaded.ideal {
+            report.goals.append(("Kubernetes creates at 25 ms >= 80% of the latency-bound ideal (\(loaded.workers) workers)",
+                loaded.rate >= 0.8 * ideal, "\(Int(loaded.rate / ideal * 100))%"))
+        }
         print(report.table())
         print("")
         print(KafkaBench.table(kafka))
+        print("")
+        print(KubeBench.table(kube))
         if let output { report.writeJSON(to: output) }
     }
 
