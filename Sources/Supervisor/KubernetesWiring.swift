@@ -23,6 +23,17 @@ enum KubernetesWiring {
     /// Before any worker starts: the credentials load and the namespace is usable and prepared (Decision 6).
     static func preflight(_ configuration: Configuration, logger: Logger) throws -> NamespacePreflight.Report? {
         let settings = settings(configuration)
+        if case .kubeconfig(let path, _) = settings.source {
+            switch CredentialFileCheck.examine(path) {
+            case .writableByOthers(let mode):
+                throw KubernetesWiringError("\(path) is writable by others (mode \(mode)); it holds credentials: chmod 600 it")
+            case .readableByOthers(let mode):
+                logger.warning("SECURITY: the kubeconfig is readable by others; it holds credentials: chmod 600 it",
+                    metadata: ["path": "\(path)", "mode": "\(mode)"])
+            case nil:
+                break
+            }
+        }
         let client: KubeClient
         do { client = try KubeClient.logging(to: logger, settings: settings.clientSettings) } catch {
             throw KubernetesStartupError.client(error)
@@ -32,4 +43,10 @@ enum KubernetesWiring {
         let policy = NamespacePreflight.Policy(rawValue: configuration.kubernetes.onForbidden) ?? .fail
         return try NamespacePreflight(api: client, namespace: settings.namespace, policy: policy, logger: logger).run()
     }
+}
+
+/// A start-up refusal with its reason.
+struct KubernetesWiringError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

@@ -90,6 +90,31 @@ extension Integration {
             #expect(supervisor.waitForExit(within: 15) == 0)
         }
 
+        @Test("a kubeconfig others can write is refused at start (exit 78); one others can read is used with a warning")
+        func kubeconfigPermissions() throws {
+            let directory = TestSupport.makeTemporaryDirectory()
+            let simulator = try Self.simulator(directory)
+            defer {
+                simulator.stop()
+                TestSupport.removeDirectory(directory)
+            }
+            let copy = directory + "/kubeconfig"
+            TestSupport.write(TestSupport.read(simulator.kubeconfigPath) ?? "", to: copy)
+            #expect(chmod(copy, 0o666) == 0)
+            let config = Self.kubernetesConfig(simulator).replacing(simulator.kubeconfigPath, with: copy)
+            let refused = SupervisorProcess(config: config)
+            refused.start()
+            #expect(refused.waitForExit(within: 15) == 78)
+            #expect(refused.log().contains("writable by others"))
+            #expect(chmod(copy, 0o644) == 0)
+            let warned = SupervisorProcess(config: config)
+            warned.start()
+            #expect(TestSupport.eventually(within: 15) { warned.log().contains("namespace prepared") })
+            #expect(warned.log().contains("the kubeconfig is readable by others"))
+            warned.signal(SIGTERM)
+            #expect(warned.waitForExit(within: 15) == 0)
+        }
+
         @Test("namespace default is refused: check-config and run exit 78 with the reason")
         func defaultNamespaceIsRefused() throws {
             let directory = TestSupport.makeTemporaryDirectory()

@@ -1,3 +1,4 @@
+import Glibc
 import Events
 import KubeClient
 import KubeExecution
@@ -77,5 +78,23 @@ import Testing
         #expect(throws: ManifestError.self) {
             try KubernetesHandler(settings: KubernetesSettings(namespace: "default"), api: cluster.client, logger: quiet)
         }
+    }
+}
+
+/// Modes of the credentials file.
+@Suite struct CredentialFileCheckTests {
+    @Test("0600 and 0640 are fine, 0644 is readable by others, 0620 and 0666 are writable by others", arguments: [
+        (0o600, nil), (0o640, nil), (0o400, nil),
+        (0o644, CredentialFileCheck.Finding.readableByOthers(mode: "0644")),
+        (0o620, CredentialFileCheck.Finding.writableByOthers(mode: "0620")),
+        (0o666, CredentialFileCheck.Finding.writableByOthers(mode: "0666")),
+    ] as [(Int, CredentialFileCheck.Finding?)])
+    func modes(mode: Int, expected: CredentialFileCheck.Finding?) throws {
+        let path = "/tmp/kubeexec-mode-\(getpid())-\(mode)"
+        let file = fopen(path, "w")
+        fclose(file)
+        defer { unlink(path) }
+        #expect(chmod(path, mode_t(mode)) == 0)
+        #expect(CredentialFileCheck.examine(path) == expected)
     }
 }
