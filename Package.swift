@@ -83,12 +83,16 @@ let package = Package(
             dependencies: ["IPC", "CLinux", "Diagnostics", "Events", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings),
 
+        .target(
+            name: "Demo", dependencies: ["Events", "KubeManifests", "KafkaClient", "KubeSimulator", "SagaBridge"],
+            swiftSettings: swiftSettings),
+
         // Thin executables.
         .executableTarget(
             name: "Supervisor",
             dependencies: [
                 "SupervisorCore", "Diagnostics", "KafkaIngest", "KubeManifests", "KubeExecution", "KubeClient", "Events",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Demo", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),

@@ -4,7 +4,7 @@ import Testing
 extension Integration {
     /// The operator-facing command line.
     @Suite struct CommandLine {
-        @Test("--help of the tool and of every subcommand exits 0", arguments: [[], ["run"], ["check-config"], ["render"], ["config-reference"]])
+        @Test("--help of the tool and of every subcommand exits 0", arguments: [[], ["run"], ["check-config"], ["render"], ["config-reference"], ["demo"]])
         func helpExitsZero(subcommand: [String]) {
             let status = TestSupport.run([TestSupport.supervisorBinary] + subcommand + ["--help"])
             #expect(status == 0)

@@ -1,0 +1,78 @@
+import Glibc
+import KafkaClient
+import KubeSimulator
+
+/// Everything the demo runs against, in this process: librdkafka's mock cluster with the standard topics and
+/// the Kubernetes API simulator with the executor namespace. ``shutdown()`` stops both and removes the
+/// simulator's files.
+public final class DemoEnvironment {
+    /// Topics and their partition counts.
+    public static let topics: [(name: String, partitions: Int)] = [
+        ("saga_commands", 6), ("pod_events", 3), ("execution_events", 3), ("saga_commands.dlq", 1),
+    ]
+    /// The namespace executor Pods go to.
+    public static let namespace = "integr8scode"
+
+    /// The mock Kafka cluster.
+    public let cluster: KafkaMockCluster
+    /// The API simulator.
+    public let simulator: APISimulator
+    /// The simulator's directory (kubeconfig, certificates).
+    public let directory: String
+
+    /// - Parameters:
+    ///   - brokers: mock brokers.
+    ///   - apiLatency: added to every simulator request.
+    ///   - phaseProgression: move Pods through Pending → Running → Succeeded, as kubectl would show.
+    public init(brokers: Int = 3, apiLatency: Duration = .zero, phaseProgression: Bool = true) throws(DemoError) {
+        var template = Array("/tmp/k8s-worker-demo-XXXXXX".utf8CString)
+        guard let created = mkdtemp(&template) else { throw DemoError("cannot create a temporary directory under /tmp") }
+        directory = String(cString: created)
+        do {
+            cluster = try KafkaMockCluster(brokers: brokers)
+            for topic in Self.topics {
+                try cluster.createTopic(topic.name, partitions: topic.partitions, replicationFactor: min(3, brokers))
+            }
+        } catch {
+            Self.remove(directory)
+            throw DemoError("mock Kafka cluster: \(error)")
+        }
+        var configuration = SimulatorConfiguration(outputDirectory: directory)
+        configuration.namespaces = [Self.namespace]
+        configuration.maxGracefulDeletion = .milliseconds(200)
+        if phaseProgression { configuration.phaseProgression = PhaseProgression() }
+        if apiLatency > .zero { configuration.faults = FaultConfiguration(latency: apiLatency) }
+        do {
+            simulator = try APISimulator(configuration)
+            try simulator.start()
+        } catch {
+            Self.remove(directory)
+            throw DemoError("Kubernetes API simulator: \(error)")
+        }
+    }
+
+    /// `host:port,…` of the mock brokers.
+    public var bootstrap: String { cluster.bootstrapServers.joined(separator: ",") }
+
+    /// Stops the simulator and removes its files (the mock cluster goes with this object).
+    public func shutdown() {
+        simulator.stop()
+        Self.remove(directory)
+    }
+
+    private static func remove(_ path: String) {
+        guard path.hasPrefix("/tmp/k8s-worker-demo-") else { return }
+        var pid: pid_t = 0
+        let argv = ["/bin/rm", "-rf", "--", path]
+        var args = argv.map { strdup($0) } + [nil]
+        defer { args.forEach { free($0) } }
+        guard posix_spawn(&pid, argv[0], nil, nil, &args, environ) == 0 else { return }
+        var status: Int32 = 0
+        _ = waitpid(pid, &status, 0)
+    }
+}
+
+extension DemoEnvironment {
+    /// The simulator's kubeconfig (for the supervisor, and for kubectl).
+    public var kubeconfigPath: String { simulator.kubeconfigPath }
+}

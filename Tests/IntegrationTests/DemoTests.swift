@@ -1,0 +1,68 @@
+import Glibc
+import Testing
+
+extension Integration {
+    /// `k8s-worker demo`: the whole product on embedded Kafka and Kubernetes, run as a subprocess.
+    @Suite struct Demo {
+        @Test("demo --commands 20 exits 0 and its summary shows every command accounted for")
+        func demoSucceeds() throws {
+            let directory = TestSupport.makeTemporaryDirectory()
+            defer { TestSupport.removeDirectory(directory) }
+            let output = directory + "/summary.txt"
+            let status = Self.run(
+                [TestSupport.supervisorBinary, "demo", "--commands", "20", "--quiet", "--timeout", "50", "--log-level", "error"], stdoutTo: output,
+                within: 60)
+            let summary = TestSupport.read(output) ?? ""
+            #expect(status.map { $0 >> 8 } == 0, "status \(String(describing: status)); summary:\n\(summary)")
+            let rows = Self.rows(summary)
+            // 20 records: 1 delete (20 / 12), the disallowed create, the poison record, 17 valid creates.
+            #expect(rows["commands produced"]?.hasPrefix("20 (17 creates, 1 disallowed image, 1 deletes, 1 poison)") == true, "\(summary)")
+            #expect(rows["pods in simulator"] == "16 (expected 16)", "\(summary)")
+            #expect(rows["configmaps in simulator"] == "16", "\(summary)")
+            #expect(rows["records on pod_events"] == "17", "\(summary)")
+            #expect(rows["records on execution_events"] == "18", "17 started + 1 failed; \(summary)")
+            #expect(rows["records on saga_commands.dlq"] == "1", "\(summary)")
+            #expect(rows["execution_failed"] == "1", "\(summary)")
+            #expect(summary.contains("demo-poison-record: "), "the dead-letter reason is shown; \(summary)")
+            #expect(summary.contains("runtime_image does not match runtime python 3.11"), "\(summary)")
+            #expect(summary.contains("Result: OK"), "\(summary)")
+            #expect(!summary.contains("hello from k8s-worker demo"), "scripts never reach the output")
+        }
+
+        @Test("demo refuses a --commands below 4 with a usage error")
+        func demoValidatesFlags() {
+            #expect(TestSupport.run([TestSupport.supervisorBinary, "demo", "--commands", "2"]) >> 8 == 64)
+        }
+
+        /// `| name | value |` rows of the summary table.
+        static func rows(_ text: String) -> [String: String] {
+            var rows: [String: String] = [:]
+            for line in text.split(separator: "\n") where line.hasPrefix("|") {
+                let cells = line.split(separator: "|").map { $0.trimmingSpaces }
+                if cells.count == 2 { rows[cells[0]] = cells[1] }
+            }
+            return rows
+        }
+
+        /// Runs `argv` with stdout to `output`; kills it if it outlives `seconds`. Returns the wait status, or
+        /// `nil` if it had to be killed.
+        static func run(_ argv: [String], stdoutTo output: String, within seconds: Double) -> Int32? {
+            var actions = posix_spawn_file_actions_t()
+            posix_spawn_file_actions_init(&actions)
+            defer { posix_spawn_file_actions_destroy(&actions) }
+            posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            var pid: pid_t = 0
+            var args = argv.map { strdup($0) } + [nil]
+            defer { args.forEach { free($0) } }
+            guard posix_spawn(&pid, argv[0], &actions, nil, &args, environ) == 0 else { return nil }
+            var status: Int32 = 0
+            let exited = TestSupport.eventually(within: seconds) { waitpid(pid, &status, WNOHANG) == pid }
+            guard exited else {
+                kill(pid, SIGKILL)
+                _ = waitpid(pid, &status, 0)
+                return nil
+            }
+            return status
+        }
+    }
+}
