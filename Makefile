@@ -1,5 +1,5 @@
 # Convenience targets; the scripts are the source of truth.
-.PHONY: build test bench check-units dev
+.PHONY: build test bench check-units dev fuzz
 
 build:
 	swift build
@@ -17,3 +17,7 @@ bench:
 
 dev: build
 	.build/debug/k8s-worker run --config examples/dev.yaml
+
+# libFuzzer harnesses in Fuzz/; FUZZ_SECONDS per target (builds under .build-fuzz/).
+fuzz:
+	./scripts/fuzz.sh $(or $(FUZZ_SECONDS),60)
