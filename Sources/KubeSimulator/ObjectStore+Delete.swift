@@ -114,19 +114,18 @@ extension ObjectStore {
 
     /// Whether an object with `uid` exists in `namespace` or at cluster scope.
     func ownerExists(uid: String, namespace: String) -> Bool {
-        objects.values.contains { $0.uid == uid && (!$0.resource.namespaced || $0.namespace == namespace) }
+        liveUIDs[namespace]?.contains(uid) == true || liveUIDs[""]?.contains(uid) == true
     }
 
     /// The garbage collector's sweep for dependents whose owners are all gone (e.g. created with a reference to
-    /// an owner that never existed): they are deleted in the background.
-    mutating func collectDanglingDependents(context: WriteContext) {
-        var liveUIDs: [String: Set<String>] = [:]
-        for entry in objects.values {
-            liveUIDs[entry.resource.namespaced ? entry.namespace : "", default: []].insert(entry.uid)
-        }
+    /// an owner that never existed): they are deleted in the background. `candidates` limits it to objects
+    /// written since the last sweep; `nil` (after a removal) looks at every object.
+    mutating func collectDanglingDependents(among candidates: Set<ObjectKey>? = nil, context: WriteContext) {
         let clusterUIDs = liveUIDs[""] ?? []
         var doomed: [ObjectKey] = []
-        for (key, entry) in objects {
+        let examined: [(ObjectKey, StoredObject)] = candidates.map { keys in keys.compactMap { key in objects[key].map { (key, $0) } } }
+            ?? objects.map { ($0.key, $0.value) }
+        for (key, entry) in examined {
             let references = entry.object.object("metadata")?.array("ownerReferences") ?? []
             guard !references.isEmpty else { continue }
             let local = liveUIDs[entry.namespace] ?? []

@@ -34,9 +34,9 @@ extension ObjectStore {
             changed = true
         }
         if sweepNeeded {
-            markSwept()
+            let candidates = takeSweep()
             let before = objects.count
-            collectDanglingDependents(context: context)
+            collectDanglingDependents(among: candidates, context: context)
             changed = changed || objects.count != before
         }
         return changed

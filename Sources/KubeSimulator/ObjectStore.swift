@@ -14,8 +14,12 @@ struct ObjectStore: Sendable {
     let settings: StoreSettings
     /// Every object by key (written only through `commit`/`remove` and the lifecycle code).
     var objects: [ObjectKey: StoredObject] = [:]
-    /// Set when ownership may have dangled (a write with ownerReferences, a removal); cleared by the sweep.
-    private(set) var sweepNeeded = false
+    /// Objects written with ownerReferences since the last sweep: only their owners need checking.
+    private var sweepCandidates: Set<ObjectKey> = []
+    /// Set by a removal (its dependents may dangle): the next sweep looks at everything.
+    private var sweepEverything = false
+    /// Live uids by scope (the namespace, or "" for cluster-scoped objects), so an owner check is a lookup.
+    private(set) var liveUIDs: [String: Set<String>] = [:]
     /// The last resource version handed out (etcd's revision).
     private(set) var revision: UInt64 = 1000
     /// Objects removed by the garbage collector (owner deleted).
@@ -44,18 +48,37 @@ struct ObjectStore: Sendable {
 
     /// Stores (or replaces) an already rendered object (see `rendered`).
     mutating func commit(_ stored: StoredObject) {
-        objects[Self.key(stored.resource, stored.namespace, stored.name)] = stored
-        if stored.object.object("metadata")?["ownerReferences"] != nil { sweepNeeded = true }
+        let key = Self.key(stored.resource, stored.namespace, stored.name)
+        if let replaced = objects[key], replaced.uid != stored.uid { liveUIDs[Self.scope(replaced)]?.remove(replaced.uid) }
+        objects[key] = stored
+        liveUIDs[Self.scope(stored), default: []].insert(stored.uid)
+        if stored.object.object("metadata")?["ownerReferences"] != nil { sweepCandidates.insert(key) }
     }
 
-    mutating func markSwept() { sweepNeeded = false }
+    /// Whether the garbage collector's sweep has anything to look at.
+    var sweepNeeded: Bool { sweepEverything || !sweepCandidates.isEmpty }
+
+    /// What the next sweep must examine (`nil`: everything), and forgets it.
+    mutating func takeSweep() -> Set<ObjectKey>? {
+        defer {
+            sweepEverything = false
+            sweepCandidates = []
+        }
+        return sweepEverything ? nil : sweepCandidates
+    }
 
     /// Removes an object (no garbage collection; see `removeCascading`).
     mutating func remove(_ key: ObjectKey) -> StoredObject? {
         let removed = objects.removeValue(forKey: key)
-        if removed != nil { sweepNeeded = true }
+        if let removed {
+            liveUIDs[Self.scope(removed)]?.remove(removed.uid)
+            sweepEverything = true
+        }
         return removed
     }
+
+    /// The uid scope of an object: its namespace, or "" when cluster-scoped.
+    static func scope(_ stored: StoredObject) -> String { stored.resource.namespaced ? stored.namespace : "" }
 
     mutating func countGarbageCollected(_ count: Int) { garbageCollected += count }
 
