@@ -27,6 +27,7 @@ struct Report {
             "", "| process | RSS |", "|---|---:|",
             "| supervisor, 4 idle workers | \(memory.supervisorKiB / 1024) MB (\(memory.supervisorKiB) KiB) |",
             "| one idle worker | \(memory.workerKiB / 1024) MB (\(memory.workerKiB) KiB) |",
+            "| one idle worker, private pages (its own cost) / PSS | \(memory.workerPrivateKiB / 1024) MB / \(memory.workerPssKiB / 1024) MB |",
             "", "| goal | met | measured |", "|---|---|---|",
         ]
         for (goal, met, measured) in goals { lines.append("| \(goal) | \(met ? "yes" : "NO") | \(measured) |") }

@@ -7,6 +7,10 @@ enum ResidentMemory {
     struct Sample {
         var supervisorKiB: Int
         var workerKiB: Int
+        /// The worker's pages no other process shares (Private_Clean + Private_Dirty): what each extra worker costs.
+        var workerPrivateKiB = 0
+        /// The worker's proportional set size: shared library pages divided among the processes mapping them.
+        var workerPssKiB = 0
     }
 
     static func measure(workers: Int) throws -> Sample {
@@ -61,7 +65,22 @@ enum ResidentMemory {
         }
         guard ready else { throw SupervisorError("k8s-worker did not become ready") }
         let children = childProcesses(of: pid)
-        return Sample(supervisorKiB: rss(of: pid), workerKiB: children.map(rss(of:)).max() ?? 0)
+        guard let largest = children.max(by: { rss(of: $0) < rss(of: $1) }) else { throw SupervisorError("no workers") }
+        let rollup = smapsRollup(of: largest)
+        return Sample(
+            supervisorKiB: rss(of: pid), workerKiB: rss(of: largest),
+            workerPrivateKiB: (rollup["Private_Clean"] ?? 0) + (rollup["Private_Dirty"] ?? 0), workerPssKiB: rollup["Pss"] ?? 0)
+    }
+
+    /// The kB fields of /proc/<pid>/smaps_rollup.
+    static func smapsRollup(of pid: pid_t) -> [String: Int] {
+        var fields: [String: Int] = [:]
+        for line in (readAll("/proc/\(pid)/smaps_rollup") ?? "").split(separator: "\n") {
+            let parts = line.split(separator: ":", maxSplits: 1)
+            guard parts.count == 2, let value = Int(parts[1].filter(\.isNumber)) else { continue }
+            fields[String(parts[0])] = value
+        }
+        return fields
     }
 
     static func rss(of pid: pid_t) -> Int {
