@@ -122,7 +122,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "KubeExecutionTests",
-            dependencies: ["KubeExecution", "KubeClient", "KubeManifests", "KubeSimulator", "Events", "IPC"],
+            dependencies: ["KubeExecution", "KubeClient", "KubeManifests", "KubeSimulator", "Events", "IPC", "SagaBridge"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "SupervisorCoreTests",

@@ -48,7 +48,12 @@ public struct KubernetesHandler: CommandHandler {
         logger[metadataKey: "attempt"] = "\(command.attempt)"
         let inbound: InboundCommand
         do {
-            inbound = try InboundCommand.decode(command.payload, options: DecodingOptions())
+            // The supervisor's triage has already accepted this record under its own size limit (up to the IPC
+            // frame size) and its clock; decode it as leniently, or a valid command could fail here. The
+            // timestamp is not used by the objects, so a missing one may read as the epoch.
+            inbound = try InboundCommand.decode(
+                command.payload,
+                options: DecodingOptions(maxInputBytes: max(command.payload.count, DecodingOptions.defaultMaxInputBytes), now: { .epoch }))
         } catch {
             // The supervisor dead-letters undecodable records before dispatch; this is a defence only.
             logger.error("command payload is not a saga command", metadata: ["error": "\(error)"])
