@@ -10,6 +10,8 @@ extension Integration {
             supervisor.start(environment: ["WATCHDOG_USEC": "5000000", "LISTEN_FDS": "1", "LISTEN_PID": "1"])
             #expect(TestSupport.eventually(within: 10) { supervisor.workers().count == 2 })
             #expect(supervisor.notify.waitFor(10) { $0.fields["READY"] == "1" } != nil)
+            // Both workers past their handshake: before it, the dynamic loader may still hold a library open.
+            #expect(supervisor.notify.waitFor(10) { $0.fields["STATUS"]?.contains("workers 2/2 ready") == true } != nil)
             for worker in supervisor.workers() {
                 // Signals 32 and 33 are glibc's own (thread cancellation, setxid); posix_spawn cannot and need not
                 // reset them, so they are masked out of the comparison.
