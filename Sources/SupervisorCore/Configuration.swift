@@ -1,4 +1,5 @@
 import KubeManifests
+
 /// The supervisor's whole configuration: typed, with defaults at the declaration.
 ///
 /// Values come from one place, ``ConfigurationLoader`` (file, then environment, then flags); every key is
