@@ -1,4 +1,5 @@
 import IPC
+import Logging
 import KubeClient
 
 /// How an API error ends a command: wait and try again, or fail it for good with a reason the user may read.
@@ -25,6 +26,18 @@ enum APIFailure {
         case .configuration: "the worker's cluster configuration is unusable"
         default: "unexpected response from the cluster (\(summary(error)))"
         }
+    }
+
+    /// Logs a failed call with everything an operator needs (the server's message included, which never
+    /// reaches an event).
+    static func log(_ error: KubeAPIError, step: String, kind: String, name: String, to logger: Logger) {
+        logger.warning(
+            "API call failed",
+            metadata: [
+                "step": "\(step)", "kind": "\(kind)", "name": "\(name)", "error.kind": "\(error.kind)",
+                "error.code": "\(error.code)", "error.reason": "\(error.reason)", "error.message": "\(error.message)",
+                "attempts": "\(error.attempts)", "transient": "\(error.isTransient)",
+            ])
     }
 
     /// `reason code` for logs and retry notes, e.g. `ServiceUnavailable 503` or `transport`.

@@ -93,12 +93,7 @@ struct ExecutionCreation {
 
     /// The ConfigMap cannot be created for good: remove the Pod (it would wait for its script forever), then fail.
     private func cleanUp(pod: KubeObject, podUID: String, after result: StepResult) -> CommandOutcome {
-        let options = JSONWriter.encode(.object(JSONObject([
-            JSONObject.Member(key: "apiVersion", value: .string("v1")),
-            JSONObject.Member(key: "kind", value: .string("DeleteOptions")),
-            JSONObject.Member(key: "propagationPolicy", value: .string("Background")),
-            JSONObject.Member(key: "preconditions", value: .object(JSONObject([JSONObject.Member(key: "uid", value: .string(podUID))]))),
-        ])))
+        let options = JSONWriter.encode(PodDeletion.options(gracePeriodSeconds: nil, preconditionUID: podUID))
         do throws(KubeAPIError) {
             _ = try api.delete("/api/v1/namespaces/\(pod.namespace)/pods/\(pod.name)", body: options, deadline: deadline)
         } catch where error.kind == .notFound || error.kind == .conflict {
@@ -112,12 +107,6 @@ struct ExecutionCreation {
     }
 
     private func log(_ error: KubeAPIError, step: String, object: KubeObject) {
-        logger.warning(
-            "API call failed",
-            metadata: [
-                "step": "\(step)", "kind": "\(object.kind)", "name": "\(object.name)", "error.kind": "\(error.kind)",
-                "error.code": "\(error.code)", "error.reason": "\(error.reason)", "error.message": "\(error.message)",
-                "attempts": "\(error.attempts)", "transient": "\(error.isTransient)",
-            ])
+        APIFailure.log(error, step: step, kind: object.kind, name: object.name, to: logger)
     }
 }

@@ -28,7 +28,7 @@ struct ExecutionDeletion {
                 return .failed(reason: "Failed to delete pod: the Pod with this name was not created for this execution")
             }
             if !ObjectIdentity.isTerminating(pod), let uid = ObjectIdentity.uid(pod) {
-                _ = try api.delete(podPath, body: options(uid: uid), deadline: deadline)
+                _ = try api.delete(podPath, body: JSONWriter.encode(deletion.body(preconditionUID: uid)), deadline: deadline)
             }
         } catch {
             switch error.kind {
@@ -48,11 +48,13 @@ struct ExecutionDeletion {
             if ObjectIdentity.label(ManifestLabels.executionID, of: configMap) == executionLabel,
                 !ObjectIdentity.isTerminating(configMap), let uid = ObjectIdentity.uid(configMap)
             {
-                _ = try api.delete(configMapPath, body: options(uid: uid), deadline: deadline)
+                _ = try api.delete(
+                    configMapPath, body: JSONWriter.encode(PodDeletion.options(gracePeriodSeconds: nil, preconditionUID: uid)),
+                    deadline: deadline)
             }
         } catch {
             if error.kind != .notFound && error.kind != .conflict {
-                log(error, step: "delete the ConfigMap")
+                APIFailure.log(error, step: "delete the ConfigMap", kind: "ConfigMap", name: configMapName, to: logger)
                 return APIFailure.outcome(error, step: "delete the script ConfigMap").outcome
             }
         }
@@ -60,22 +62,7 @@ struct ExecutionDeletion {
         return .deleted(podName: deletion.name, namespace: deletion.namespace)
     }
 
-    private func options(uid: String) -> [UInt8] {
-        JSONWriter.encode(.object(JSONObject([
-            JSONObject.Member(key: "apiVersion", value: .string("v1")),
-            JSONObject.Member(key: "kind", value: .string("DeleteOptions")),
-            JSONObject.Member(key: "gracePeriodSeconds", value: .number(JSONNumber(deletion.gracePeriodSeconds))),
-            JSONObject.Member(key: "propagationPolicy", value: .string("Background")),
-            JSONObject.Member(key: "preconditions", value: .object(JSONObject([JSONObject.Member(key: "uid", value: .string(uid))]))),
-        ])))
-    }
-
     private func log(_ error: KubeAPIError, step: String) {
-        logger.warning(
-            "API call failed",
-            metadata: [
-                "step": "\(step)", "pod": "\(deletion.name)", "error.kind": "\(error.kind)", "error.code": "\(error.code)",
-                "error.reason": "\(error.reason)", "error.message": "\(error.message)", "attempts": "\(error.attempts)",
-            ])
+        APIFailure.log(error, step: step, kind: "Pod", name: deletion.name, to: logger)
     }
 }

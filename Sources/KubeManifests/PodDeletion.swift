@@ -37,12 +37,23 @@ public struct PodDeletion: Sendable, Hashable {
     public var path: String { "/api/v1/namespaces/\(namespace)/pods/\(name)" }
 
     /// The `DeleteOptions` body: `{"apiVersion":"v1","kind":"DeleteOptions","gracePeriodSeconds":…,"propagationPolicy":"Background"}`.
-    public var body: JSONValue {
-        .members([
-            "apiVersion": .text("v1"),
-            "kind": .text("DeleteOptions"),
-            "gracePeriodSeconds": .integer(gracePeriodSeconds),
-            "propagationPolicy": .text("Background"),
-        ])
+    public var body: JSONValue { body(preconditionUID: nil) }
+
+    /// The `DeleteOptions` body, refusing the delete unless the Pod still has `preconditionUID` (when given):
+    /// a Pod replaced since it was read is never deleted by mistake.
+    public func body(preconditionUID: String?) -> JSONValue {
+        Self.options(gracePeriodSeconds: gracePeriodSeconds, preconditionUID: preconditionUID)
+    }
+
+    /// `DeleteOptions` for any object: background propagation (the garbage collector removes what it owns),
+    /// an optional grace period and an optional uid precondition.
+    public static func options(gracePeriodSeconds: Int?, preconditionUID: String?) -> JSONValue {
+        var object = JSONObject()
+        object.append("apiVersion", .text("v1"))
+        object.append("kind", .text("DeleteOptions"))
+        if let gracePeriodSeconds { object.append("gracePeriodSeconds", .integer(gracePeriodSeconds)) }
+        object.append("propagationPolicy", .text("Background"))
+        if let preconditionUID { object.append("preconditions", .members(["uid": .text(preconditionUID)])) }
+        return .object(object)
     }
 }
