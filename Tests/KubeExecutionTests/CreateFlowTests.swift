@@ -80,8 +80,7 @@ import Testing
         let id = freshExecutionID()
         _ = try cluster.run(createCommand(id))
         // The Pod goes (deleted directly, no garbage collection yet) but its ConfigMap stays behind.
-        let stale = FailingAPI(cluster.client) { _, _ in nil }
-        _ = try stale.delete(
+        _ = try cluster.client.delete(
             "/api/v1/namespaces/\(cluster.namespace)/pods/executor-\(id)",
             body: Array(#"{"gracePeriodSeconds":0,"propagationPolicy":"Orphan"}"#.utf8), deadline: .after(.seconds(5)))
         #expect(TestPolling.eventually { cluster.pod(id) == nil })

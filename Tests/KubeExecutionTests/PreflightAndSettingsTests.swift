@@ -65,11 +65,8 @@ import Testing
         #expect(throws: KubernetesSettingsError.self) { try KubernetesSettings(json: Array(#"{"source":"magic"}"#.utf8)) }
         #expect(throws: KubernetesSettingsError.self) { try KubernetesSettings(json: Array(#"{"burst":"ten"}"#.utf8)) }
         #expect(throws: KubernetesSettingsError.self) { try KubernetesSettings(json: Array("not json".utf8)) }
-        do {
-            _ = try KubernetesSettings(json: Array(#"{"qps":"fast"}"#.utf8))
-        } catch {
-            #expect(error.description.contains("qps"))
-        }
+        let error = #expect(throws: KubernetesSettingsError.self) { try KubernetesSettings(json: Array(#"{"qps":"fast"}"#.utf8)) }
+        #expect(error?.description.contains("qps") == true, "the member is named")
     }
 
     @Test("a forbidden namespace cannot even build a handler")
