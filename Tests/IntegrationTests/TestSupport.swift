@@ -138,6 +138,18 @@ enum TestSupport {
     /// Number of open descriptors of a process.
     static func descriptorCount(of pid: pid_t) -> Int { descriptors(of: pid).count }
 
+    /// The descriptor count with short-lived descriptors filtered out: the fewest seen over a few samples.
+    /// sd_notify opens a datagram socket for each message and a spawn holds a pipe for a moment, so a single
+    /// read can land on one of them.
+    static func settledDescriptorCount(of pid: pid_t, samples: Int = 10) -> Int {
+        var fewest = Int.max
+        for _ in 0..<samples {
+            fewest = min(fewest, descriptorCount(of: pid))
+            usleep(10_000)
+        }
+        return fewest
+    }
+
     static func descriptors(of pid: pid_t) -> [Int] {
         guard let directory = opendir("/proc/\(pid)/fd") else { return [] }
         defer { closedir(directory) }
