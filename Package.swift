@@ -50,7 +50,11 @@ let package = Package(
         .target(name: "KafkaClient", dependencies: ["CRdKafka"], swiftSettings: swiftSettings),
         .target(
             name: "KubeClient",
-            dependencies: ["CCurl", "CLinux", "Events", .product(name: "Yams", package: "Yams")],
+            dependencies: ["CCurl", "CLinux", "Events"], swiftSettings: swiftSettings),
+        // Kubeconfig files are YAML: parsing them needs Yams and with it Foundation, so this lives apart from the
+        // client and only the supervisor links it. Workers receive the resolved configuration.
+        .target(
+            name: "KubeconfigLoading", dependencies: ["KubeClient", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings),
         .target(
             name: "KubeExecution",
@@ -91,7 +95,8 @@ let package = Package(
         .executableTarget(
             name: "Supervisor",
             dependencies: [
-                "SupervisorCore", "Diagnostics", "KafkaIngest", "KubeManifests", "KubeExecution", "KubeClient", "Events",
+                "SupervisorCore", "Diagnostics", "KafkaIngest", "KubeManifests", "KubeExecution", "KubeClient", "KubeconfigLoading",
+                "Events",
                 "Demo", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -105,7 +110,7 @@ let package = Package(
             name: "Benchmarks",
             dependencies: [
                 "SupervisorCore", "IPC", "CLinux", "KafkaClient", "KafkaIngest", "Events", "KubeClient", "KubeExecution",
-                "KubeSimulator", .product(name: "Logging", package: "swift-log"),
+                "KubeconfigLoading", "KubeSimulator", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
 
@@ -118,11 +123,14 @@ let package = Package(
         .testTarget(name: "SagaBridgeTests", dependencies: ["SagaBridge", "Events", "IPC"], swiftSettings: swiftSettings),
         .testTarget(name: "KafkaClientTests", dependencies: ["KafkaClient"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "KubeClientTests", dependencies: ["KubeClient", "KubeSimulator", "Events", "CLinux"],
+            name: "KubeClientTests", dependencies: ["KubeClient", "KubeconfigLoading", "KubeSimulator", "Events", "CLinux"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "KubeExecutionTests",
-            dependencies: ["KubeExecution", "KubeClient", "KubeManifests", "KubeSimulator", "Events", "IPC", "SagaBridge"],
+            dependencies: [
+                "KubeExecution", "KubeClient", "KubeconfigLoading", "KubeManifests", "KubeSimulator", "Events", "IPC",
+                "SagaBridge",
+            ],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "SupervisorCoreTests",

@@ -1,7 +1,7 @@
-// Fuzz target: kubeconfig parsing and resolution (Sources/KubeClient).
+// Fuzz target: kubeconfig parsing and resolution (Sources/KubeconfigLoading, on Sources/KubeClient).
 //
-// `Kubeconfig` is internal and only loads from file paths, so this file is compiled *into* the KubeClient
-// module (see scripts/fuzz.sh) and the input is written to a scratch file that `Kubeconfig.load` reads.
+// `Kubeconfig` is internal and only loads from file paths, so this file is compiled *into* one module with the
+// sources of KubeClient and KubeconfigLoading (see scripts/fuzz.sh) and the input is written to a scratch file that `Kubeconfig.load` reads.
 // This drives the real path: UTF-8 check, Yams compose, YAMLFields typing, merge, context resolution,
 // server URL, base64 material, exec/token settings.
 // Checks: never crashes; any configuration accepted has a non-empty server URL.

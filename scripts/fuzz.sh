@@ -20,7 +20,7 @@ build=.build-fuzz
 mods="$build/modules"
 mkdir -p "$mods" "$build/lib" "$build/bin" "$build/obj/CYaml" "$build/scratch"
 
-swift_flags=(-sanitize=fuzzer,address -parse-as-library -swift-version 6 -enable-upcoming-feature ExistentialAny
+swift_flags=(-sanitize=fuzzer,address -package-name k8s_worker -parse-as-library -swift-version 6 -enable-upcoming-feature ExistentialAny
     "${FUZZ_OPT:--O}" -g -I "$mods" -use-ld=lld)
 
 # lib <module> <sources...>: a static library plus its .swiftmodule.
@@ -71,7 +71,7 @@ if ((need_kube)); then
         "$yams"/Yams/*.swift
     echo "== building KubeClient + kubeconfig harness"
     swiftc "${swift_flags[@]}" -module-name KubeClient -I Sources/CCurl -I Sources/CLinux -I "$yams/CYaml/include" \
-        -Xcc -DYAML_DECLARE_STATIC Sources/KubeClient/*.swift Fuzz/KubeconfigFuzz.swift \
+        -Xcc -DYAML_DECLARE_STATIC Sources/KubeClient/*.swift Sources/KubeconfigLoading/*.swift Fuzz/KubeconfigFuzz.swift \
         -L "$build/lib" -lEvents -lYams -lCYaml -lcurl -o "$build/bin/kubeconfig"
 fi
 

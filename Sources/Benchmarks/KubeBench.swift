@@ -2,6 +2,7 @@ import Glibc
 import KubeClient
 import KubeExecution
 import KubeSimulator
+import KubeconfigLoading
 import Logging
 import SupervisorCore
 
@@ -47,8 +48,9 @@ enum KubeBench {
         configuration.dispatch.maxInFlight = 1024
         configuration.source.path = "bench"
         configuration.log.level = "warning"
+        let cluster = KubeClusterSource.kubeconfig(path: simulator.kubeconfigPath, context: nil)
         let kubernetes = KubernetesSettings(
-            source: .kubeconfig(path: simulator.kubeconfigPath, context: nil), namespace: "integr8scode", qps: 0, burst: 1000)
+            source: cluster, namespace: "integr8scode", qps: 0, burst: 1000, cluster: try KubeClusterConfig.load(cluster))
         var logger = Logger(label: "bench")
         logger.logLevel = .warning
         let stamp = UInt64(Benchmark.now() % 1_000_000_000)

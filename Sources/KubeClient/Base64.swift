@@ -1,8 +1,8 @@
 /// Standard base64 (RFC 4648 §4) decoding for kubeconfig `*-data` fields and exec-plugin output.
-enum Base64 {
+package enum Base64 {
     /// Decodes `text`, ignoring ASCII whitespace (kubeconfigs wrap long values); padding is optional.
     /// Returns `nil` for any other character or an impossible length.
-    static func decode(_ text: String) -> [UInt8]? {
+    package static func decode(_ text: String) -> [UInt8]? {
         var output: [UInt8] = []
         output.reserveCapacity(text.utf8.count * 3 / 4)
         var accumulator: UInt32 = 0
@@ -29,7 +29,7 @@ enum Base64 {
     }
 
     /// Encodes bytes (for the cluster CA passed to exec plugins).
-    static func encode(_ bytes: [UInt8]) -> String {
+    package static func encode(_ bytes: [UInt8]) -> String {
         var output: [UInt8] = []
         output.reserveCapacity((bytes.count + 2) / 3 * 4)
         var index = 0

@@ -1,7 +1,7 @@
 import Events
 
 /// Where bearer tokens (and exec-provided certificates) come from. Holds secrets: never logged, never printed.
-enum BearerSource: Sendable {
+package enum BearerSource: Sendable, Equatable {
     /// No bearer token.
     case none
     /// A fixed token.
@@ -13,26 +13,44 @@ enum BearerSource: Sendable {
 }
 
 /// A kubeconfig `users[].user.exec` block, resolved.
-struct ExecPluginConfig: Sendable {
+package struct ExecPluginConfig: Sendable, Equatable {
     /// The command as written (for messages).
-    var command: String
+    package var command: String
     /// The path to run: absolute, resolved against the kubeconfig's directory, or a bare name looked up in `PATH`.
-    var executable: String
+    package var executable: String
     /// Arguments after the command.
-    var arguments: [String]
+    package var arguments: [String]
     /// Extra environment variables, added to (and overriding) the client process's environment.
-    var environment: [(String, String)]
+    package var environment: [(String, String)]
     /// `client.authentication.k8s.io/v1` or `.../v1beta1`; the plugin must answer with the same.
-    var apiVersion: String
+    package var apiVersion: String
     /// The `KUBERNETES_EXEC_INFO` value: the ExecCredential with its `spec` (and `spec.cluster` when the
     /// kubeconfig set `provideClusterInfo`).
-    var execInfo: String
+    package var execInfo: String
+
+    package init(
+        command: String, executable: String, arguments: [String], environment: [(String, String)], apiVersion: String,
+        execInfo: String
+    ) {
+        self.command = command
+        self.executable = executable
+        self.arguments = arguments
+        self.environment = environment
+        self.apiVersion = apiVersion
+        self.execInfo = execInfo
+    }
+
+    package static func == (left: ExecPluginConfig, right: ExecPluginConfig) -> Bool {
+        left.command == right.command && left.executable == right.executable && left.arguments == right.arguments
+            && left.environment.elementsEqual(right.environment, by: { $0 == $1 }) && left.apiVersion == right.apiVersion
+            && left.execInfo == right.execInfo
+    }
 
     /// The API versions the client speaks.
-    static let supportedVersions = ["client.authentication.k8s.io/v1", "client.authentication.k8s.io/v1beta1"]
+    package static let supportedVersions = ["client.authentication.k8s.io/v1", "client.authentication.k8s.io/v1beta1"]
 
     /// Builds the `KUBERNETES_EXEC_INFO` JSON.
-    static func execInfo(apiVersion: String, cluster: JSONObject?) -> String {
+    package static func execInfo(apiVersion: String, cluster: JSONObject?) -> String {
         var spec = JSONObject()
         if let cluster { spec.append("cluster", .object(cluster)) }
         spec.append("interactive", .bool(false))

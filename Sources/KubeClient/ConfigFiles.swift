@@ -2,7 +2,7 @@ import Glibc
 
 /// File and environment access for configuration loading: bounded reads, change stamps, path joining.
 /// Every failure is a `.configuration` error naming the file and what it was for, never its contents.
-enum ConfigFiles {
+package enum ConfigFiles {
     /// Identifies a file version: inode, size and modification time (nanoseconds), as seen by `stat`.
     struct Stamp: Sendable, Hashable {
         let inode: UInt64
@@ -12,7 +12,7 @@ enum ConfigFiles {
     }
 
     /// Reads a whole file of at most `limit` bytes. `purpose` says what the file is for, in error messages.
-    static func read(_ path: String, purpose: String, limit: Int = 4 * 1024 * 1024) throws(KubeAPIError) -> [UInt8] {
+    package static func read(_ path: String, purpose: String, limit: Int = 4 * 1024 * 1024) throws(KubeAPIError) -> [UInt8] {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
             throw KubeAPIError.configuration("cannot open \(purpose) \(path): \(errorText(errno))")
@@ -44,19 +44,19 @@ enum ConfigFiles {
     }
 
     /// Whether a regular file (or a symlink to one) exists at `path`.
-    static func isFile(_ path: String) -> Bool {
+    package static func isFile(_ path: String) -> Bool {
         var info = stat()
         return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
     }
 
     /// The directory part of `path` (`.` when there is none).
-    static func directory(of path: String) -> String {
+    package static func directory(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }
         return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 
     /// `path` resolved against `directory` when it is relative; `~/` expands to `$HOME`.
-    static func resolve(_ path: String, against directory: String, home: String?) -> String {
+    package static func resolve(_ path: String, against directory: String, home: String?) -> String {
         if path.hasPrefix("/") { return path }
         if path.hasPrefix("~/"), let home { return home + path.dropFirst(1) }
         return directory == "/" ? "/" + path : directory + "/" + path
@@ -81,7 +81,7 @@ enum ConfigFiles {
 
     /// A bearer token from file or kubeconfig text: trimmed, non-empty, without control characters (which could
     /// split the `Authorization` header). `origin` names where it came from in error messages.
-    static func token(from text: String, origin: String) throws(KubeAPIError) -> String {
+    package static func token(from text: String, origin: String) throws(KubeAPIError) -> String {
         let token = String(trimmed(Substring(text)))
         guard !token.isEmpty else { throw KubeAPIError.configuration("\(origin) is empty") }
         guard !token.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else {

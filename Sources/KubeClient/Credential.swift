@@ -1,9 +1,14 @@
 /// A PEM client certificate and its private key, for mutual TLS.
-struct ClientCertificate: Sendable, Hashable {
+package struct ClientCertificate: Sendable, Hashable {
     /// The certificate chain (PEM).
-    let certificatePEM: [UInt8]
+    package let certificatePEM: [UInt8]
     /// The private key (PEM).
-    let keyPEM: [UInt8]
+    package let keyPEM: [UInt8]
+
+    package init(certificatePEM: [UInt8], keyPEM: [UInt8]) {
+        self.certificatePEM = certificatePEM
+        self.keyPEM = keyPEM
+    }
 }
 
 /// What one attempt authenticates with: a bearer token, a client certificate, both or neither.

@@ -1,12 +1,12 @@
 /// The configuration a pod gets from its service account, as client-go's `InClusterConfig` reads it.
-enum InClusterConfig {
+package enum InClusterConfig {
     /// Where Kubernetes mounts the service-account token, CA and namespace.
-    static let defaultRoot = "/var/run/secrets/kubernetes.io/serviceaccount"
+    package static let defaultRoot = "/var/run/secrets/kubernetes.io/serviceaccount"
 
     /// Reads `<root>/token` (required, then re-read as it rotates), `<root>/ca.crt` (without it the system trust
     /// store verifies the server, with a warning) and the namespace (`POD_NAMESPACE`, else `<root>/namespace`,
     /// else `default`). Host and port come from the arguments or `KUBERNETES_SERVICE_HOST`/`_PORT`.
-    static func load(
+    package static func load(
         root: String, host: String?, port: String?, environment: (String) -> String?
     ) throws(KubeAPIError) -> KubeClusterConfig {
         let origin = "in-cluster configuration (\(root))"

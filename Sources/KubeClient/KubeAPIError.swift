@@ -115,7 +115,7 @@ public struct KubeAPIError: Error, Sendable, Hashable, CustomStringConvertible {
 
 extension KubeAPIError {
     /// A kubeconfig, in-cluster or credential-plugin problem. `message` must say what and where, never a secret.
-    static func configuration(_ message: String) -> KubeAPIError {
+    package static func configuration(_ message: String) -> KubeAPIError {
         KubeAPIError(kind: .configuration, reason: "Configuration", message: message)
     }
 

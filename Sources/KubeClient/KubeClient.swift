@@ -30,14 +30,6 @@ public final class KubeClient: Sendable {
     /// The URL every request path is appended to (the `tls-server-name` host when one is set).
     let baseURL: String
 
-    /// Loads the configuration `settings.source` describes and prepares the client. Does no network I/O; the
-    /// first call connects. Logs the configuration's ``KubeClusterConfig/warnings`` at warning level.
-    ///
-    /// - Throws: `.configuration` for an unusable kubeconfig or in-cluster layout.
-    public convenience init(settings: KubeClientSettings, logger: KubeClientLogger? = nil) throws(KubeAPIError) {
-        try self.init(config: try KubeClusterConfig.load(settings.source), settings: settings, logger: logger)
-    }
-
     /// A client for an already loaded configuration (`settings.source` is ignored).
     public init(
         config: KubeClusterConfig, settings: KubeClientSettings, logger: KubeClientLogger? = nil

@@ -5,7 +5,7 @@ import Glibc
 /// Loading reads every referenced file (CA, client certificate and key, token files) once, so that a broken
 /// configuration fails at startup with a message naming the file and key. Secret material is kept internal:
 /// the public properties describe the configuration without revealing it.
-public struct KubeClusterConfig: Sendable {
+public struct KubeClusterConfig: Sendable, Equatable {
     /// The API server's base URL, e.g. `https://10.0.0.1:443` (may include a path prefix).
     public let server: String
     /// The default namespace: the context's `namespace`, or the in-cluster namespace; `nil` when unset.
@@ -25,15 +25,15 @@ public struct KubeClusterConfig: Sendable {
     public let warnings: [String]
 
     /// The CA bundle (PEM); `nil` means the system trust store.
-    let caPEM: [UInt8]?
+    package let caPEM: [UInt8]?
     /// A fixed client certificate.
-    let clientCertificate: ClientCertificate?
+    package let clientCertificate: ClientCertificate?
     /// Where bearer tokens come from.
-    let bearer: BearerSource
+    package let bearer: BearerSource
     /// `disable-compression`.
-    let disableCompression: Bool
+    package let disableCompression: Bool
 
-    init(
+    package init(
         server: String, namespace: String?, insecureSkipTLSVerify: Bool, tlsServerName: String?, proxyURL: String?,
         origin: String, warnings: [String], caPEM: [UInt8]?, clientCertificate: ClientCertificate?,
         bearer: BearerSource, disableCompression: Bool
@@ -58,56 +58,5 @@ public struct KubeClusterConfig: Sendable {
         }
         if clientCertificate != nil { credentials.append(.clientCertificate) }
         self.credentials = credentials
-    }
-
-    /// Loads and validates the configuration `source` describes, reading the process environment where the
-    /// source says so (`KUBECONFIG`, `HOME`, `KUBERNETES_SERVICE_HOST`/`PORT`, `POD_NAMESPACE`).
-    ///
-    /// - Throws: `.configuration`, with a message that names the file and the key at fault but never a secret.
-    public static func load(_ source: KubeClusterSource) throws(KubeAPIError) -> KubeClusterConfig {
-        try load(source, environment: { name in getenv(name).map { String(cString: $0) } })
-    }
-
-    /// ``load(_:)`` with an explicit environment lookup (tests pass a dictionary).
-    static func load(
-        _ source: KubeClusterSource, environment: (String) -> String?
-    ) throws(KubeAPIError) -> KubeClusterConfig {
-        switch source {
-        case .kubeconfig(let path, let context):
-            return try Kubeconfig.load(paths: [path], context: context, home: environment("HOME"))
-        case .inCluster(let root, let host, let port):
-            return try InClusterConfig.load(root: root, host: host, port: port, environment: environment)
-        case .automatic:
-            switch automaticSource(environment: environment, fileExists: ConfigFiles.isFile) {
-            case .kubeconfig(let paths):
-                return try Kubeconfig.load(paths: paths, context: nil, home: environment("HOME"))
-            case .inCluster:
-                return try InClusterConfig.load(
-                    root: InClusterConfig.defaultRoot, host: nil, port: nil, environment: environment)
-            }
-        }
-    }
-
-    /// What ``KubeClusterSource/automatic`` resolves to.
-    enum AutomaticChoice: Equatable {
-        case kubeconfig([String])
-        case inCluster
-    }
-
-    /// `KUBECONFIG`'s existing files when it is set (even if none exists, `~/.kube/config` is then not
-    /// consulted), else `~/.kube/config` when it exists, else in-cluster.
-    static func automaticSource(
-        environment: (String) -> String?, fileExists: (String) -> Bool
-    ) -> AutomaticChoice {
-        if let list = environment("KUBECONFIG"), !list.isEmpty {
-            let paths = list.split(separator: ":").map(String.init).filter { !$0.isEmpty && fileExists($0) }
-            var unique: [String] = []
-            for path in paths where !unique.contains(path) { unique.append(path) }
-            return unique.isEmpty ? .inCluster : .kubeconfig(unique)
-        }
-        if let home = environment("HOME"), !home.isEmpty, fileExists("\(home)/.kube/config") {
-            return .kubeconfig(["\(home)/.kube/config"])
-        }
-        return .inCluster
     }
 }

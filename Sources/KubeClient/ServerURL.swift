@@ -1,5 +1,5 @@
 /// An API server URL taken apart: `scheme://host[:port][/prefix]`. Userinfo, query and fragment are refused.
-struct ServerURL: Sendable, Hashable {
+package struct ServerURL: Sendable, Hashable {
     /// `http` or `https`.
     let scheme: String
     /// The host without IPv6 brackets.
@@ -10,7 +10,7 @@ struct ServerURL: Sendable, Hashable {
     let pathPrefix: String
 
     /// Parses `text`; the error says what is wrong without repeating the URL (a mistyped one may hold a secret).
-    init(_ text: String) throws(ServerURLProblem) {
+    package init(_ text: String) throws(ServerURLProblem) {
         let lower = text.lowercased()
         let rest: Substring
         if lower.hasPrefix("https://") {
@@ -68,13 +68,13 @@ struct ServerURL: Sendable, Hashable {
     }
 
     /// `scheme://host:port/prefix` with `host` replaced by `name` when given (for `tls-server-name`).
-    func base(host name: String? = nil) -> String {
+    package func base(host name: String? = nil) -> String {
         "\(scheme)://\(Self.bracketed(name ?? host)):\(port)\(pathPrefix)"
     }
 }
 
 /// Why a server URL was refused.
-struct ServerURLProblem: Error {
-    let text: String
+package struct ServerURLProblem: Error {
+    package let text: String
     init(_ text: String) { self.text = text }
 }

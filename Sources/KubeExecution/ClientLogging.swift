@@ -4,9 +4,11 @@ import Logging
 extension KubeClient {
     /// A client whose own messages (insecure TLS, retries, credential refreshes, server warnings) go to `logger`
     /// under `kubernetes.client`. The client never puts credentials in them.
-    public static func logging(to logger: Logger, settings: KubeClientSettings) throws(KubeAPIError) -> KubeClient {
+    public static func logging(
+        to logger: Logger, config: KubeClusterConfig, settings: KubeClientSettings
+    ) throws(KubeAPIError) -> KubeClient {
         let sink = Logger(label: "kubernetes.client", factory: { _ in logger.handler })
-        return try KubeClient(settings: settings, logger: { level, message in
+        return try KubeClient(config: config, settings: settings, logger: { level, message in
             switch level {
             case .debug: sink.debug("\(message)")
             case .info: sink.info("\(message)")

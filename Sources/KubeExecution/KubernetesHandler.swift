@@ -29,10 +29,14 @@ public struct KubernetesHandler: CommandHandler {
         self.logger = logger
     }
 
-    /// A handler with its own ``KubeClient`` built from `settings`.
+    /// A handler with its own ``KubeClient`` built from `settings`, whose ``KubernetesSettings/cluster`` the
+    /// supervisor has resolved.
     public static func make(settings: KubernetesSettings, logger: Logger) throws(KubernetesStartupError) -> KubernetesHandler {
+        guard let cluster = settings.cluster else {
+            throw KubernetesStartupError.settings(KubernetesSettingsError("the supervisor sent no resolved cluster configuration"))
+        }
         let client: KubeClient
-        do { client = try KubeClient.logging(to: logger, settings: settings.clientSettings) } catch {
+        do { client = try KubeClient.logging(to: logger, config: cluster, settings: settings.clientSettings) } catch {
             throw KubernetesStartupError.client(error)
         }
         do { return try KubernetesHandler(settings: settings, api: client, logger: logger) } catch {

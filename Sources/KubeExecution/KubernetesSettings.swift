@@ -4,9 +4,12 @@ import KubeManifests
 
 /// Everything a worker's Kubernetes handler needs, decided by the supervisor's configuration and handed to
 /// each worker in its welcome message (as JSON, so the two executables never disagree on a binary layout).
-public struct KubernetesSettings: Sendable, Hashable {
+public struct KubernetesSettings: Sendable, Equatable {
     /// Where the cluster and credentials come from.
     public var source: KubeClusterSource
+    /// `source`, resolved by the supervisor. Workers build their client from it and never parse a kubeconfig
+    /// themselves (that would need a YAML parser and Foundation in every worker). Holds secrets.
+    public var cluster: KubeClusterConfig?
     /// The namespace of every object. Never one of ``ForbiddenNamespaces``.
     public var namespace: String
     /// Client-side request rate per worker, and the burst allowed above it.
@@ -24,9 +27,10 @@ public struct KubernetesSettings: Sendable, Hashable {
     public init(
         source: KubeClusterSource = .automatic, namespace: String = "integr8scode", qps: Double = 50, burst: Int = 100,
         connectTimeout: Duration = .seconds(5), requestTimeout: Duration = .seconds(15),
-        terminationGracePeriodSeconds: Int = 5, runtimeClassName: String? = nil
+        terminationGracePeriodSeconds: Int = 5, runtimeClassName: String? = nil, cluster: KubeClusterConfig? = nil
     ) {
         self.source = source
+        self.cluster = cluster
         self.namespace = namespace
         self.qps = qps
         self.burst = burst
@@ -80,6 +84,7 @@ public struct KubernetesSettings: Sendable, Hashable {
         add("request_timeout_ms", .number(JSONNumber(requestTimeout.milliseconds)))
         add("termination_grace_period_seconds", .number(JSONNumber(terminationGracePeriodSeconds)))
         add("runtime_class", runtimeClassName.map(JSONValue.string) ?? .null)
+        if let cluster { add("cluster", cluster.wire) }
         return JSONWriter.encode(.object(JSONObject(members)))
     }
 
@@ -126,6 +131,9 @@ public struct KubernetesSettings: Sendable, Hashable {
         if let request = try integer("request_timeout_ms") { requestTimeout = .milliseconds(request) }
         if let grace = try integer("termination_grace_period_seconds") { terminationGracePeriodSeconds = grace }
         runtimeClassName = try text("runtime_class")
+        if let member = object["cluster"], !member.isNull {
+            do { cluster = try KubeClusterConfig(wire: member) } catch { throw KubernetesSettingsError("\(error)") }
+        }
     }
 }
 

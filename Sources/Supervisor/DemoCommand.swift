@@ -108,7 +108,7 @@ struct DemoCommand: ParsableCommand {
         do {
             let supervisor = try Supervisor(
                 configuration: configuration, loader: loader, source: source, logger: logger,
-                handlerSettings: { $0.workers.handler == "kubernetes" ? KubernetesWiring.settings($0).json : [] })
+                handlerSettings: WorkerSettings(logger: logger).callAsFunction)
             try observer.start()
             exitCode = try supervisor.run()
         } catch {

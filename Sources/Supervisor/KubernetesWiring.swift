@@ -1,5 +1,6 @@
 import KubeClient
 import KubeExecution
+import KubeconfigLoading
 import Logging
 import SupervisorCore
 
@@ -35,13 +36,49 @@ enum KubernetesWiring {
             }
         }
         let client: KubeClient
-        do { client = try KubeClient.logging(to: logger, settings: settings.clientSettings) } catch {
+        do {
+            let cluster = try KubeClusterConfig.load(settings.source)
+            client = try KubeClient.logging(to: logger, config: cluster, settings: settings.clientSettings)
+        } catch {
             throw KubernetesStartupError.client(error)
         }
         logger.info("kubernetes API", metadata: ["server": "\(client.server)", "namespace": "\(settings.namespace)"])
         guard configuration.kubernetes.prepareNamespace else { return nil }
         let policy = NamespacePreflight.Policy(rawValue: configuration.kubernetes.onForbidden) ?? .fail
         return try NamespacePreflight(api: client, namespace: settings.namespace, policy: policy, logger: logger).run()
+    }
+}
+
+/// The welcome settings of each new worker, from the configuration in force when it starts.
+///
+/// The cluster configuration is resolved again for every worker, so a worker started after the kubeconfig's
+/// certificates or token were rotated on disk gets the new ones. If the files are unreadable at that moment
+/// (mid-rotation, say), the worker gets the last configuration that resolved, and the problem is logged.
+final class WorkerSettings {
+    private let logger: Logger
+    private var lastResolved: (source: KubeClusterSource, cluster: KubeClusterConfig)?
+
+    init(logger: Logger) { self.logger = logger }
+
+    func callAsFunction(_ configuration: Configuration) -> [UInt8] {
+        guard configuration.workers.handler == "kubernetes" else { return [] }
+        var settings = KubernetesWiring.settings(configuration)
+        do {
+            let cluster = try KubeClusterConfig.load(settings.source)
+            settings.cluster = cluster
+            lastResolved = (settings.source, cluster)
+        } catch {
+            if let lastResolved, lastResolved.source == settings.source {
+                logger.warning(
+                    "the cluster configuration does not load now; the new worker gets the last one that did",
+                    metadata: ["error": "\(error)"])
+                settings.cluster = lastResolved.cluster
+            } else {
+                // The worker then refuses to start, and the pool's crash-loop backoff paces the retries.
+                logger.error("the cluster configuration does not load", metadata: ["error": "\(error)"])
+            }
+        }
+        return settings.json
     }
 }
 

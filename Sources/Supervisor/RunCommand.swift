@@ -44,9 +44,7 @@ struct RunCommand: ParsableCommand {
         }
         // Computed per worker start from the configuration then in force, so a reload that changes the
         // `kubernetes` section reaches the workers started after it.
-        let handlerSettings: (Configuration) -> [UInt8] = {
-            $0.workers.handler == "kubernetes" ? KubernetesWiring.settings($0).json : []
-        }
+        let handlerSettings = WorkerSettings(logger: logger)
         if configuration.workers.handler == "kubernetes" {
             do {
                 _ = try KubernetesWiring.preflight(configuration, logger: logger)
@@ -57,7 +55,7 @@ struct RunCommand: ParsableCommand {
         }
         do {
             let supervisor = try Supervisor(
-                configuration: configuration, loader: loader, source: source, logger: logger, handlerSettings: handlerSettings)
+                configuration: configuration, loader: loader, source: source, logger: logger, handlerSettings: handlerSettings.callAsFunction)
             throw ExitCode(try supervisor.run())
         } catch let error as SupervisorError {
             logger.critical("supervisor failed", metadata: ["error": "\(error)"])

@@ -3,6 +3,7 @@ import Glibc
 import KubeClient
 import KubeSimulator
 import Testing
+import KubeconfigLoading
 
 /// Every way of authenticating, over real TLS against the simulator.
 @Suite("Authentication and TLS")

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import KubeClient
+@testable import KubeconfigLoading
 
 @Suite("Pure logic: token bucket, backoff, deadlines, URLs, status mapping")
 struct PureLogicTests {

@@ -5,6 +5,7 @@ import KubeClient
 import KubeExecution
 import KubeSimulator
 import Logging
+import KubeconfigLoading
 
 /// The §2.11 create command, with the execution id substituted.
 func createCommand(_ executionID: String, language: String = "python", version: String = "3.11",

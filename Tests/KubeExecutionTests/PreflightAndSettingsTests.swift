@@ -1,5 +1,6 @@
 import Glibc
 import Events
+import IPC
 import KubeClient
 import KubeExecution
 import KubeManifests
@@ -58,6 +59,30 @@ import Testing
     ])
     func settingsRoundTrip(settings: KubernetesSettings) throws {
         #expect(try KubernetesSettings(json: settings.json) == settings)
+    }
+
+    @Test("the resolved cluster configuration travels with the settings; without it a worker refuses to start")
+    func resolvedClusterTravels() throws {
+        let cluster = try ClusterHarness()
+        var settings = cluster.settings
+        settings.cluster = cluster.client.config
+        let received = try KubernetesSettings(json: settings.json)
+        #expect(received.cluster == cluster.client.config)
+        #expect(throws: KubernetesStartupError.self) {
+            var unresolved = settings
+            unresolved.cluster = nil
+            _ = try KubernetesHandler.make(settings: unresolved, logger: quiet)
+        }
+        // A handler built from what a worker receives reaches the API with those credentials.
+        let handler = try KubernetesHandler.make(settings: received, logger: quiet)
+        let executionID = freshExecutionID()
+        let outcome = handler.handle(
+            DispatchedCommand(id: 1, attempt: 1, deadlineMilliseconds: 10_000, key: "k", payload: createCommand(executionID)))
+        guard case .created = outcome else {
+            Issue.record("\(outcome)")
+            return
+        }
+        #expect(cluster.pod(executionID) != nil)
     }
 
     @Test("unusable settings are refused with the member named")

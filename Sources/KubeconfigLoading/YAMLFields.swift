@@ -1,3 +1,4 @@
+import KubeClient
 import Yams
 
 /// Typed, located access to one YAML mapping of a kubeconfig. Errors say where (`file`, `location`, key) and

@@ -1,3 +1,4 @@
+import KubeClient
 import Events
 
 extension Kubeconfig {
@@ -218,18 +219,5 @@ extension Kubeconfig {
             throw user.fields.problem(
                 key, "is not supported by this client (use token, tokenFile, exec or certificates)")
         }
-    }
-}
-
-/// PEM sniffing, enough to catch a path or base64 value that holds something else.
-enum PEM {
-    /// Whether `bytes` contain a `-----BEGIN ` line.
-    static func containsBlock(_ bytes: [UInt8]) -> Bool {
-        let marker = Array("-----BEGIN ".utf8)
-        guard bytes.count >= marker.count else { return false }
-        for start in 0...(bytes.count - marker.count) where bytes[start] == marker[0] {
-            if Array(bytes[start..<(start + marker.count)]) == marker { return true }
-        }
-        return false
     }
 }

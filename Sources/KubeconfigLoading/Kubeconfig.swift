@@ -1,3 +1,4 @@
+import KubeClient
 import Yams
 
 /// The kubeconfig files of one load, parsed and merged: named clusters, users and contexts plus the current
