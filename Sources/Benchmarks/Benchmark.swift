@@ -33,6 +33,17 @@ enum Benchmark {
             print(KubeBench.table(try KubeBench.matrix(quick: quick)))
             return
         }
+        if let index = arguments.firstIndex(of: "--end-to-end-row"), index + 2 < arguments.count,
+            let workers = Int(arguments[index + 1]), let latency = Int(arguments[index + 2])
+        {
+            let row = try EndToEndBench.run(workers: workers, latencyMilliseconds: latency, commands: quick ? 300 : 3_000, latencySamples: 20)
+            print(EndToEndBench.table([row]))
+            return
+        }
+        if arguments.contains("--end-to-end-only") {
+            print(EndToEndBench.table(try EndToEndBench.matrix(quick: quick)))
+            return
+        }
         if arguments.contains("--roundtrip-only") {
             let single = try runSupervisor(workers: 1, concurrency: 1, total: rounds, oneAtATime: true)
             print("supervisor round trip p50 \(single.p50) µs, p99 \(single.p99) µs")
@@ -88,11 +99,14 @@ enum Benchmark {
             report.goals.append(("Kubernetes creates at 25 ms >= 80% of the latency-bound ideal (\(loaded.workers) workers)",
                 loaded.rate >= 0.8 * ideal, "\(Int(loaded.rate / ideal * 100))%"))
         }
+        let endToEnd = try EndToEndBench.matrix(quick: quick)
+        report.sections = [
+            ("kafka", KafkaBench.table(kafka), KafkaBench.json(kafka)),
+            ("kubernetes", KubeBench.table(kube), KubeBench.json(kube)),
+            ("end_to_end", EndToEndBench.table(endToEnd), EndToEndBench.json(endToEnd)),
+        ]
         print(report.table())
-        print("")
-        print(KafkaBench.table(kafka))
-        print("")
-        print(KubeBench.table(kube))
+        for section in report.sections { print("\n" + section.table) }
         if let output { report.writeJSON(to: output) }
     }
 

@@ -3,6 +3,7 @@ import Events
 import Glibc
 import KafkaClient
 import KafkaIngest
+import KubeExecution
 import Logging
 import SagaBridge
 import SupervisorCore
@@ -61,24 +62,36 @@ enum KafkaBench {
         return Result(produceRate: produceRate, kcatRate: kcatRate, supervisorRate: rate, latencyP50: stats.p50, latencyP99: stats.p99, count: count)
     }
 
+    /// Runs the real supervisor on the topic until an observer raises SIGTERM: 4 workers with the stub handler,
+    /// or `workers` with the Kubernetes handler when `kubernetes` is given.
     @discardableResult
-    static func runSupervisor(bootstrap: String, fastFetch: Bool) throws -> KafkaCommandSource {
+    static func runSupervisor(
+        bootstrap: String, fastFetch: Bool, workers: Int = 4, kubernetes: KubernetesSettings? = nil
+    ) throws -> KafkaCommandSource {
         var configuration = Configuration()
-        configuration.workers.count = 4
-        configuration.workers.minReady = 4
+        configuration.workers.count = workers
+        configuration.workers.minReady = workers
         configuration.workers.concurrency = 8
-        configuration.workers.handler = "stub"
+        configuration.workers.handler = kubernetes == nil ? "stub" : "kubernetes"
         configuration.workers.executable = Benchmark.binDirectory + "/k8s-worker-process"
         configuration.dispatch.maxInFlight = 512
+        configuration.log.level = "warning"
         configuration.source.kind = "kafka"
         configuration.kafka.bootstrapServers = bootstrap
         configuration.kafka.commitInterval = .milliseconds(200)
-        if fastFetch { configuration.kafka.properties = "fetch.wait.max.ms=5" }
+        // The mock coordinator holds every rebalance of a group that had members for about the session timeout
+        // (a real broker completes it once the known members have rejoined), so the second supervisor of a run
+        // would wait 45 s for its partitions. Both phases use a short session.
+        configuration.kafka.sessionTimeout = .seconds(6)
+        configuration.kafka.properties = "heartbeat.interval.ms=500"
+        if fastFetch { configuration.kafka.properties += ",fetch.wait.max.ms=5" }
         var logger = Logger(label: "bench")
         logger.logLevel = .error
         let source = KafkaCommandSource(settings: try KafkaSourceSettings(configuration))
         let loader = ConfigurationLoader(path: nil, environment: ["PATH": "/usr/bin:/bin"], overrides: [])
-        let supervisor = try Supervisor(configuration: configuration, loader: loader, source: source, logger: logger)
+        let settings = kubernetes?.json ?? []
+        let supervisor = try Supervisor(
+            configuration: configuration, loader: loader, source: source, logger: logger, handlerSettings: { _ in settings })
         _ = try supervisor.run()
         return source
     }
@@ -175,9 +188,13 @@ final class Observer: @unchecked Sendable {
         configuration.groupID = "bench-observer-\(samples)"
         configuration.autoOffsetReset = samples > 0 ? .latest : .earliest
         if samples > 0 { configuration.additionalProperties["fetch.wait.max.ms"] = "5" }
-        guard let consumer = try? KafkaConsumer(configuration: configuration),
-            (try? consumer.subscribe(topics: ["pod_events"])) != nil
-        else { return }
+        guard let consumer = try? KafkaConsumer(configuration: configuration) else { return }
+        // Counting joins a group. Sampling reads every partition from the beginning without one: with a group and
+        // `latest`, a sample produced before the group settles would be missed and cost a whole sample deadline.
+        let subscribed = samples == 0
+            ? (try? consumer.subscribe(topics: ["pod_events"])) != nil
+            : (try? consumer.assignFromBeginning((0..<3).map { KafkaTopicPartition(topic: "pod_events", partition: $0) })) != nil
+        guard subscribed else { return }
         var first: UInt64 = 0
         var last: UInt64 = 0
         let deadline = Benchmark.now() + 300_000_000_000
@@ -235,5 +252,13 @@ extension KafkaBench {
         | end-to-end latency at low load, produce → pod_created delivered, p50 (fetch.wait.max.ms=5) | \(Report.fixed(result.latencyP50 / 1000)) ms |
         | end-to-end latency at low load, p99 | \(Report.fixed(result.latencyP99 / 1000)) ms |
         """
+    }
+}
+
+extension KafkaBench {
+    static func json(_ result: Result) -> String {
+        "{\"commands\":\(result.count),\"kcat_records_per_s\":\(Int(result.kcatRate)),"
+            + "\"producer_records_per_s\":\(Int(result.produceRate)),\"supervisor_commands_per_s\":\(Int(result.supervisorRate)),"
+            + "\"latency_p50_ms\":\(Report.fixed(result.latencyP50 / 1000)),\"latency_p99_ms\":\(Report.fixed(result.latencyP99 / 1000))}"
     }
 }

@@ -27,16 +27,32 @@ enum KubeBench {
     static let template =
         #"{"event_id":"0f4b6a9e-2d3c-4b1a-8e7f-6a5b4c3d2e1f","event_type":"create_pod_command","event_version":"1.0","timestamp":"2026-03-06T21:29:12.481337Z","aggregate_id":"EXEC","metadata":{"service_name":"saga-orchestrator","service_version":"1.0.0","user_id":"7e2d4c1b-5a3f-4b8e-9c6d-1f0a2b3c4d5e","environment":"production"},"saga_id":"c3a1e7d2-9b4f-4e8a-a6d5-2f7b1c9e0a34","execution_id":"EXEC","script":"print('hello, k8s')\n","language":"python","language_version":"3.11","runtime_image":"python:3.11-slim","runtime_command":["python","/scripts/main.py"],"runtime_filename":"main.py","timeout_seconds":5,"cpu_limit":"1000m","memory_limit":"128Mi","cpu_request":"200m","memory_request":"128Mi","priority":"normal"}"#
 
-    static func run(workers: Int, concurrency: Int, latencyMilliseconds: Int, commands: Int) throws -> Row {
-        var pattern = Array("/tmp/k8s-worker-bench-XXXXXX".utf8CString)
-        let directory = pattern.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)) }
-        defer { _ = system("rm -rf '\(directory)'") }
+    /// A started simulator with added API latency, and the handler settings that reach it.
+    static func simulator(
+        latencyMilliseconds: Int, directory: String
+    ) throws -> (simulator: APISimulator, settings: KubernetesSettings) {
         var simulatorConfiguration = SimulatorConfiguration(outputDirectory: directory)
         simulatorConfiguration.namespaces = ["integr8scode"]
         simulatorConfiguration.faults = FaultConfiguration(latency: .milliseconds(latencyMilliseconds))
         simulatorConfiguration.eventLoopThreads = 2
         let simulator = try APISimulator(simulatorConfiguration)
         try simulator.start()
+        let cluster = KubeClusterSource.kubeconfig(path: simulator.kubeconfigPath, context: nil)
+        let settings = KubernetesSettings(
+            source: cluster, namespace: "integr8scode", qps: 0, burst: 1000, cluster: try KubeClusterConfig.load(cluster))
+        return (simulator, settings)
+    }
+
+    /// A fresh scratch directory, removed by the caller.
+    static func scratchDirectory() -> String {
+        var pattern = Array("/tmp/k8s-worker-bench-XXXXXX".utf8CString)
+        return pattern.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)) }
+    }
+
+    static func run(workers: Int, concurrency: Int, latencyMilliseconds: Int, commands: Int) throws -> Row {
+        let directory = scratchDirectory()
+        defer { _ = system("rm -rf '\(directory)'") }
+        let (simulator, kubernetes) = try simulator(latencyMilliseconds: latencyMilliseconds, directory: directory)
         defer { simulator.stop() }
 
         var configuration = Configuration()
@@ -48,9 +64,6 @@ enum KubeBench {
         configuration.dispatch.maxInFlight = 1024
         configuration.source.path = "bench"
         configuration.log.level = "warning"
-        let cluster = KubeClusterSource.kubeconfig(path: simulator.kubeconfigPath, context: nil)
-        let kubernetes = KubernetesSettings(
-            source: cluster, namespace: "integr8scode", qps: 0, burst: 1000, cluster: try KubeClusterConfig.load(cluster))
         var logger = Logger(label: "bench")
         logger.logLevel = .warning
         let stamp = UInt64(Benchmark.now() % 1_000_000_000)
@@ -94,5 +107,16 @@ enum KubeBench {
                 "| \(row.workers) worker(s) × \(row.concurrency), \(row.latencyMilliseconds) ms API latency, \(row.commands) creates | \(Int(row.rate)) | \(ideal) | \(Report.fixed(row.p50)) | \(Report.fixed(row.p99)) | \(row.failures) |")
         }
         return lines.joined(separator: "\n")
+    }
+}
+
+extension KubeBench {
+    static func json(_ rows: [Row]) -> String {
+        "[" + rows.map { row in
+            "{\"workers\":\(row.workers),\"concurrency\":\(row.concurrency),\"api_latency_ms\":\(row.latencyMilliseconds),"
+                + "\"creates\":\(row.commands),\"rate_per_s\":\(Int(row.rate)),"
+                + "\"ideal_per_s\":\(row.ideal.map { String(Int($0)) } ?? "null"),\"p50_ms\":\(Report.fixed(row.p50)),"
+                + "\"p99_ms\":\(Report.fixed(row.p99)),\"failures\":\(row.failures)}"
+        }.joined(separator: ",") + "]"
     }
 }

@@ -13,6 +13,8 @@ struct Report {
     var rows: [Row] = []
     var memory = ResidentMemory.Sample(supervisorKiB: 0, workerKiB: 0)
     var goals: [(String, Bool, String)] = []
+    /// The other benchmarks: a name, a Markdown table and a JSON value each.
+    var sections: [(name: String, table: String, json: String)] = []
 
     mutating func add(_ name: String, p50: Double, p99: Double, rate: Double?) {
         rows.append(Row(name: name, p50: p50, p99: p99, rate: rate))
@@ -39,9 +41,11 @@ struct Report {
         text += rows.map {
             "{\"name\":\"\($0.name)\",\"p50_us\":\(Self.fixed($0.p50)),\"p99_us\":\(Self.fixed($0.p99)),\"rate_per_s\":\($0.rate.map { String(Int($0)) } ?? "null")}"
         }.joined(separator: ",")
-        text += "],\"rss_kib\":{\"supervisor\":\(memory.supervisorKiB),\"worker\":\(memory.workerKiB)},\"goals\":["
+        text += "],\"rss_kib\":{\"supervisor\":\(memory.supervisorKiB),\"worker\":\(memory.workerKiB),\"worker_private\":\(memory.workerPrivateKiB),\"worker_pss\":\(memory.workerPssKiB)},\"goals\":["
         text += goals.map { "{\"goal\":\"\($0.0)\",\"met\":\($0.1),\"measured\":\"\($0.2)\"}" }.joined(separator: ",")
-        text += "]}\n"
+        text += "]"
+        for section in sections { text += ",\"\(section.name)\":\(section.json)" }
+        text += "}\n"
         guard let file = fopen(path, "w") else { return }
         fputs(text, file)
         fclose(file)
