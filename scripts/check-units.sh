@@ -32,6 +32,7 @@
 #     root and produce the expected owners and modes. (systemd-tmpfiles 252
 #     has no --dry-run, so --root=<tmpdir> is used instead.) /run/k8s-worker
 #     must NOT be made: the unit's RuntimeDirectory= owns it.
+# The installed tree (`make install`) is checked by scripts/check-packaging.sh.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -44,7 +45,7 @@ ok() { echo "ok:   $*"; }
 warn() { echo "WARN: $*" >&2; }
 
 read -ra sa <<<"${SYSTEMD_ANALYZE:-systemd-analyze}"
-# shellcheck source=lib/unit-checks.sh
+# shellcheck source=scripts/lib/unit-checks.sh
 source "$here/scripts/lib/unit-checks.sh"
 for tool in "${sa[-1]}" systemd-sysusers systemd-tmpfiles; do
     command -v "$tool" >/dev/null 2>&1 || {

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2154  # sa, err and ok come from the sourcing script
 # Shared by scripts/check-units.sh and scripts/check-packaging.sh. Source it after
 # defining err/ok and the systemd-analyze command array `sa`.
 
