@@ -1,5 +1,10 @@
 # Convenience targets; the scripts are the source of truth.
-.PHONY: build test bench check-units dev fuzz
+.PHONY: build test bench check-units dev fuzz release install uninstall
+
+# Installation (scripts/install.sh says what goes where): make install [DESTDIR=...] [PREFIX=/usr/local]
+# [BIN_DIR=<prebuilt binaries>] [UNIT=auto|notify|notify-reload] [APPLY=0|1]
+PREFIX ?= /usr/local
+INSTALL_VARS = DESTDIR="$(DESTDIR)" PREFIX="$(PREFIX)" BIN_DIR="$(BIN_DIR)" UNIT="$(UNIT)" APPLY="$(APPLY)"
 
 build:
 	swift build
@@ -9,6 +14,16 @@ test:
 
 check-units:
 	./scripts/check-units.sh
+
+# Release binaries with the Swift standard library linked in (what install uses).
+release:
+	$(INSTALL_VARS) ./scripts/install.sh build
+
+install:
+	$(INSTALL_VARS) ./scripts/install.sh install
+
+uninstall:
+	$(INSTALL_VARS) ./scripts/install.sh uninstall
 
 bench:
 	swift build -c release

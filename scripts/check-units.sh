@@ -30,22 +30,23 @@
 #     prints the overall exposure line and fails if the score is above 2.5.
 #  7. The sysusers.d and tmpfiles.d files apply cleanly inside a scratch
 #     root and produce the expected owners and modes. (systemd-tmpfiles 252
-#     has no --dry-run, so --root=<tmpdir> is used instead.)
+#     has no --dry-run, so --root=<tmpdir> is used instead.) /run/k8s-worker
+#     must NOT be made: the unit's RuntimeDirectory= owns it.
+# The installed tree (`make install`) is checked by scripts/check-packaging.sh.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 sd="$here/systemd"
 unit_main="k8s-worker.service"
 unit_nr="k8s-worker-notify-reload.service"
-max_score="2.5"          # exposure threshold, as printed by systemd-analyze
-threshold="25"           # the same, in systemd-analyze --threshold= units (0..100)
-
 fail=0
 err() { echo "FAIL: $*" >&2; fail=1; }
 ok() { echo "ok:   $*"; }
 warn() { echo "WARN: $*" >&2; }
 
 read -ra sa <<<"${SYSTEMD_ANALYZE:-systemd-analyze}"
+# shellcheck source=scripts/lib/unit-checks.sh
+source "$here/scripts/lib/unit-checks.sh"
 for tool in "${sa[-1]}" systemd-sysusers systemd-tmpfiles; do
     command -v "$tool" >/dev/null 2>&1 || {
         echo "FAIL: $tool not found (Debian: apt-get install -y systemd)" >&2
@@ -62,19 +63,12 @@ trap 'rm -rf "$work"' EXIT
 
 # ---- scratch root for `verify` -------------------------------------------
 root="$work/root"
-mkdir -p "$root/usr/bin" "$root/etc/systemd/system" "$root/usr/lib/systemd"
+mkdir -p "$root/usr/bin" "$root/etc/systemd/system"
 for bin in k8s-worker k8s-worker-process; do
     printf '#!/bin/sh\nexit 0\n' >"$root/usr/bin/$bin"
     chmod 0755 "$root/usr/bin/$bin"
 done
-# The units we depend on (sysinit.target, network-online.target, tmp.mount,
-# ...) must be visible inside the root, so copy the vendor unit directory.
-# On non-merged-/usr systems /lib/systemd/system is a separate directory.
-cp -a /usr/lib/systemd/system "$root/usr/lib/systemd/"
-if [[ -d /lib/systemd/system && ! /lib/systemd/system -ef /usr/lib/systemd/system ]]; then
-    mkdir -p "$root/lib/systemd"
-    cp -a /lib/systemd/system "$root/lib/systemd/"
-fi
+copy_vendor_units "$root"
 cp "$sd/$unit_main" "$sd/$unit_nr" "$root/etc/systemd/system/"
 
 run_verify() { # unit -> prints combined output, returns verify's status
@@ -198,22 +192,7 @@ done < <(grep -h -E '^Exec[A-Za-z]*=' "$sd/$unit_main" "$sd/$unit_nr" |
          sed -E 's/^[^=]*=[-@:+!]*//; s/[[:space:]].*//' | sort -u)
 
 # ---- 6. security exposure --------------------------------------------------
-for unit in "$unit_main" "$unit_nr"; do
-    echo "== systemd-analyze security --offline=yes --threshold=$threshold $unit"
-    if out="$("${sa[@]}" security --offline=yes --threshold="$threshold" \
-                --no-pager "$sd/$unit" 2>&1)"; then rc=0; else rc=$?; fi
-    # Keep only the failing items and the summary; the full table is long.
-    printf '%s\n' "$out" | grep -v '^✓' | sed '/^$/d'
-    line="$(printf '%s\n' "$out" | grep 'Overall exposure level' || true)"
-    score="$(sed -E 's/.*: ([0-9]+\.[0-9]+).*/\1/' <<<"$line")"
-    if [[ -z "$line" || ! "$score" =~ ^[0-9]+\.[0-9]+$ ]]; then
-        err "$unit: no exposure score found"
-    elif [[ $rc -ne 0 ]] || awk -v s="$score" -v m="$max_score" 'BEGIN { exit !(s > m) }'; then
-        err "$unit: exposure $score > $max_score (systemd-analyze exit $rc)"
-    else
-        ok "$unit: exposure $score <= $max_score"
-    fi
-done
+for unit in "$unit_main" "$unit_nr"; do check_security "$sd/$unit"; done
 
 # ---- 7. sysusers.d / tmpfiles.d -------------------------------------------
 echo "== sysusers.d / tmpfiles.d"
@@ -221,35 +200,15 @@ sroot="$work/sysroot"
 mkdir -p "$sroot/etc" "$sroot/run"
 if out="$(systemd-sysusers --root="$sroot" "$sd/k8s-worker.sysusers" 2>&1)"; then
     echo "$out"
-    pw="$(grep '^k8s-worker:' "$sroot/etc/passwd" || true)"
-    gr="$(grep '^k8s-worker:' "$sroot/etc/group" || true)"
-    IFS=: read -r _ _ uid gid _ home shell <<<"$pw"
-    if [[ -z "$pw" || -z "$gr" ]]; then
-        err "sysusers: k8s-worker user/group not created"
-    elif (( uid >= 1000 || uid == 0 )) || [[ "$home" != /nonexistent || "$shell" != /usr/sbin/nologin ]]; then
-        err "sysusers: unexpected entry: $pw"
-    else
-        ok "sysusers: $pw"
-    fi
 else
     echo "$out"; err "systemd-sysusers rejected k8s-worker.sysusers"
 fi
 if out="$(systemd-tmpfiles --root="$sroot" --create "$sd/k8s-worker.tmpfiles" 2>&1)"; then
     [[ -n "$out" ]] && { echo "$out"; err "systemd-tmpfiles printed warnings"; }
-    gid="$(awk -F: '$1 == "k8s-worker" { print $3 }' "$sroot/etc/group")"
-    uid="$(awk -F: '$1 == "k8s-worker" { print $3 }' "$sroot/etc/passwd")"
-    for spec in "/run/k8s-worker 750 $uid $gid" "/etc/k8s-worker 750 0 $gid"; do
-        read -r p want_mode want_uid want_gid <<<"$spec"
-        got="$(stat -c '%a %u %g' "$sroot$p" 2>/dev/null || echo missing)"
-        if [[ "$got" == "$want_mode $want_uid $want_gid" ]]; then
-            ok "tmpfiles: $p $got (mode uid gid)"
-        else
-            err "tmpfiles: $p is '$got', want '$want_mode $want_uid $want_gid'"
-        fi
-    done
 else
     echo "$out"; err "systemd-tmpfiles rejected k8s-worker.tmpfiles"
 fi
+check_applied_root "$sroot"
 
 echo
 if (( fail )); then
