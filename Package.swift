@@ -43,7 +43,7 @@ let package = Package(
         .target(name: "Observability", swiftSettings: swiftSettings),
         .target(name: "Events", swiftSettings: swiftSettings),
         .target(
-            name: "Diagnostics", dependencies: [.product(name: "Logging", package: "swift-log")],
+            name: "Diagnostics", dependencies: ["Systemd", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings),
         .target(name: "KubeManifests", dependencies: ["Events"], swiftSettings: swiftSettings),
         .target(name: "KubeSimulator", dependencies: ["Events", "COpenSSL", "CLinux"], swiftSettings: swiftSettings),
@@ -113,6 +113,9 @@ let package = Package(
         // Tests.
         .testTarget(name: "IPCTests", dependencies: ["IPC"], swiftSettings: swiftSettings),
         .testTarget(name: "ObservabilityTests", dependencies: ["Observability"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "DiagnosticsTests", dependencies: ["Diagnostics", "Systemd", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings),
         .testTarget(name: "EventsTests", dependencies: ["Events"], swiftSettings: swiftSettings),
         .testTarget(name: "KubeManifestsTests", dependencies: ["KubeManifests", "Events"], swiftSettings: swiftSettings),
         .testTarget(

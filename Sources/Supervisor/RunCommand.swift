@@ -23,7 +23,7 @@ struct RunCommand: ParsableCommand {
             throw ExitCode(78)  // EX_CONFIG: systemd's RestartPreventExitStatus keeps it from restart-looping
         }
         let level = LogLevelName.parse(configuration.log.level) ?? .info
-        let format = StderrLogHandler.Format.named(configuration.log.format)
+        let format = LogOutput.detect(format: .named(configuration.log.format), identifier: "k8s-worker")
         LoggingSystem.bootstrap { label in StderrLogHandler(label: label, level: level, format: format) }
         var logger = Logger(label: "k8s-worker")
         logger.logLevel = level
