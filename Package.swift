@@ -39,7 +39,7 @@ let package = Package(
 
         // Safe wrappers and pure libraries.
         .target(name: "Systemd", dependencies: ["CSystemd", "CLinux"], swiftSettings: swiftSettings),
-        .target(name: "IPC", dependencies: ["CLinux"], swiftSettings: swiftSettings),
+        .target(name: "IPC", dependencies: ["CLinux", "Observability"], swiftSettings: swiftSettings),
         .target(name: "Observability", swiftSettings: swiftSettings),
         .target(name: "Events", swiftSettings: swiftSettings),
         .target(
@@ -56,7 +56,7 @@ let package = Package(
         .target(
             name: "KubeExecution",
             dependencies: [
-                "KubeClient", "KubeManifests", "WorkerCore", "Events", "IPC",
+                "KubeClient", "KubeManifests", "WorkerCore", "Events", "IPC", "Observability",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
@@ -73,7 +73,7 @@ let package = Package(
         .target(
             name: "SupervisorCore",
             dependencies: [
-                "IPC", "Systemd", "CLinux", "Diagnostics", "KubeManifests",
+                "IPC", "Systemd", "CLinux", "Diagnostics", "KubeManifests", "Observability",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Yams", package: "Yams"),
@@ -111,7 +111,7 @@ let package = Package(
             swiftSettings: swiftSettings),
 
         // Tests.
-        .testTarget(name: "IPCTests", dependencies: ["IPC"], swiftSettings: swiftSettings),
+        .testTarget(name: "IPCTests", dependencies: ["IPC", "Observability"], swiftSettings: swiftSettings),
         .testTarget(name: "ObservabilityTests", dependencies: ["Observability"], swiftSettings: swiftSettings),
         .testTarget(
             name: "DiagnosticsTests", dependencies: ["Diagnostics", "Systemd", .product(name: "Logging", package: "swift-log")],
@@ -131,7 +131,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "SupervisorCoreTests",
-            dependencies: ["SupervisorCore", "IPC", "Systemd", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["SupervisorCore", "IPC", "Systemd", "Observability", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "IntegrationTests",

@@ -70,15 +70,19 @@ extension KafkaCommandSource {
         switch triage.triage(record, now: Timestamp.now()) {
         case .command(let command):
             pending[origin] = Pending(command: command, trace: record.headerText(RecordHeaders.traceParent))
-            buffered.append(SourceCommand(origin: origin, key: command.executionID, payload: message.value))
+            let context = [
+                "execution.id": command.executionID, "topic": message.topic, "partition": "\(message.partition)",
+                "offset": "\(message.offset)",
+            ]
+            buffered.append(SourceCommand(origin: origin, key: command.executionID, payload: message.value, logContext: context))
             bufferedBytes += message.value.count
         case .deadLetter(let kind, let reason):
             deadLettered += 1
             logger.warning(
                 "record dead-lettered",
                 metadata: [
-                    "kind": "\(kind)", "reason": "\(reason)", "kafka.topic": "\(message.topic)",
-                    "kafka.partition": "\(message.partition)", "kafka.offset": "\(message.offset)",
+                    "kind": "\(kind)", "reason": "\(reason)", "topic": "\(message.topic)", "partition": "\(message.partition)",
+                    "offset": "\(message.offset)",
                 ])
             pending[origin] = Pending(command: nil, trace: nil, outstanding: 1)
             publish(DeadLetter.record(for: record, kind: kind, reason: reason, topic: settings.layout.deadLetter), for: origin)

@@ -61,7 +61,9 @@ extension KafkaCommandSource {
         lastError = "\(error)"
         logger.warning(
             "publish failed; will retry",
-            metadata: ["topic": "\(delivery.record.topic)", "error": "\(error)", "attempt": "\(delivery.attempts)", "retry_in": "\(delay)"])
+            metadata: logContext(for: delivery.origin).merging([
+                "event.topic": "\(delivery.record.topic)", "error": "\(error)", "attempt": "\(delivery.attempts)", "retry_in": "\(delay)",
+            ]) { $1 })
         retries.append((now + delay, token))
     }
 

@@ -121,14 +121,16 @@ public final class KafkaCommandSource: CommandSource {
     public func finish(_ finished: FinishedCommand) {
         guard var state = pending[finished.origin] else {
             // Its partition was revoked or lost meanwhile: the new owner redoes it, with the same event ids.
-            logger.debug("result for a released partition dropped", metadata: ["origin": "\(finished.origin)"])
+            logger.debug(
+                "result for a released partition dropped",
+                metadata: logContext(for: finished.origin).merging(["execution.id": "\(finished.key)"]) { $1 })
             return
         }
         guard let command = state.command else { return }
         let plan = OutcomeEvents.plan(
             for: command, outcome: finished.outcome, layout: settings.layout, now: Timestamp.now(), trace: state.trace)
         if let anomaly = plan.anomaly {
-            logger.warning("unexpected outcome", metadata: ["execution_id": "\(command.executionID)", "detail": "\(anomaly)"])
+            logger.warning("unexpected outcome", metadata: logContext(for: finished.origin).merging(["detail": "\(anomaly)"]) { $1 })
         }
         if plan.records.isEmpty {
             pending[finished.origin] = nil

@@ -8,11 +8,15 @@ public struct SourceCommand: Sendable {
     public var key: String
     /// The body handed to the worker.
     public var payload: [UInt8]
+    /// Log metadata naming the command and where it came from (`execution.id`, `topic`, `partition`,
+    /// `offset`), added to every log line about it, in the supervisor and in the worker. Never its content.
+    public var logContext: [String: String]
 
-    public init(origin: CommandOrigin, key: String, payload: [UInt8]) {
+    public init(origin: CommandOrigin, key: String, payload: [UInt8], logContext: [String: String] = [:]) {
         self.origin = origin
         self.key = key
         self.payload = payload
+        self.logContext = logContext
     }
 }
 

@@ -55,6 +55,8 @@ public final class Supervisor: SourceControl {
     var lastWatchdog: Instant?
     var lastExtend: Instant?
     var counters = Counters()
+    /// What the workers reported (Kubernetes API and upstream's pod metrics).
+    var workerStatistics = WorkerStatisticsTotals()
     /// When the pool policy next needs a tick; reset to "now" by anything that changes the pool.
     var poolDue = Instant(nanoseconds: 0)
     /// Set by SIGCHLD (and periodically) so `waitpid` runs only when a child may have exited.
@@ -183,7 +185,7 @@ public final class Supervisor: SourceControl {
             statusVersion &+= 1
             let id = CommandID(nextCommandID)
             nextCommandID += 1
-            ledger.add(id: id, key: command.key, payload: command.payload, origin: command.origin)
+            ledger.add(id: id, key: command.key, payload: command.payload, origin: command.origin, context: command.logContext)
         }
     }
 
@@ -202,7 +204,8 @@ public final class Supervisor: SourceControl {
             let deadline = UInt32(clamping: configuration.workers.commandDeadline.nanosecondsClamped / 1_000_000)
             let command = DispatchedCommand(
                 id: entry.id.rawValue, attempt: entry.attempts, deadlineMilliseconds: deadline, key: entry.key,
-                payload: entry.payload)
+                payload: entry.payload, logContext: entry.context)
+            logger.debug("command dispatched", metadata: commandMetadata(entry, worker: id).merging(["attempt": "\(entry.attempts)"]) { $1 })
             processes[id]?.connection?.enqueue(SupervisorMessage.dispatch(command).frame())
             processes[id]?.inFlight += 1
             candidates[index].inFlight += 1
