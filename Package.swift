@@ -63,7 +63,7 @@ let package = Package(
         .target(
             name: "KafkaIngest",
             dependencies: [
-                "SupervisorCore", "KafkaClient", "SagaBridge", "Events", "IPC",
+                "SupervisorCore", "KafkaClient", "SagaBridge", "Events", "IPC", "Observability",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
             ],

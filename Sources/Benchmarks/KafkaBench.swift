@@ -64,6 +64,7 @@ enum KafkaBench {
     @discardableResult
     static func runSupervisor(bootstrap: String, fastFetch: Bool) throws -> KafkaCommandSource {
         var configuration = Configuration()
+        configuration.metrics.listen = ""  // no endpoint: it would collide with a service on the default port
         configuration.workers.count = 4
         configuration.workers.minReady = 4
         configuration.workers.concurrency = 8

@@ -15,6 +15,7 @@ extension KafkaCommandSource {
         for event in events {
             switch event {
             case .message(let message):
+                brokersDownSince = nil
                 accept(message, now: now)
             case .partitionsAssigned(let partitions):
                 for partition in partitions {
@@ -22,6 +23,8 @@ extension KafkaCommandSource {
                     tracker.remove(partition: stream)
                     assigned.insert(partition)
                 }
+                groupJoined = true
+                brokersDownSince = nil
                 lastError = nil
                 logger.info("partitions assigned", metadata: ["partitions": "\(partitions.map(\.description).joined(separator: " "))"])
             case .partitionsRevoked(let partitions):
@@ -30,6 +33,7 @@ extension KafkaCommandSource {
                 // Involuntary (the session expired): they may belong to someone else already, so nothing of theirs
                 // is committed; in-flight results are dropped and the new owner redoes them (same event ids).
                 logger.warning("partitions lost", metadata: ["partitions": "\(partitions.map(\.description).joined(separator: " "))"])
+                groupJoined = false
                 if let revocation { release(revocation.partitions) }
                 revocation = nil
                 release(partitions)
@@ -38,6 +42,8 @@ extension KafkaCommandSource {
                 commitInFlight = false
                 switch result {
                 case .success(let offsets):
+                    commitsAcknowledged += 1
+                    brokersDownSince = nil
                     for offset in offsets {
                         guard let stream = streamIDs[KafkaTopicPartition(topic: offset.topic, partition: offset.partition)],
                             let position = offset.offset
@@ -45,9 +51,11 @@ extension KafkaCommandSource {
                         tracker.confirmCommit(partition: stream, position: position)
                     }
                 case .failure(let error):
+                    commitFailures += 1
                     logger.warning("commit failed; retrying at the next interval", metadata: ["error": "\(error)"])
                 }
             case .error(let error):
+                if error.code == .allBrokersDown, brokersDownSince == nil { brokersDownSince = now }
                 lastError = "\(error)"
                 logger.warning("kafka consumer error", metadata: ["error": "\(error)", "fatal": "\(error.isFatal)"])
             }
@@ -118,7 +126,9 @@ extension KafkaCommandSource {
             if !offsets.isEmpty {
                 do {
                     _ = try consumer.commitSync(offsets, timeout: .seconds(2))
+                    commitsAcknowledged += 1
                 } catch {
+                    commitFailures += 1
                     logger.warning("commit on revoke failed", metadata: ["error": "\(error)"])
                 }
             }

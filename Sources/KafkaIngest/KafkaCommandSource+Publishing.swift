@@ -41,6 +41,7 @@ extension KafkaCommandSource {
             deliveries[report.token] = nil
             published += 1
             lastError = nil
+            brokersDownSince = nil
             guard var state = pending[delivery.origin] else { continue }
             state.outstanding -= 1
             if state.outstanding <= 0 {

@@ -57,7 +57,8 @@ struct RunCommand: ParsableCommand {
         }
         do {
             let supervisor = try Supervisor(
-                configuration: configuration, loader: loader, source: source, logger: logger, handlerSettings: handlerSettings)
+                configuration: configuration, loader: loader, source: source, logger: logger, handlerSettings: handlerSettings,
+                version: K8sWorkerCommand.version)
             throw ExitCode(try supervisor.run())
         } catch let error as SupervisorError {
             logger.critical("supervisor failed", metadata: ["error": "\(error)"])

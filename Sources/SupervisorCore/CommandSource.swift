@@ -1,5 +1,6 @@
 import IPC
 import Logging
+import Observability
 
 /// One command read from a source.
 public struct SourceCommand: Sendable {
@@ -59,6 +60,15 @@ public protocol CommandSource: AnyObject {
     func close()
     /// A short description for STATUS.
     var status: String { get }
+    /// Why the source cannot take work now (the reason `/readyz` gives), or `nil` when it can.
+    func readinessProblem(now: Instant) -> String?
+    /// The source's own metrics, built when scraped. Label values must come from a bounded set.
+    func metricFamilies() -> [MetricFamily]
+}
+
+extension CommandSource {
+    public func readinessProblem(now: Instant) -> String? { nil }
+    public func metricFamilies() -> [MetricFamily] { [] }
 }
 
 /// What the supervisor offers a source.
