@@ -39,10 +39,11 @@ let package = Package(
 
         // Safe wrappers and pure libraries.
         .target(name: "Systemd", dependencies: ["CSystemd", "CLinux"], swiftSettings: swiftSettings),
-        .target(name: "IPC", dependencies: ["CLinux"], swiftSettings: swiftSettings),
+        .target(name: "IPC", dependencies: ["CLinux", "Observability"], swiftSettings: swiftSettings),
+        .target(name: "Observability", swiftSettings: swiftSettings),
         .target(name: "Events", swiftSettings: swiftSettings),
         .target(
-            name: "Diagnostics", dependencies: [.product(name: "Logging", package: "swift-log")],
+            name: "Diagnostics", dependencies: ["Systemd", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings),
         .target(name: "KubeManifests", dependencies: ["Events"], swiftSettings: swiftSettings),
         .target(name: "KubeSimulator", dependencies: ["Events", "COpenSSL", "CLinux"], swiftSettings: swiftSettings),
@@ -59,14 +60,14 @@ let package = Package(
         .target(
             name: "KubeExecution",
             dependencies: [
-                "KubeClient", "KubeManifests", "WorkerCore", "Events", "IPC",
+                "KubeClient", "KubeManifests", "WorkerCore", "Events", "IPC", "Observability",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
         .target(
             name: "KafkaIngest",
             dependencies: [
-                "SupervisorCore", "KafkaClient", "SagaBridge", "Events", "IPC",
+                "SupervisorCore", "KafkaClient", "SagaBridge", "Events", "IPC", "Observability",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
             ],
@@ -76,7 +77,7 @@ let package = Package(
         .target(
             name: "SupervisorCore",
             dependencies: [
-                "IPC", "Systemd", "CLinux", "Diagnostics", "KubeManifests",
+                "IPC", "Systemd", "CLinux", "Diagnostics", "KubeManifests", "Observability",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Yams", package: "Yams"),
@@ -115,7 +116,11 @@ let package = Package(
             swiftSettings: swiftSettings),
 
         // Tests.
-        .testTarget(name: "IPCTests", dependencies: ["IPC"], swiftSettings: swiftSettings),
+        .testTarget(name: "IPCTests", dependencies: ["IPC", "Observability"], swiftSettings: swiftSettings),
+        .testTarget(name: "ObservabilityTests", dependencies: ["Observability"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "DiagnosticsTests", dependencies: ["Diagnostics", "Systemd", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings),
         .testTarget(name: "EventsTests", dependencies: ["Events"], swiftSettings: swiftSettings),
         .testTarget(name: "KubeManifestsTests", dependencies: ["KubeManifests", "Events"], swiftSettings: swiftSettings),
         .testTarget(
@@ -134,7 +139,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "SupervisorCoreTests",
-            dependencies: ["SupervisorCore", "IPC", "Systemd", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["SupervisorCore", "IPC", "Systemd", "Observability", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "IntegrationTests",

@@ -47,9 +47,10 @@ if ((need_events)); then
     lib Events "${events[@]}"
 fi
 if ((need_ipc)); then
-    # IPC imports only Glibc; CLinux is on the path in case that changes.
+    # IPC imports Glibc and Observability (the histograms in worker statistics); CLinux is on the path in case.
+    lib Observability Sources/Observability/*.swift
     lib IPC -I Sources/CLinux Sources/IPC/*.swift
-    swiftc "${swift_flags[@]}" Fuzz/IPCFrameFuzz.swift -L "$build/lib" -lIPC -o "$build/bin/ipc-frame"
+    swiftc "${swift_flags[@]}" Fuzz/IPCFrameFuzz.swift -L "$build/lib" -lIPC -lObservability -o "$build/bin/ipc-frame"
 fi
 if ((need_events)) && [[ " ${targets[*]} " == *" inbound-command "* ]]; then
     swiftc "${swift_flags[@]}" Fuzz/InboundCommandFuzz.swift -L "$build/lib" -lEvents -o "$build/bin/inbound-command"

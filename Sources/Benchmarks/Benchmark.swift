@@ -127,6 +127,7 @@ enum Benchmark {
         workers: Int, concurrency: Int, total: Int, oneAtATime: Bool, payload: String = "noop"
     ) throws -> Result {
         var configuration = Configuration()
+        configuration.metrics.listen = ""  // no endpoint: it would collide with a service on the default port
         configuration.workers.count = workers
         configuration.workers.minReady = workers
         configuration.workers.concurrency = concurrency

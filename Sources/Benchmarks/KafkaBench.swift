@@ -69,6 +69,7 @@ enum KafkaBench {
         bootstrap: String, fastFetch: Bool, workers: Int = 4, kubernetes: KubernetesSettings? = nil
     ) throws -> KafkaCommandSource {
         var configuration = Configuration()
+        configuration.metrics.listen = ""  // no endpoint: it would collide with a service on the default port
         configuration.workers.count = workers
         configuration.workers.minReady = workers
         configuration.workers.concurrency = 8

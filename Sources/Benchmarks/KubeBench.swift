@@ -56,6 +56,7 @@ enum KubeBench {
         defer { simulator.stop() }
 
         var configuration = Configuration()
+        configuration.metrics.listen = ""  // no endpoint: it would collide with a service on the default port
         configuration.workers.count = workers
         configuration.workers.minReady = workers
         configuration.workers.concurrency = concurrency

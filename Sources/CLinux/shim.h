@@ -22,7 +22,7 @@ static inline int clinux_spawn_closefrom(posix_spawn_file_actions_t *fa, int fro
 static inline int clinux_fcntl_int(int fd, int cmd, int arg) { return fcntl(fd, cmd, arg); }
 static inline int clinux_fcntl(int fd, int cmd) { return fcntl(fd, cmd); }
 
-/* KubeSimulator: accept a connection as a non-blocking, close-on-exec socket (accept4 through syscall(2), so the
+/* KubeSimulator and the supervisor's HTTP endpoint: accept a connection as a non-blocking, close-on-exec socket (accept4 through syscall(2), so the
    header does not depend on _GNU_SOURCE for accept4's prototype). */
 static inline int clinux_accept_nonblocking(int fd) {
     return (int)syscall(SYS_accept4, fd, (void *)0, (void *)0, SOCK_NONBLOCK | SOCK_CLOEXEC);

@@ -1,16 +1,21 @@
 import Glibc
 import Logging
+import Systemd
 
-/// Writes one line per log record to standard error: JSON objects for machines, aligned text for people.
+/// Writes one line per log record to standard error: JSON objects for machines, aligned text for people — or,
+/// when stderr is the journal (see ``LogOutput``), one native journald entry per record whose metadata are
+/// searchable fields (``JournalFields``), with a JSON line on stderr as the fallback should journald refuse it.
 ///
 /// Each line goes out in a single `write(2)`, so lines from the supervisor and from its workers (which share
 /// the same stderr) never interleave mid-line. Metadata values are written as given: callers must never put
 /// scripts, tokens or other secrets into log metadata.
 public struct StderrLogHandler: LogHandler {
     /// The line format.
-    public enum Format: Sendable {
+    public enum Format: Sendable, Equatable {
         case json
         case text
+        /// Native journald entries under this `SYSLOG_IDENTIFIER`.
+        case journal(identifier: String)
 
         /// Text on a terminal, JSON otherwise (journald, files, containers).
         public static func automatic() -> Format { isatty(2) != 0 ? .text : .json }
@@ -47,10 +52,14 @@ public struct StderrLogHandler: LogHandler {
         if let extra = event.metadata { merged.merge(extra) { $1 } }
         let line: String
         switch format {
+        case .journal(let identifier):
+            let fields = JournalFields.entry(
+                level: event.level, message: "\(event.message)", identifier: identifier, label: label, metadata: merged,
+                file: event.file, function: event.function, line: event.line)
+            if Journal.send(fields) { return }
+            line = jsonLine(event, merged)
         case .json:
-            var text = "{\"ts\":\"\(Self.timestamp())\",\"level\":\"\(event.level)\",\"logger\":\(Self.quote(label)),\"msg\":\(Self.quote("\(event.message)"))"
-            for (key, value) in merged.sorted(by: { $0.key < $1.key }) { text += ",\(Self.quote(key)):\(Self.quote("\(value)"))" }
-            line = text + "}\n"
+            line = jsonLine(event, merged)
         case .text:
             var text = "\(Self.timestamp()) \(event.level) \(label): \(event.message)"
             for (key, value) in merged.sorted(by: { $0.key < $1.key }) { text += " \(key)=\(value)" }
@@ -66,6 +75,12 @@ public struct StderrLogHandler: LogHandler {
             }
             offset += written
         }
+    }
+
+    private func jsonLine(_ event: LogEvent, _ metadata: Logger.Metadata) -> String {
+        var text = "{\"ts\":\"\(Self.timestamp())\",\"level\":\"\(event.level)\",\"logger\":\(Self.quote(label)),\"msg\":\(Self.quote("\(event.message)"))"
+        for (key, value) in metadata.sorted(by: { $0.key < $1.key }) { text += ",\(Self.quote(key)):\(Self.quote("\(value)"))" }
+        return text + "}\n"
     }
 
     /// UTC wall-clock time with milliseconds, e.g. `2026-11-26T15:04:05.123Z`.

@@ -10,12 +10,22 @@ public struct DispatchedCommand: Equatable, Sendable {
     public var key: String
     /// The command body, opaque to the IPC layer.
     public var payload: [UInt8]
+    /// Where the command came from, for the worker's log lines about it (e.g. `execution.id`, `topic`,
+    /// `partition`, `offset`). Never secrets or command content.
+    public var logContext: [String: String]
 
-    public init(id: UInt64, attempt: UInt32, deadlineMilliseconds: UInt32, key: String, payload: [UInt8]) {
+    /// Most ``logContext`` entries sent.
+    public static let maxContextEntries = 16
+
+    public init(
+        id: UInt64, attempt: UInt32, deadlineMilliseconds: UInt32, key: String, payload: [UInt8],
+        logContext: [String: String] = [:]
+    ) {
         self.id = id
         self.attempt = attempt
         self.deadlineMilliseconds = deadlineMilliseconds
         self.key = key
         self.payload = payload
+        self.logContext = logContext
     }
 }

@@ -12,7 +12,8 @@
 /// `length` counts everything after itself. Payload fields are encoded with ``PayloadWriter``.
 public enum IPCProtocol {
     /// The one version this build speaks. A peer sending anything else is disconnected.
-    public static let version: UInt8 = 1
+    /// Version 2 added the dispatch's log context and the worker's statistics message.
+    public static let version: UInt8 = 2
     /// Bytes of the length prefix.
     public static let lengthPrefixSize = 4
     /// Bytes of version + type.

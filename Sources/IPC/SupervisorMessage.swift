@@ -33,6 +33,12 @@ public enum SupervisorMessage: Equatable, Sendable {
             writer.write(command.deadlineMilliseconds)
             writer.write(command.key)
             writer.write(bytes: command.payload)
+            let context = command.logContext.sorted { $0.key < $1.key }.prefix(DispatchedCommand.maxContextEntries)
+            writer.write(UInt8(context.count))
+            for (name, value) in context {
+                writer.write(name)
+                writer.write(value)
+            }
         case .ping(let sequence):
             kind = .ping
             writer.write(sequence)
@@ -53,11 +59,23 @@ public enum SupervisorMessage: Equatable, Sendable {
                 concurrency: try reader.readUInt16("concurrency"), handler: try reader.readString("handler"),
                 settings: try reader.readBytes("settings"))
         case .dispatch:
-            self = .dispatch(
-                DispatchedCommand(
-                    id: try reader.readUInt64("command id"), attempt: try reader.readUInt32("attempt"),
-                    deadlineMilliseconds: try reader.readUInt32("deadline"), key: try reader.readString("key"),
-                    payload: try reader.readBytes("payload")))
+            var command = DispatchedCommand(
+                id: try reader.readUInt64("command id"), attempt: try reader.readUInt32("attempt"),
+                deadlineMilliseconds: try reader.readUInt32("deadline"), key: try reader.readString("key"),
+                payload: try reader.readBytes("payload"))
+            let count = try reader.readUInt8("log context count")
+            guard count <= DispatchedCommand.maxContextEntries else {
+                throw IPCError(.malformedPayload, "log context of \(count) entries")
+            }
+            var previous: String?
+            for _ in 0..<count {
+                let name = try reader.readString("log context name")
+                // Sorted and unique, as written: one encoding per message.
+                if let previous, !(previous < name) { throw IPCError(.malformedPayload, "log context names out of order or repeated") }
+                previous = name
+                command.logContext[name] = try reader.readString("log context value")
+            }
+            self = .dispatch(command)
         case .ping:
             self = .ping(sequence: try reader.readUInt64("sequence"))
         case .drain:

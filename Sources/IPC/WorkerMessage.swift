@@ -6,9 +6,12 @@ public enum WorkerMessage: Equatable, Sendable {
     case result(commandID: UInt64, outcome: CommandOutcome)
     /// Answer to ``SupervisorMessage/ping(sequence:)``.
     case pong(sequence: UInt64)
+    /// The worker's counters since it started, sent after a pong when they changed (and before a drained worker
+    /// exits), for the supervisor's metrics.
+    case statistics(WorkerStatistics)
 
     enum Kind: UInt8 {
-        case hello = 1, result = 2, pong = 3
+        case hello = 1, result = 2, pong = 3, statistics = 4
     }
 
     /// The frame bytes for this message, header included.
@@ -28,6 +31,9 @@ public enum WorkerMessage: Equatable, Sendable {
         case .pong(let sequence):
             kind = .pong
             writer.write(sequence)
+        case .statistics(let statistics):
+            kind = .statistics
+            statistics.encode(into: &writer)
         }
         return Frame.encode(type: kind.rawValue, payload: writer.bytes)
     }
@@ -44,6 +50,8 @@ public enum WorkerMessage: Equatable, Sendable {
             self = .result(commandID: try reader.readUInt64("command id"), outcome: try CommandOutcome.decode(from: &reader))
         case .pong:
             self = .pong(sequence: try reader.readUInt64("sequence"))
+        case .statistics:
+            self = .statistics(try WorkerStatistics.decode(from: &reader))
         case nil:
             throw IPCError(.unknownMessage, "worker message type \(frame.type)")
         }

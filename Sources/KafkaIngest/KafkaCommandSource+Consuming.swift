@@ -15,6 +15,7 @@ extension KafkaCommandSource {
         for event in events {
             switch event {
             case .message(let message):
+                brokersDownSince = nil
                 accept(message, now: now)
             case .partitionsAssigned(let partitions):
                 for partition in partitions {
@@ -22,6 +23,8 @@ extension KafkaCommandSource {
                     tracker.remove(partition: stream)
                     assigned.insert(partition)
                 }
+                groupJoined = true
+                brokersDownSince = nil
                 lastError = nil
                 logger.info("partitions assigned", metadata: ["partitions": "\(partitions.map(\.description).joined(separator: " "))"])
             case .partitionsRevoked(let partitions):
@@ -30,6 +33,7 @@ extension KafkaCommandSource {
                 // Involuntary (the session expired): they may belong to someone else already, so nothing of theirs
                 // is committed; in-flight results are dropped and the new owner redoes them (same event ids).
                 logger.warning("partitions lost", metadata: ["partitions": "\(partitions.map(\.description).joined(separator: " "))"])
+                groupJoined = false
                 if let revocation { release(revocation.partitions) }
                 revocation = nil
                 release(partitions)
@@ -38,6 +42,8 @@ extension KafkaCommandSource {
                 commitInFlight = false
                 switch result {
                 case .success(let offsets):
+                    commitsAcknowledged += 1
+                    brokersDownSince = nil
                     for offset in offsets {
                         guard let stream = streamIDs[KafkaTopicPartition(topic: offset.topic, partition: offset.partition)],
                             let position = offset.offset
@@ -45,9 +51,11 @@ extension KafkaCommandSource {
                         tracker.confirmCommit(partition: stream, position: position)
                     }
                 case .failure(let error):
+                    commitFailures += 1
                     logger.warning("commit failed; retrying at the next interval", metadata: ["error": "\(error)"])
                 }
             case .error(let error):
+                if error.code == .allBrokersDown, brokersDownSince == nil { brokersDownSince = now }
                 lastError = "\(error)"
                 logger.warning("kafka consumer error", metadata: ["error": "\(error)", "fatal": "\(error.isFatal)"])
             }
@@ -70,15 +78,19 @@ extension KafkaCommandSource {
         switch triage.triage(record, now: Timestamp.now()) {
         case .command(let command):
             pending[origin] = Pending(command: command, trace: record.headerText(RecordHeaders.traceParent))
-            buffered.append(SourceCommand(origin: origin, key: command.executionID, payload: message.value))
+            let context = [
+                "execution.id": command.executionID, "topic": message.topic, "partition": "\(message.partition)",
+                "offset": "\(message.offset)",
+            ]
+            buffered.append(SourceCommand(origin: origin, key: command.executionID, payload: message.value, logContext: context))
             bufferedBytes += message.value.count
         case .deadLetter(let kind, let reason):
             deadLettered += 1
             logger.warning(
                 "record dead-lettered",
                 metadata: [
-                    "kind": "\(kind)", "reason": "\(reason)", "kafka.topic": "\(message.topic)",
-                    "kafka.partition": "\(message.partition)", "kafka.offset": "\(message.offset)",
+                    "kind": "\(kind)", "reason": "\(reason)", "topic": "\(message.topic)", "partition": "\(message.partition)",
+                    "offset": "\(message.offset)",
                 ])
             pending[origin] = Pending(command: nil, trace: nil, outstanding: 1)
             publish(DeadLetter.record(for: record, kind: kind, reason: reason, topic: settings.layout.deadLetter), for: origin)
@@ -114,7 +126,9 @@ extension KafkaCommandSource {
             if !offsets.isEmpty {
                 do {
                     _ = try consumer.commitSync(offsets, timeout: .seconds(2))
+                    commitsAcknowledged += 1
                 } catch {
+                    commitFailures += 1
                     logger.warning("commit on revoke failed", metadata: ["error": "\(error)"])
                 }
             }

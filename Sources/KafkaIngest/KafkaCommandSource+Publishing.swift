@@ -41,6 +41,7 @@ extension KafkaCommandSource {
             deliveries[report.token] = nil
             published += 1
             lastError = nil
+            brokersDownSince = nil
             guard var state = pending[delivery.origin] else { continue }
             state.outstanding -= 1
             if state.outstanding <= 0 {
@@ -61,7 +62,9 @@ extension KafkaCommandSource {
         lastError = "\(error)"
         logger.warning(
             "publish failed; will retry",
-            metadata: ["topic": "\(delivery.record.topic)", "error": "\(error)", "attempt": "\(delivery.attempts)", "retry_in": "\(delay)"])
+            metadata: logContext(for: delivery.origin).merging([
+                "event.topic": "\(delivery.record.topic)", "error": "\(error)", "attempt": "\(delivery.attempts)", "retry_in": "\(delay)",
+            ]) { $1 })
         retries.append((now + delay, token))
     }
 

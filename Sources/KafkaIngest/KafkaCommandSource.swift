@@ -4,6 +4,7 @@ import Events
 import IPC
 import KafkaClient
 import Logging
+import Observability
 import SagaBridge
 import SupervisorCore
 
@@ -14,6 +15,14 @@ import SupervisorCore
 /// Runs entirely on the supervisor's event loop: the consumer and producer are polled without blocking when
 /// their descriptors become readable and at least every `pollInterval` (librdkafka's group membership needs it).
 /// Backpressure pauses all assigned partitions once `maxBuffered` records wait for dispatch; polling continues.
+///
+/// Ready (``readinessProblem(now:)`` is `nil`) when all of these hold: the consumer and producer are open and
+/// neither has raised a fatal error; the consumer is a member of its group — an assignment arrived (an empty
+/// one counts: more supervisors than partitions is a healthy state) and was not lost since (a session that
+/// expired, e.g. in a long broker outage, loses it until the group assigns again); and librdkafka has not
+/// reported all brokers down, unless a sign of broker contact (a record, a delivery, a commit, an assignment)
+/// came after it or the report is older than the session timeout (by then a real outage has lost the
+/// assignment instead).
 public final class KafkaCommandSource: CommandSource {
     /// A command handed out, remembered until its events are delivered.
     struct Pending {
@@ -77,6 +86,12 @@ public final class KafkaCommandSource: CommandSource {
     var deadLettered = 0
     var published = 0
     var lastError: String?
+    /// Readiness: an assignment arrived and was not lost since.
+    var groupJoined = false
+    /// When librdkafka reported every broker down, until a sign of broker contact.
+    var brokersDownSince: Instant?
+    var commitsAcknowledged = 0
+    var commitFailures = 0
 
     public init(settings: KafkaSourceSettings) {
         self.settings = settings
@@ -121,14 +136,16 @@ public final class KafkaCommandSource: CommandSource {
     public func finish(_ finished: FinishedCommand) {
         guard var state = pending[finished.origin] else {
             // Its partition was revoked or lost meanwhile: the new owner redoes it, with the same event ids.
-            logger.debug("result for a released partition dropped", metadata: ["origin": "\(finished.origin)"])
+            logger.debug(
+                "result for a released partition dropped",
+                metadata: logContext(for: finished.origin).merging(["execution.id": "\(finished.key)"]) { $1 })
             return
         }
         guard let command = state.command else { return }
         let plan = OutcomeEvents.plan(
             for: command, outcome: finished.outcome, layout: settings.layout, now: Timestamp.now(), trace: state.trace)
         if let anomaly = plan.anomaly {
-            logger.warning("unexpected outcome", metadata: ["execution_id": "\(command.executionID)", "detail": "\(anomaly)"])
+            logger.warning("unexpected outcome", metadata: logContext(for: finished.origin).merging(["detail": "\(anomaly)"]) { $1 })
         }
         if plan.records.isEmpty {
             pending[finished.origin] = nil

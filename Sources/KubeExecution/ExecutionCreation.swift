@@ -15,12 +15,13 @@ struct ExecutionCreation {
     let prepared: PreparedExecution
     let deadline: KubeDeadline
     let logger: Logger
+    let metrics: ExecutionMetrics
 
     func run() -> CommandOutcome {
         let pod = prepared.pod
         let podUID: String
         switch createOrAdopt(pod, step: "create the Pod") {
-        case .success(let object):
+        case .success(let (object, _)):
             guard let uid = ObjectIdentity.uid(object) else { return .failed(reason: "Failed to create pod: the cluster returned no uid") }
             podUID = uid
         case .failure(let result):
@@ -33,7 +34,12 @@ struct ExecutionCreation {
         } catch {
             return cleanUp(pod: pod, podUID: podUID, after: .failed("Failed to create pod: \(error.reason)"))
         }
-        switch createOrAdopt(configMap, step: "create the script ConfigMap", owner: podUID) {
+        let configMapResult = createOrAdopt(configMap, step: "create the script ConfigMap", owner: podUID)
+        switch configMapResult {
+        case .success(let (_, adopted)): metrics.configMap(adopted ? "already_exists" : "success")
+        case .failure: metrics.configMap("failed")
+        }
+        switch configMapResult {
         case .success:
             logger.info("execution created", metadata: ["pod": "\(pod.name)", "namespace": "\(pod.namespace)", "pod.uid": "\(podUID)"])
             return .created(podName: pod.name, namespace: pod.namespace, uid: podUID)
@@ -45,12 +51,15 @@ struct ExecutionCreation {
         }
     }
 
-    /// Creates `object`, or accepts the existing one when it is this execution's. For a ConfigMap, `owner` is the
-    /// Pod uid it must be owned by: a leftover owned by an earlier Pod of the same execution is re-pointed.
-    private func createOrAdopt(_ object: KubeObject, step: String, owner: String? = nil) -> Result<JSONValue, StepResult> {
+    /// Creates `object`, or accepts the existing one when it is this execution's (`adopted`). For a ConfigMap,
+    /// `owner` is the Pod uid it must be owned by: a leftover owned by an earlier Pod of the same execution is
+    /// re-pointed.
+    private func createOrAdopt(
+        _ object: KubeObject, step: String, owner: String? = nil
+    ) -> Result<(object: JSONValue, adopted: Bool), StepResult> {
         let collection = "/api/v1/namespaces/\(object.namespace)/\(object.kind == "Pod" ? "pods" : "configmaps")"
         do throws(KubeAPIError) {
-            return .success(try api.create(collection, body: object.json, deadline: deadline))
+            return .success((try api.create(collection, body: object.json, deadline: deadline), false))
         } catch where error.kind == .alreadyExists {
             // Created by an earlier attempt of this command (or another delivery of it)? Then it is ours to use.
         } catch {
@@ -81,14 +90,14 @@ struct ExecutionCreation {
                 JSONObject.Member(key: "ownerReferences", value: object.body.objectValue?["metadata"]?.objectValue?["ownerReferences"] ?? .null)
             ])))])))
             do throws(KubeAPIError) {
-                return .success(try api.patch(path, body: patch, contentType: "application/merge-patch+json", query: [], deadline: deadline))
+                return .success((try api.patch(path, body: patch, contentType: "application/merge-patch+json", query: [], deadline: deadline), true))
             } catch {
                 log(error, step: "re-own the ConfigMap", object: object)
                 return .failure(APIFailure.outcome(error, step: step))
             }
         }
         logger.info("adopted the existing object of this execution", metadata: ["kind": "\(object.kind)", "name": "\(object.name)"])
-        return .success(existing)
+        return .success((existing, true))
     }
 
     /// The ConfigMap cannot be created for good: remove the Pod (it would wait for its script forever), then fail.

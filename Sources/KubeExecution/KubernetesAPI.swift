@@ -14,9 +14,17 @@ public protocol KubernetesAPI: Sendable {
     func patch(
         _ path: String, body: [UInt8], contentType: String, query: [(String, String)], deadline: KubeDeadline
     ) throws(KubeAPIError) -> JSONValue
+    /// The client's counters (requests, retries by cause, failures), if it keeps any.
+    var clientStatistics: KubeClientStatistics? { get }
+}
+
+extension KubernetesAPI {
+    public var clientStatistics: KubeClientStatistics? { nil }
 }
 
 extension KubeClient: KubernetesAPI {
+    public var clientStatistics: KubeClientStatistics? { statistics }
+
     public func create(_ collectionPath: String, body: [UInt8], deadline: KubeDeadline) throws(KubeAPIError) -> JSONValue {
         try create(collectionPath, body: body, query: [], deadline: deadline)
     }

@@ -15,6 +15,7 @@ public struct KubernetesHandler: CommandHandler {
     let builder: ExecutionManifestBuilder
     let settings: KubernetesSettings
     let logger: Logger
+    let metrics: ExecutionMetrics
 
     /// Time kept back from the command deadline, so the answer reaches the supervisor before it gives up on
     /// the worker.
@@ -27,6 +28,18 @@ public struct KubernetesHandler: CommandHandler {
         self.api = api
         self.builder = try ExecutionManifestBuilder(settings: settings.manifestSettings)
         self.logger = logger
+        self.metrics = ExecutionMetrics(languages: Set(builder.registry.entries.map(\.language)))
+    }
+
+    /// Upstream's pod and ConfigMap counters plus the API client's, for the supervisor's metrics.
+    public func statistics() -> WorkerStatistics? {
+        var statistics = metrics.snapshot
+        if let client = api.clientStatistics {
+            statistics.apiRequests = UInt64(client.requests)
+            statistics.apiFailures = UInt64(client.failures)
+            statistics.apiRetries = client.retries.mapValues { UInt64($0) }
+        }
+        return statistics
     }
 
     /// A handler with its own ``KubeClient`` built from `settings`, whose ``KubernetesSettings/cluster`` the
@@ -48,6 +61,8 @@ public struct KubernetesHandler: CommandHandler {
         let budget = Duration.milliseconds(Int(command.deadlineMilliseconds))
         let deadline = KubeDeadline.after(budget > Self.answerMargin * 2 ? budget - Self.answerMargin : budget / 2)
         var logger = logger
+        // Where it came from (execution id, topic, partition, offset), as the supervisor named it.
+        for (name, value) in command.logContext { logger[metadataKey: name] = "\(value)" }
         logger[metadataKey: "command.id"] = "\(command.id)"
         logger[metadataKey: "attempt"] = "\(command.attempt)"
         let inbound: InboundCommand
@@ -71,10 +86,18 @@ public struct KubernetesHandler: CommandHandler {
                 prepared = try builder.prepare(create)
             } catch {
                 logger.notice("command refused", metadata: ["reason": "\(error.reason)"])
+                metrics.creationRefused(language: create.language)
                 return .failed(reason: "Failed to create pod: \(error.reason)")
             }
             for adjustment in prepared.adjustments { logger.info("resources adjusted", metadata: ["adjustment": "\(adjustment)"]) }
-            return ExecutionCreation(api: api, prepared: prepared, deadline: deadline, logger: logger).run()
+            metrics.creationStarted()
+            let started = ContinuousClock.now
+            let outcome = ExecutionCreation(api: api, prepared: prepared, deadline: deadline, logger: logger, metrics: metrics).run()
+            let elapsed = (ContinuousClock.now - started).components
+            metrics.creationEnded(
+                language: create.language, outcome: outcome,
+                seconds: Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18)
+            return outcome
         case .delete(let delete):
             logger[metadataKey: "execution.id"] = "\(delete.executionID)"
             let deletion: PodDeletion

@@ -50,7 +50,8 @@ struct DemoCommand: ParsableCommand {
 
     func run() throws {
         let level = LogLevelName.parse(logLevel) ?? .warning
-        LoggingSystem.bootstrap { label in StderrLogHandler(label: label, level: level, format: .named("auto")) }
+        let format = LogOutput.detect(format: .named("auto"), identifier: "k8s-worker")
+        LoggingSystem.bootstrap { label in StderrLogHandler(label: label, level: level, format: format) }
         var logger = Logger(label: "k8s-worker")
         logger.logLevel = level
 

@@ -23,7 +23,7 @@ struct RunCommand: ParsableCommand {
             throw ExitCode(78)  // EX_CONFIG: systemd's RestartPreventExitStatus keeps it from restart-looping
         }
         let level = LogLevelName.parse(configuration.log.level) ?? .info
-        let format = StderrLogHandler.Format.named(configuration.log.format)
+        let format = LogOutput.detect(format: .named(configuration.log.format), identifier: "k8s-worker")
         LoggingSystem.bootstrap { label in StderrLogHandler(label: label, level: level, format: format) }
         var logger = Logger(label: "k8s-worker")
         logger.logLevel = level
@@ -55,7 +55,8 @@ struct RunCommand: ParsableCommand {
         }
         do {
             let supervisor = try Supervisor(
-                configuration: configuration, loader: loader, source: source, logger: logger, handlerSettings: handlerSettings.callAsFunction)
+                configuration: configuration, loader: loader, source: source, logger: logger, handlerSettings: handlerSettings.callAsFunction,
+                version: K8sWorkerCommand.version)
             throw ExitCode(try supervisor.run())
         } catch let error as SupervisorError {
             logger.critical("supervisor failed", metadata: ["error": "\(error)"])

@@ -1,5 +1,6 @@
 import IPC
 import Logging
+import Observability
 
 /// One command read from a source.
 public struct SourceCommand: Sendable {
@@ -8,11 +9,15 @@ public struct SourceCommand: Sendable {
     public var key: String
     /// The body handed to the worker.
     public var payload: [UInt8]
+    /// Log metadata naming the command and where it came from (`execution.id`, `topic`, `partition`,
+    /// `offset`), added to every log line about it, in the supervisor and in the worker. Never its content.
+    public var logContext: [String: String]
 
-    public init(origin: CommandOrigin, key: String, payload: [UInt8]) {
+    public init(origin: CommandOrigin, key: String, payload: [UInt8], logContext: [String: String] = [:]) {
         self.origin = origin
         self.key = key
         self.payload = payload
+        self.logContext = logContext
     }
 }
 
@@ -55,6 +60,15 @@ public protocol CommandSource: AnyObject {
     func close()
     /// A short description for STATUS.
     var status: String { get }
+    /// Why the source cannot take work now (the reason `/readyz` gives), or `nil` when it can.
+    func readinessProblem(now: Instant) -> String?
+    /// The source's own metrics, built when scraped. Label values must come from a bounded set.
+    func metricFamilies() -> [MetricFamily]
+}
+
+extension CommandSource {
+    public func readinessProblem(now: Instant) -> String? { nil }
+    public func metricFamilies() -> [MetricFamily] { [] }
 }
 
 /// What the supervisor offers a source.

@@ -172,6 +172,14 @@ public struct Configuration: Equatable, Sendable {
         public init() {}
     }
 
+    /// The HTTP endpoint for metrics and health.
+    public struct Metrics: Equatable, Sendable {
+        /// `address:port` (numeric IPv4, or `[IPv6]:port`) serving `/metrics`, `/healthz` and `/readyz`; port 0
+        /// lets the kernel pick one (it is logged); empty disables the endpoint.
+        public var listen = "127.0.0.1:9464"
+        public init() {}
+    }
+
     public var workers = Workers()
     public var restart = Restart()
     public var dispatch = Dispatch()
@@ -181,6 +189,7 @@ public struct Configuration: Equatable, Sendable {
     public var kafka = Kafka()
     public var kubernetes = Kubernetes()
     public var log = Log()
+    public var metrics = Metrics()
 
     public init() {}
 
@@ -244,6 +253,8 @@ public struct Configuration: Equatable, Sendable {
         try require(source.kind != "lines" || !source.path.isEmpty, "source.path", "is required for the lines source")
         try require(source.commitInterval > .zero, "source.commit_interval", "must be positive")
         try require(["json", "text", "auto"].contains(log.format), "log.format", "must be json, text or auto")
+        try require(metrics.listen.isEmpty || ListenAddress(metrics.listen) != nil, "metrics.listen",
+            "'\(metrics.listen)' is not address:port (a numeric IPv4 address, or [IPv6]:port), nor empty to disable")
         try require(LogLevelName.parse(log.level) != nil, "log.level",
             "must be one of trace, debug, info, notice, warning, error, critical")
     }

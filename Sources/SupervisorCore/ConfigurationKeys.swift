@@ -136,7 +136,11 @@ public enum ConfigurationKeys {
         string("kubernetes.on_forbidden", \.kubernetes.onForbidden, "If RBAC forbids that: `fail` or `warn` (start anyway).",
             reloadable: false),
         string("log.level", \.log.level, "trace, debug, info, notice, warning, error, critical.", reloadable: true),
-        string("log.format", \.log.format, "`json`, `text` or `auto` (text on a terminal).", reloadable: false),
+        string("log.format", \.log.format,
+            "`json`, `text` or `auto` (text on a terminal); native journald entries when stderr is the journal.", reloadable: false),
+        string("metrics.listen", \.metrics.listen,
+            "HTTP `address:port` for /metrics, /healthz, /readyz (`[IPv6]:port`; port 0 = any free port); empty = off.",
+            reloadable: false),
     ]
 
     /// The key named `name`, if any.

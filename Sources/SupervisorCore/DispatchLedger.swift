@@ -17,6 +17,8 @@ public struct DispatchLedger {
         public var key: String
         public var payload: [UInt8]
         public var origin: CommandOrigin
+        /// Where it came from, for log lines about it (from ``SourceCommand/logContext``).
+        public var context: [String: String] = [:]
         /// Dispatches so far (1 after the first).
         public var attempts: UInt32 = 0
         /// Workers that died while holding it.
@@ -74,9 +76,11 @@ public struct DispatchLedger {
     public func commands(heldBy worker: WorkerID) -> Set<CommandID> { heldBy[worker] ?? [] }
 
     /// Accepts a command. Ids must be unique.
-    public mutating func add(id: CommandID, key: String, payload: [UInt8], origin: CommandOrigin) {
+    public mutating func add(
+        id: CommandID, key: String, payload: [UInt8], origin: CommandOrigin, context: [String: String] = [:]
+    ) {
         precondition(entries[id] == nil, "duplicate command id \(id)")
-        entries[id] = Entry(id: id, key: key, payload: payload, origin: origin)
+        entries[id] = Entry(id: id, key: key, payload: payload, origin: origin, context: context)
         if keyQueues[key, default: []].isEmpty { readyKeys.append(key) }
         keyQueues[key, default: []].append(id)
     }

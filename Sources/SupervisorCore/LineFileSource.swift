@@ -78,7 +78,10 @@ public final class LineFileSource: CommandSource {
             }
             tracker.track(partition: 0, offset: offset)
             let payload = Array(line[line.index(after: tab)...])
-            commands.append(SourceCommand(origin: CommandOrigin(partition: 0, offset: offset), key: key, payload: payload))
+            commands.append(
+                SourceCommand(
+                    origin: CommandOrigin(partition: 0, offset: offset), key: key, payload: payload,
+                    logContext: ["partition": "0", "offset": "\(offset)"]))
         }
         return commands
     }

@@ -8,12 +8,18 @@ final class Reactor {
         case signals
         case source
         case worker(WorkerID)
+        /// The HTTP endpoint's listening socket.
+        case httpListener
+        /// One HTTP connection, by the server's connection number.
+        case http(UInt32)
 
         var raw: UInt64 {
             switch self {
             case .signals: 1 << 32
             case .source: 2 << 32
             case .worker(let id): 3 << 32 | UInt64(id.rawValue)
+            case .httpListener: 4 << 32
+            case .http(let id): 5 << 32 | UInt64(id)
             }
         }
 
@@ -22,6 +28,8 @@ final class Reactor {
             case 1: self = .signals
             case 2: self = .source
             case 3: self = .worker(WorkerID(UInt32(truncatingIfNeeded: raw)))
+            case 4: self = .httpListener
+            case 5: self = .http(UInt32(truncatingIfNeeded: raw))
             default: return nil
             }
         }
@@ -50,8 +58,10 @@ final class Reactor {
         guard epoll_ctl(descriptor, EPOLL_CTL_ADD, fd, &event) == 0 else { throw SupervisorError.system("epoll_ctl add") }
     }
 
-    func modify(_ fd: Int32, _ token: Token, writable: Bool) {
-        var event = Self.event(token, writable: writable)
+    /// Changes what `fd` is watched for. `readable: false` stops read readiness (hang-ups and errors are always
+    /// reported), for a connection that must not be read while its answer is written.
+    func modify(_ fd: Int32, _ token: Token, readable: Bool = true, writable: Bool) {
+        var event = Self.event(token, readable: readable, writable: writable)
         _ = epoll_ctl(descriptor, EPOLL_CTL_MOD, fd, &event)
     }
 
@@ -76,9 +86,9 @@ final class Reactor {
         }
     }
 
-    private static func event(_ token: Token, writable: Bool) -> epoll_event {
+    private static func event(_ token: Token, readable: Bool = true, writable: Bool) -> epoll_event {
         var event = epoll_event()
-        event.events = EPOLLIN.rawValue | EPOLLRDHUP.rawValue | (writable ? EPOLLOUT.rawValue : 0)
+        event.events = (readable ? EPOLLIN.rawValue | EPOLLRDHUP.rawValue : 0) | (writable ? EPOLLOUT.rawValue : 0)
         event.data.u64 = token.raw
         return event
     }

@@ -105,10 +105,9 @@ extension Supervisor {
             counters.deferred += 1
             logger.warning(
                 "command deferred; it will be tried again",
-                metadata: [
-                    "command.id": "\(entry.id)", "key": "\(entry.key)", "reason": "\(reason)", "worker.id": "\(id)",
-                    "deferrals": "\(entry.deferrals)",
-                ])
+                metadata: commandMetadata(entry, worker: id).merging(["reason": "\(reason)", "deferrals": "\(entry.deferrals)"]) {
+                    $1
+                })
         case .result(let commandID, let outcome):
             guard process.handshaken, let entry = ledger.complete(CommandID(commandID), by: id) else {
                 throw IPCError(.malformedPayload, "result for command c\(commandID), which this worker does not hold")
@@ -117,16 +116,18 @@ extension Supervisor {
             statusVersion &+= 1
             if case .failed(let reason) = outcome {
                 counters.failed += 1
-                logger.notice(
-                    "command failed",
-                    metadata: ["command.id": "\(entry.id)", "key": "\(entry.key)", "reason": "\(reason)", "worker.id": "\(id)"])
+                logger.notice("command failed", metadata: commandMetadata(entry, worker: id).merging(["reason": "\(reason)"]) { $1 })
             } else {
                 counters.done += 1
+                logger.debug("command done", metadata: commandMetadata(entry, worker: id))
             }
             source.finish(
                 FinishedCommand(origin: entry.origin, key: entry.key, outcome: outcome, worker: id, attempts: entry.attempts))
         case .pong:
             guard process.handshaken else { throw IPCError(.malformedPayload, "pong before hello") }
+        case .statistics(let statistics):
+            guard process.handshaken else { throw IPCError(.malformedPayload, "statistics before hello") }
+            workerStatistics.record(statistics, from: id)
         }
     }
 
@@ -137,6 +138,7 @@ extension Supervisor {
     ///   finish), unless the connection is being dropped for a protocol error.
     func workerGone(_ id: WorkerID, reason: String, kill: Bool, now: Instant, salvage: Bool = true) {
         if salvage { salvageResults(from: id, now: now) }
+        workerStatistics.retire(id)
         guard var process = processes[id] else { return }
         let wasExpected = pool.worker(id)?.exitExpected ?? false
         if let connection = process.connection {
@@ -161,7 +163,7 @@ extension Supervisor {
             counters.quarantined += 1
             counters.failed += 1
             let why = "quarantined: \(entry.soloLosses) workers died while running this command alone"
-            logger.error("command quarantined", metadata: ["command.id": "\(entry.id)", "key": "\(entry.key)", "reason": "\(why)"])
+            logger.error("command quarantined", metadata: commandMetadata(entry, worker: nil).merging(["reason": "\(why)"]) { $1 })
             source.finish(
                 FinishedCommand(
                     origin: entry.origin, key: entry.key,
@@ -243,6 +245,14 @@ extension Supervisor {
 
     func flushAll() {
         for id in processes.keys where processes[id]?.connection?.hasPendingOutput == true { flush(id) }
+    }
+
+    /// Log metadata for a line about one command: its id, key, where it came from, and the worker, if any.
+    func commandMetadata(_ entry: DispatchLedger.Entry, worker: WorkerID?) -> Logger.Metadata {
+        var metadata: Logger.Metadata = ["command.id": "\(entry.id)", "key": "\(entry.key)"]
+        for (name, value) in entry.context { metadata[name] = "\(value)" }
+        if let worker { metadata["worker.id"] = "\(worker)" }
+        return metadata
     }
 
     func workerMetadata(_ id: WorkerID) -> Logger.Metadata {

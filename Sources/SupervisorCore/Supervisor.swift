@@ -55,6 +55,14 @@ public final class Supervisor: SourceControl {
     var lastWatchdog: Instant?
     var lastExtend: Instant?
     var counters = Counters()
+    /// What the workers reported (Kubernetes API and upstream's pod metrics).
+    var workerStatistics = WorkerStatisticsTotals()
+    /// The `/metrics`, `/healthz`, `/readyz` endpoint, when `metrics.listen` is set.
+    var httpServer: HTTPServer?
+    /// For `k8s_worker_build_info`.
+    let version: String
+    /// Wall-clock start, seconds since the epoch, for `process_start_time_seconds`.
+    let startTime: Double
     /// When the pool policy next needs a tick; reset to "now" by anything that changes the pool.
     var poolDue = Instant(nanoseconds: 0)
     /// Set by SIGCHLD (and periodically) so `waitpid` runs only when a child may have exited.
@@ -78,13 +86,20 @@ public final class Supervisor: SourceControl {
 
     /// Builds a supervisor. Nothing starts until ``run()``.
     ///
-    /// - Parameter handlerSettings: the settings each new worker receives in its welcome, from the configuration
-    ///   in force when it starts (the `kubernetes` section for the Kubernetes handler).
+    /// - Parameters:
+    ///   - handlerSettings: the settings each new worker receives in its welcome, from the configuration in force
+    ///     when it starts (the `kubernetes` section for the Kubernetes handler).
+    ///   - version: the build's version, for `k8s_worker_build_info`.
     public init(
         configuration: Configuration, loader: ConfigurationLoader, source: any CommandSource, logger: Logger,
-        notifier: SystemdNotifier = SystemdNotifier(), handlerSettings: @escaping (Configuration) -> [UInt8] = { _ in [] }
+        notifier: SystemdNotifier = SystemdNotifier(), handlerSettings: @escaping (Configuration) -> [UInt8] = { _ in [] },
+        version: String = "unknown"
     ) throws(SupervisorError) {
         self.handlerSettings = handlerSettings
+        self.version = version
+        var wallClock = timespec()
+        clock_gettime(CLOCK_REALTIME, &wallClock)
+        startTime = Double(wallClock.tv_sec) + Double(wallClock.tv_nsec / 1_000_000) / 1000
         self.configuration = configuration
         self.loader = loader
         self.source = source
@@ -113,6 +128,7 @@ public final class Supervisor: SourceControl {
         try reactor.add(signals.readEnd, .signals)
         try source.start(logger: logger, control: self)
         for fd in source.descriptors { try reactor.add(fd, .source) }
+        try startHTTPServer()
         logger.info(
             "supervisor started",
             metadata: [
@@ -126,6 +142,8 @@ public final class Supervisor: SourceControl {
             let events = reactor.wait(timeout: nextWakeup(after: now).map { $0.since(Instant.now()) })
             handle(events)
         }
+        httpServer?.close()
+        httpServer = nil
         source.close()
         logger.info(
             "supervisor stopped",
@@ -145,6 +163,7 @@ public final class Supervisor: SourceControl {
             poolDue = pool.nextDeadline() ?? now + .seconds(1)
         }
         killOverdue(now: now)
+        httpServer?.expire(now: now)
         ledger.promoteDeferred(now: now)
         source.tick(now: now)
         intake(now: now)
@@ -165,6 +184,10 @@ public final class Supervisor: SourceControl {
             case .worker(let id):
                 if event.writable { flush(id) }
                 if event.readable { receive(from: id, now: now) }
+            case .httpListener:
+                httpServer?.acceptAll(now: now)
+            case .http(let id):
+                httpServer?.handle(id, now: now) { respond(to: $0, now: now) }
             }
         }
     }
@@ -183,7 +206,7 @@ public final class Supervisor: SourceControl {
             statusVersion &+= 1
             let id = CommandID(nextCommandID)
             nextCommandID += 1
-            ledger.add(id: id, key: command.key, payload: command.payload, origin: command.origin)
+            ledger.add(id: id, key: command.key, payload: command.payload, origin: command.origin, context: command.logContext)
         }
     }
 
@@ -202,7 +225,8 @@ public final class Supervisor: SourceControl {
             let deadline = UInt32(clamping: configuration.workers.commandDeadline.nanosecondsClamped / 1_000_000)
             let command = DispatchedCommand(
                 id: entry.id.rawValue, attempt: entry.attempts, deadlineMilliseconds: deadline, key: entry.key,
-                payload: entry.payload)
+                payload: entry.payload, logContext: entry.context)
+            logger.debug("command dispatched", metadata: commandMetadata(entry, worker: id).merging(["attempt": "\(entry.attempts)"]) { $1 })
             processes[id]?.connection?.enqueue(SupervisorMessage.dispatch(command).frame())
             processes[id]?.inFlight += 1
             candidates[index].inFlight += 1
@@ -230,6 +254,7 @@ public final class Supervisor: SourceControl {
     func nextWakeup(after now: Instant) -> Instant? {
         var candidates: [Instant] = [poolDue, lastReap + .seconds(1)]
         if let deadline = source.nextDeadline(now: now) { candidates.append(deadline) }
+        if let deadline = httpServer?.nextDeadline { candidates.append(deadline) }
         if let retry = ledger.nextDeferredRetry { candidates.append(retry) }
         if let oldest = ledger.oldestDispatch {
             candidates.append(oldest + configuration.workers.commandDeadline + configuration.shutdown.killGrace)

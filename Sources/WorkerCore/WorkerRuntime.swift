@@ -2,6 +2,7 @@ import CLinux
 import Glibc
 import IPC
 import Logging
+import Synchronization
 
 /// Set by the SIGTERM handler; checked by the leader after every read.
 nonisolated(unsafe) private var terminationRequested: sig_atomic_t = 0
@@ -21,6 +22,8 @@ public final class WorkerRuntime: @unchecked Sendable {
     private let threads = LeaderFollower()
     private let logger: Logger
     private var handler: (any CommandHandler)?
+    /// The statistics last sent, so an unchanged report is not sent again.
+    private let reportedStatistics = Mutex<WorkerStatistics?>(nil)
 
     /// Builds the handler the welcome names, from its settings; `nil` for a name it does not know. Throws
     /// (with a message for the log) when the handler cannot start.
@@ -125,6 +128,7 @@ public final class WorkerRuntime: @unchecked Sendable {
                     }
                 case .ping(let sequence):
                     try channel.send(WorkerMessage.pong(sequence: sequence).frame())
+                    try reportStatistics()
                 case .drain:
                     beginDrain(reason: "drain requested")
                 case .shutdown:
@@ -146,13 +150,30 @@ public final class WorkerRuntime: @unchecked Sendable {
         } catch {
             _exit(0)  // the supervisor is gone; it re-dispatches what we held
         }
-        if threads.finished() { _exit(0) }  // drained: everything held has been reported
+        if threads.finished() { exitDrained() }
     }
 
     private func beginDrain(reason: String) {
         terminationRequested = 0
         logger.debug("finishing held commands, then exiting", metadata: ["reason": "\(reason)"])
-        if threads.drain() { _exit(0) }
+        if threads.drain() { exitDrained() }
+    }
+
+    /// Drained: every command held has been answered. The final statistics go out, then the process exits.
+    private func exitDrained() -> Never {
+        try? reportStatistics()
+        _exit(0)
+    }
+
+    /// Sends the handler's statistics if they changed since the last report.
+    private func reportStatistics() throws(IPCError) {
+        guard let current = handler?.statistics() else { return }
+        let changed = reportedStatistics.withLock { last in
+            guard last != current else { return false }
+            last = current
+            return true
+        }
+        if changed { try channel.send(WorkerMessage.statistics(current).frame()) }
     }
 
     private func startThread() {

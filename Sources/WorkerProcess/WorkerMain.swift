@@ -20,7 +20,8 @@ struct WorkerMain {
         }
         let parent = value("--supervisor-pid").flatMap(pid_t.init) ?? 0
         let level = getenv("K8S_WORKER_LOG_LEVEL").flatMap { Logger.Level(rawValue: String(cString: $0)) } ?? .info
-        let format = StderrLogHandler.Format.named(getenv("K8S_WORKER_LOG_FORMAT").map { String(cString: $0) } ?? "auto")
+        let format = LogOutput.detect(
+            format: .named(getenv("K8S_WORKER_LOG_FORMAT").map { String(cString: $0) } ?? "auto"), identifier: "k8s-worker-process")
         LoggingSystem.bootstrap { label in
             StderrLogHandler(label: label, level: level, format: format, metadata: ["worker.id": "w\(id)", "worker.pid": "\(getpid())"])
         }

@@ -39,7 +39,7 @@ import Testing
 
     @Test func payloadIsTheBytesAfterTheHeader() throws {
         var decoder = FrameDecoder()
-        decoder.append([0, 0, 0, 5, 1, 200, 10, 20, 30])
+        decoder.append([0, 0, 0, 5, IPCProtocol.version, 200, 10, 20, 30])
         let frame = try #require(try decoder.next())
         #expect(frame.type == 200)
         #expect(Array(frame.payload) == [10, 20, 30])
@@ -48,7 +48,7 @@ import Testing
 
     @Test func headerOnlyFrameHasEmptyPayload() throws {
         var decoder = FrameDecoder()
-        decoder.append([0, 0, 0, 2, 1, 4])
+        decoder.append([0, 0, 0, 2, IPCProtocol.version, 4])
         let frame = try #require(try decoder.next())
         #expect(frame.type == 4)
         #expect(frame.payload.isEmpty)

@@ -1,4 +1,5 @@
 import IPC
+import Observability
 import Testing
 
 /// Frames that are well formed but whose message is not.
@@ -29,7 +30,7 @@ import Testing
         #expect(supervisorError(type: type, []) == .unknownMessage)
     }
 
-    @Test(arguments: [0, 4, 5, 100, 255] as [UInt8])
+    @Test(arguments: [0, 5, 6, 100, 255] as [UInt8])
     func unknownWorkerMessageType(type: UInt8) {
         #expect(workerError(type: type, []) == .unknownMessage)
     }
@@ -38,6 +39,9 @@ import Testing
         SupervisorMessage.welcome(concurrency: 2, handler: "test", settings: [1, 2, 3]).frame(),
         SupervisorMessage.dispatch(DispatchedCommand(id: 1, attempt: 1, deadlineMilliseconds: 5, key: "k", payload: [4]))
             .frame(),
+        SupervisorMessage.dispatch(
+            DispatchedCommand(id: 1, attempt: 1, deadlineMilliseconds: 5, key: "k", payload: [4], logContext: ["offset": "9"])
+        ).frame(),
         SupervisorMessage.ping(sequence: 9).frame(),
     ]
 
@@ -48,34 +52,20 @@ import Testing
         WorkerMessage.result(commandID: 1, outcome: .completed).frame(),
         WorkerMessage.result(commandID: 1, outcome: .failed(reason: "r")).frame(),
         WorkerMessage.pong(sequence: 9).frame(),
+        WorkerMessage.statistics(WorkerStatistics()).frame(),
+        WorkerMessage.statistics(Self.someStatistics).frame(),
     ]
 
-    @Test(arguments: supervisorFrames)
-    func supervisorPayloadCutShortAnywhere(frame: [UInt8]) {
-        let bytes = payload(frame)
-        for cut in 0..<bytes.count {
-            #expect(supervisorError(type: frame[5], Array(bytes[..<cut])) == .malformedPayload, "cut at \(cut)")
-        }
-        #expect(supervisorError(type: frame[5], bytes) == nil)
-    }
-
-    @Test(arguments: workerFrames)
-    func workerPayloadCutShortAnywhere(frame: [UInt8]) {
-        let bytes = payload(frame)
-        for cut in 0..<bytes.count {
-            #expect(workerError(type: frame[5], Array(bytes[..<cut])) == .malformedPayload, "cut at \(cut)")
-        }
-        #expect(workerError(type: frame[5], bytes) == nil)
-    }
-
-    @Test func trailingBytesAreRefusedInBothDirections() {
-        for frame in Self.supervisorFrames + [SupervisorMessage.drain.frame(), SupervisorMessage.shutdown.frame()] {
-            #expect(supervisorError(type: frame[5], payload(frame) + [0]) == .malformedPayload)
-        }
-        for frame in Self.workerFrames {
-            #expect(workerError(type: frame[5], payload(frame) + [0, 0]) == .malformedPayload)
-        }
-    }
+    static let someStatistics: WorkerStatistics = {
+        var statistics = WorkerStatistics()
+        statistics.podCreations = [.init(status: "success", language: "go"): 1]
+        var histogram = HistogramValues(bounds: WorkerStatistics.durationBounds)
+        histogram.observe(0.2)
+        statistics.podCreationSeconds = ["go": histogram]
+        statistics.configMapsCreated = ["success": 1]
+        statistics.apiRetries = ["transport": 1]
+        return statistics
+    }()
 
     @Test func lengthPrefixLongerThanThePayload() {
         // handler announces 1000 bytes but 4 follow.
@@ -178,5 +168,107 @@ import Testing
             #expect(error.code == .malformedPayload)
             #expect(error.detail.contains("sequence number"))
         }
+    }
+}
+
+/// The log context and the statistics' maps: bounded, sorted and without repeats, so each message has one
+/// encoding.
+@Suite struct StatisticsAndContextDecodingTests {
+    static func dispatchPayload(names: [String]) -> [UInt8] {
+        var writer = PayloadWriter()
+        writer.write(UInt64(1))
+        writer.write(UInt32(1))
+        writer.write(UInt32(1))
+        writer.write("k")
+        writer.write(bytes: [UInt8]())
+        writer.write(UInt8(names.count))
+        for name in names {
+            writer.write(name)
+            writer.write("v")
+        }
+        return writer.bytes
+    }
+
+    /// Statistics with nothing but, optionally, one histogram of `buckets` buckets and the given retry causes
+    /// (announced as `retryCount` entries, if given).
+    static func statisticsPayload(buckets: Int? = nil, causes: [String] = [], retryCount: UInt16? = nil) -> [UInt8] {
+        var writer = PayloadWriter()
+        writer.write(UInt16(0))
+        writer.write(UInt16(buckets == nil ? 0 : 1))
+        if let buckets {
+            writer.write("go")
+            writer.write(UInt16(buckets))
+            for _ in 0..<buckets { writer.write(UInt64(1)) }
+            writer.write(UInt64(0))
+        }
+        writer.write(UInt32(0))
+        writer.write(UInt16(0))
+        writer.write(UInt64(0))
+        writer.write(UInt64(0))
+        writer.write(retryCount ?? UInt16(causes.count))
+        for cause in causes {
+            writer.write(cause)
+            writer.write(UInt64(1))
+        }
+        return writer.bytes
+    }
+
+    static func statistics(_ payload: [UInt8]) throws(IPCError) -> WorkerStatistics? {
+        guard case .statistics(let statistics) = try WorkerMessage(frame: rawFrame(type: 4, payload: payload)) else { return nil }
+        return statistics
+    }
+
+    @Test func histogramsMustHaveTheKnownBuckets() throws {
+        let buckets = WorkerStatistics.durationBounds.count + 1
+        #expect(try Self.statistics(Self.statisticsPayload(buckets: buckets))?.podCreationSeconds["go"]?.count == UInt64(buckets))
+        for wrong in [0, 3, buckets - 1, buckets + 1] {
+            #expect(throws: IPCError(.malformedPayload, "")) { try Self.statistics(Self.statisticsPayload(buckets: wrong)) }
+        }
+    }
+
+    @Test func tooManyEntriesAreRefusedOnTheCountAlone() {
+        // 65535 announced retry causes with nothing behind them.
+        do {
+            _ = try Self.statistics(Self.statisticsPayload(retryCount: .max))
+            Issue.record("accepted")
+        } catch {
+            #expect(error.code == .malformedPayload && error.detail.contains("at most"))
+        }
+    }
+
+    @Test func aLogContextOfMoreThanSixteenEntriesIsRefused() {
+        #expect(throws: IPCError(.malformedPayload, "")) {
+            try SupervisorMessage(frame: rawFrame(type: 2, payload: Self.dispatchPayload(names: (10..<27).map { "n\($0)" })))
+        }
+    }
+
+    @Test func logContextInOrderIsAcceptedOutOfOrderOrRepeatedIsNot() throws {
+        let accepted = try SupervisorMessage(frame: rawFrame(type: 2, payload: Self.dispatchPayload(names: ["a", "b"])))
+        guard case .dispatch(let command) = accepted else {
+            Issue.record("not a dispatch")
+            return
+        }
+        #expect(command.logContext == ["a": "v", "b": "v"])
+        for names in [["b", "a"], ["a", "a"]] {
+            #expect(throws: IPCError(.malformedPayload, "")) {
+                try SupervisorMessage(frame: rawFrame(type: 2, payload: Self.dispatchPayload(names: names)))
+            }
+        }
+    }
+
+    @Test func statisticsKeysInOrderAreAcceptedOutOfOrderOrRepeatedAreNot() throws {
+        #expect(try Self.statistics(Self.statisticsPayload(causes: ["429", "503"]))?.apiRetries == ["429": 1, "503": 1])
+        for causes in [["503", "429"], ["503", "503"]] {
+            #expect(throws: IPCError(.malformedPayload, "")) { try Self.statistics(Self.statisticsPayload(causes: causes)) }
+        }
+    }
+
+    @Test func statisticsAddUp() {
+        var a = MessageDecodingErrorTests.someStatistics
+        a.podCreationsActive = 2
+        a.add(MessageDecodingErrorTests.someStatistics)
+        #expect(a.podCreations[.init(status: "success", language: "go")] == 2)
+        #expect(a.podCreationSeconds["go"]?.count == 2)
+        #expect(a.configMapsCreated == ["success": 2] && a.apiRetries == ["transport": 2] && a.podCreationsActive == 2)
     }
 }

@@ -1,4 +1,5 @@
 import IPC
+import Observability
 import Testing
 
 /// Every message, through the whole path: `frame()` → ``FrameDecoder`` → `init(frame:)`.
@@ -18,6 +19,10 @@ import Testing
             DispatchedCommand(
                 id: 0x0102_0304_0506_0708, attempt: 3, deadlineMilliseconds: 0, key: "ключ-キー-🔑\u{0}tab\t",
                 payload: largePayload)),
+        .dispatch(
+            DispatchedCommand(
+                id: 7, attempt: 1, deadlineMilliseconds: 5000, key: "exec-7", payload: [1],
+                logContext: ["execution.id": "exec-7", "topic": "saga_commands", "partition": "3", "offset": "12345", "": "é"])),
         .ping(sequence: 0),
         .ping(sequence: .max),
         .drain,
@@ -36,8 +41,27 @@ import Testing
         .retryLater(reason: "Kubernetes API unavailable (503) after 7 attempts"),
     ]
 
+    /// Statistics from empty to every field set, with extreme values.
+    static let statistics: [WorkerStatistics] = {
+        var full = WorkerStatistics()
+        full.podCreations = [
+            .init(status: "success", language: "python"): 41, .init(status: "failed", language: "unknown"): .max,
+        ]
+        var histogram = HistogramValues(bounds: WorkerStatistics.durationBounds)
+        for seconds in [0.001, 0.3, 7, 500] { histogram.observe(seconds) }
+        full.podCreationSeconds = ["python": histogram, "go": HistogramValues(bounds: WorkerStatistics.durationBounds)]
+        full.podCreationsActive = 3
+        full.configMapsCreated = ["success": 40, "already_exists": 1, "failed": 2]
+        full.apiRequests = 100
+        full.apiFailures = 2
+        full.apiRetries = ["503": 5, "429": 1, "transport": 9, "401": 1]
+        var large = WorkerStatistics()
+        large.apiRetries = Dictionary(uniqueKeysWithValues: (0..<WorkerStatistics.maxEntries).map { ("\($0)", UInt64($0)) })
+        return [WorkerStatistics(), full, large]
+    }()
+
     static let workerMessages: [WorkerMessage] =
-        [
+        statistics.map { .statistics($0) } + [
             .hello(protocolVersion: 1, workerID: 1, pid: 4242),
             .hello(protocolVersion: .max, workerID: .max, pid: -1),
             .hello(protocolVersion: 0, workerID: 0, pid: .min),
@@ -97,27 +121,44 @@ import Testing
     @Test func wireLayoutIsStable() {
         #expect(
             SupervisorMessage.ping(sequence: 0x0102_0304_0506_0708).frame()
-                == [0, 0, 0, 10, 1, 3, 1, 2, 3, 4, 5, 6, 7, 8])
-        #expect(SupervisorMessage.drain.frame() == [0, 0, 0, 2, 1, 4])
-        #expect(SupervisorMessage.shutdown.frame() == [0, 0, 0, 2, 1, 5])
+                == [0, 0, 0, 10, 2, 3, 1, 2, 3, 4, 5, 6, 7, 8])
+        #expect(SupervisorMessage.drain.frame() == [0, 0, 0, 2, 2, 4])
+        #expect(SupervisorMessage.shutdown.frame() == [0, 0, 0, 2, 2, 5])
         #expect(
             SupervisorMessage.welcome(concurrency: 0x0102, handler: "ab", settings: [9]).frame()
-                == [0, 0, 0, 15, 1, 1, 1, 2, 0, 0, 0, 2, 97, 98, 0, 0, 0, 1, 9])
+                == [0, 0, 0, 15, 2, 1, 1, 2, 0, 0, 0, 2, 97, 98, 0, 0, 0, 1, 9])
         #expect(
             SupervisorMessage.dispatch(
                 DispatchedCommand(id: 5, attempt: 2, deadlineMilliseconds: 1000, key: "k", payload: [7, 8])
             ).frame()
-                == [0, 0, 0, 29, 1, 2, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 2, 0, 0, 3, 232, 0, 0, 0, 1, 107, 0, 0, 0, 2, 7, 8])
+                == [0, 0, 0, 30, 2, 2, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 2, 0, 0, 3, 232, 0, 0, 0, 1, 107, 0, 0, 0, 2, 7, 8, 0])
+        // The log context: a count byte, then name and value strings sorted by name.
+        #expect(
+            SupervisorMessage.dispatch(
+                DispatchedCommand(id: 5, attempt: 2, deadlineMilliseconds: 1000, key: "k", payload: [], logContext: ["o": "7", "a": ""])
+            ).frame()
+                == [0, 0, 0, 47, 2, 2, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 2, 0, 0, 3, 232, 0, 0, 0, 1, 107, 0, 0, 0, 0, 2,
+                    0, 0, 0, 1, 97, 0, 0, 0, 0, 0, 0, 0, 1, 111, 0, 0, 0, 1, 55])
         #expect(
             WorkerMessage.hello(protocolVersion: 1, workerID: 2, pid: -2).frame()
-                == [0, 0, 0, 12, 1, 1, 0, 1, 0, 0, 0, 2, 255, 255, 255, 254])
-        #expect(WorkerMessage.pong(sequence: 1).frame() == [0, 0, 0, 10, 1, 3, 0, 0, 0, 0, 0, 0, 0, 1])
+                == [0, 0, 0, 12, 2, 1, 0, 1, 0, 0, 0, 2, 255, 255, 255, 254])
+        #expect(WorkerMessage.pong(sequence: 1).frame() == [0, 0, 0, 10, 2, 3, 0, 0, 0, 0, 0, 0, 0, 1])
         #expect(
             WorkerMessage.result(commandID: 1, outcome: .completed).frame()
-                == [0, 0, 0, 11, 1, 2, 0, 0, 0, 0, 0, 0, 0, 1, 3])
+                == [0, 0, 0, 11, 2, 2, 0, 0, 0, 0, 0, 0, 0, 1, 3])
         #expect(
             WorkerMessage.result(commandID: 1, outcome: .failed(reason: "x")).frame()
-                == [0, 0, 0, 16, 1, 2, 0, 0, 0, 0, 0, 0, 0, 1, 4, 0, 0, 0, 1, 120])
+                == [0, 0, 0, 16, 2, 2, 0, 0, 0, 0, 0, 0, 0, 1, 4, 0, 0, 0, 1, 120])
+        // Empty statistics: four empty maps, the active gauge, requests and failures.
+        #expect(
+            WorkerMessage.statistics(WorkerStatistics()).frame()
+                == [0, 0, 0, 30, 2, 4] + [0, 0, 0, 0, 0, 0, 0, 0, 0, 0] + Array(repeating: 0, count: 18))
+        var one = WorkerStatistics()
+        one.apiRetries = ["503": 2]
+        #expect(
+            WorkerMessage.statistics(one).frame()
+                == [0, 0, 0, 45, 2, 4] + [0, 0, 0, 0, 0, 0, 0, 0, 0, 0] + Array(repeating: 0, count: 16)
+                    + [0, 1, 0, 0, 0, 3, 53, 48, 51, 0, 0, 0, 0, 0, 0, 0, 2])
     }
 }
 
@@ -141,6 +182,7 @@ extension WorkerMessage: CustomTestStringConvertible {
         case .hello(let version, let worker, let pid): "hello(\(version), \(worker), \(pid))"
         case .result(let id, let outcome): "result(\(id), \(outcome.testDescription))"
         case .pong(let sequence): "pong(\(sequence))"
+        case .statistics(let statistics): "statistics(\(statistics.apiRetries.count) retry causes, \(statistics.podCreations.count) creation series)"
         }
     }
 }

@@ -267,7 +267,7 @@ import Testing
         let connection = FrameConnection(descriptor: pair.parent, maxFrameSize: IPCProtocol.defaultMaxFrameSize)
         let channel = BlockingFrameChannel(descriptor: pair.child)
         defer { close(pair.child) }
-        connection.enqueue(Frame.encode(type: 3, payload: [0, 0, 0, 0, 0, 0, 0, 1], version: 2))
+        connection.enqueue(Frame.encode(type: 3, payload: [0, 0, 0, 0, 0, 0, 0, 1], version: IPCProtocol.version + 1))
         try connection.flush()
         #expect(throws: IPCError(.wrongVersion, "")) { try channel.receive() }
     }

@@ -39,7 +39,7 @@ func decodeAll(_ stream: [UInt8], chunks sizes: [Int], maxFrameSize: Int = IPCPr
     return frames
 }
 
-/// Encodes a frame from its decoded parts (the inverse of ``FrameDecoder/next()`` for version-1 frames).
+/// Encodes a frame from its decoded parts (the inverse of ``FrameDecoder/next()`` for frames of this build's version).
 func reencode(_ frame: Frame) -> [UInt8] { Frame.encode(type: frame.type, payload: Array(frame.payload)) }
 
 /// Big-endian length prefix for hand-made frames.

@@ -45,6 +45,8 @@ final class SupervisorProcess {
             log:
               format: json
               level: debug
+            metrics:
+              listen: 127.0.0.1:0
 
             """
         TestSupport.write(source + config, to: configPath)

@@ -7,7 +7,9 @@ import Testing
 
     @Test func namesAreUniqueAndDotted() {
         #expect(Set(Self.names).count == Self.names.count)
-        let sections: Set<String> = ["workers", "restart", "dispatch", "shutdown", "ipc", "source", "kafka", "kubernetes", "log"]
+        let sections: Set<String> = [
+            "workers", "restart", "dispatch", "shutdown", "ipc", "source", "kafka", "kubernetes", "log", "metrics",
+        ]
         for name in Self.names {
             let parts = name.split(separator: ".", omittingEmptySubsequences: false)
             #expect(parts.count == 2, "\(name)")
@@ -22,6 +24,7 @@ import Testing
             ConfigurationKeys.key(named: "restart.crash_loop_window")?.environmentName
                 == "K8S_WORKER_RESTART_CRASH_LOOP_WINDOW")
         #expect(ConfigurationKeys.key(named: "ipc.max_frame_bytes")?.environmentName == "K8S_WORKER_IPC_MAX_FRAME_BYTES")
+        #expect(ConfigurationKeys.key(named: "metrics.listen")?.environmentName == "K8S_WORKER_METRICS_LISTEN")
         let environmentNames = ConfigurationKeys.all.map(\.environmentName)
         #expect(Set(environmentNames).count == environmentNames.count)
         for name in environmentNames {
@@ -66,6 +69,7 @@ import Testing
         case "kubernetes.namespace": "executions"
         case "kubernetes.runtime_class": "gvisor"
         case "kubernetes.on_forbidden": "warn"
+        case "metrics.listen": "[::1]:0"
         default:
             switch key.type {
             case "integer": "\(Int(key.value(in: Configuration()))! + 7)"
