@@ -25,10 +25,13 @@ install:
 uninstall:
 	$(INSTALL_VARS) ./scripts/install.sh uninstall
 
+# Every benchmark, on the binaries as shipped (release, static Swift standard library): a table on stdout and in
+# bench-results/report.md, the numbers in bench-results/report.json. BENCH_FLAGS=--quick for a short run.
 bench:
-	swift build -c release
+	swift build -c release --static-swift-stdlib
 	mkdir -p bench-results
-	.build/release/k8s-worker-bench --output bench-results/ipc.json 2>/dev/null
+	.build/release/k8s-worker-bench $(BENCH_FLAGS) --output bench-results/report.json 2>bench-results/bench.log \
+		| tee bench-results/report.md
 
 dev: build
 	.build/debug/k8s-worker run --config examples/dev.yaml
