@@ -24,7 +24,10 @@ public final class DemoEnvironment {
     ///   - brokers: mock brokers.
     ///   - apiLatency: added to every simulator request.
     ///   - phaseProgression: move Pods through Pending → Running → Succeeded, as kubectl would show.
-    public init(brokers: Int = 3, apiLatency: Duration = .zero, phaseProgression: Bool = true) throws(DemoError) {
+    ///   - token: the bearer token the simulator accepts and its kubeconfig carries; random when `nil`.
+    public init(
+        brokers: Int = 3, apiLatency: Duration = .zero, phaseProgression: Bool = true, token: String? = nil
+    ) throws(DemoError) {
         var template = Array("/tmp/k8s-worker-demo-XXXXXX".utf8CString)
         guard let created = mkdtemp(&template) else { throw DemoError("cannot create a temporary directory under /tmp") }
         directory = String(cString: created)
@@ -42,6 +45,7 @@ public final class DemoEnvironment {
         configuration.maxGracefulDeletion = .milliseconds(200)
         if phaseProgression { configuration.phaseProgression = PhaseProgression() }
         if apiLatency > .zero { configuration.faults = FaultConfiguration(latency: apiLatency) }
+        if let token { configuration.tokens = [token] }
         do {
             simulator = try APISimulator(configuration)
             try simulator.start()

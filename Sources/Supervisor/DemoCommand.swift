@@ -37,6 +37,9 @@ struct DemoCommand: ParsableCommand {
     @Flag(help: "No progress line.")
     var quiet = false
 
+    @Option(name: .customLong("api-token"), help: "Bearer token of the simulator's kubeconfig (random by default).")
+    var apiToken: String?
+
     @Option(help: "Log level of supervisor and workers (trace … critical).")
     var logLevel = "warning"
 
@@ -57,7 +60,7 @@ struct DemoCommand: ParsableCommand {
 
         let environment: DemoEnvironment
         do {
-            environment = try DemoEnvironment(apiLatency: .milliseconds(apiLatencyMilliseconds))
+            environment = try DemoEnvironment(apiLatency: .milliseconds(apiLatencyMilliseconds), token: apiToken)
         } catch {
             printError("k8s-worker demo: \(error)")
             throw ExitCode(1)

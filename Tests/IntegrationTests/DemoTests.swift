@@ -29,6 +29,24 @@ extension Integration {
             #expect(!summary.contains("hello from k8s-worker demo"), "scripts never reach the output")
         }
 
+        @Test("with every log line on (debug), neither the API token nor any script reaches stdout or stderr")
+        func demoLogsNoSecrets() throws {
+            let directory = TestSupport.makeTemporaryDirectory()
+            defer { TestSupport.removeDirectory(directory) }
+            let token = "marker-token-7f3c9a1e5b2d4086"
+            let output = directory + "/all.txt"
+            let status = Self.run(
+                [TestSupport.supervisorBinary, "demo", "--commands", "12", "--quiet", "--timeout", "50", "--log-level", "debug",
+                 "--api-token", token], stdoutTo: output, stderrToo: true, within: 60)
+            let everything = TestSupport.read(output) ?? ""
+            #expect(status.map { $0 >> 8 } == 0, "\(everything.suffix(3000))")
+            // The debug log is long: it proves the lines were there to search.
+            #expect(everything.split(separator: "\n").count > 50)
+            #expect(everything.contains("execution created"))
+            #expect(!everything.contains(token))
+            #expect(!everything.contains("hello from k8s-worker demo"))
+        }
+
         @Test("demo refuses a --commands below 4 with a usage error")
         func demoValidatesFlags() {
             #expect(TestSupport.run([TestSupport.supervisorBinary, "demo", "--commands", "2"]) >> 8 == 64)
@@ -46,11 +64,12 @@ extension Integration {
 
         /// Runs `argv` with stdout to `output`; kills it if it outlives `seconds`. Returns the wait status, or
         /// `nil` if it had to be killed.
-        static func run(_ argv: [String], stdoutTo output: String, within seconds: Double) -> Int32? {
+        static func run(_ argv: [String], stdoutTo output: String, stderrToo: Bool = false, within seconds: Double) -> Int32? {
             var actions = posix_spawn_file_actions_t()
             posix_spawn_file_actions_init(&actions)
             defer { posix_spawn_file_actions_destroy(&actions) }
             posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            if stderrToo { posix_spawn_file_actions_adddup2(&actions, 1, 2) }
             var pid: pid_t = 0
             var args = argv.map { strdup($0) } + [nil]
             defer { args.forEach { free($0) } }
