@@ -39,6 +39,8 @@ let package = Package(
 
         // Safe wrappers and pure libraries.
         .target(name: "Systemd", dependencies: ["CSystemd", "CLinux"], swiftSettings: swiftSettings),
+        // A pthread-mutex lock: visible to ThreadSanitizer, unlike Synchronization.Mutex on Linux.
+        .target(name: "Locking", swiftSettings: swiftSettings),
         .target(name: "IPC", dependencies: ["CLinux", "Observability"], swiftSettings: swiftSettings),
         .target(name: "Observability", swiftSettings: swiftSettings),
         .target(name: "Events", swiftSettings: swiftSettings),
@@ -46,12 +48,13 @@ let package = Package(
             name: "Diagnostics", dependencies: ["Systemd", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings),
         .target(name: "KubeManifests", dependencies: ["Events"], swiftSettings: swiftSettings),
-        .target(name: "KubeSimulator", dependencies: ["Events", "COpenSSL", "CLinux"], swiftSettings: swiftSettings),
+        .target(
+            name: "KubeSimulator", dependencies: ["Events", "COpenSSL", "CLinux", "Locking"], swiftSettings: swiftSettings),
         .target(name: "SagaBridge", dependencies: ["Events", "IPC"], swiftSettings: swiftSettings),
         .target(name: "KafkaClient", dependencies: ["CRdKafka"], swiftSettings: swiftSettings),
         .target(
             name: "KubeClient",
-            dependencies: ["CCurl", "CLinux", "Events"], swiftSettings: swiftSettings),
+            dependencies: ["CCurl", "CLinux", "Events", "Locking"], swiftSettings: swiftSettings),
         // Kubeconfig files are YAML: parsing them needs Yams and with it Foundation, so this lives apart from the
         // client and only the supervisor links it. Workers receive the resolved configuration.
         .target(
@@ -60,7 +63,7 @@ let package = Package(
         .target(
             name: "KubeExecution",
             dependencies: [
-                "KubeClient", "KubeManifests", "WorkerCore", "Events", "IPC", "Observability",
+                "KubeClient", "KubeManifests", "WorkerCore", "Events", "IPC", "Observability", "Locking",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
@@ -85,11 +88,13 @@ let package = Package(
             swiftSettings: swiftSettings),
         .target(
             name: "WorkerCore",
-            dependencies: ["IPC", "CLinux", "Diagnostics", "Events", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "IPC", "CLinux", "Diagnostics", "Events", "Locking", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings),
 
         .target(
-            name: "Demo", dependencies: ["Events", "KubeManifests", "KafkaClient", "KubeSimulator", "SagaBridge"],
+            name: "Demo", dependencies: ["Events", "KubeManifests", "KafkaClient", "KubeSimulator", "SagaBridge", "Locking"],
             swiftSettings: swiftSettings),
 
         // Thin executables.

@@ -3,6 +3,7 @@ import Glibc
 import KafkaClient
 import KubeSimulator
 import SagaBridge
+import Locking
 import Synchronization
 
 /// The demo's own thread: produces the plan's records as a paced stream, reads everything the supervisor
@@ -48,9 +49,9 @@ public final class DemoObserver: Sendable {
     private let plan: DemoPlan
     private let simulator: APISimulator
     private let onFinish: @Sendable (Outcome) -> Void
-    private let state: Mutex<(tally: DemoTally, ending: Ending?, elapsed: Double)>
+    private let state: Locked<(tally: DemoTally, ending: Ending?, elapsed: Double)>
     private let stopRequested = Atomic<Bool>(false)
-    private let thread = Mutex<pthread_t?>(nil)
+    private let thread = Locked<pthread_t?>(nil)
 
     /// The observation's result.
     public struct Outcome: Sendable {
@@ -70,7 +71,7 @@ public final class DemoObserver: Sendable {
         self.plan = plan
         self.simulator = simulator
         self.onFinish = onFinish
-        state = Mutex((DemoTally(plan: plan), nil, 0))
+        state = Locked((DemoTally(plan: plan), nil, 0))
     }
 
     /// What has been seen so far, and how it ended (``Ending/stopped`` while it runs).

@@ -1,4 +1,4 @@
-import Synchronization
+import Locking
 
 /// The credentials for the next attempt, shared by all threads of one client.
 ///
@@ -21,7 +21,7 @@ final class CredentialProvider: Sendable {
     private let staticCertificate: ClientCertificate?
     private let execTimeout: Duration
     private let logger: KubeClientLogger?
-    private let state: Mutex<State>
+    private let state: Locked<State>
 
     /// Whether refused credentials can be refreshed (token file or exec plugin), making a 401 worth retrying.
     let mayRotate: Bool
@@ -41,7 +41,7 @@ final class CredentialProvider: Sendable {
         case .none, .token:
             mayRotate = false
         }
-        state = Mutex(initial)
+        state = Locked(initial)
     }
 
     /// The credential to send now. May read a token file or run the exec plugin (bounded by `deadline`).

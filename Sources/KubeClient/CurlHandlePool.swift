@@ -1,4 +1,4 @@
-import Synchronization
+import Locking
 
 /// Easy handles for concurrent callers: each call checks one out, so no handle is ever used by two threads, and
 /// returns it afterwards with its connection still open.
@@ -10,7 +10,7 @@ final class CurlHandlePool: Sendable {
     private let share: CurlShare
     private let transport: TransportSettings
     private let maxIdle: Int
-    private let idle = Mutex<[CurlEasy]>([])
+    private let idle = Locked<[CurlEasy]>([])
 
     init(transport: TransportSettings, maxIdle: Int) throws(KubeAPIError) {
         share = try CurlShare()

@@ -1,5 +1,5 @@
 import Events
-import Synchronization
+import Locking
 
 /// A thread-safe, blocking Kubernetes API client over libcurl.
 ///
@@ -26,7 +26,7 @@ public final class KubeClient: Sendable {
     let credentials: CredentialProvider
     let retryPolicy: RetryPolicy
     let logger: KubeClientLogger?
-    private let counters = Mutex(KubeClientStatistics())
+    private let counters = Locked(KubeClientStatistics())
     /// The URL every request path is appended to (the `tls-server-name` host when one is set).
     let baseURL: String
 

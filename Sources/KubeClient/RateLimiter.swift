@@ -1,14 +1,14 @@
-import Synchronization
+import Locking
 
 /// The thread-safe client-side rate limiter: a ``TokenBucket`` behind a mutex, plus the blocking wait.
 final class RateLimiter: Sendable {
-    private let bucket: Mutex<TokenBucket>
+    private let bucket: Locked<TokenBucket>
     /// Whether a limit is configured at all.
     let isEnabled: Bool
 
     init(qps: Double, burst: Int) {
         isEnabled = qps > 0 && qps.isFinite
-        bucket = Mutex(TokenBucket(rate: isEnabled ? qps : 0, burst: burst, now: Monotonic.nanoseconds()))
+        bucket = Locked(TokenBucket(rate: isEnabled ? qps : 0, burst: burst, now: Monotonic.nanoseconds()))
     }
 
     /// Waits for a token, blocking the calling thread. Returns how long it waited.

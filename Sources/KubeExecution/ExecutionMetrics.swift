@@ -1,12 +1,12 @@
 import IPC
 import Observability
-import Synchronization
+import Locking
 
 /// Counts what the handler does in upstream's terms (contract §4.8: `pod_creations_total`,
 /// `pod_creation_duration_seconds`, `pod_creations_active`, `configmaps_created_total`), for the statistics the
 /// worker reports to the supervisor. Thread-safe: the worker's executor threads record concurrently.
 final class ExecutionMetrics: Sendable {
-    private let state = Mutex(WorkerStatistics())
+    private let state = Locked(WorkerStatistics())
     /// Languages allowed as label values (the runtime registry's); any other is counted as `unknown`, so the
     /// label stays bounded whatever the commands say.
     let languages: Set<String>

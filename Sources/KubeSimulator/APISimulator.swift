@@ -1,6 +1,6 @@
 import Events
 import Glibc
-import Synchronization
+import Locking
 
 /// A Kubernetes API server simulator over HTTPS on loopback, for tests and demos.
 ///
@@ -20,8 +20,8 @@ import Synchronization
 /// request in the loop's timer heap; nothing blocks a loop.
 ///
 /// Thread safety: every method may be called from any thread. The object store, the fault state, and the
-/// request log with its counters each live behind their own `Mutex`; a request takes them one at a time, never
-/// nested. Start and stop are serialized by a lifecycle `Mutex`.
+/// request log with its counters each live behind their own lock; a request takes them one at a time, never
+/// nested. Start and stop are serialized by a lifecycle lock.
 public final class APISimulator: Sendable {
     private enum Lifecycle {
         case created
@@ -60,7 +60,7 @@ public final class APISimulator: Sendable {
     private let tls: TLSContext
     private let listener: Descriptor
     private let controls: [LoopControl]
-    private let lifecycle = Mutex(Lifecycle.created)
+    private let lifecycle = Locked(Lifecycle.created)
 
     /// Generates the PKI, binds the listening sockets, creates the initial namespaces and writes `ca.crt`,
     /// `client.crt`, `client.key`, `server.crt`, `admin-token`, `kubeconfig` and `kubeconfig-paths`.

@@ -1,8 +1,8 @@
-import Synchronization
+import Locking
 
 /// Bearer tokens (fixed, plus a token file re-read when it changes) and verified client certificates.
 ///
-/// Thread-safe: the fixed tokens are immutable; the token-file cache lives behind a `Mutex`.
+/// Thread-safe: the fixed tokens are immutable; the token-file cache lives behind a lock.
 final class Authenticator: Sendable {
     private struct FileCache {
         var stamp: [Int]?
@@ -14,7 +14,7 @@ final class Authenticator: Sendable {
     private let tokenUser: String
     private let groups: [String]
     private let tokenFile: String?
-    private let cache = Mutex(FileCache())
+    private let cache = Locked(FileCache())
 
     init(tokens: [String], adminToken: String, tokenFile: String?, tokenUser: String, groups: [String]) {
         self.tokens = tokens

@@ -8,7 +8,7 @@ struct StoreSettings: Sendable {
     var nodeName = "sim-node"
 }
 
-/// All objects and the resource-version counter. A value type: the simulator keeps it in a `Mutex` and every
+/// All objects and the resource-version counter. A value type: the simulator keeps it in a lock and every
 /// API operation runs as one critical section over it.
 struct ObjectStore: Sendable {
     let settings: StoreSettings

@@ -1,10 +1,10 @@
 import Events
-import Synchronization
+import Locking
 
 /// Turns parsed HTTP requests into responses: authentication, fault injection, routing, the object store, and
 /// the request log. Called from the event-loop threads.
 ///
-/// Thread-safe: every piece of mutable state sits behind its own `Mutex` (store, faults, log); a request takes
+/// Thread-safe: every piece of mutable state sits behind its own lock (store, faults, log); a request takes
 /// them one at a time and never nests them, so there is no lock order to get wrong.
 final class RequestProcessor: Sendable {
     /// A request that has been authenticated and had its fault decided, waiting (possibly for injected latency)
@@ -26,9 +26,9 @@ final class RequestProcessor: Sendable {
         case drop
     }
 
-    let store: Mutex<ObjectStore>
-    let faults: Mutex<FaultInjector>
-    let log: Mutex<RequestLog>
+    let store: Locked<ObjectStore>
+    let faults: Locked<FaultInjector>
+    let log: Locked<RequestLog>
     let authenticator: Authenticator
     let stats = ConnectionStats()
     let limits: SimulatorConfiguration.Limits
@@ -36,14 +36,14 @@ final class RequestProcessor: Sendable {
     let serverAddress: String
 
     init(configuration: SimulatorConfiguration, authenticator: Authenticator, serverAddress: String) {
-        store = Mutex(
+        store = Locked(
             ObjectStore(
                 settings: StoreSettings(
                     kubernetesMinor: configuration.kubernetesMinorVersion,
                     phaseProgression: configuration.phaseProgression,
                     maxGracefulDeletion: configuration.maxGracefulDeletion)))
-        faults = Mutex(FaultInjector(configuration.faults))
-        log = Mutex(RequestLog(capacity: configuration.requestLogCapacity))
+        faults = Locked(FaultInjector(configuration.faults))
+        log = Locked(RequestLog(capacity: configuration.requestLogCapacity))
         self.authenticator = authenticator
         limits = configuration.limits
         kubernetesMinor = configuration.kubernetesMinorVersion

@@ -2,7 +2,7 @@ import CLinux
 import Glibc
 import IPC
 import Logging
-import Synchronization
+import Locking
 
 /// Set by the SIGTERM handler; checked by the leader after every read.
 nonisolated(unsafe) private var terminationRequested: sig_atomic_t = 0
@@ -23,7 +23,7 @@ public final class WorkerRuntime: @unchecked Sendable {
     private let logger: Logger
     private var handler: (any CommandHandler)?
     /// The statistics last sent, so an unchanged report is not sent again.
-    private let reportedStatistics = Mutex<WorkerStatistics?>(nil)
+    private let reportedStatistics = Locked<WorkerStatistics?>(nil)
 
     /// Builds the handler the welcome names, from its settings; `nil` for a name it does not know. Throws
     /// (with a message for the log) when the handler cannot start.
