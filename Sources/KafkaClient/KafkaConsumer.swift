@@ -201,7 +201,7 @@ public final class KafkaConsumer {
         switch event.type {
         case Int32(RD_KAFKA_EVENT_FETCH):
             while let message = event.nextMessage() {
-                if let error = RDKafkaMessage.error(of: message) {
+                if let error = RDKafkaMessage.error(of: message, payloadIsErrorText: true) {
                     // End-of-partition is a notification, not a failure (and off by default).
                     if error.code != .partitionEOF { events.append(.error(error)) }
                     continue

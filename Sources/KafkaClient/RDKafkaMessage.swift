@@ -9,10 +9,19 @@ enum RDKafkaMessage {
     }
 
     /// The error carried by a message, or `nil`.
-    static func error(of message: UnsafePointer<rd_kafka_message_t>) -> KafkaError? {
-        let err = message.pointee.err
+    ///
+    /// Not `rd_kafka_message_errstr`: it returns `payload` as a C string whenever there is one. In a consumer
+    /// error event the payload is the error text, but `len` bytes long and not NUL-terminated; in a delivery
+    /// report it is the produced record itself (a dead letter holds a user's script), so only the error code's
+    /// text may be used there.
+    static func error(of message: UnsafePointer<rd_kafka_message_t>, payloadIsErrorText: Bool) -> KafkaError? {
+        let raw = message.pointee
+        let err = raw.err
         guard err != RD_KAFKA_RESP_ERR_NO_ERROR else { return nil }
-        let text = String(optionalCString: rd_kafka_message_errstr(message)) ?? ""
+        var text = String(optionalCString: rd_kafka_err2str(err)) ?? ""
+        if payloadIsErrorText, let payload = raw.payload, raw.len > 0 {
+            text = String(decoding: UnsafeRawBufferPointer(start: payload, count: min(raw.len, 4096)), as: UTF8.self)
+        }
         let topic = topic(of: message)
         let location = topic.isEmpty ? "" : "\(topic)[\(message.pointee.partition)]: "
         return KafkaError.rdKafka(err, message: location + text)
@@ -43,7 +52,8 @@ enum RDKafkaMessage {
     static func deliveryReport(_ message: UnsafePointer<rd_kafka_message_t>) -> KafkaDeliveryReport {
         let raw = message.pointee
         let token = UInt64(UInt(bitPattern: raw._private))
-        let result: Result<Void, KafkaError> = error(of: message).map { .failure($0) } ?? .success(())
+        let result: Result<Void, KafkaError> =
+            error(of: message, payloadIsErrorText: false).map { .failure($0) } ?? .success(())
         return KafkaDeliveryReport(
             token: token,
             topic: topic(of: message),
