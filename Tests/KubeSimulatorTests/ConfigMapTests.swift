@@ -99,8 +99,15 @@ struct ConfigMapTests {
         #expect(merge.object.text("metadata.annotations.note") == "x")
         #expect(merge.object.text("metadata.resourceVersion") != version)
 
-        let owner1 = #"{"apiVersion":"v1","kind":"Pod","name":"o1","uid":"11111111-1111-1111-1111-111111111111"}"#
-        let owner2 = #"{"apiVersion":"v1","kind":"Pod","name":"o2","uid":"22222222-2222-2222-2222-222222222222"}"#
+        // Owners that exist: with absent ones the garbage collector may remove the ConfigMap between two patches
+        // (as a real cluster's would), which a slower run (under a sanitizer) does see.
+        func owner(_ name: String) throws -> String {
+            let pod = try client.request("POST", "/api/v1/namespaces/ns/pods", json: TestSupport.pod(name))
+            let uid = try #require(pod.object.text("metadata.uid"))
+            return #"{"apiVersion":"v1","kind":"Pod","name":"\#(name)","uid":"\#(uid)"}"#
+        }
+        let owner1 = try owner("o1")
+        let owner2 = try owner("o2")
         _ = try client.request(
             "PATCH", "\(base)/p", json: TestSupport.json(#"{"metadata":{"ownerReferences":[\#(owner1)]}}"#),
             contentType: "application/strategic-merge-patch+json")
