@@ -25,7 +25,7 @@ extension KubeClient {
         var retries = 0
         var refreshedAfter401 = false
         var lastError: KubeAPIError? = nil
-        var generator = SystemRandomNumberGenerator()
+        var generator = JitterGenerator()
 
         while true {
             guard !deadline.hasPassed else {
