@@ -52,6 +52,22 @@ extension KafkaConsumer {
         return list.offsets
     }
 
+    /// The low and high watermarks of `partition`, asked from its leader (`rd_kafka_query_watermark_offsets`).
+    /// **Blocking**, for at most `timeout`. The high watermark is one past the last acknowledged record: every
+    /// record whose delivery was acknowledged before this call lies below it.
+    public func watermarks(
+        _ partition: KafkaTopicPartition,
+        timeout: Duration = .seconds(10)
+    ) throws(KafkaError) -> (low: Int64, high: Int64) {
+        try ensureOpen()
+        var low = Int64(RD_KAFKA_OFFSET_INVALID)
+        var high = Int64(RD_KAFKA_OFFSET_INVALID)
+        let err = rd_kafka_query_watermark_offsets(
+            client.handle, partition.topic, partition.partition, &low, &high, timeout.timeoutMilliseconds)
+        guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError.rdKafka(err) }
+        return (low, high)
+    }
+
     /// The consumer's position in `partitions`: the offset of the last record returned by `poll` plus one, or
     /// `nil` when nothing has been consumed from a partition yet (`rd_kafka_position`, corrected for records
     /// held back for a paused partition). Non-blocking.
