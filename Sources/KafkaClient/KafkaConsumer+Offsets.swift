@@ -52,20 +52,20 @@ extension KafkaConsumer {
         return list.offsets
     }
 
-    /// The low and high watermarks of `partition`, asked from its leader (`rd_kafka_query_watermark_offsets`).
-    /// **Blocking**, for at most `timeout`. The high watermark is one past the last acknowledged record: every
-    /// record whose delivery was acknowledged before this call lies below it.
-    public func watermarks(
-        _ partition: KafkaTopicPartition,
+    /// The end offset (high watermark) of each of `partitions`, asked from their leaders with one ListOffsets
+    /// request per leader (`rd_kafka_offsets_for_times` with `RD_KAFKA_OFFSET_END`). **Blocking**, for at most
+    /// `timeout`. Every record whose delivery was acknowledged before this call lies below its partition's end.
+    public func endOffsets(
+        _ partitions: [KafkaTopicPartition],
         timeout: Duration = .seconds(10)
-    ) throws(KafkaError) -> (low: Int64, high: Int64) {
+    ) throws(KafkaError) -> [KafkaTopicPartitionOffset] {
         try ensureOpen()
-        var low = Int64(RD_KAFKA_OFFSET_INVALID)
-        var high = Int64(RD_KAFKA_OFFSET_INVALID)
-        let err = rd_kafka_query_watermark_offsets(
-            client.handle, partition.topic, partition.partition, &low, &high, timeout.timeoutMilliseconds)
+        let list = try RDKafkaTopicPartitionList(
+            offsets: partitions.map { KafkaTopicPartitionOffset(topic: $0.topic, partition: $0.partition, offset: Int64(RD_KAFKA_OFFSET_END)) })
+        let err = rd_kafka_offsets_for_times(client.handle, list.handle, timeout.timeoutMilliseconds)
         guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError.rdKafka(err) }
-        return (low, high)
+        if let error = list.firstError { throw error }
+        return list.offsets
     }
 
     /// The consumer's position in `partitions`: the offset of the last record returned by `poll` plus one, or
