@@ -44,7 +44,8 @@ public struct ChaosReport: Sendable {
                 + "\(deleted) deleted executions)"),
             ("commits", "\(counts.committedRecords) of \(counts.endRecords) records committed at the end; "
                 + "\(counts.commitSamples) samples (\(tally.samplesSkipped) skipped in outages\(tally.sampleError.map { ", the last for: \($0)" } ?? "")), "
-                + "\(counts.offsetsChecked) offsets checked"),
+                + "\(counts.offsetsChecked) offsets checked; supervisor frozen \(tally.freezes.count)× for sampling, "
+                + "\(tally.freezes.averageMilliseconds) ms on average, \(tally.freezes.longestMilliseconds) ms at most"),
         ]
         for (index, committed) in counts.committedAtKills.enumerated() {
             rows.append(("supervisor SIGKILL \(index + 1)", "\(committed) records committed at the kill; "

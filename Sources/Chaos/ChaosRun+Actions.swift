@@ -3,22 +3,6 @@ import Glibc
 import KafkaClient
 import KubeSimulator
 
-/// What the driver actually did (a scheduled worker kill finds no worker alive now and then).
-public struct FaultTally: Sendable {
-    public var workerKills = 0
-    public var workerKillsSkipped = 0
-    /// `workers.count` after each reload, starting with the initial count.
-    public var workerCounts: [Int] = []
-    public var supervisorKills = 0
-    /// Supervisors that exited without being told to (a product crash).
-    public var unexpectedExits = 0
-    public var brokerFaults: [String: Int] = [:]
-    public var apiFaultWindows = 0
-    public var samplesSkipped = 0
-    /// Why the last skipped sample failed.
-    public var sampleError: String?
-}
-
 extension ChaosRun {
     /// Carries out one scheduled action.
     func execute(_ action: ChaosAction) throws(ChaosError) {

@@ -127,6 +127,7 @@ public final class ChaosRun {
         let skipped = sampler.skipped
         tally.samplesSkipped = skipped.count
         tally.sampleError = skipped.lastError
+        tally.freezes = sampler.freezes
         if let failed = traffic.failed { problems.append("traffic: \(failed)") }
         if let failed = sampler.failed { problems.append("sampler: \(failed)") }
         let verdict = ChaosVerdict(

@@ -50,29 +50,3 @@ public final class ChaosSupervisor {
         return exitCode
     }
 }
-
-/// Why a chaos run could not be carried out (as opposed to an invariant that did not hold, which the report
-/// states).
-public struct ChaosError: Error, CustomStringConvertible, Sendable {
-    public var description: String
-    public var isRetriable: Bool { false }
-    public init(_ description: String) { self.description = description }
-}
-
-/// The monotonic clock, in seconds.
-public enum ChaosClock {
-    /// Seconds on `CLOCK_MONOTONIC`.
-    public static func now() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
-    }
-
-    /// Blocks the calling thread (never the cooperative pool) for `seconds`: the pacing of a poll loop.
-    public static func sleep(seconds: Double) {
-        guard seconds > 0 else { return }
-        var request = timespec(tv_sec: Int(seconds), tv_nsec: Int((seconds - Double(Int(seconds))) * 1e9))
-        var remaining = timespec()
-        while nanosleep(&request, &remaining) == -1 && errno == EINTR { request = remaining }
-    }
-}

@@ -20,13 +20,14 @@ final class CommitSampler: Sendable {
     struct Reading: Sendable {
         /// Committed position per command partition (partitions without a commit are absent).
         var committed: [Int32: Int64]
-        /// High watermarks per topic and partition, command topic included, read after `committed`.
+        /// End offsets (high watermarks) per topic and partition, read after `committed`: the event topics' while
+        /// the supervisor was still frozen, the command topic's after.
         var watermarks: [String: [Int32: Int64]]
         /// Deleted executions not below an earlier commit whose Pod was live, looked up after the watermarks.
         var livePodsOfDeletes: Set<String>
         /// Seconds from the start of the run at which the committed offsets were read.
         var at: Double
-        /// Seconds from reading the committed offsets to finishing the Pod lookups.
+        /// Seconds from reading the committed offsets to reading the event topics' ends.
         var took: Double
     }
 
@@ -44,6 +45,10 @@ final class CommitSampler: Sendable {
         var skipped = 0
         /// Why the last reading failed.
         var lastError: String?
+        /// Freezes of the supervisor, their total and longest length in seconds.
+        var freezes = 0
+        var frozenSeconds = 0.0
+        var longestFreeze = 0.0
         /// The highest committed position recorded per partition: deletes below it were checked already.
         var floor: [Int32: Int64] = [:]
     }
@@ -85,6 +90,12 @@ final class CommitSampler: Sendable {
     var latest: Reading? { state.withLock { $0.latest } }
     /// Readings that failed or were too slow to record, and why the last one failed.
     var skipped: (count: Int, lastError: String?) { state.withLock { ($0.skipped, $0.lastError) } }
+    /// How often and how long the supervisor was frozen for readings.
+    var freezes: (count: Int, averageMilliseconds: Int, longestMilliseconds: Int) {
+        state.withLock { state in
+            (state.freezes, state.freezes > 0 ? Int(state.frozenSeconds * 1000 / Double(state.freezes)) : 0, Int(state.longestFreeze * 1000))
+        }
+    }
     /// Why the thread gave up, if it did.
     var failed: String? { thread.failed }
 
@@ -160,10 +171,13 @@ final class CommitSampler: Sendable {
         return nil
     }
 
-    /// One reading, or why a broker did not answer.
+    /// One reading, or why a broker did not answer. The supervisor is frozen from before the commit is read until
+    /// the event topics' ends are; the rest is read after it thawed.
     private func read(_ consumer: KafkaConsumer, stable: Bool) -> Result<Reading, KafkaError> {
+        let frozeAt = ChaosClock.now()
         freezer.freeze()
-        defer { freezer.thaw() }
+        var frozen = true
+        defer { if frozen { freezer.thaw() } }
         do throws(KafkaError) {
             var committed = try committed(consumer)
             if stable {
@@ -176,22 +190,38 @@ final class CommitSampler: Sendable {
                 }
             }
             let readAt = ChaosClock.now()
-            var watermarks: [String: [Int32: Int64]] = [:]
-            for topic in topics.all {
-                for partition in 0..<Int32(topic.partitions) {
-                    let marks = try consumer.watermarks(KafkaTopicPartition(topic: topic.name, partition: partition), timeout: timeout)
-                    watermarks[topic.name, default: [:]][partition] = marks.high
-                }
+            var watermarks = try ends(of: topics.events, consumer)
+            let took = ChaosClock.now() - readAt
+            freezer.thaw()
+            frozen = false
+            let thawedAt = ChaosClock.now()
+            state.withLock { state in
+                state.freezes += 1
+                state.frozenSeconds += thawedAt - frozeAt
+                state.longestFreeze = max(state.longestFreeze, thawedAt - frozeAt)
             }
+            watermarks.merge(try ends(of: [topics.command], consumer)) { $1 }
             let floor = state.withLock { $0.floor }
             let deletes = ledger.withLock { $0.deletes(notBelow: floor) }
             let live = ClusterSnapshot.livePods(of: deletes, simulator: simulator, namespace: namespace)
             return .success(Reading(
-                committed: committed, watermarks: watermarks, livePodsOfDeletes: live, at: readAt - started,
-                took: ChaosClock.now() - readAt))
+                committed: committed, watermarks: watermarks, livePodsOfDeletes: live, at: readAt - started, took: took))
         } catch {
             return .failure(error)
         }
+    }
+
+    /// The end offsets of every partition of `topics`, in one call.
+    private func ends(of topics: [(name: String, partitions: Int)], _ consumer: KafkaConsumer) throws(KafkaError) -> [String: [Int32: Int64]] {
+        let partitions = topics.flatMap { topic in
+            (0..<Int32(topic.partitions)).map { KafkaTopicPartition(topic: topic.name, partition: $0) }
+        }
+        var result: [String: [Int32: Int64]] = [:]
+        for entry in try consumer.endOffsets(partitions, timeout: timeout) {
+            guard let offset = entry.offset else { throw KafkaError(code: .unknown, message: "no end offset for \(entry.topicPartition)") }
+            result[entry.topic, default: [:]][entry.partition] = offset
+        }
+        return result
     }
 
     private func committed(_ consumer: KafkaConsumer) throws(KafkaError) -> [Int32: Int64] {
@@ -201,38 +231,5 @@ final class CommitSampler: Sendable {
             if let offset = entry.offset, offset >= 0 { result[entry.partition] = offset }
         }
         return result
-    }
-}
-
-/// Freezes and thaws the running supervisor for the sampler; the driver names the supervisor and thaws one left
-/// frozen too long.
-final class SupervisorFreezer: Sendable {
-    private let pid = Atomic<Int32>(0)
-    /// When the supervisor was frozen (monotonic nanoseconds), 0 while it runs.
-    private let frozenAt = Atomic<UInt64>(0)
-
-    /// The supervisor to freeze from now on; 0 for none (it is being killed or stopped). Thaws the previous one.
-    func target(_ supervisor: Int32) {
-        thaw()
-        pid.store(supervisor, ordering: .sequentiallyConsistent)
-    }
-
-    func freeze() {
-        let target = pid.load(ordering: .sequentiallyConsistent)
-        guard target > 0 else { return }
-        frozenAt.store(UInt64(ChaosClock.now() * 1e9), ordering: .sequentiallyConsistent)
-        _ = kill(target, SIGSTOP)
-    }
-
-    func thaw() {
-        guard frozenAt.exchange(0, ordering: .sequentiallyConsistent) != 0 else { return }
-        let target = pid.load(ordering: .sequentiallyConsistent)
-        if target > 0 { _ = kill(target, SIGCONT) }
-    }
-
-    /// Thaws a supervisor frozen for longer than `seconds`.
-    func thawIfFrozen(longerThan seconds: Double) {
-        let since = frozenAt.load(ordering: .sequentiallyConsistent)
-        if since != 0, ChaosClock.now() - Double(since) / 1e9 > seconds { thaw() }
     }
 }
