@@ -28,7 +28,7 @@ struct ChaosCommand: ParsableCommand {
     var seed: String?
 
     @Option(help: "Commands produced per second.")
-    var commandsPerSecond = 60.0
+    var commandsPerSecond = 25.0
 
     @Option(help: "Share of commands that delete an earlier create (the simulator keeps every Pod not deleted).")
     var deleteFraction = 0.3
@@ -40,7 +40,7 @@ struct ChaosCommand: ParsableCommand {
     var supervisorKills: Int?
 
     @Option(help: "Longest wait for the system to drain once the faults stop (e.g. 2m).")
-    var drainTimeout = "3m"
+    var drainTimeout = "5m"
 
     @Option(help: "Seconds between progress lines (0: none).")
     var progressEvery = 30.0
@@ -72,7 +72,7 @@ struct ChaosCommand: ParsableCommand {
         settings.commandsPerSecond = commandsPerSecond
         settings.deleteFraction = deleteFraction
         settings.concurrency = concurrency
-        settings.drainTimeout = DurationText.parse(drainTimeout) ?? .seconds(180)
+        settings.drainTimeout = DurationText.parse(drainTimeout) ?? .seconds(300)
         settings.progressInterval = .milliseconds(Int64(progressEvery * 1000))
         settings.logLevel = logLevel
         settings.keepFiles = keepFiles
