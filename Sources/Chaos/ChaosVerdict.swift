@@ -141,6 +141,12 @@ public struct ChaosVerdict: Sendable {
     /// clock. Each offset is checked against the first sample whose commit covers it: later samples have higher
     /// watermarks and would only pass more easily.
     ///
+    /// Soundness does not depend on timing (a late reading only makes the check more lenient); strength does: the
+    /// sampler reads C and W with the supervisor frozen (SIGSTOP), so work left unfinished when C was committed
+    /// cannot catch up before W is read (``CommitSampler``). A supervisor that commits on consumption fails this
+    /// check even in a run without faults. The delete part is weaker: workers are not frozen, so a delete they
+    /// finish during the reading passes.
+    ///
     /// After a supervisor kill the sample is taken before the next one starts: the commands at or above C whose
     /// events were already delivered were finished but not committed, and must have been done again (their
     /// events appear twice).
