@@ -38,16 +38,28 @@ public enum ProcessTable {
 
     /// Children of `parent`, from `/proc/*/stat`.
     public static func children(of parent: pid_t) -> [pid_t] {
-        guard let directory = opendir("/proc") else { return [] }
-        defer { closedir(directory) }
-        var result: [pid_t] = []
-        while let entry = readdir(directory) {
+        numberedEntries(of: "/proc").compactMap { pid in
+            guard let fields = statFields(of: pid_t(pid)) else { return nil }
+            // After the command name: state, then the parent pid.
+            return fields.count > 2 && pid_t(fields[1]) == parent ? pid_t(pid) : nil
+        }
+    }
+
+    /// The open descriptors of `pid`, from `/proc/<pid>/fd`.
+    public static func descriptors(of pid: pid_t) -> [Int] {
+        numberedEntries(of: "/proc/\(pid)/fd")
+    }
+
+    /// The entries of `directory` whose names are numbers, sorted.
+    private static func numberedEntries(of directory: String) -> [Int] {
+        guard let handle = opendir(directory) else { return [] }
+        defer { closedir(handle) }
+        var result: [Int] = []
+        while let entry = readdir(handle) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
             }
-            guard let pid = pid_t(name), let fields = statFields(of: pid) else { continue }
-            // After the command name: state, then the parent pid.
-            if fields.count > 2, pid_t(fields[1]) == parent { result.append(pid) }
+            if let number = Int(name) { result.append(number) }
         }
         return result.sorted()
     }

@@ -125,18 +125,7 @@ enum TestSupport {
         return fewest
     }
 
-    static func descriptors(of pid: pid_t) -> [Int] {
-        guard let directory = opendir("/proc/\(pid)/fd") else { return [] }
-        defer { closedir(directory) }
-        var result: [Int] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            if let fd = Int(name) { result.append(fd) }
-        }
-        return result.sorted()
-    }
+    static func descriptors(of pid: pid_t) -> [Int] { ProcessTable.descriptors(of: pid) }
 
     /// A `Name:\tvalue` line from /proc/<pid>/status.
     static func statusField(_ field: String, of pid: pid_t) -> String? {
