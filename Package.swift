@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "k8s-worker-process", targets: ["WorkerProcess"]),
         .executable(name: "k8s-worker-bench", targets: ["Benchmarks"]),
         .executable(name: "k8s-api-simulator", targets: ["APISimulator"]),
+        .executable(name: "k8s-worker-chaos", targets: ["ChaosRunner"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -97,6 +98,14 @@ let package = Package(
             name: "Demo", dependencies: ["Events", "KubeManifests", "KafkaClient", "KubeSimulator", "SagaBridge", "Locking"],
             swiftSettings: swiftSettings),
 
+        .target(
+            name: "Chaos",
+            dependencies: [
+                "Demo", "Events", "KafkaClient", "KubeManifests", "KubeSimulator", "SagaBridge",
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
+            swiftSettings: swiftSettings),
+
         // Thin executables.
         .executableTarget(
             name: "Supervisor",
@@ -112,6 +121,10 @@ let package = Package(
             dependencies: ["WorkerCore", "KubeExecution", "Diagnostics", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings),
         .executableTarget(name: "APISimulator", dependencies: ["KubeSimulator"], swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "ChaosRunner",
+            dependencies: ["Chaos", "SupervisorCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings),
         .executableTarget(
             name: "Benchmarks",
             dependencies: [
@@ -146,10 +159,12 @@ let package = Package(
             name: "SupervisorCoreTests",
             dependencies: ["SupervisorCore", "IPC", "Systemd", "Observability", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings),
+        .testTarget(name: "ChaosTests", dependencies: ["Chaos", "Demo", "Events", "KubeManifests"], swiftSettings: swiftSettings),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
                 "SupervisorCore", "IPC", "CLinux", "Supervisor", "WorkerProcess", "KafkaClient", "Events", "KubeSimulator",
+                "Chaos",
             ],
             swiftSettings: swiftSettings),
     ]

@@ -58,10 +58,10 @@ public final class DemoEnvironment {
     /// `host:port,…` of the mock brokers.
     public var bootstrap: String { cluster.bootstrapServers.joined(separator: ",") }
 
-    /// Stops the simulator and removes its files (the mock cluster goes with this object).
-    public func shutdown() {
+    /// Stops the simulator and removes its files unless `keepingFiles` (the mock cluster goes with this object).
+    public func shutdown(keepingFiles: Bool = false) {
         simulator.stop()
-        Self.remove(directory)
+        if !keepingFiles { Self.remove(directory) }
     }
 
     private static func remove(_ path: String) {

@@ -47,12 +47,8 @@ public struct DemoPlan: Sendable {
         let creates = total - deletes - 2
         let runtimes = registry.entries
         var valid: [Record] = []
-        for index in 0..<creates {
-            guard !runtimes.isEmpty else { break }
-            let entry = runtimes[index % runtimes.count]
-            let id = Self.executionID(run: run, index: index)
-            let command = Self.create(id: id, run: run, index: index, entry: entry, image: entry.image, now: now)
-            valid.append(Record(kind: .create(language: entry.language, version: entry.version), key: id, value: command.encoded()))
+        for index in 0..<creates where !runtimes.isEmpty {
+            valid.append(Self.validCreate(run: run, index: index, entry: runtimes[index % runtimes.count], now: now))
         }
         var records = valid
         // The refused create and the poison record land among the valid ones, never first (the first record
@@ -69,13 +65,25 @@ public struct DemoPlan: Sendable {
             at: max(1, records.count / 3))
         // Deletes of the earliest executions, after every create.
         for target in valid.prefix(deletes) {
-            let delete = DeletePodCommand(
-                eventID: Self.uuid(run: run, stream: 2, index: records.count),
-                timestamp: now, aggregateID: target.key, metadata: Self.metadata, sagaID: Self.sagaID, executionID: target.key,
-                reason: "Saga compensation (k8s-worker demo)")
-            records.append(Record(kind: .delete, key: target.key, value: delete.encoded()))
+            records.append(Self.delete(executionID: target.key, run: run, index: records.count, now: now))
         }
         self.records = records
+    }
+
+    /// The create of execution `index` of `run` in the registry's runtime `entry`.
+    public static func validCreate(run: UInt32, index: Int, entry: RuntimeRegistry.Entry, now: Timestamp) -> Record {
+        let id = executionID(run: run, index: index)
+        let command = create(id: id, run: run, index: index, entry: entry, image: entry.image, now: now)
+        return Record(kind: .create(language: entry.language, version: entry.version), key: id, value: command.encoded())
+    }
+
+    /// A delete of `executionID`'s Pod; `index` makes its event id unique within `run`.
+    public static func delete(executionID: String, run: UInt32, index: Int, now: Timestamp) -> Record {
+        let delete = DeletePodCommand(
+            eventID: uuid(run: run, stream: 2, index: index),
+            timestamp: now, aggregateID: executionID, metadata: metadata, sagaID: sagaID, executionID: executionID,
+            reason: "Saga compensation (k8s-worker demo)")
+        return Record(kind: .delete, key: executionID, value: delete.encoded())
     }
 
     /// Execution ids of the creates the registry allows.
@@ -87,12 +95,13 @@ public struct DemoPlan: Sendable {
     /// Keys of records that must be dead-lettered.
     public var poisonKeys: [String] { records.compactMap { $0.kind == .poison ? $0.key : nil } }
 
-    static let sagaID = "c3a1e7d2-9b4f-4e8a-a6d5-2f7b1c9e0a34"
+    /// The saga id every demo command carries.
+    public static let sagaID = "c3a1e7d2-9b4f-4e8a-a6d5-2f7b1c9e0a34"
     static let metadata = EventMetadata(
         serviceName: "saga-orchestrator", serviceVersion: "1.0.0", userID: "7e2d4c1b-5a3f-4b8e-9c6d-1f0a2b3c4d5e")
 
     /// A UUID-shaped execution id unique to `run` and `index`.
-    static func executionID(run: UInt32, index: Int) -> String {
+    public static func executionID(run: UInt32, index: Int) -> String {
         uuid(run: run, stream: 0, index: index)
     }
 

@@ -52,6 +52,22 @@ extension KafkaConsumer {
         return list.offsets
     }
 
+    /// The end offset (high watermark) of each of `partitions`, asked from their leaders with one ListOffsets
+    /// request per leader (`rd_kafka_offsets_for_times` with `RD_KAFKA_OFFSET_END`). **Blocking**, for at most
+    /// `timeout`. Every record whose delivery was acknowledged before this call lies below its partition's end.
+    public func endOffsets(
+        _ partitions: [KafkaTopicPartition],
+        timeout: Duration = .seconds(10)
+    ) throws(KafkaError) -> [KafkaTopicPartitionOffset] {
+        try ensureOpen()
+        let list = try RDKafkaTopicPartitionList(
+            offsets: partitions.map { KafkaTopicPartitionOffset(topic: $0.topic, partition: $0.partition, offset: Int64(RD_KAFKA_OFFSET_END)) })
+        let err = rd_kafka_offsets_for_times(client.handle, list.handle, timeout.timeoutMilliseconds)
+        guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError.rdKafka(err) }
+        if let error = list.firstError { throw error }
+        return list.offsets
+    }
+
     /// The consumer's position in `partitions`: the offset of the last record returned by `poll` plus one, or
     /// `nil` when nothing has been consumed from a partition yet (`rd_kafka_position`, corrected for records
     /// held back for a paused partition). Non-blocking.

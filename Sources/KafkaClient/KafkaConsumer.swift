@@ -219,8 +219,16 @@ public final class KafkaConsumer {
         case Int32(RD_KAFKA_EVENT_OFFSET_COMMIT):
             events.append(.offsetsCommitted(Self.commitResult(of: event)))
         case Int32(RD_KAFKA_EVENT_ERROR):
-            events.append(
-                .error(client.error(code: event.errorCode, text: event.errorText, isFatal: event.isFatal)))
+            let text = event.errorText
+            events.append(.error(client.error(code: event.errorCode, text: text, isFatal: event.isFatal)))
+            // librdkafka 2.0 leaves partitions whose committed-offset fetch failed unfetched "until the application
+            // unassigns it and possibly re-assigns it" (rd_kafka_assignment_apply_offsets); its only sign is this
+            // error, worded "Failed to fetch committed offset(s) …".
+            if text.hasPrefix("Failed to fetch committed offset"),
+                !events.contains(where: { if case .committedOffsetsUnavailable = $0 { true } else { false } })
+            {
+                events.append(.committedOffsetsUnavailable)
+            }
         case Int32(RD_KAFKA_EVENT_LOG):
             if let line = event.logLine { logHandler?(line) }
         default:

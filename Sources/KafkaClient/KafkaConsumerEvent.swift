@@ -19,4 +19,9 @@ public enum KafkaConsumerEvent: Sendable {
     /// A client or consumption error. Most are informational (librdkafka recovers by itself); act on
     /// ``KafkaError/isFatal``.
     case error(KafkaError)
+    /// librdkafka could not fetch the committed offsets of a new assignment (the group coordinator was moving
+    /// or down) and does not ask again: those partitions stay assigned but are never fetched until they are
+    /// assigned anew. Rejoin the group (``KafkaConsumer/subscribe(topics:)`` again) so that the next
+    /// assignment fetches them. Reported once per ``KafkaConsumer/poll(maxEvents:)``, after the ``error(_:)``.
+    case committedOffsetsUnavailable
 }

@@ -58,6 +58,9 @@ extension KafkaCommandSource {
                 if error.code == .allBrokersDown, brokersDownSince == nil { brokersDownSince = now }
                 lastError = "\(error)"
                 logger.warning("kafka consumer error", metadata: ["error": "\(error)", "fatal": "\(error.isFatal)"])
+            case .committedOffsetsUnavailable:
+                // Those partitions would stay assigned and idle for good: rejoin shortly (once, for all of them).
+                if rejoinAt == nil { rejoinAt = now + Self.rejoinDelay }
             }
         }
     }
@@ -173,6 +176,21 @@ extension KafkaCommandSource {
             } catch {
                 logger.warning("resume failed", metadata: ["error": "\(error)"])
             }
+        }
+    }
+
+    /// Rejoins the group when an assignment's committed offsets could not be fetched: subscribing again revokes
+    /// the assignment (through the usual revocation, which finishes and commits in-flight work) and the next
+    /// assignment fetches the committed offsets anew. Waits for a revocation in progress to end.
+    func rejoinIfDue(now: Instant) {
+        guard let due = rejoinAt, now >= due, revocation == nil, let consumer else { return }
+        rejoinAt = nil
+        do {
+            try consumer.subscribe(topics: settings.layout.commandTopics)
+            logger.warning("committed offsets of the assignment could not be fetched; rejoined the group to fetch them again")
+        } catch {
+            logger.warning("rejoining the group failed; trying again", metadata: ["error": "\(error)"])
+            rejoinAt = now + Self.rejoinDelay
         }
     }
 

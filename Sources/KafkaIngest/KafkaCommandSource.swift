@@ -66,6 +66,10 @@ public final class KafkaCommandSource: CommandSource {
     var retries: [(at: Instant, token: UInt64)] = []
     var nextToken: UInt64 = 1
     var revocation: Revocation?
+    /// When to rejoin the group because an assignment's committed offsets could not be fetched.
+    var rejoinAt: Instant?
+    /// Coalesces the per-partition errors of one failed fetch into one rejoin.
+    static let rejoinDelay: Duration = .milliseconds(500)
     var paused = false
     var lastCommit: Instant?
     var lastPoll: Instant?
@@ -163,6 +167,7 @@ public final class KafkaCommandSource: CommandSource {
         handleDeliveryReports(now: now)
         retryDue(now: now)
         progressRevocation(now: now)
+        rejoinIfDue(now: now)
         commitIfDue(now: now)
         adjustBackpressure()
     }
@@ -171,6 +176,7 @@ public final class KafkaCommandSource: CommandSource {
         if consumerMayHaveMore || producerMayHaveMore { return now }
         var candidates = [(lastPoll ?? now) + settings.pollInterval, (lastCommit ?? now) + settings.commitInterval]
         if let retry = retries.map(\.at).min() { candidates.append(retry) }
+        if let rejoinAt { candidates.append(rejoinAt) }
         if let revocation { candidates.append(min(revocation.deadline, now + .milliseconds(50))) }
         return candidates.min()
     }

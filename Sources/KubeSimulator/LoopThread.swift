@@ -1,7 +1,8 @@
 import Glibc
 
 /// Starting and joining the simulator's own threads (pthreads: event loops never run on Swift's cooperative pool).
-enum LoopThread {
+/// Public for the other in-process test doubles' threads (the chaos driver's).
+public enum LoopThread {
     /// Holds the body across `pthread_create`.
     private final class Start: Sendable {
         let body: @Sendable () -> Void
@@ -10,7 +11,7 @@ enum LoopThread {
 
     /// Starts a thread running `body` with SIGPIPE blocked (a write to a closed socket then fails with EPIPE
     /// instead of killing the process).
-    static func spawn(_ body: @escaping @Sendable () -> Void) throws(SimulatorError) -> pthread_t {
+    public static func spawn(_ body: @escaping @Sendable () -> Void) throws(SimulatorError) -> pthread_t {
         let start = Unmanaged.passRetained(Start(body)).toOpaque()
         var thread = pthread_t()
         let result = pthread_create(
@@ -33,7 +34,7 @@ enum LoopThread {
     }
 
     /// Waits for a thread to end.
-    static func join(_ thread: pthread_t) {
+    public static func join(_ thread: pthread_t) {
         _ = pthread_join(thread, nil)
     }
 }

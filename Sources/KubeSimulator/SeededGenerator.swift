@@ -1,11 +1,12 @@
 import Events
 
-/// A small deterministic PRNG (SplitMix64) for fault decisions, so a seed reproduces a run.
-struct SeededGenerator: RandomNumberGenerator, Sendable {
+/// A small deterministic PRNG (SplitMix64) for fault decisions, so a seed reproduces a run (the chaos driver
+/// uses it for its schedule too).
+public struct SeededGenerator: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
     /// Seeds the generator; without a seed it starts from the system generator.
-    init(seed: UInt64?) {
+    public init(seed: UInt64?) {
         if let seed {
             state = seed
         } else {
@@ -14,7 +15,7 @@ struct SeededGenerator: RandomNumberGenerator, Sendable {
         }
     }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var mixed = state
         mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -23,7 +24,7 @@ struct SeededGenerator: RandomNumberGenerator, Sendable {
     }
 
     /// A uniform draw in [0, 1).
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+    public mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }
 
 /// Random identifiers from the system generator (never the seeded fault generator).

@@ -1,3 +1,4 @@
+import Chaos
 import CLinux
 import Glibc
 
@@ -57,20 +58,10 @@ final class SupervisorProcess {
         var environment = ["PATH": "/usr/bin:/bin", "NOTIFY_SOCKET": notify.path]
         for (key, value) in extra { environment[key] = value }
         let argv = prefix + [TestSupport.supervisorBinary, "run", "--config", configPath] + arguments
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        posix_spawn_file_actions_addopen(&actions, 2, logPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        var args = argv.map { strdup($0) } + [nil]
-        var envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            args.forEach { free($0) }
-            envp.forEach { free($0) }
+        switch ProcessTable.spawn(argv, environment: environment, outputPath: logPath) {
+        case .success(let started): pid = started
+        case .failure(let error): preconditionFailure("\(error)")
         }
-        let result = posix_spawn(&pid, argv[0], &actions, nil, &args, &envp)
-        precondition(result == 0, "cannot start \(argv[0]): \(result)")
     }
 
     func signal(_ number: Int32) { _ = kill(pid, number) }
@@ -80,12 +71,11 @@ final class SupervisorProcess {
     /// Waits for the process to exit; returns its exit code (or 128+signal), nil on timeout.
     func waitForExit(within seconds: Double) -> Int32? {
         if let exitStatus { return exitStatus }
-        var status: Int32 = 0
-        let exited = TestSupport.eventually(within: seconds) { waitpid(pid, &status, WNOHANG) == pid }
-        guard exited else { return nil }
-        let code = status & 0x7F == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
-        exitStatus = code
-        return code
+        TestSupport.eventually(within: seconds) {
+            exitStatus = ProcessTable.reap(pid)
+            return exitStatus != nil
+        }
+        return exitStatus
     }
 
     /// Worker processes currently alive (children of the supervisor that are not zombies).

@@ -1,15 +1,11 @@
+import Chaos
 import CLinux
 import Glibc
 
 /// Small process and file helpers for tests that run the real binaries.
 enum TestSupport {
     /// The directory holding the built executables (next to the test bundle).
-    static let binDirectory: String = {
-        var buffer = [CChar](repeating: 0, count: 4096)
-        let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-        let path = String(decoding: buffer[0..<max(0, count)].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        return String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)])
-    }()
+    static let binDirectory = ChaosSettings.executableDirectory
 
     static var supervisorBinary: String { binDirectory + "/k8s-worker" }
     static var workerBinary: String { binDirectory + "/k8s-worker-process" }
@@ -107,33 +103,12 @@ enum TestSupport {
     }
 
     /// Children of `parent`, from /proc/*/stat.
-    static func children(of parent: pid_t) -> [pid_t] {
-        guard let directory = opendir("/proc") else { return [] }
-        defer { closedir(directory) }
-        var result: [pid_t] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            guard let pid = pid_t(name), let stat = read("/proc/\(pid)/stat") else { continue }
-            // Field 4 is the parent pid; the command name (field 2) may contain spaces, so split after ')'.
-            guard let close = stat.lastIndex(of: ")") else { continue }
-            let fields = stat[stat.index(after: close)...].split(separator: " ")
-            if fields.count > 2, pid_t(fields[1]) == parent { result.append(pid) }
-        }
-        return result.sorted()
-    }
+    static func children(of parent: pid_t) -> [pid_t] { ProcessTable.children(of: parent) }
 
     /// The one-letter state of a process (R, S, Z, T …), or nil if it is gone.
-    static func state(of pid: pid_t) -> Character? {
-        guard let stat = read("/proc/\(pid)/stat"), let close = stat.lastIndex(of: ")") else { return nil }
-        return stat[stat.index(after: close)...].split(separator: " ").first?.first
-    }
+    static func state(of pid: pid_t) -> Character? { ProcessTable.state(of: pid) }
 
-    static func isAlive(_ pid: pid_t) -> Bool {
-        guard let state = state(of: pid) else { return false }
-        return state != "Z" && state != "X"
-    }
+    static func isAlive(_ pid: pid_t) -> Bool { ProcessTable.isAlive(pid) }
 
     /// Number of open descriptors of a process.
     static func descriptorCount(of pid: pid_t) -> Int { descriptors(of: pid).count }
@@ -150,18 +125,7 @@ enum TestSupport {
         return fewest
     }
 
-    static func descriptors(of pid: pid_t) -> [Int] {
-        guard let directory = opendir("/proc/\(pid)/fd") else { return [] }
-        defer { closedir(directory) }
-        var result: [Int] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            if let fd = Int(name) { result.append(fd) }
-        }
-        return result.sorted()
-    }
+    static func descriptors(of pid: pid_t) -> [Int] { ProcessTable.descriptors(of: pid) }
 
     /// A `Name:\tvalue` line from /proc/<pid>/status.
     static func statusField(_ field: String, of pid: pid_t) -> String? {

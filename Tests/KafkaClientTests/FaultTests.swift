@@ -44,6 +44,26 @@ struct FaultTests {
         try probe.consumer.close()
     }
 
+    @Test("a failed committed-offset fetch leaves the assignment idle and says so; subscribing again recovers it")
+    func committedOffsetFetchFailure() throws {
+        let cluster = try KafkaMockCluster(brokers: 3)
+        try cluster.createTopic("idle", partitions: 3, replicationFactor: 3)
+        _ = try ConsumerTests.produce(0..<30, to: "idle", on: cluster)
+        // The first OffsetFetch (the consumer's, for its first assignment) fails at the request level.
+        try cluster.pushRequestErrors([.coordinatorNotAvailable], for: .offsetFetch)
+        let probe = try ConsumerProbe(TestConfiguration.consumer(cluster, group: "idle-group"), topics: ["idle"])
+        try drive([probe], within: .seconds(20)) { probe.committedOffsetsUnavailable > 0 }
+        #expect(probe.committedOffsetsUnavailable == 1, "\(probe.logs.transcript)")
+        #expect(probe.errors.contains { $0.code == .coordinatorNotAvailable })
+        // librdkafka does not ask again by itself: the assigned partitions stay idle.
+        try drive([probe], within: .seconds(2)) { !probe.messages.isEmpty }
+        #expect(probe.messages.isEmpty)
+        try probe.consumer.subscribe(topics: ["idle"])
+        try drive([probe], within: .seconds(20)) { probe.messages.count >= 30 }
+        #expect(probe.messages.count == 30, "\(probe.logs.transcript)")
+        try probe.consumer.close()
+    }
+
     @Test("all brokers down, then up: the consumer reports the outage and recovers")
     func brokerOutageRecovery() throws {
         let cluster = try KafkaMockCluster(brokers: 3)

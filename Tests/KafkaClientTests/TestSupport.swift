@@ -41,6 +41,8 @@ final class ConsumerProbe {
     var losses: [[KafkaTopicPartition]] = []
     var commits: [Result<[KafkaTopicPartitionOffset], KafkaError>] = []
     var errors: [KafkaError] = []
+    /// How many polls reported that an assignment's committed offsets could not be fetched.
+    var committedOffsetsUnavailable = 0
     /// The partitions currently assigned, as tracked from events.
     var assigned: Set<KafkaTopicPartition> = []
     /// When true (the default), revocations are completed as soon as they are reported.
@@ -68,6 +70,8 @@ final class ConsumerProbe {
             commits.append(result)
         case .error(let error):
             errors.append(error)
+        case .committedOffsetsUnavailable:
+            committedOffsetsUnavailable += 1
         }
     }
 

@@ -1,0 +1,10 @@
+import Synchronization
+
+/// The ledger shared by the traffic thread and the driver, behind one lock.
+final class SharedLedger: Sendable {
+    private let state = Mutex(ChaosLedger())
+
+    func withLock<Result: Sendable>(_ body: (inout ChaosLedger) -> Result) -> Result {
+        state.withLock { body(&$0) }
+    }
+}
