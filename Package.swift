@@ -101,7 +101,7 @@ let package = Package(
         .target(
             name: "Chaos",
             dependencies: [
-                "Demo", "Events", "KafkaClient", "KubeManifests", "KubeSimulator", "SagaBridge",
+                "Demo", "Events", "KafkaClient", "KubeManifests", "KubeSimulator", "SagaBridge", "Locking",
                 .product(name: "DequeModule", package: "swift-collections"),
             ],
             swiftSettings: swiftSettings),
@@ -142,11 +142,13 @@ let package = Package(
         .testTarget(name: "EventsTests", dependencies: ["Events"], swiftSettings: swiftSettings),
         .testTarget(name: "KubeManifestsTests", dependencies: ["KubeManifests", "Events"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "KubeSimulatorTests", dependencies: ["KubeSimulator", "Events", "CLinux"], swiftSettings: swiftSettings),
+            name: "KubeSimulatorTests", dependencies: ["KubeSimulator", "Events", "CLinux", "Locking"],
+            swiftSettings: swiftSettings),
         .testTarget(name: "SagaBridgeTests", dependencies: ["SagaBridge", "Events", "IPC"], swiftSettings: swiftSettings),
         .testTarget(name: "KafkaClientTests", dependencies: ["KafkaClient"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "KubeClientTests", dependencies: ["KubeClient", "KubeconfigLoading", "KubeSimulator", "Events", "CLinux"],
+            name: "KubeClientTests",
+            dependencies: ["KubeClient", "KubeconfigLoading", "KubeSimulator", "Events", "CLinux", "Locking"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "KubeExecutionTests",

@@ -1,7 +1,7 @@
 import Glibc
 import KafkaClient
 import KubeSimulator
-import Synchronization
+import Locking
 
 /// Samples, on a thread of its own, the product's consumer group's committed offsets, then the topics' high
 /// watermarks, then the Pods of deleted executions (see ``ChaosVerdict`` for why in that order), without joining
@@ -67,7 +67,7 @@ final class CommitSampler: Sendable {
     private let simulator: APISimulator
     private let namespace: String
     private let started: Double
-    private let state = Mutex(State())
+    private let state = Locked(State())
     private let thread = WorkerThread(name: "sampler")
 
     init(

@@ -1,5 +1,6 @@
 import Glibc
 import KubeSimulator
+import Locking
 import Synchronization
 
 /// A thread of the run (off Swift's cooperative pool, where blocking librdkafka calls belong) that runs a body
@@ -7,8 +8,8 @@ import Synchronization
 final class WorkerThread: Sendable {
     private let name: String
     private let stopRequested = Atomic<Bool>(false)
-    private let failure = Mutex<String?>(nil)
-    private let handle = Mutex<pthread_t?>(nil)
+    private let failure = Locked<String?>(nil)
+    private let handle = Locked<pthread_t?>(nil)
 
     init(name: String) { self.name = name }
 

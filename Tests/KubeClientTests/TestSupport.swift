@@ -2,7 +2,7 @@ import Events
 import Glibc
 import KubeClient
 import KubeSimulator
-import Synchronization
+import Locking
 
 /// Scratch directories, files, simulators and clients for the KubeClient tests.
 enum TestSupport {
@@ -191,7 +191,7 @@ final class SimulatorHarness: Sendable {
 
 /// Collects log lines from a client.
 final class LogRecorder: Sendable {
-    private let lines = Mutex<[(KubeLogLevel, String)]>([])
+    private let lines = Locked<[(KubeLogLevel, String)]>([])
 
     /// The logger closure to pass to a client.
     var logger: KubeClientLogger {

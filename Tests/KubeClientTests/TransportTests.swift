@@ -1,7 +1,7 @@
 import Events
 import Glibc
 import KubeSimulator
-import Synchronization
+import Locking
 import Testing
 
 @testable import KubeClient
@@ -32,7 +32,7 @@ struct TransportTests {
     func concurrency() throws {
         let harness = try TestSupport.simulator()
         let client = try harness.client()
-        let failures = Mutex<[String]>([])
+        let failures = Locked<[String]>([])
         TestThreads.run(count: 8) { thread in
             for call in 0..<50 {
                 do {

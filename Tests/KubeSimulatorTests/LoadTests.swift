@@ -1,6 +1,6 @@
 import Events
 import KubeSimulator
-import Synchronization
+import Locking
 import Testing
 
 @Suite("Load")
@@ -11,8 +11,8 @@ struct LoadTests {
         let simulator = harness.simulator
         let threads = 4
         let perThread = 500
-        let failures = Mutex<[String]>([])
-        let connections = Mutex(0)
+        let failures = Locked<[String]>([])
+        let connections = Locked(0)
         let clock = ContinuousClock()
         let start = clock.now
         TestThreads.run(count: threads) { thread in
@@ -64,7 +64,7 @@ struct LoadTests {
     func manyConnections() throws {
         let harness = try TestSupport.simulator()
         let simulator = harness.simulator
-        let failures = Mutex<[String]>([])
+        let failures = Locked<[String]>([])
         let clock = ContinuousClock()
         let start = clock.now
         TestThreads.run(count: 4) { thread in
