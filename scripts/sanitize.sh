@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# The test suite under a sanitizer: `scripts/sanitize.sh address|thread [swift test filter]`.
+# The test suite under a sanitizer: `scripts/sanitize.sh address|thread [filter regex ...]`.
+# With no filter, the whole suite in one run; with several, one `swift test` process per filter (SKIP, a regex,
+# is passed to each as --skip).
 # Builds everything (tests, supervisor, workers, simulator) instrumented into .build-<sanitizer>/, then runs
 # the tests from there; the integration tests start the instrumented binaries beside the test bundle.
 # Suppressions, each with its reason, are in scripts/sanitizers/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-sanitizer="${1:?usage: scripts/sanitize.sh address|thread [filter]}"
-filter="${2:-}"
+sanitizer="${1:?usage: scripts/sanitize.sh address|thread [filter regex ...]}"
+shift
+skip="${SKIP:-}"
 case "$sanitizer" in
     address)
         # detect_leaks=0: LeakSanitizer needs ptrace, which the test sandbox may not allow, and Swift's
@@ -19,7 +22,26 @@ case "$sanitizer" in
     *) echo "unknown sanitizer: $sanitizer" >&2; exit 64 ;;
 esac
 scratch=".build-$sanitizer"
+# Every instrumented process (the test runner, and the supervisors and workers it starts, which inherit the
+# options) writes its reports under $reports; any file there fails the run, even from a worker that was
+# replaced afterwards.
+reports="$PWD/$scratch/sanitizer-reports"
+rm -rf "$reports" && mkdir -p "$reports"
+export ASAN_OPTIONS="${ASAN_OPTIONS:-}:log_path=$reports/report" TSAN_OPTIONS="${TSAN_OPTIONS:-}:log_path=$reports/report"
 swift build --build-tests --sanitize="$sanitizer" --scratch-path "$scratch"
-args=(--skip-build --sanitize="$sanitizer" --scratch-path "$scratch")
-if [ -n "$filter" ]; then args+=(--filter "$filter"); fi
-swift test "${args[@]}"
+status=0
+runs=("$@")
+if [ ${#runs[@]} -eq 0 ]; then runs=(""); fi
+for filter in "${runs[@]}"; do
+    args=(--skip-build --sanitize="$sanitizer" --scratch-path "$scratch")
+    if [ -n "$filter" ]; then args+=(--filter "$filter"); fi
+    if [ -n "$skip" ]; then args+=(--skip "$skip"); fi
+    echo "== swift test ${args[*]}"
+    swift test "${args[@]}" || status=$?
+done
+if compgen -G "$reports/report*" >/dev/null; then
+    echo "== sanitizer reports:" >&2
+    for report in "$reports"/report*; do echo "-- $report" >&2; head -n 60 "$report" >&2; done
+    status=1
+fi
+exit "$status"

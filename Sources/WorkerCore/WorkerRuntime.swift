@@ -3,9 +3,11 @@ import Glibc
 import IPC
 import Logging
 import Locking
+import Synchronization
 
-/// Set by the SIGTERM handler; checked by the leader after every read.
-nonisolated(unsafe) private var terminationRequested: sig_atomic_t = 0
+/// Set by the SIGTERM handler; checked by the leader after every read. An atomic, not a `sig_atomic_t`: the
+/// handler runs on whichever thread the signal lands on, and the leader reading it is usually another one.
+private let terminationRequested = Atomic<Int32>(0)
 
 /// A worker process: `concurrency + 1` threads in a leader/follower pool (see ``LeaderFollower``) sharing one
 /// socket to the supervisor.
@@ -110,14 +112,14 @@ public final class WorkerRuntime: @unchecked Sendable {
                 frame = try channel.receive()
             } catch where error.code == .interrupted {
                 frame = nil
-                if terminationRequested != 0 { beginDrain(reason: "SIGTERM") }
+                if terminationRequested.load(ordering: .acquiring) != 0 { beginDrain(reason: "SIGTERM") }
                 continue
             } catch {
                 logger.error("worker stopping on protocol error", metadata: ["error": "\(error)"])
                 _exit(1)
             }
             guard let frame else { _exit(0) }  // the supervisor is gone; it re-dispatches what we held
-            if terminationRequested != 0 { beginDrain(reason: "SIGTERM") }
+            if terminationRequested.load(ordering: .acquiring) != 0 { beginDrain(reason: "SIGTERM") }
             do {
                 switch try SupervisorMessage(frame: frame) {
                 case .dispatch(let command):
@@ -154,7 +156,7 @@ public final class WorkerRuntime: @unchecked Sendable {
     }
 
     private func beginDrain(reason: String) {
-        terminationRequested = 0
+        terminationRequested.store(0, ordering: .releasing)
         logger.debug("finishing held commands, then exiting", metadata: ["reason": "\(reason)"])
         if threads.drain() { exitDrained() }
     }
@@ -193,7 +195,7 @@ public final class WorkerRuntime: @unchecked Sendable {
 
     private func installTerminationHandler() {
         var action = sigaction()
-        action.__sigaction_handler.sa_handler = { _ in terminationRequested = 1 }
+        action.__sigaction_handler.sa_handler = { _ in terminationRequested.store(1, ordering: .releasing) }
         sigemptyset(&action.sa_mask)
         action.sa_flags = 0  // no SA_RESTART: the leader's recv must return EINTR
         _ = sigaction(SIGTERM, &action, nil)

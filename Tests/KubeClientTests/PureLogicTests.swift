@@ -44,7 +44,7 @@ struct PureLogicTests {
         #expect(backoff.ceiling(retry: 4) == .milliseconds(800))
         #expect(backoff.ceiling(retry: 5) == .seconds(1))
         #expect(backoff.ceiling(retry: 500) == .seconds(1))
-        var generator = SystemRandomNumberGenerator()
+        var generator = JitterGenerator()
         let draws = (0..<200).map { _ in backoff.delay(retry: 3, using: &generator) }
         #expect(draws.allSatisfy { $0 >= .zero && $0 <= .milliseconds(400) })
         #expect(Set(draws).count > 100, "full jitter: the draws are spread, not one value")
@@ -55,7 +55,7 @@ struct PureLogicTests {
         let policy = RetryPolicy(
             maxAttempts: 3, backoff: RetryBackoff(baseDelay: .milliseconds(100), maxDelay: .seconds(1)),
             credentialsMayRotate: false)
-        var generator = SystemRandomNumberGenerator()
+        var generator = JitterGenerator()
         func decide(
             _ failure: RetryPolicy.Failure, attempts: Int = 1, refreshed: Bool = false,
             remaining: Duration = .seconds(9),
