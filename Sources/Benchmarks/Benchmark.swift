@@ -91,6 +91,11 @@ enum Benchmark {
                 "\(Int(report.rows.last?.rate ?? 0))/s"),
             ("idle worker RSS <= 15 MB", rss.workerKiB <= 15 * 1024, "\(rss.workerKiB / 1024) MB"),
         ]
+        if arguments.contains("--ipc-only") {  // issue 2's measurements and goals alone
+            print(report.table())
+            if let output { report.writeJSON(to: output) }
+            return
+        }
         let kafka = try KafkaBench.run(count: quick ? 5_000 : 20_000, latencySamples: quick ? 50 : 200)
         report.goals.append(("Kafka ingest >= 50% of kcat's consume rate", kafka.supervisorRate >= kafka.kcatRate / 2,
             "\(Int(kafka.supervisorRate / kafka.kcatRate * 100))%"))
