@@ -7,7 +7,6 @@ import Glibc
 final class EventLoop {
     private static let listenerToken = UInt64.max
     private static let wakeToken = UInt64.max - 1
-    private static let housekeepingInterval: UInt64 = 50_000_000
 
     private let epoll: Descriptor
     private let listener: Descriptor
@@ -17,6 +16,7 @@ final class EventLoop {
     private let limits: SimulatorConfiguration.Limits
     private let parserLimits: HTTPRequestParser.Limits
     private let runsLifecycle: Bool
+    private let housekeepingInterval: UInt64
     private var connections: [Int32: Connection] = [:]
     private var timers = TimerHeap()
     private var nextSerial: UInt32 = 1
@@ -45,6 +45,7 @@ final class EventLoop {
             maxHeaderBytes: limits.maxHeaderBytes, maxBodyBytes: limits.maxBodyBytes,
             maxHeaderCount: limits.maxHeaderCount)
         self.runsLifecycle = runsLifecycle
+        housekeepingInterval = UInt64(max(limits.housekeepingInterval.clampedNanoseconds, 1_000_000))
         try register(
             listener.fd, token: Self.listenerToken, events: EPOLLIN.rawValue | EPOLLEXCLUSIVE.rawValue, add: true)
         try register(control.wakeRead.fd, token: Self.wakeToken, events: EPOLLIN.rawValue, add: true)
@@ -54,7 +55,7 @@ final class EventLoop {
     func run() {
         while !control.isStopping {
             let now = SimulatorClock.monotonicNanoseconds()
-            var waitUntil = lastHousekeeping &+ Self.housekeepingInterval
+            var waitUntil = lastHousekeeping &+ housekeepingInterval
             if let due = timers.nextDue { waitUntil = min(waitUntil, due) }
             let timeout = waitUntil > now ? Int32(min((waitUntil - now + 999_999) / 1_000_000, 1000)) : 0
             let count = epoll_wait(epoll.fd, &events, Int32(events.count), timeout)
@@ -63,7 +64,7 @@ final class EventLoop {
             }
             let after = SimulatorClock.monotonicNanoseconds()
             fireTimers(after)
-            if after &- lastHousekeeping >= Self.housekeepingInterval {
+            if after &- lastHousekeeping >= housekeepingInterval {
                 lastHousekeeping = after
                 housekeeping(after)
             }
@@ -311,22 +312,25 @@ final class EventLoop {
         }
     }
 
+    /// Closes connections past their timeouts. `now` was read before this iteration's handlers and timers ran, so a
+    /// connection's stamps may be later than it: every "how long since" saturates at zero.
     private func housekeeping(_ now: UInt64) {
         let idle = UInt64(limits.idleTimeout.clampedNanoseconds)
         let handshake = UInt64(limits.handshakeTimeout.clampedNanoseconds)
         let requestLimit = UInt64(limits.requestTimeout.clampedNanoseconds)
         for connection in Array(connections.values) {
             switch connection.state {
-            case .handshaking where now &- connection.acceptedAt > handshake:
+            case .handshaking where SimulatorClock.elapsed(from: connection.acceptedAt, to: now) > handshake:
                 processor.stats.handshakeFailures.add(1, ordering: .relaxed)
                 close(connection, notifyPeer: false)
-            case .open where connection.isIdle && now &- connection.lastActivity > idle:
+            case .open where connection.isIdle && SimulatorClock.elapsed(from: connection.lastActivity, to: now) > idle:
                 close(connection, notifyPeer: true)
-            case .open where !connection.output.isEmpty && now &- connection.lastActivity > idle:
+            case .open
+            where !connection.output.isEmpty && SimulatorClock.elapsed(from: connection.lastActivity, to: now) > idle:
                 close(connection, notifyPeer: false)
             case .open:
                 if let started = connection.requestStartedAt, !connection.awaitingResponse, connection.output.isEmpty,
-                    now &- started > requestLimit
+                    SimulatorClock.elapsed(from: started, to: now) > requestLimit
                 {
                     connection.input = []
                     respondWithError(connection, status: 408, message: "the request was not completed in time")

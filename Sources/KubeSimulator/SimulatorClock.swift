@@ -10,6 +10,10 @@ enum SimulatorClock {
         return UInt64(spec.tv_sec) &* 1_000_000_000 &+ UInt64(spec.tv_nsec)
     }
 
+    /// Nanoseconds from `start` to `now` on the monotonic clock, zero when `start` is the later reading (a stamp
+    /// taken after `now` was read, which is normal within one loop iteration).
+    static func elapsed(from start: UInt64, to now: UInt64) -> UInt64 { now > start ? now - start : 0 }
+
     /// Microseconds since the Unix epoch on CLOCK_REALTIME.
     static func wallMicroseconds() -> Int64 {
         var spec = timespec()

@@ -18,6 +18,8 @@ public struct SimulatorConfiguration: Sendable {
         public var maxConnectionsPerLoop = 2048
         /// Objects per list response when the client sends no `limit`.
         public var maxListItems = 100_000
+        /// How often each loop checks its connections' timeouts and runs the object lifecycle. Tests shorten it.
+        var housekeepingInterval: Duration = .milliseconds(50)
 
         /// The defaults.
         public init() {}

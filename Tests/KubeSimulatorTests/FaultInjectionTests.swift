@@ -61,9 +61,21 @@ struct FaultInjectionTests {
         }
         let client = try harness.client()
         let clock = ContinuousClock()
-        for _ in 0..<3 {
+        for attempt in 0..<3 {
             let start = clock.now
-            #expect(try client.request("GET", "/api/v1/namespaces/ns").status == 200)
+            do {
+                #expect(try client.request("GET", "/api/v1/namespaces/ns").status == 200)
+            } catch {
+                // Say what the server saw, so a failure explains itself.
+                let counters = harness.simulator.counters
+                Issue.record(
+                    """
+                    request \(attempt) failed after \(clock.now - start): \(error); server: accepted \
+                    \(counters.connectionsAccepted), handshake failures \(counters.handshakeFailures), open \
+                    \(counters.connectionsOpen), log \(harness.simulator.requestLog.map { ($0.status, $0.durationMicroseconds, $0.fault ?? "-") })
+                    """)
+                return
+            }
             let elapsed = clock.now - start
             #expect(elapsed >= .milliseconds(120))
             #expect(elapsed < .seconds(5))
