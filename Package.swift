@@ -52,7 +52,9 @@ let package = Package(
         .target(
             name: "KubeSimulator", dependencies: ["Events", "COpenSSL", "CLinux", "Locking"], swiftSettings: swiftSettings),
         .target(name: "SagaBridge", dependencies: ["Events", "IPC"], swiftSettings: swiftSettings),
-        .target(name: "KafkaClient", dependencies: ["CRdKafka"], swiftSettings: swiftSettings),
+        // Only in ThreadSanitizer builds: C11 threads over the pthread calls TSan intercepts (see the source).
+        .target(name: "C11ThreadsForTSan", path: "Sources/C11ThreadsForTSan", publicHeadersPath: "."),
+        .target(name: "KafkaClient", dependencies: ["CRdKafka", "C11ThreadsForTSan"], swiftSettings: swiftSettings),
         .target(
             name: "KubeClient",
             dependencies: ["CCurl", "CLinux", "Events", "Locking"], swiftSettings: swiftSettings),
