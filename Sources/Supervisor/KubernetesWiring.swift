@@ -25,14 +25,12 @@ enum KubernetesWiring {
     static func preflight(_ configuration: Configuration, logger: Logger) throws -> NamespacePreflight.Report? {
         let settings = settings(configuration)
         if case .kubeconfig(let path, _) = settings.source {
-            switch CredentialFileCheck.examine(path) {
-            case .writableByOthers(let mode):
-                throw KubernetesWiringError("\(path) is writable by others (mode \(mode)); it holds credentials: chmod 600 it")
-            case .readableByOthers(let mode):
-                logger.warning("SECURITY: the kubeconfig is readable by others; it holds credentials: chmod 600 it",
-                    metadata: ["path": "\(path)", "mode": "\(mode)"])
-            case nil:
-                break
+            if let finding = CredentialFileCheck.examine(path) {
+                guard !finding.refuses else {
+                    throw KubernetesWiringError("refusing the kubeconfig \(path), which holds credentials: \(finding.description)")
+                }
+                logger.warning(
+                    "SECURITY: the kubeconfig holds credentials and \(finding.description)", metadata: ["path": "\(path)"])
             }
         }
         let client: KubeClient

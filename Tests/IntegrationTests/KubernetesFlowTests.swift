@@ -90,7 +90,9 @@ extension Integration {
             #expect(supervisor.waitForExit(within: 15) == 0)
         }
 
-        @Test("a kubeconfig others can write is refused at start (exit 78); one others can read is used with a warning")
+        @Test(
+            "a kubeconfig others can write, or in a directory others can write, is refused at start (exit 78); one others can read is used with a warning"
+        )
         func kubeconfigPermissions() throws {
             let directory = TestSupport.makeTemporaryDirectory()
             let simulator = try Self.simulator(directory)
@@ -105,12 +107,20 @@ extension Integration {
             let refused = SupervisorProcess(config: config)
             refused.start()
             #expect(refused.waitForExit(within: 15) == 78)
-            #expect(refused.log().contains("writable by others"))
+            #expect(refused.log().contains("writable by others (mode 0666)"))
+            // Whoever can write the directory can replace the file, whatever the file's own mode.
+            #expect(chmod(copy, 0o600) == 0)
+            #expect(chmod(directory, 0o777) == 0)
+            let openDirectory = SupervisorProcess(config: config)
+            openDirectory.start()
+            #expect(openDirectory.waitForExit(within: 15) == 78)
+            #expect(openDirectory.log().contains("its directory \(directory) is writable by others (mode 0777)"))
+            #expect(chmod(directory, 0o700) == 0)
             #expect(chmod(copy, 0o644) == 0)
             let warned = SupervisorProcess(config: config)
             warned.start()
             #expect(TestSupport.eventually(within: 15) { warned.log().contains("namespace prepared") })
-            #expect(warned.log().contains("the kubeconfig is readable by others"))
+            #expect(warned.log().contains("the kubeconfig holds credentials and it is readable by others (mode 0644)"))
             warned.signal(SIGTERM)
             #expect(warned.waitForExit(within: 15) == 0)
         }

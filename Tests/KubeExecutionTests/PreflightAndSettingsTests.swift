@@ -103,7 +103,7 @@ import Testing
     }
 }
 
-/// Modes of the credentials file.
+/// Modes and owners of the credentials file and its directories.
 @Suite struct CredentialFileCheckTests {
     @Test("0600 and 0640 are fine, 0644 is readable by others, 0620 and 0666 are writable by others", arguments: [
         (0o600, nil), (0o640, nil), (0o400, nil),
@@ -112,11 +112,77 @@ import Testing
         (0o666, CredentialFileCheck.Finding.writableByOthers(mode: "0666")),
     ] as [(Int, CredentialFileCheck.Finding?)])
     func modes(mode: Int, expected: CredentialFileCheck.Finding?) throws {
-        let path = "/tmp/kubeexec-mode-\(getpid())-\(mode)"
-        let file = fopen(path, "w")
-        fclose(file)
-        defer { unlink(path) }
+        let directory = try Self.directory()
+        defer { Self.remove(directory) }
+        let path = try Self.file(in: directory)
         #expect(chmod(path, mode_t(mode)) == 0)
         #expect(CredentialFileCheck.examine(path) == expected)
+        #expect(CredentialFileCheck.examine(path)?.refuses == (expected.map { $0 != .readableByOthers(mode: "0644") }))
+    }
+
+    @Test("a file owned by another user is refused")
+    func owner() throws {
+        let directory = try Self.directory()
+        defer { Self.remove(directory) }
+        let path = try Self.file(in: directory)
+        let owner = UInt32(geteuid())
+        // Trusting only someone else makes this process's own file "another user's", without needing root.
+        let stranger: UInt32 = owner == 54_321 ? 54_322 : 54_321
+        #expect(CredentialFileCheck.examine(path, trustedOwners: [stranger]) == .ownedByOther(uid: owner))
+        #expect(CredentialFileCheck.examine(path, trustedOwners: [stranger])?.refuses == true)
+    }
+
+    @Test("a directory above the file that others can write is refused, unless it is sticky; symlinks are followed")
+    func directories() throws {
+        let directory = try Self.directory()
+        defer { Self.remove(directory) }
+        let path = try Self.file(in: directory)
+        #expect(CredentialFileCheck.examine(path) == nil)
+        #expect(chmod(directory, 0o777) == 0)
+        #expect(
+            CredentialFileCheck.examine(path)
+                == .unsafeDirectory(path: directory, reason: "is writable by others (mode 0777)"))
+        #expect(chmod(directory, 0o1777) == 0)
+        #expect(CredentialFileCheck.examine(path) == nil, "a sticky directory protects the files others own")
+        #expect(chmod(directory, 0o770) == 0)
+        #expect(
+            CredentialFileCheck.examine(path)
+                == .unsafeDirectory(path: directory, reason: "is writable by others (mode 0770)"))
+        #expect(chmod(directory, 0o700) == 0)
+
+        // A link in a safe place to a file in an unsafe one is judged by where the file really is.
+        let unsafe = directory + "/open"
+        #expect(mkdir(unsafe, 0o700) == 0)
+        let target = try Self.file(in: unsafe)
+        #expect(chmod(unsafe, 0o777) == 0)
+        let link = directory + "/link"
+        #expect(symlink(target, link) == 0)
+        #expect(
+            CredentialFileCheck.examine(link) == .unsafeDirectory(path: unsafe, reason: "is writable by others (mode 0777)"))
+        #expect(CredentialFileCheck.examine(directory + "/missing") == nil, "loading reports a missing file")
+    }
+
+    /// A fresh 0700 directory under /tmp (sticky, root's: trusted).
+    private static func directory() throws -> String {
+        var template = Array("/tmp/kubeexec-credentials-XXXXXX".utf8CString)
+        let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) != nil }
+        try #require(made)
+        return String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    private static func file(in directory: String) throws -> String {
+        let path = directory + "/kubeconfig"
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        try #require(descriptor >= 0)
+        close(descriptor)
+        return path
+    }
+
+    private static func remove(_ directory: String) {
+        _ = chmod(directory, 0o700)
+        _ = chmod(directory + "/open", 0o700)
+        for name in ["kubeconfig", "link", "open/kubeconfig"] { unlink(directory + "/" + name) }
+        rmdir(directory + "/open")
+        rmdir(directory)
     }
 }
