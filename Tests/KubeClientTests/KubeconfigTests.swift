@@ -232,6 +232,41 @@ struct KubeconfigTests {
         #expect(try KubeClusterConfig(wire: insecure.wire).warnings == insecure.warnings)
     }
 
+    @Test(
+        "printing a resolved configuration (interpolation, reflection, dump) shows its origin and credential kinds, never a secret",
+        arguments: [
+            "    token: \(secret)",
+            "    client-certificate: ca.pem\n    client-key: key.pem",
+            "    exec:\n      command: ./plugin\n      env:\n      - name: PLUGIN_SECRET\n        value: \(secret)\n"
+                + "      apiVersion: client.authentication.k8s.io/v1",
+        ])
+    func printingRedacts(user: String) throws {
+        let keyMarker = "S3CRETKEYMATERIAL0123456"
+        let config = try load(
+            kubeconfig(cluster: "    server: https://10.1.2.3:6443\n    certificate-authority: ca.pem", user: user),
+            files: [
+                "ca.pem": Self.fakePEM, "key.pem": "-----BEGIN PRIVATE KEY-----\n\(keyMarker)\n-----END PRIVATE KEY-----\n",
+            ])
+        var dumped = ""
+        dump(config, to: &dumped)
+        var dumpedBearer = ""
+        dump(config.bearer, to: &dumpedBearer)
+        let printed = [
+            "\(config)", String(reflecting: config), dumped, "\(config.bearer)", dumpedBearer,
+            config.clientCertificate.map { "\($0) \(String(reflecting: $0))" } ?? "",
+        ]
+        for text in printed {
+            #expect(!text.contains(Self.secret), "\(text)")
+            #expect(!text.contains(keyMarker), "\(text)")
+            #expect(!text.contains("BEGIN"), "\(text)")
+            for member in ["caPEM", "keyPEM", "certificatePEM", "environment", "execInfo"] {
+                #expect(!text.contains(member), "\(member) in \(text)")
+            }
+        }
+        #expect(printed[0].contains("https://10.1.2.3:6443") && printed[0].contains("credentials: ["))
+        #expect(dumped.contains("origin"))
+    }
+
     @Test("a damaged wire form is refused with the member's name and never a value")
     func wireRefusals() {
         for (json, fragment): (JSONValue, String) in [
