@@ -42,6 +42,8 @@ let package = Package(
         .target(name: "Systemd", dependencies: ["CSystemd", "CLinux"], swiftSettings: swiftSettings),
         // A pthread-mutex lock: visible to ThreadSanitizer, unlike Synchronization.Mutex on Linux.
         .target(name: "Locking", swiftSettings: swiftSettings),
+        // SplitMix64: seeded randomness for fault schedules, retry jitter and randomized tests.
+        .target(name: "SplitMix", swiftSettings: swiftSettings),
         .target(name: "IPC", dependencies: ["CLinux", "Observability"], swiftSettings: swiftSettings),
         .target(name: "Observability", swiftSettings: swiftSettings),
         .target(name: "Events", swiftSettings: swiftSettings),
@@ -50,14 +52,15 @@ let package = Package(
             swiftSettings: swiftSettings),
         .target(name: "KubeManifests", dependencies: ["Events"], swiftSettings: swiftSettings),
         .target(
-            name: "KubeSimulator", dependencies: ["Events", "COpenSSL", "CLinux", "Locking"], swiftSettings: swiftSettings),
+            name: "KubeSimulator", dependencies: ["Events", "COpenSSL", "CLinux", "Locking", "SplitMix"],
+            swiftSettings: swiftSettings),
         .target(name: "SagaBridge", dependencies: ["Events", "IPC"], swiftSettings: swiftSettings),
         // Only in ThreadSanitizer builds: C11 threads over the pthread calls TSan intercepts (see the source).
         .target(name: "C11ThreadsForTSan", path: "Sources/C11ThreadsForTSan", publicHeadersPath: "."),
         .target(name: "KafkaClient", dependencies: ["CRdKafka", "C11ThreadsForTSan"], swiftSettings: swiftSettings),
         .target(
             name: "KubeClient",
-            dependencies: ["CCurl", "CLinux", "Events", "Locking"], swiftSettings: swiftSettings),
+            dependencies: ["CCurl", "CLinux", "Events", "Locking", "SplitMix"], swiftSettings: swiftSettings),
         // Kubeconfig files are YAML: parsing them needs Yams and with it Foundation, so this lives apart from the
         // client and only the supervisor links it. Workers receive the resolved configuration.
         .target(
@@ -136,12 +139,12 @@ let package = Package(
             swiftSettings: swiftSettings),
 
         // Tests.
-        .testTarget(name: "IPCTests", dependencies: ["IPC", "Observability"], swiftSettings: swiftSettings),
+        .testTarget(name: "IPCTests", dependencies: ["IPC", "Observability", "SplitMix"], swiftSettings: swiftSettings),
         .testTarget(name: "ObservabilityTests", dependencies: ["Observability"], swiftSettings: swiftSettings),
         .testTarget(
             name: "DiagnosticsTests", dependencies: ["Diagnostics", "Systemd", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings),
-        .testTarget(name: "EventsTests", dependencies: ["Events"], swiftSettings: swiftSettings),
+        .testTarget(name: "EventsTests", dependencies: ["Events", "SplitMix"], swiftSettings: swiftSettings),
         .testTarget(name: "KubeManifestsTests", dependencies: ["KubeManifests", "Events"], swiftSettings: swiftSettings),
         .testTarget(
             name: "KubeSimulatorTests", dependencies: ["KubeSimulator", "Events", "CLinux", "Locking"],
@@ -161,7 +164,9 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "SupervisorCoreTests",
-            dependencies: ["SupervisorCore", "IPC", "Systemd", "Observability", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "SupervisorCore", "IPC", "Systemd", "Observability", "SplitMix", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings),
         .testTarget(name: "ChaosTests", dependencies: ["Chaos", "Demo", "Events", "KubeManifests"], swiftSettings: swiftSettings),
         .testTarget(

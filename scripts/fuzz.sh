@@ -71,10 +71,11 @@ if ((need_kube)); then
         -emit-module-path "$mods/Yams.swiftmodule" -emit-library -static -o "$build/lib/libYams.a" \
         "$yams"/Yams/*.swift
     lib Locking Sources/Locking/*.swift
+    lib SplitMix Sources/SplitMix/*.swift
     echo "== building KubeClient + kubeconfig harness"
     swiftc "${swift_flags[@]}" -module-name KubeClient -I Sources/CCurl -I Sources/CLinux -I "$yams/CYaml/include" \
         -Xcc -DYAML_DECLARE_STATIC Sources/KubeClient/*.swift Sources/KubeconfigLoading/*.swift Fuzz/KubeconfigFuzz.swift \
-        -L "$build/lib" -lEvents -lLocking -lYams -lCYaml -lcurl -o "$build/bin/kubeconfig"
+        -L "$build/lib" -lEvents -lLocking -lSplitMix -lYams -lCYaml -lcurl -o "$build/bin/kubeconfig"
 fi
 
 summary=()

@@ -14,12 +14,7 @@ public final class ChaosSupervisor {
     public init(binDirectory: String, configPath: String, logPath: String, generation: Int) throws(ChaosError) {
         let command = [binDirectory + "/k8s-worker", "run", "--config", configPath]
         let argv = access(Self.setpriv, X_OK) == 0 ? [Self.setpriv, "--pdeathsig", "KILL", "--"] + command : command
-        var environment = ["PATH": "/usr/bin:/bin"]
-        // Under scripts/sanitize.sh: the instrumented supervisor and its workers report where the run looks.
-        for name in ["ASAN_OPTIONS", "TSAN_OPTIONS"] {
-            if let value = getenv(name) { environment[name] = String(cString: value) }
-        }
-        switch ProcessTable.spawn(argv, environment: environment, outputPath: logPath) {
+        switch ProcessTable.spawn(argv, environment: ["PATH": "/usr/bin:/bin"], outputPath: logPath) {
         case .success(let pid): self.pid = pid
         case .failure(let error): throw ChaosError("\(error)")
         }

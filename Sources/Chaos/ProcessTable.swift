@@ -4,7 +4,14 @@ import Glibc
 public enum ProcessTable {
     /// Starts `argv` with exactly `environment`, stdin from `/dev/null` and stdout and stderr appended to
     /// `outputPath`. Returns the pid, or the `posix_spawn` error.
+    ///
+    /// One addition: this process's `ASAN_OPTIONS` and `TSAN_OPTIONS`, unless `environment` sets them. Under
+    /// `scripts/sanitize.sh` the children are instrumented too, and their reports must land where the run looks.
     public static func spawn(_ argv: [String], environment: [String: String], outputPath: String) -> Result<pid_t, SpawnError> {
+        var environment = environment
+        for name in ["ASAN_OPTIONS", "TSAN_OPTIONS"] where environment[name] == nil {
+            if let value = getenv(name) { environment[name] = String(cString: value) }
+        }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }

@@ -1,30 +1,18 @@
 import Events
+import SplitMix
 
-/// A small deterministic PRNG (SplitMix64) for fault decisions, so a seed reproduces a run (the chaos driver
-/// uses it for its schedule too).
+/// The simulator's fault decisions come from SplitMix64, so a seed reproduces a run (the chaos driver uses it for
+/// its schedule too).
 public struct SeededGenerator: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+    private var generator: SplitMix64
 
     /// Seeds the generator; without a seed it starts from the system generator.
-    public init(seed: UInt64?) {
-        if let seed {
-            state = seed
-        } else {
-            var system = SystemRandomNumberGenerator()
-            state = system.next()
-        }
-    }
+    public init(seed: UInt64?) { generator = SplitMix64(seed: seed ?? UInt64.random(in: .min ... .max)) }
 
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var mixed = state
-        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-        return mixed ^ (mixed >> 31)
-    }
+    public mutating func next() -> UInt64 { generator.next() }
 
     /// A uniform draw in [0, 1).
-    public mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+    public mutating func unit() -> Double { generator.unit() }
 }
 
 /// Random identifiers from the system generator (never the seeded fault generator).

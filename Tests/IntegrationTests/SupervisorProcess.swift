@@ -55,12 +55,8 @@ final class SupervisorProcess {
 
     /// Starts the supervisor; `prefix` runs it under another program (e.g. `unshare`).
     func start(environment extra: [String: String] = [:], prefix: [String] = [], arguments: [String] = []) {
+        // ProcessTable.spawn adds the sanitizer options under scripts/sanitize.sh.
         var environment = ["PATH": "/usr/bin:/bin", "NOTIFY_SOCKET": notify.path]
-        // Under scripts/sanitize.sh the binaries are instrumented: pass the sanitizer's options on, so their
-        // reports land in its report directory and fail the run.
-        for name in ["ASAN_OPTIONS", "TSAN_OPTIONS"] {
-            if let value = getenv(name) { environment[name] = String(cString: value) }
-        }
         for (key, value) in extra { environment[key] = value }
         let argv = prefix + [TestSupport.supervisorBinary, "run", "--config", configPath] + arguments
         switch ProcessTable.spawn(argv, environment: environment, outputPath: logPath) {

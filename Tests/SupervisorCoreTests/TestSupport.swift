@@ -1,19 +1,10 @@
 import Glibc
+import SplitMix
 import SupervisorCore
 import Testing
 
-/// SplitMix64: a tiny, seedable generator so every randomized test replays exactly.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// Every randomized test draws from a seeded SplitMix64, so it replays exactly.
+typealias SeededGenerator = SplitMix64
 
 /// A hand-made clock: `ms(1500)` is 1.5 s after an arbitrary, non-zero origin.
 func ms(_ milliseconds: Int) -> Instant {
