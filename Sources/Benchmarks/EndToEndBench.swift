@@ -16,10 +16,8 @@ enum EndToEndBench {
         var p50Milliseconds: Double
         var p99Milliseconds: Double
         var samples: Int
-        /// Every in-flight slot (workers × 8) busy, each create costing two calls of `latency` each.
-        var ideal: Double? {
-            latencyMilliseconds > 0 ? Double(workers * 8) / (2 * Double(latencyMilliseconds) / 1000) : nil
-        }
+        /// Every in-flight slot (workers × 8) busy.
+        var ideal: Double? { Report.latencyBoundIdeal(slots: workers * 8, latencyMilliseconds: latencyMilliseconds) }
     }
 
     static func run(workers: Int, latencyMilliseconds: Int, commands: Int, latencySamples: Int) throws -> Row {
@@ -81,7 +79,7 @@ enum EndToEndBench {
         ]
         for row in rows {
             lines.append(
-                "| \(row.workers) worker(s), \(row.latencyMilliseconds) ms API latency, \(row.commands) commands; latency from \(row.samples) single commands | \(Int(row.rate)) | \(row.ideal.map { "\(Int($0))" } ?? "CPU-bound") | \(Int(row.kcatRate)) | \(Report.fixed(row.p50Milliseconds)) | \(Report.fixed(row.p99Milliseconds)) |")
+                "| \(row.workers) worker(s), \(row.latencyMilliseconds) ms API latency, \(row.commands) commands; latency from \(row.samples) single commands | \(Int(row.rate)) | \(Report.idealCell(row.ideal)) | \(Int(row.kcatRate)) | \(Report.fixed(row.p50Milliseconds)) | \(Report.fixed(row.p99Milliseconds)) |")
         }
         return lines.joined(separator: "\n")
     }
@@ -89,7 +87,7 @@ enum EndToEndBench {
     static func json(_ rows: [Row]) -> String {
         "[" + rows.map { row in
             "{\"workers\":\(row.workers),\"api_latency_ms\":\(row.latencyMilliseconds),\"commands\":\(row.commands),"
-                + "\"rate_per_s\":\(Int(row.rate)),\"ideal_per_s\":\(row.ideal.map { String(Int($0)) } ?? "null"),"
+                + "\"rate_per_s\":\(Int(row.rate)),\"ideal_per_s\":\(Report.idealJSON(row.ideal)),"
                 + "\"kcat_records_per_s\":\(Int(row.kcatRate)),\"p50_ms\":\(Report.fixed(row.p50Milliseconds)),"
                 + "\"p99_ms\":\(Report.fixed(row.p99Milliseconds)),\"latency_samples\":\(row.samples)}"
         }.joined(separator: ",") + "]"

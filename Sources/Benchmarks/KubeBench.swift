@@ -18,9 +18,9 @@ enum KubeBench {
         var p50: Double
         var p99: Double
         var failures: Int
-        /// Every in-flight slot busy, each create costing two calls (Pod, ConfigMap) of `latency` each.
+        /// Every in-flight slot busy.
         var ideal: Double? {
-            latencyMilliseconds > 0 ? Double(workers * concurrency) / (2 * Double(latencyMilliseconds) / 1000) : nil
+            Report.latencyBoundIdeal(slots: workers * concurrency, latencyMilliseconds: latencyMilliseconds)
         }
     }
 
@@ -103,9 +103,8 @@ enum KubeBench {
             "|---|---:|---:|---:|---:|---:|",
         ]
         for row in rows {
-            let ideal = row.ideal.map { "\(Int($0))" } ?? "CPU-bound"
             lines.append(
-                "| \(row.workers) worker(s) × \(row.concurrency), \(row.latencyMilliseconds) ms API latency, \(row.commands) creates | \(Int(row.rate)) | \(ideal) | \(Report.fixed(row.p50)) | \(Report.fixed(row.p99)) | \(row.failures) |")
+                "| \(row.workers) worker(s) × \(row.concurrency), \(row.latencyMilliseconds) ms API latency, \(row.commands) creates | \(Int(row.rate)) | \(Report.idealCell(row.ideal)) | \(Report.fixed(row.p50)) | \(Report.fixed(row.p99)) | \(row.failures) |")
         }
         return lines.joined(separator: "\n")
     }
@@ -116,7 +115,7 @@ extension KubeBench {
         "[" + rows.map { row in
             "{\"workers\":\(row.workers),\"concurrency\":\(row.concurrency),\"api_latency_ms\":\(row.latencyMilliseconds),"
                 + "\"creates\":\(row.commands),\"rate_per_s\":\(Int(row.rate)),"
-                + "\"ideal_per_s\":\(row.ideal.map { String(Int($0)) } ?? "null"),\"p50_ms\":\(Report.fixed(row.p50)),"
+                + "\"ideal_per_s\":\(Report.idealJSON(row.ideal)),\"p50_ms\":\(Report.fixed(row.p50)),"
                 + "\"p99_ms\":\(Report.fixed(row.p99)),\"failures\":\(row.failures)}"
         }.joined(separator: ",") + "]"
     }

@@ -51,6 +51,16 @@ struct Report {
         fclose(file)
     }
 
+    /// The latency-bound ideal rate: every one of `slots` in-flight commands busy, each create costing two API
+    /// calls (Pod, ConfigMap) of `latencyMilliseconds` each. `nil` without added latency (then the CPU bounds it).
+    static func latencyBoundIdeal(slots: Int, latencyMilliseconds: Int) -> Double? {
+        latencyMilliseconds > 0 ? Double(slots) / (2 * Double(latencyMilliseconds) / 1000) : nil
+    }
+
+    /// An ideal for a table cell, and for JSON.
+    static func idealCell(_ ideal: Double?) -> String { ideal.map { "\(Int($0))" } ?? "CPU-bound" }
+    static func idealJSON(_ ideal: Double?) -> String { ideal.map { "\(Int($0))" } ?? "null" }
+
     static func fixed(_ value: Double) -> String {
         let tenths = Int((value * 10).rounded())
         return "\(tenths / 10).\(tenths % 10)"
