@@ -139,6 +139,8 @@ let package = Package(
             swiftSettings: swiftSettings),
 
         // Tests.
+        // Helpers the test targets share (threads, scratch directories, polling); never linked into a product.
+        .target(name: "TestKit", swiftSettings: swiftSettings),
         .testTarget(name: "IPCTests", dependencies: ["IPC", "Observability", "SplitMix"], swiftSettings: swiftSettings),
         .testTarget(name: "ObservabilityTests", dependencies: ["Observability"], swiftSettings: swiftSettings),
         .testTarget(
@@ -147,18 +149,18 @@ let package = Package(
         .testTarget(name: "EventsTests", dependencies: ["Events", "SplitMix"], swiftSettings: swiftSettings),
         .testTarget(name: "KubeManifestsTests", dependencies: ["KubeManifests", "Events"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "KubeSimulatorTests", dependencies: ["KubeSimulator", "Events", "CLinux", "Locking"],
+            name: "KubeSimulatorTests", dependencies: ["TestKit", "KubeSimulator", "Events", "CLinux", "Locking"],
             swiftSettings: swiftSettings),
         .testTarget(name: "SagaBridgeTests", dependencies: ["SagaBridge", "Events", "IPC"], swiftSettings: swiftSettings),
         .testTarget(name: "KafkaClientTests", dependencies: ["KafkaClient"], swiftSettings: swiftSettings),
         .testTarget(
             name: "KubeClientTests",
-            dependencies: ["KubeClient", "KubeconfigLoading", "KubeSimulator", "Events", "CLinux", "Locking"],
+            dependencies: ["TestKit", "KubeClient", "KubeconfigLoading", "KubeSimulator", "Events", "CLinux", "Locking"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "KubeExecutionTests",
             dependencies: [
-                "KubeExecution", "KubeClient", "KubeconfigLoading", "KubeManifests", "KubeSimulator", "Events", "IPC",
+                "TestKit", "KubeExecution", "KubeClient", "KubeconfigLoading", "KubeManifests", "KubeSimulator", "Events", "IPC",
                 "SagaBridge",
             ],
             swiftSettings: swiftSettings),
@@ -172,7 +174,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "SupervisorCore", "IPC", "CLinux", "Supervisor", "WorkerProcess", "KafkaClient", "Events", "KubeSimulator",
+                "TestKit", "SupervisorCore", "IPC", "CLinux", "Supervisor", "WorkerProcess", "KafkaClient", "Events", "KubeSimulator",
                 "Chaos",
             ],
             swiftSettings: swiftSettings),

@@ -1,6 +1,7 @@
 import Chaos
 import CLinux
 import Glibc
+import TestKit
 
 /// Small process and file helpers for tests that run the real binaries.
 enum TestSupport {
@@ -11,16 +12,9 @@ enum TestSupport {
     static var workerBinary: String { binDirectory + "/k8s-worker-process" }
 
     /// A fresh directory under /tmp (short, because AF_UNIX paths are limited to 108 bytes).
-    static func makeTemporaryDirectory() -> String {
-        var template = Array("/tmp/k8sw-XXXXXX".utf8CString)
-        guard let result = mkdtemp(&template) else { return "/tmp" }
-        return String(cString: result)
-    }
+    static func makeTemporaryDirectory() -> String { Scratch.directory(prefix: "k8sw") }
 
-    static func removeDirectory(_ path: String) {
-        guard path.hasPrefix("/tmp/k8sw-") else { return }
-        _ = run(["/bin/rm", "-rf", path])
-    }
+    static func removeDirectory(_ path: String) { Scratch.remove(path) }
 
     static func write(_ text: String, to path: String) {
         guard let file = fopen(path, "w") else { return }
@@ -82,12 +76,7 @@ enum TestSupport {
     /// Polls `condition` every 10 ms until it holds or `seconds` pass. Returns whether it held.
     @discardableResult
     static func eventually(within seconds: Double, _ condition: () -> Bool) -> Bool {
-        let deadline = monotonicSeconds() + seconds
-        while monotonicSeconds() < deadline {
-            if condition() { return true }
-            sleep(milliseconds: 10)
-        }
-        return condition()
+        Poll.until(timeout: .milliseconds(Int(seconds * 1000)), every: .milliseconds(10), condition)
     }
 
     static func monotonicSeconds() -> Double {

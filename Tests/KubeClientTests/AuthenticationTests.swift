@@ -55,9 +55,10 @@ struct AuthenticationTests {
 
     @Test("token file: a 401 re-reads the file at once (even when its stamp did not change) and retries once")
     func tokenFileRefreshOn401() throws {
-        let serverTokens = TestSupport.temporaryDirectory() + "-tokens"
+        let tokens = TestSupport.temporaryDirectory()
+        defer { TestSupport.removeDirectory(tokens) }
+        let serverTokens = tokens + "/tokens"
         let harness = try TestSupport.simulator { $0.tokenFile = serverTokens }
-        defer { unlink(serverTokens) }
         TestSupport.replace("token-a\n", at: serverTokens)
         let clientToken = "\(harness.scratch)/token"
         TestSupport.write("token-a\n", to: clientToken)
@@ -85,9 +86,10 @@ struct AuthenticationTests {
 
     @Test("token file: a replaced file is picked up by the periodic check, without a 401")
     func tokenFileRotation() throws {
-        let serverTokens = TestSupport.temporaryDirectory() + "-tokens"
+        let tokens = TestSupport.temporaryDirectory()
+        defer { TestSupport.removeDirectory(tokens) }
+        let serverTokens = tokens + "/tokens"
         let harness = try TestSupport.simulator { $0.tokenFile = serverTokens }
-        defer { unlink(serverTokens) }
         TestSupport.replace("token-a\n", at: serverTokens)
         let clientToken = "\(harness.scratch)/token"
         TestSupport.write("token-a\n", to: clientToken)

@@ -3,37 +3,15 @@ import Glibc
 import KubeClient
 import KubeSimulator
 import Locking
+import TestKit
 
 /// Scratch directories, files, simulators and clients for the KubeClient tests.
 enum TestSupport {
     /// A fresh directory under /tmp.
-    static func temporaryDirectory() -> String {
-        var template = Array("/tmp/kubeclient-test-XXXXXX".utf8CString)
-        return template.withUnsafeMutableBufferPointer { buffer -> String in
-            guard let base = buffer.baseAddress, let result = mkdtemp(base) else {
-                return "/tmp/kubeclient-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-            }
-            return String(cString: result)
-        }
-    }
+    static func temporaryDirectory() -> String { Scratch.directory(prefix: "kubeclient-test") }
 
     /// Removes a directory tree (test scratch space only).
-    static func removeDirectory(_ path: String) {
-        guard let directory = opendir(path) else { return }
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            guard name != "." && name != ".." else { continue }
-            if entry.pointee.d_type == UInt8(DT_DIR) {
-                removeDirectory("\(path)/\(name)")
-            } else {
-                unlink("\(path)/\(name)")
-            }
-        }
-        closedir(directory)
-        rmdir(path)
-    }
+    static func removeDirectory(_ path: String) { Scratch.remove(path) }
 
     /// Writes `text` to `path` (truncating in place, so the inode stays), with `mode`.
     static func write(_ text: String, to path: String, mode: mode_t = 0o600) {
@@ -86,13 +64,7 @@ enum TestSupport {
 
     /// Polls `condition` every few milliseconds until it holds or `timeout` passes; returns whether it held.
     static func eventually(timeout: Duration = .seconds(5), _ condition: () -> Bool) -> Bool {
-        let deadline = KubeDeadline.after(timeout)
-        while !deadline.hasPassed {
-            if condition() { return true }
-            var pause = timespec(tv_sec: 0, tv_nsec: 2_000_000)
-            nanosleep(&pause, nil)
-        }
-        return condition()
+        Poll.until(timeout: timeout, condition)
     }
 
     /// A started simulator with namespace `ns` (plus whatever `configure` sets), stopped and cleaned up with the
@@ -200,32 +172,6 @@ final class LogRecorder: Sendable {
 
     /// Everything logged so far.
     var all: [(KubeLogLevel, String)] { lines.withLock { $0 } }
-}
-
-/// Plain threads for tests that need real parallel blocking callers.
-enum TestThreads {
-    private final class Body: Sendable {
-        let run: @Sendable () -> Void
-        init(_ run: @escaping @Sendable () -> Void) { self.run = run }
-    }
-
-    /// Runs `count` threads, each calling `body(index)`, and waits for all of them.
-    static func run(count: Int, _ body: @escaping @Sendable (Int) -> Void) {
-        var threads: [pthread_t] = []
-        for index in 0..<count {
-            let box = Unmanaged.passRetained(Body { body(index) }).toOpaque()
-            var thread = pthread_t()
-            let result = pthread_create(
-                &thread, nil,
-                { argument in
-                    guard let argument else { return nil }
-                    Unmanaged<Body>.fromOpaque(argument).takeRetainedValue().run()
-                    return nil
-                }, box)
-            if result == 0 { threads.append(thread) } else { Unmanaged<Body>.fromOpaque(box).release() }
-        }
-        for thread in threads { pthread_join(thread, nil) }
-    }
 }
 
 extension JSONValue {

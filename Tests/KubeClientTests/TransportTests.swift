@@ -2,6 +2,7 @@ import Events
 import Glibc
 import KubeSimulator
 import Locking
+import TestKit
 import Testing
 
 @testable import KubeClient

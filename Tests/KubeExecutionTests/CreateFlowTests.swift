@@ -4,6 +4,7 @@ import IPC
 import KubeClient
 import KubeExecution
 import KubeSimulator
+import TestKit
 import Testing
 
 /// `create_pod_command` against the simulator over TLS: objects, ownership, idempotency, faults, no orphans.
@@ -190,12 +191,6 @@ import Testing
 enum TestPolling {
     /// Polls `condition` until it holds or `seconds` pass.
     static func eventually(within seconds: Double = 5, _ condition: () -> Bool) -> Bool {
-        let deadline = KubeDeadline.after(.milliseconds(Int(seconds * 1000)))
-        while !deadline.hasPassed {
-            if condition() { return true }
-            var pause = timespec(tv_sec: 0, tv_nsec: 5_000_000)
-            nanosleep(&pause, nil)
-        }
-        return condition()
+        Poll.until(timeout: .milliseconds(Int(seconds * 1000)), every: .milliseconds(5), condition)
     }
 }

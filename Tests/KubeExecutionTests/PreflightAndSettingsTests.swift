@@ -5,6 +5,7 @@ import KubeClient
 import KubeExecution
 import KubeManifests
 import Logging
+import TestKit
 import Testing
 
 /// Namespace preparation at start, and the settings handed to workers.
@@ -163,12 +164,7 @@ import Testing
     }
 
     /// A fresh 0700 directory under /tmp (sticky, root's: trusted).
-    private static func directory() throws -> String {
-        var template = Array("/tmp/kubeexec-credentials-XXXXXX".utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) != nil }
-        try #require(made)
-        return String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
+    private static func directory() throws -> String { Scratch.directory(prefix: "kubeexec-credentials") }
 
     private static func file(in directory: String) throws -> String {
         let path = directory + "/kubeconfig"
@@ -181,8 +177,6 @@ import Testing
     private static func remove(_ directory: String) {
         _ = chmod(directory, 0o700)
         _ = chmod(directory + "/open", 0o700)
-        for name in ["kubeconfig", "link", "open/kubeconfig"] { unlink(directory + "/" + name) }
-        rmdir(directory + "/open")
-        rmdir(directory)
+        Scratch.remove(directory)
     }
 }

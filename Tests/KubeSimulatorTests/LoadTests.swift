@@ -1,6 +1,7 @@
 import Events
 import KubeSimulator
 import Locking
+import TestKit
 import Testing
 
 @Suite("Load")

@@ -1,38 +1,15 @@
 import Events
 import Glibc
 import KubeSimulator
+import TestKit
 
 /// Shared helpers: simulators in temporary directories, JSON literals, polling against a deadline.
 enum TestSupport {
     /// A fresh directory under /tmp.
-    static func temporaryDirectory() -> String {
-        var template = Array("/tmp/kubesim-test-XXXXXX".utf8CString)
-        let path = template.withUnsafeMutableBufferPointer { buffer -> String in
-            guard let base = buffer.baseAddress, let result = mkdtemp(base) else {
-                return "/tmp/kubesim-test-fallback-\(getpid())"
-            }
-            return String(cString: result)
-        }
-        return path
-    }
+    static func temporaryDirectory() -> String { Scratch.directory(prefix: "kubesim-test") }
 
     /// Removes a directory tree (test scratch space only).
-    static func removeDirectory(_ path: String) {
-        guard let directory = opendir(path) else { return }
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            guard name != "." && name != ".." else { continue }
-            if entry.pointee.d_type == UInt8(DT_DIR) {
-                removeDirectory("\(path)/\(name)")
-            } else {
-                unlink("\(path)/\(name)")
-            }
-        }
-        closedir(directory)
-        rmdir(path)
-    }
+    static func removeDirectory(_ path: String) { Scratch.remove(path) }
 
     /// A started simulator with namespace `ns` (and whatever `configure` adds).
     static func simulator(
@@ -48,14 +25,7 @@ enum TestSupport {
 
     /// Polls `condition` every few milliseconds until it holds or `timeout` passes; returns whether it held.
     static func eventually(timeout: Duration = .seconds(5), _ condition: () -> Bool) -> Bool {
-        let clock = ContinuousClock()
-        let deadline = clock.now.advanced(by: timeout)
-        while clock.now < deadline {
-            if condition() { return true }
-            var pause = timespec(tv_sec: 0, tv_nsec: 2_000_000)
-            nanosleep(&pause, nil)
-        }
-        return condition()
+        Poll.until(timeout: timeout, condition)
     }
 
     /// Parses a JSON literal written in a test.
