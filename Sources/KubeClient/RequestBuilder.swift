@@ -42,13 +42,19 @@ enum RequestBuilder {
         return String(decoding: output, as: UTF8.self)
     }
 
-    /// The wait a 429/503 asks for: the `Retry-After` header in seconds (the HTTP-date form is not used by the
-    /// API server and is ignored), else `details.retryAfterSeconds` of the Status body. Capped at one hour.
-    static func retryAfter(headers: [(String, String)], body: [UInt8]) -> Duration? {
-        if let value = headers.first(where: { $0.0.lowercased() == "retry-after" })?.1,
-            let seconds = Int(ConfigFiles.trimmed(Substring(value))), seconds >= 0
-        {
-            return .seconds(min(seconds, 3600))
+    /// The wait a 429/503 asks for: the `Retry-After` header, as seconds or as an HTTP-date (the API server sends
+    /// seconds; a proxy in front of it may send a date, which counts from `now`), else `details.retryAfterSeconds`
+    /// of the Status body. Capped at one hour. A date not after `now` (a skewed clock, say) asks for nothing, so
+    /// the client's own backoff applies rather than an immediate retry.
+    static func retryAfter(
+        headers: [(String, String)], body: [UInt8], now: (seconds: Int64, year: Int) = HTTPDate.now()
+    ) -> Duration? {
+        if let value = headers.first(where: { $0.0.lowercased() == "retry-after" })?.1 {
+            let text = ConfigFiles.trimmed(Substring(value))
+            if let seconds = Int(text), seconds >= 0 { return .seconds(min(seconds, 3600)) }
+            if let date = HTTPDate.epochSeconds(text, currentYear: now.year), date > now.seconds {
+                return .seconds(min(date - now.seconds, 3600))
+            }
         }
         if let seconds = StatusBody(body)?.retryAfterSeconds, seconds >= 0 {
             return .seconds(min(seconds, 3600))

@@ -140,12 +140,44 @@ struct PureLogicTests {
         }
     }
 
-    @Test("Retry-After: the header in seconds, else details.retryAfterSeconds, else nothing")
+    @Test("Retry-After: the header in seconds or as an HTTP-date, else details.retryAfterSeconds, else nothing")
     func retryAfter() {
         #expect(RequestBuilder.retryAfter(headers: [("Retry-After", " 3 ")], body: []) == .seconds(3))
         let status = Array(#"{"kind":"Status","code":429,"details":{"retryAfterSeconds":2}}"#.utf8)
         #expect(RequestBuilder.retryAfter(headers: [], body: status) == .seconds(2))
-        #expect(RequestBuilder.retryAfter(headers: [("retry-after", "Wed, 21 Oct 2015 07:28:00 GMT")], body: []) == nil)
+
+        // 2015-10-21 07:27:50 UTC is 1445412470.
+        let now: (seconds: Int64, year: Int) = (1_445_412_470, 2015)
+        let date = [("retry-after", "Wed, 21 Oct 2015 07:28:00 GMT")]
+        #expect(RequestBuilder.retryAfter(headers: date, body: [], now: now) == .seconds(10))
+        #expect(
+            RequestBuilder.retryAfter(headers: [("Retry-After", "Thu, 22 Oct 2015 07:28:00 GMT")], body: [], now: now)
+                == .seconds(3600), "capped at an hour")
+        let past = [("Retry-After", "Wed, 21 Oct 2015 07:27:00 GMT")]
+        #expect(RequestBuilder.retryAfter(headers: past, body: [], now: now) == nil, "a past date: own backoff")
+        #expect(RequestBuilder.retryAfter(headers: past, body: status, now: now) == .seconds(2))
+        #expect(RequestBuilder.retryAfter(headers: [("Retry-After", "soon")], body: [], now: now) == nil)
+    }
+
+    @Test("HTTP-dates: IMF-fixdate, RFC 850 and asctime name the same instant; impossible dates are refused")
+    func httpDates() {
+        // RFC 9110's example instant.
+        for text in ["Sun, 06 Nov 1994 08:49:37 GMT", "Sunday, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 1994"] {
+            #expect(HTTPDate.epochSeconds(text, currentYear: 2026) == 784_111_777, "\(text)")
+        }
+        #expect(HTTPDate.epochSeconds("Thursday, 01-Jan-26 00:00:00 GMT", currentYear: 2026) == 1_767_225_600)
+        #expect(HTTPDate.epochSeconds("Thu, 29 Feb 2024 12:00:00 GMT", currentYear: 2026) == 1_709_208_000)
+        for bad in [
+            "Wed, 29 Feb 2023 00:00:00 GMT", "Thu, 29 Feb 1900 00:00:00 GMT", "Wed, 31 Apr 2015 00:00:00 GMT",
+            "Wed, 21 Foo 2015 07:28:00 GMT", "Wed, 21 Oct 2015 24:00:00 GMT", "Wed, 21 Oct 2015 07:28:00 UTC",
+            "Wed, 1 Oct 2015 07:28:00 GMT", "Wed, 21 Oct 15 07:28:00 GMT", "21 Oct 2015", "", "Wed, 21 Oct 2015 7:28:00 GMT",
+        ] {
+            #expect(HTTPDate.epochSeconds(bad, currentYear: 2026) == nil, "\(bad)")
+        }
+        #expect(HTTPDate.daysSinceEpoch(year: 1970, month: 1, day: 1) == 0)
+        #expect(HTTPDate.daysSinceEpoch(year: 1969, month: 12, day: 31) == -1)
+        #expect(HTTPDate.daysSinceEpoch(year: 2000, month: 3, day: 1) == 11_017)
+        #expect(HTTPDate.epochSeconds("Sat, 29 Feb 2000 00:00:00 GMT", currentYear: 2026) == 951_782_400)
     }
 
     @Test("status codes map to kinds; 409 splits on the reason; transient kinds are marked")
