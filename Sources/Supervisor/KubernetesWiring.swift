@@ -34,11 +34,22 @@ enum KubernetesWiring {
             }
         }
         let client: KubeClient
+        let cluster: KubeClusterConfig
         do {
-            let cluster = try KubeClusterConfig.load(settings.source)
+            cluster = try KubeClusterConfig.load(settings.source)
             client = try KubeClient.logging(to: logger, config: cluster, settings: settings.clientSettings)
         } catch {
             throw KubernetesStartupError.client(error)
+        }
+        for file in CredentialFileCheck.referencedFiles(of: cluster) {
+            guard let finding = CredentialFileCheck.examine(file.path) else { continue }
+            guard !finding.refuses else {
+                throw KubernetesWiringError("refusing the \(file.role) \(file.path): \(finding.description)")
+            }
+            if file.isSecret {
+                logger.warning(
+                    "SECURITY: the \(file.role) holds credentials and \(finding.description)", metadata: ["path": "\(file.path)"])
+            }
         }
         logger.info("kubernetes API", metadata: ["server": "\(client.server)", "namespace": "\(settings.namespace)"])
         guard configuration.kubernetes.prepareNamespace else { return nil }

@@ -91,7 +91,7 @@ extension Integration {
         }
 
         @Test(
-            "a kubeconfig others can write, or in a directory others can write, is refused at start (exit 78); one others can read is used with a warning"
+            "a kubeconfig or token file others can write, or in a directory others can write, is refused at start (exit 78); a kubeconfig others can read is used with a warning"
         )
         func kubeconfigPermissions() throws {
             let directory = TestSupport.makeTemporaryDirectory()
@@ -116,6 +116,27 @@ extension Integration {
             #expect(openDirectory.waitForExit(within: 15) == 78)
             #expect(openDirectory.log().contains("its directory \(directory) is writable by others (mode 0777)"))
             #expect(chmod(directory, 0o700) == 0)
+
+            // A token file the kubeconfig names gets the same checks: here its directory is open to all.
+            let open = directory + "/open"
+            #expect(mkdir(open, 0o700) == 0)
+            TestSupport.write(simulator.token + "\n", to: open + "/token")
+            #expect(chmod(open + "/token", 0o600) == 0)
+            let withTokenFile = (TestSupport.read(simulator.kubeconfigPath) ?? "").split(separator: "\n", omittingEmptySubsequences: false)
+                .map { $0.hasPrefix("    token: ") ? "    tokenFile: \(open)/token" : String($0) }.joined(separator: "\n")
+            let tokenFileConfig = directory + "/kubeconfig-token-file"
+            TestSupport.write(withTokenFile, to: tokenFileConfig)
+            #expect(chmod(tokenFileConfig, 0o600) == 0)
+            #expect(chmod(open, 0o777) == 0)
+            let openTokenDirectory = SupervisorProcess(
+                config: Self.kubernetesConfig(simulator).replacing(simulator.kubeconfigPath, with: tokenFileConfig))
+            openTokenDirectory.start()
+            #expect(openTokenDirectory.waitForExit(within: 15) == 78)
+            #expect(
+                openTokenDirectory.log().contains("refusing the token file \(open)/token: its directory \(open) is writable by others"),
+                "\(openTokenDirectory.log().suffix(1500))")
+            #expect(chmod(open, 0o700) == 0)
+
             #expect(chmod(copy, 0o644) == 0)
             let warned = SupervisorProcess(config: config)
             warned.start()
