@@ -31,10 +31,10 @@ public enum CredentialFileCheck {
         /// One line for the log or the refusal.
         public var description: String {
             switch self {
-            case .writableByOthers(let mode): "it is writable by others (mode \(mode)): chmod 600 it"
+            case .writableByOthers(let mode): "it is writable by others (mode \(mode)): chmod go-w it"
             case .ownedByOther(let uid): "it belongs to uid \(uid), not to this service's user or root: chown it"
             case .unsafeDirectory(let path, let reason): "its directory \(path) \(reason)"
-            case .readableByOthers(let mode): "it is readable by others (mode \(mode)): chmod 600 it"
+            case .readableByOthers(let mode): "it is readable by others (mode \(mode)): chmod o-r it"
             }
         }
     }
