@@ -1,5 +1,4 @@
 import Glibc
-import KubeClient
 
 /// What a credentials file (a kubeconfig with tokens or keys) must look like before the service uses it, in the
 /// spirit of OpenSSH's StrictModes:
@@ -65,30 +64,6 @@ public enum CredentialFileCheck {
         }
         if mode & 0o004 != 0 { return .readableByOthers(mode: octal(mode)) }
         return nil
-    }
-
-    /// A file a resolved configuration goes on reading after startup, and what it is.
-    public struct ReferencedFile: Equatable, Sendable {
-        /// The path.
-        public var path: String
-        /// What it is, for messages (`token file`, `credential plugin`).
-        public var role: String
-        /// Whether its contents are secret (a readable token file is worth a warning; a readable plugin is not).
-        public var isSecret: Bool
-    }
-
-    /// The files `config` reads again while running: a rotating token file, and a credential plugin given by
-    /// path (a bare name is looked up in `PATH`, whose directories are the system's). Both get the kubeconfig's
-    /// owner, mode and directory checks: whoever can replace the plugin runs code as the service.
-    public static func referencedFiles(of config: KubeClusterConfig) -> [ReferencedFile] {
-        switch config.bearer {
-        case .tokenFile(let path):
-            [ReferencedFile(path: path, role: "token file", isSecret: true)]
-        case .exec(let plugin) where plugin.executable.contains("/"):
-            [ReferencedFile(path: plugin.executable, role: "credential plugin", isSecret: false)]
-        case .none, .token, .exec:
-            []
-        }
     }
 
     private static func octal(_ mode: mode_t) -> String { "0" + String(mode, radix: 8) }

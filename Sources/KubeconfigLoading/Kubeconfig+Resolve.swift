@@ -8,8 +8,18 @@ extension Kubeconfig {
         return try kubeconfig.resolve(context: context, home: home)
     }
 
-    /// The configuration of one context.
-    func resolve(context requested: String?, home: String?) throws(KubeAPIError) -> KubeClusterConfig {
+    /// The entries one context names.
+    struct Selection {
+        var sourceName: String
+        var contextName: String
+        var context: Entry
+        var clusterName: String
+        var cluster: Entry
+        var user: Entry?
+    }
+
+    /// The context `requested` (or the current one), its cluster and its user.
+    func select(context requested: String?) throws(KubeAPIError) -> Selection {
         let sourceName = files.count == 1 ? "kubeconfig \(files[0])" : "kubeconfigs \(files.joined(separator: ":"))"
         guard let contextName = requested ?? currentContext else {
             throw KubeAPIError.configuration("\(sourceName): no context was requested and current-context is not set")
@@ -24,7 +34,6 @@ extension Kubeconfig {
             throw KubeAPIError.configuration(
                 "\(sourceName): cluster \"\(clusterName)\" (named by context \"\(contextName)\") not found")
         }
-        let namespace = try context.fields.nonEmptyString("namespace")
         var user: Entry? = nil
         if let userName = try context.fields.nonEmptyString("user") {
             guard let found = users[userName] else {
@@ -33,7 +42,17 @@ extension Kubeconfig {
             }
             user = found
         }
+        return Selection(
+            sourceName: sourceName, contextName: contextName, context: context, clusterName: clusterName,
+            cluster: cluster, user: user)
+    }
 
+    /// The configuration of one context.
+    func resolve(context requested: String?, home: String?) throws(KubeAPIError) -> KubeClusterConfig {
+        let selection = try select(context: requested)
+        let (sourceName, contextName, clusterName) = (selection.sourceName, selection.contextName, selection.clusterName)
+        let (cluster, user) = (selection.cluster, selection.user)
+        let namespace = try selection.context.fields.nonEmptyString("namespace")
         let clusterSettings = try ClusterSettings(cluster, home: home)
         var warnings: [String] = []
         if clusterSettings.insecure {

@@ -34,14 +34,13 @@ enum KubernetesWiring {
             }
         }
         let client: KubeClient
-        let cluster: KubeClusterConfig
         do {
-            cluster = try KubeClusterConfig.load(settings.source)
+            let cluster = try KubeClusterConfig.load(settings.source)
             client = try KubeClient.logging(to: logger, config: cluster, settings: settings.clientSettings)
         } catch {
             throw KubernetesStartupError.client(error)
         }
-        for file in CredentialFileCheck.referencedFiles(of: cluster) {
+        for file in KubeClusterConfig.referencedFiles(settings.source) {
             guard let finding = CredentialFileCheck.examine(file.path) else { continue }
             guard !finding.refuses else {
                 throw KubernetesWiringError("refusing the \(file.role) \(file.path): \(finding.description)")

@@ -267,6 +267,37 @@ struct KubeconfigTests {
         #expect(dumped.contains("origin"))
     }
 
+    @Test("the files a kubeconfig names are listed as loading resolves them, with their roles; the chosen context decides")
+    func referencedFiles() {
+        let directory = TestSupport.temporaryDirectory()
+        defer { TestSupport.removeDirectory(directory) }
+        func listed(_ text: String, context: String? = nil) -> [String] {
+            TestSupport.write(text, to: "\(directory)/config")
+            return KubeClusterConfig.referencedFiles(.kubeconfig(path: "\(directory)/config", context: context)).map {
+                "\($0.role)|\($0.path)|\($0.isSecret ? "secret" : "public")"
+            }
+        }
+        let files = listed(
+            kubeconfig(
+                user: "    client-certificate: /etc/pki/client.crt\n    client-key: keys/client.key\n    tokenFile: token"))
+        #expect(
+            files == [
+                "certificate authority|\(directory)/ca.pem|public", "client certificate|/etc/pki/client.crt|public",
+                "client key|\(directory)/keys/client.key|secret", "token file|\(directory)/token|secret",
+            ])
+        let plugin = "    exec:\n      command: ./bin/get-token\n      apiVersion: client.authentication.k8s.io/v1"
+        #expect(
+            listed(kubeconfig(user: plugin))
+                == ["certificate authority|\(directory)/ca.pem|public", "credential plugin|\(directory)/./bin/get-token|public"], "as loading resolves it; the check resolves it fully")
+        let bare = "    exec:\n      command: aws\n      apiVersion: client.authentication.k8s.io/v1"
+        #expect(listed(kubeconfig(user: bare)) == ["certificate authority|\(directory)/ca.pem|public"], "PATH lookup")
+        #expect(
+            listed(kubeconfig(cluster: "    server: https://h:1", user: "    tokenFile: /run/token"), context: "other") == [],
+            "context other names no user")
+        #expect(listed("clusters: [") == [], "a kubeconfig that does not load lists nothing; loading says why")
+        #expect(KubeClusterConfig.referencedFiles(.inCluster(root: directory, host: nil, port: nil)) == [])
+    }
+
     @Test("a damaged wire form is refused with the member's name and never a value")
     func wireRefusals() {
         for (json, fragment): (JSONValue, String) in [
