@@ -1,3 +1,4 @@
+import Events
 import Glibc
 
 /// HTTP-dates (RFC 9110 §5.6.7), as a `Retry-After` from a proxy in front of the API server may carry them: the
@@ -36,41 +37,21 @@ enum HTTPDate {
     }
 
     private static func instant(year: Int, month: Substring, day: Int, time: Substring) -> Int64? {
-        guard let monthIndex = months.firstIndex(where: { $0 == month }) else { return nil }
+        guard let monthIndex = months.firstIndex(where: { $0 == month }),
+            let date = CivilDate(year: year, month: monthIndex + 1, day: day)
+        else { return nil }
         let parts = time.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 3, parts.allSatisfy({ $0.count == 2 }), let hour = Int(parts[0]), let minute = Int(parts[1]),
-            let second = Int(parts[2]), (0...23).contains(hour), (0...59).contains(minute), (0...60).contains(second),
-            (1...daysIn(month: monthIndex + 1, year: year)).contains(day)
+            let second = Int(parts[2]), (0...23).contains(hour), (0...59).contains(minute), (0...60).contains(second)
         else { return nil }
-        let days = daysSinceEpoch(year: year, month: monthIndex + 1, day: day)
-        return days * 86_400 + Int64(hour * 3600 + minute * 60 + min(second, 59))
-    }
-
-    private static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
-    }
-
-    /// Days from 1970-01-01 to the given proleptic Gregorian date (the civil-from-days inverse by eras of 400 years).
-    static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int64 {
-        let shifted = month <= 2 ? year - 1 : year
-        let era = (shifted >= 0 ? shifted : shifted - 399) / 400
-        let yearOfEra = shifted - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return Int64(era * 146_097 + dayOfEra - 719_468)
+        return date.daysSinceEpoch * 86_400 + Int64(hour * 3600 + minute * 60 + min(second, 59))
     }
 
     /// Now, in seconds since the Unix epoch, and the current UTC year.
     static func now() -> (seconds: Int64, year: Int) {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
-        var time = spec.tv_sec
-        var parts = tm()
-        gmtime_r(&time, &parts)
-        return (Int64(spec.tv_sec), Int(parts.tm_year) + 1900)
+        let seconds = Int64(spec.tv_sec)
+        return (seconds, CivilDate(daysSinceEpoch: seconds / 86_400).year)
     }
 }
