@@ -24,15 +24,18 @@ enum KubernetesWiring {
     /// Before any worker starts: the credentials load and the namespace is usable and prepared (Decision 6).
     static func preflight(_ configuration: Configuration, logger: Logger) throws -> NamespacePreflight.Report? {
         let settings = settings(configuration)
-        if case .kubeconfig(let path, _) = settings.source {
-            if let finding = CredentialFileCheck.examine(path) {
-                guard !finding.refuses else {
-                    throw KubernetesWiringError("refusing the kubeconfig \(path), which holds credentials: \(finding.description)")
-                }
-                logger.warning(
-                    "SECURITY: the kubeconfig holds credentials and \(finding.description)", metadata: ["path": "\(path)"])
+        // Whoever can replace a credentials file has the service's credentials or identity (SECURITY.md).
+        func check(_ path: String, role: String, isSecret: Bool) throws {
+            guard let finding = CredentialFileCheck.examine(path) else { return }
+            guard !finding.refuses else {
+                throw KubernetesWiringError("refusing the \(role) \(path): \(finding.description)")
+            }
+            if isSecret {
+                logger.warning("SECURITY: the \(role) holds credentials and \(finding.description)", metadata: ["path": "\(path)"])
             }
         }
+        // The kubeconfig itself before it is loaded; the files it names once it parses.
+        if case .kubeconfig(let path, _) = settings.source { try check(path, role: "kubeconfig", isSecret: true) }
         let client: KubeClient
         do {
             let cluster = try KubeClusterConfig.load(settings.source)
@@ -41,14 +44,7 @@ enum KubernetesWiring {
             throw KubernetesStartupError.client(error)
         }
         for file in KubeClusterConfig.referencedFiles(settings.source) {
-            guard let finding = CredentialFileCheck.examine(file.path) else { continue }
-            guard !finding.refuses else {
-                throw KubernetesWiringError("refusing the \(file.role) \(file.path): \(finding.description)")
-            }
-            if file.isSecret {
-                logger.warning(
-                    "SECURITY: the \(file.role) holds credentials and \(finding.description)", metadata: ["path": "\(file.path)"])
-            }
+            try check(file.path, role: file.role, isSecret: file.isSecret)
         }
         logger.info("kubernetes API", metadata: ["server": "\(client.server)", "namespace": "\(settings.namespace)"])
         guard configuration.kubernetes.prepareNamespace else { return nil }
