@@ -74,5 +74,5 @@ final class BenchSource: CommandSource {
 
     func tick(now: Instant) {}
     func nextDeadline(now: Instant) -> Instant? { nil }
-    func close() {}
+    func close(deadline: Instant) {}
 }

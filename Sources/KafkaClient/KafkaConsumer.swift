@@ -152,36 +152,65 @@ public final class KafkaConsumer {
         client.fatalError
     }
 
-    /// Leaves the group cleanly and stops the consumer. **Blocking.**
+    /// Leaves the group cleanly and stops the consumer. **Blocking, for at most `timeout`.**
     ///
-    /// Completes a pending revocation first, then calls `rd_kafka_consumer_close`, which revokes the
-    /// assignment, sends LeaveGroup and waits for the answer. It blocks for roughly at most
-    /// `session.timeout.ms` (less when the coordinator answers, which is the normal case). Offsets are not
-    /// committed here: commit before closing. Events still queued are discarded (log lines still reach the
-    /// log handler). Calling it again does nothing. After it, unregister ``readinessDescriptor`` from epoll.
-    public func close() throws(KafkaError) {
-        guard !isClosed else { return }
+    /// Completes a pending revocation first, then closes through `rd_kafka_consumer_close_queue`: librdkafka
+    /// revokes the assignment, sends LeaveGroup and waits for the answer on its own threads while this call
+    /// serves the close queue (rebalances, log lines). `rd_kafka_consumer_close` would block for up to
+    /// `session.timeout.ms` when the coordinator cannot be reached; here, past `timeout`, the consumer is left
+    /// as it is and its group notices by session timeout, as after a crash. Offsets are not committed here:
+    /// commit before closing. Events still queued are discarded (log lines still reach the log handler).
+    /// Calling it again does nothing. After it, unregister ``readinessDescriptor`` from epoll.
+    ///
+    /// - Returns: whether the close completed within `timeout`.
+    @discardableResult
+    public func close(within timeout: Duration = .seconds(30)) throws(KafkaError) -> Bool {
+        guard !isClosed else { return true }
         var deferredError: KafkaError?
         do {
             try completeRevocation()
         } catch {
             deferredError = error
         }
-        // rd_kafka_consumer_close serves the consumer queue itself, through callbacks; move the log lines to a
-        // private queue first so they still reach the log handler as events.
-        let closingLogs = try? RDKafkaQueue.temporary(for: client)
-        if let closingLogs { _ = rd_kafka_set_log_queue(client.handle, closingLogs.handle) }
-        let err = rd_kafka_consumer_close(client.handle)
+        let closing = try RDKafkaQueue.temporary(for: client)
+        _ = rd_kafka_set_log_queue(client.handle, closing.handle)
         isClosed = true
         heldMessages.removeAll()
-        for source in [queue, closingLogs].compactMap({ $0 }) {
-            while let event = source.poll(timeoutMilliseconds: 0) {
-                if event.type == Int32(RD_KAFKA_EVENT_LOG), let line = event.logLine { logHandler?(line) }
-            }
+        defer {
+            while let event = queue.poll(timeoutMilliseconds: 0) { forwardLog(event) }
+            readiness.drain()
         }
-        readiness.drain()
-        if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError.rdKafka(err, message: "rd_kafka_consumer_close") }
+        if let error = rd_kafka_consumer_close_queue(client.handle, closing.handle) {
+            let code = rd_kafka_error_code(error)
+            let text = String(optionalCString: rd_kafka_error_string(error)) ?? ""
+            rd_kafka_error_destroy(error)
+            throw KafkaError.rdKafka(code, message: "rd_kafka_consumer_close_queue: \(text)")
+        }
+        let deadline = ContinuousClock.now + timeout
+        while rd_kafka_consumer_closed(client.handle) == 0 {
+            let left = deadline - ContinuousClock.now
+            guard left > .zero else { return false }
+            guard let event = closing.poll(timeoutMilliseconds: Int32(min(left, .milliseconds(100)).wholeMilliseconds) + 1) else {
+                continue
+            }
+            if event.type == Int32(RD_KAFKA_EVENT_REBALANCE) {
+                // Closing revokes everything: give it up at once, under either protocol.
+                if rebalanceProtocol == "COOPERATIVE" {
+                    if let error = rd_kafka_incremental_unassign(client.handle, event.topicPartitionList) {
+                        rd_kafka_error_destroy(error)
+                    }
+                } else {
+                    _ = rd_kafka_assign(client.handle, nil)
+                }
+            }
+            forwardLog(event)
+        }
         if let deferredError { throw deferredError }
+        return true
+    }
+
+    private func forwardLog(_ event: RDKafkaEvent) {
+        if event.type == Int32(RD_KAFKA_EVENT_LOG), let line = event.logLine { logHandler?(line) }
     }
 
     /// Makes the readiness descriptor readable (for work the wrapper itself has queued).

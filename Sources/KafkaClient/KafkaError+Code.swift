@@ -150,6 +150,21 @@ extension KafkaError {
             Self.retriable.contains(self)
         }
 
+        /// Produce failures that no retry can cure: the record is too large or invalid for the broker, or the
+        /// producer may not write the topic. Retrying them would hold their command's offset back for ever.
+        public var isPermanentForProduce: Bool {
+            Self.permanentForProduce.contains(self)
+        }
+
+        private static let permanentForProduce: Set<Code> = [
+            .messageSizeTooLarge, .invalidArgument, .topicAuthorizationFailed,
+            Code(RD_KAFKA_RESP_ERR_INVALID_MSG), Code(RD_KAFKA_RESP_ERR_INVALID_MSG_SIZE),
+            Code(RD_KAFKA_RESP_ERR_RECORD_LIST_TOO_LARGE), Code(RD_KAFKA_RESP_ERR_INVALID_RECORD),
+            Code(RD_KAFKA_RESP_ERR_TOPIC_EXCEPTION), Code(RD_KAFKA_RESP_ERR_CLUSTER_AUTHORIZATION_FAILED),
+            Code(RD_KAFKA_RESP_ERR_POLICY_VIOLATION), Code(RD_KAFKA_RESP_ERR_INVALID_REQUIRED_ACKS),
+            Code(RD_KAFKA_RESP_ERR_UNSUPPORTED_FOR_MESSAGE_FORMAT),
+        ]
+
         private static let retriable: Set<Code> = [
             .queueFull, .messageTimedOut, .timedOut, .transport, .allBrokersDown, .waitingForCoordinator,
             .leaderNotAvailable, .notLeaderForPartition, .requestTimedOut, .networkException,

@@ -89,6 +89,9 @@ public struct KafkaProducerConfiguration: Sendable {
     /// `message.timeout.ms`: how long a record may take to be delivered, retries included, before its delivery
     /// report fails with ``KafkaError/Code/messageTimedOut``.
     public var messageTimeout: Duration = .seconds(300)
+    /// `message.max.bytes`: the largest record librdkafka accepts from ``KafkaProducer/produce(topic:key:value:headers:token:)``
+    /// (larger ones fail at once with ``KafkaError/Code/messageSizeTooLarge``). librdkafka's default.
+    public var maxMessageBytes = 1_000_000
     /// `compression.codec`; `.none` by default.
     public var compression: Compression = .none
     /// Authentication and encryption.

@@ -101,6 +101,7 @@ extension KafkaProducerConfiguration {
             ("partitioner", partitioner.value),
             ("linger.ms", String(linger.wholeMilliseconds)),
             ("message.timeout.ms", String(messageTimeout.wholeMilliseconds)),
+            ("message.max.bytes", String(maxMessageBytes)),
             ("compression.codec", compression.value),
         ]
         result += security.librdkafkaProperties

@@ -96,7 +96,9 @@ extension KafkaCommandSource {
                     "offset": "\(message.offset)",
                 ])
             pending[origin] = Pending(command: nil, trace: nil, outstanding: 1)
-            publish(DeadLetter.record(for: record, kind: kind, reason: reason, topic: settings.layout.deadLetter), for: origin)
+            let letter = DeadLetter.record(
+                for: record, kind: kind, reason: reason, topic: settings.layout.deadLetter, maxBytes: settings.maxMessageBytes)
+            publish(letter, for: origin, now: now)
         }
     }
 

@@ -9,7 +9,7 @@ extension KafkaCommandSource {
         if let fatal = consumer.fatalError ?? producer.fatalError { return "kafka: fatal error: \(fatal)" }
         if let since = brokersDownSince, now.since(since) < settings.consumer.sessionTimeout { return "kafka: all brokers down" }
         if !groupJoined { return "kafka: waiting for the consumer group to assign partitions" }
-        return nil
+        return publishStall(now: now)
     }
 
     public func metricFamilies() -> [MetricFamily] {
@@ -34,6 +34,17 @@ extension KafkaCommandSource {
             .counter("k8s_worker_kafka_dead_letters_total", "Records sent to the dead-letter topic (undecodable or invalid).", deadLettered),
             .counter("k8s_worker_kafka_records_published_total", "Records acknowledged by the brokers: events and dead letters.", published),
             .gauge("k8s_worker_kafka_records_unpublished", "Records produced and not yet acknowledged.", deliveries.count),
+            MetricFamily(
+                .gauge, "k8s_worker_kafka_oldest_unpublished_seconds",
+                "Age of the oldest record produced and not yet acknowledged (0 when none).",
+                value: oldestUnpublished().map { Instant.now().since($0).seconds } ?? 0),
+            .counter(
+                "k8s_worker_kafka_publish_permanent_failures_total",
+                "Produce failures no retry can cure (too large, invalid, not authorized); see README, Record sizes.",
+                permanentFailures),
+            .counter(
+                "k8s_worker_kafka_records_dropped_total",
+                "Dead letters the brokers refused for good, dropped so that their partition could move on.", dropped),
             .counter("k8s_worker_kafka_commits_total", "Offset commits acknowledged by the group coordinator.", commitsAcknowledged),
             .counter("k8s_worker_kafka_commit_failures_total", "Offset commits that failed (retried at the next interval).", commitFailures),
         ]

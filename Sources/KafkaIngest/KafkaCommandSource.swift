@@ -36,6 +36,8 @@ public final class KafkaCommandSource: CommandSource {
     struct Delivery {
         var origin: CommandOrigin
         var record: OutgoingRecord
+        /// When it was first handed to the producer (for `kafka.publish_stall_timeout`).
+        var since: Instant
         var attempts = 0
     }
 
@@ -96,6 +98,9 @@ public final class KafkaCommandSource: CommandSource {
     var brokersDownSince: Instant?
     var commitsAcknowledged = 0
     var commitFailures = 0
+    /// Produce failures no retry could cure, and the records given up for them (dead letters refused in turn).
+    var permanentFailures = 0
+    var dropped = 0
 
     public init(settings: KafkaSourceSettings) {
         self.settings = settings
@@ -158,7 +163,8 @@ public final class KafkaCommandSource: CommandSource {
         }
         state.outstanding += plan.records.count
         pending[finished.origin] = state
-        for record in plan.records { publish(record, for: finished.origin) }
+        let now = Instant.now()
+        for record in plan.records { publish(record, for: finished.origin, now: now) }
     }
 
     public func tick(now: Instant) {
@@ -191,26 +197,42 @@ public final class KafkaCommandSource: CommandSource {
             parts.append("lag \(lag)")
         }
         if paused { parts.append("paused") }
-        if !deliveries.isEmpty { parts.append("unpublished \(deliveries.count)") }
+        if let oldest = oldestUnpublished() {
+            let seconds = Int(Instant.now().since(oldest).seconds)
+            parts.append("unpublished \(deliveries.count) (oldest \(seconds)s)")
+        }
+        if dropped > 0 { parts.append("dropped \(dropped)") }
         if deadLettered > 0 { parts.append("dead-lettered \(deadLettered)") }
         if let lastError { parts.append("kafka error: \(lastError)") }
         return parts.joined(separator: ", ")
     }
 
-    public func close() {
-        // Publish what is outstanding (bounded), commit what is finished, leave the group cleanly.
+    public func close(deadline: Instant) {
+        // Publish what is outstanding while time is left, keeping the last seconds for the commit; then commit
+        // what is finished and leave the group, both bounded by the deadline.
+        let publishBy = deadline - Configuration.Shutdown.commitReserve
         if let producer {
-            let deadline = Instant.now() + .seconds(10)
-            while !deliveries.isEmpty, Instant.now() < deadline {
-                do { try producer.flush(timeout: .milliseconds(200)) } catch {}
+            while !deliveries.isEmpty, Instant.now() < publishBy {
+                do { try producer.flush(timeout: min(.milliseconds(200), publishBy.since(.now()))) } catch {}
                 handleDeliveryReports(now: .now())
                 retryDue(now: Instant.now() + .seconds(60))
+            }
+            if !deliveries.isEmpty {
+                logger.error(
+                    "stopping with records unpublished; their commands stay uncommitted and are redone by the next owner",
+                    metadata: ["unpublished": "\(deliveries.count)", "last_error": "\(lastError ?? "none")"])
             }
         }
         let offsets = committableOffsets()
         if let consumer {
-            if !offsets.isEmpty { finalCommit(offsets, consumer: consumer) }
-            do { try consumer.close() } catch { logger.warning("consumer close", metadata: ["error": "\(error)"]) }
+            if !offsets.isEmpty { finalCommit(offsets, consumer: consumer, deadline: deadline) }
+            do {
+                if try !consumer.close(within: max(deadline.since(.now()), .milliseconds(1))) {
+                    logger.warning("leaving the group did not finish in time; the group notices by session timeout")
+                }
+            } catch {
+                logger.warning("consumer close", metadata: ["error": "\(error)"])
+            }
         }
         consumer = nil
         producer = nil
@@ -219,14 +241,13 @@ public final class KafkaCommandSource: CommandSource {
 
 extension KafkaCommandSource {
     /// Commits `offsets` before leaving, retrying retriable failures (a coordinator that moved or is still
-    /// reconnecting after an outage) for up to 10 s: work left uncommitted here is redone by the next owner.
-    func finalCommit(_ offsets: [KafkaTopicPartitionOffset], consumer: KafkaConsumer) {
-        let deadline = Instant.now() + .seconds(10)
+    /// reconnecting after an outage) until `deadline`: work left uncommitted here is redone by the next owner.
+    func finalCommit(_ offsets: [KafkaTopicPartitionOffset], consumer: KafkaConsumer, deadline: Instant) {
         var attempt = 0
         while true {
             attempt += 1
             do {
-                _ = try consumer.commitSync(offsets, timeout: .seconds(5))
+                _ = try consumer.commitSync(offsets, timeout: max(min(.seconds(5), deadline.since(.now())), .milliseconds(1)))
                 logger.info("final commit", metadata: [
                     "offsets": "\(offsets.map(\.description).joined(separator: " "))", "attempts": "\(attempt)"])
                 return

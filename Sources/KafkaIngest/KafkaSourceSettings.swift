@@ -15,6 +15,10 @@ public struct KafkaSourceSettings: Sendable {
     public var revocationTimeout: Duration
     /// Poll at least this often even when idle (librdkafka needs it to keep the group membership).
     public var pollInterval: Duration
+    /// Every produced record is built to fit this (the producer's `message.max.bytes`).
+    public var maxMessageBytes: Int
+    /// An event or dead letter unpublished this long makes the source not ready.
+    public var publishStallTimeout: Duration
     /// First delay before re-publishing an event whose delivery failed (doubles up to 30 s).
     public var publishRetryBackoff: Duration
 
@@ -23,7 +27,7 @@ public struct KafkaSourceSettings: Sendable {
         commitInterval: Duration = .seconds(1), maxBuffered: Int = 10_000, maxBufferedBytes: Int = 32 << 20,
         maxRecordBytes: Int = 4 << 20,
         revocationTimeout: Duration = .seconds(30), pollInterval: Duration = .milliseconds(500),
-        publishRetryBackoff: Duration = .milliseconds(200)
+        publishRetryBackoff: Duration = .milliseconds(200), publishStallTimeout: Duration = .seconds(60)
     ) {
         self.consumer = consumer
         self.producer = producer
@@ -35,6 +39,8 @@ public struct KafkaSourceSettings: Sendable {
         self.revocationTimeout = revocationTimeout
         self.pollInterval = pollInterval
         self.publishRetryBackoff = publishRetryBackoff
+        self.publishStallTimeout = publishStallTimeout
+        self.maxMessageBytes = producer.maxMessageBytes
     }
 
     /// Builds the settings from the `kafka.*` keys.
@@ -49,7 +55,11 @@ public struct KafkaSourceSettings: Sendable {
         consumer.maxPollInterval = kafka.maxPollInterval
         var producer = KafkaProducerConfiguration(bootstrapServers: servers)
         producer.clientID = consumer.clientID
+        producer.maxMessageBytes = kafka.maxMessageBytes
         let extra = try Self.properties(kafka.properties)
+        if extra.contains(where: { $0.0 == "message.max.bytes" }) {
+            throw SupervisorError("kafka.properties: set message.max.bytes through kafka.max_message_bytes")
+        }
         for (name, value) in Self.securityProperties(kafka) + extra {
             consumer.additionalProperties[name] = value
             producer.additionalProperties[name] = value
@@ -65,7 +75,7 @@ public struct KafkaSourceSettings: Sendable {
         self.init(
             consumer: consumer, producer: producer, layout: layout, commitInterval: kafka.commitInterval,
             maxBuffered: kafka.maxBuffered, maxBufferedBytes: kafka.maxBufferedBytes, maxRecordBytes: kafka.maxRecordBytes,
-            revocationTimeout: kafka.revocationTimeout)
+            revocationTimeout: kafka.revocationTimeout, publishStallTimeout: kafka.publishStallTimeout)
     }
 
     static func properties(_ text: String) throws(SupervisorError) -> [(String, String)] {

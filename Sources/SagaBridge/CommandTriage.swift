@@ -42,6 +42,9 @@ public struct CommandTriage: Sendable {
         if let problem = Self.executionIDProblem(command.executionID) {
             return .deadLetter(kind: "invalid_execution_id", reason: problem)
         }
+        if let problem = Self.echoedFieldProblem(command) {
+            return .deadLetter(kind: "field_too_large", reason: problem)
+        }
         return .command(command)
     }
 
@@ -55,6 +58,32 @@ public struct CommandTriage: Sendable {
         let allowed = id.utf8.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2D }
         guard allowed, id.utf8.first != 0x2D, id.utf8.last != 0x2D else {
             return "execution_id '\(clip(id))' is not a DNS-1123 label (lowercase letters, digits and '-')"
+        }
+        return nil
+    }
+
+    /// Longest value of a field that the events echo (`saga_id` also becomes a Pod annotation and an event id
+    /// seed). Upstream fills these with UUIDs and short service names; the bound keeps every event far below the
+    /// producer's `message.max.bytes` even when each of them is escaped six-fold in JSON (`\u00XX`).
+    public static let maxEchoedFieldBytes = 1024
+
+    /// Why `command` cannot be answered with events that fit in a Kafka record, or nil when it can: `saga_id`,
+    /// `aggregate_id` and `metadata`'s strings are copied into every event, so each is bounded by
+    /// ``maxEchoedFieldBytes``. Refused here, before any Pod exists, rather than after a Pod was created for a
+    /// saga that could never hear back.
+    public static func echoedFieldProblem(_ command: InboundCommand) -> String? {
+        let metadata: EventMetadata
+        let aggregateID: String?
+        switch command {
+        case .create(let create): (metadata, aggregateID) = (create.metadata, create.aggregateID)
+        case .delete(let delete): (metadata, aggregateID) = (delete.metadata, delete.aggregateID)
+        }
+        let fields: [(String, String)] = [
+            ("saga_id", command.sagaID), ("aggregate_id", aggregateID ?? ""), ("metadata.user_id", metadata.userID),
+            ("metadata.service_name", metadata.serviceName), ("metadata.service_version", metadata.serviceVersion),
+        ]
+        for (name, value) in fields where value.utf8.count > maxEchoedFieldBytes {
+            return "\(name) is \(value.utf8.count) bytes; at most \(maxEchoedFieldBytes) are echoed into events"
         }
         return nil
     }

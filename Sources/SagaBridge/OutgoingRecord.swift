@@ -14,6 +14,9 @@ public struct OutgoingRecord: Sendable, Equatable {
             self.value = value
         }
         public init(_ name: String, _ text: String) { self.init(name, Array(text.utf8)) }
+
+        /// Serialized size: two varint lengths, the name and the value.
+        var wireSize: Int { 10 + name.utf8.count + (value?.count ?? 0) }
     }
 
     public init(topic: String, key: [UInt8]?, value: [UInt8], headers: [Header]) {
@@ -22,6 +25,17 @@ public struct OutgoingRecord: Sendable, Equatable {
         self.value = value
         self.headers = headers
     }
+
+    /// The size librdkafka checks against the producer's `message.max.bytes` before it accepts a record
+    /// (`rd_kafka_msg_max_wire_size` in librdkafka's `rdkafka_msg.c`): key, value and serialized headers plus a
+    /// v2 record's fixed overhead. Over-estimated by a few bytes (every varint counted at its widest), never
+    /// under: a record whose `wireSize` fits is accepted.
+    public var wireSize: Int {
+        Self.recordOverhead + (key?.count ?? 0) + value.count + headers.reduce(0) { $0 + $1.wireSize }
+    }
+
+    /// Length, attributes, timestamp and offset deltas, key and value lengths and the header count, as varints.
+    static let recordOverhead = 5 + 1 + 10 + 5 + 5 + 5 + 5
 
     /// The first header named `name` (Kafka header names are case-sensitive).
     public func header(_ name: String) -> [UInt8]? { headers.first { $0.name == name }?.value ?? nil }

@@ -56,8 +56,10 @@ public protocol CommandSource: AnyObject {
     /// Whether the source has ended and will never yield another command (a finite input read to its end).
     /// The supervisor then shuts down by itself once everything accepted is finished.
     var isExhausted: Bool { get }
-    /// Final commit and release. May block briefly; called once, at shutdown.
-    func close()
+    /// Final publishes, final commit and release, all over by `deadline` (the stop's hard deadline): what cannot
+    /// be done by then is left undone, uncommitted, for the next owner to redo. Blocks until then at most;
+    /// called once, at shutdown.
+    func close(deadline: Instant)
     /// A short description for STATUS.
     var status: String { get }
     /// Why the source cannot take work now (the reason `/readyz` gives), or `nil` when it can.

@@ -63,6 +63,16 @@ public struct Configuration: Equatable, Sendable {
         public var drainTimeout: Duration = .seconds(60)
         /// After the drain, how long workers get between SIGTERM and SIGKILL.
         public var killGrace: Duration = .seconds(5)
+        /// After the workers are gone: time to publish the remaining events and dead letters, commit, and leave
+        /// the group. The whole stop has one hard deadline, `drainTimeout + killGrace + finalTimeout` after the
+        /// first stop signal (see ``hardStopAfter``).
+        public var finalTimeout: Duration = .seconds(15)
+        /// The hard deadline of a stop, counted from the first SIGTERM/SIGINT: past it the supervisor exits
+        /// non-zero whatever is left. 80 s with the defaults, below the units' `TimeoutStopSec=90s`.
+        public var hardStopAfter: Duration { drainTimeout + killGrace + finalTimeout }
+        /// The end of the stop kept for the final commit and leaving the consumer group: publishing stops this
+        /// long before the hard deadline.
+        public static let commitReserve: Duration = .seconds(3)
         public init() {}
     }
 
@@ -122,6 +132,13 @@ public struct Configuration: Equatable, Sendable {
         public var maxBufferedBytes = 32 << 20
         /// Records larger than this go to the dead-letter topic unparsed.
         public var maxRecordBytes = 4 << 20
+        /// Largest record the producer sends: librdkafka's `message.max.bytes` for the producer, and the bound
+        /// every event and dead letter is built to fit. librdkafka's default, 1,000,000, is below the broker's
+        /// default `message.max.bytes` (1,048,588) and topic `max.message.bytes`; raise it only together with
+        /// those (see README, "Record sizes").
+        public var maxMessageBytes = 1_000_000
+        /// An event or dead letter still unpublished after this long makes the source not ready.
+        public var publishStallTimeout: Duration = .seconds(60)
         /// How long a revoked partition's in-flight commands may take before it is released anyway.
         public var revocationTimeout: Duration = .seconds(30)
         /// `plaintext`, `ssl`, `sasl_plaintext` or `sasl_ssl`.
@@ -235,6 +252,8 @@ public struct Configuration: Equatable, Sendable {
             "must be at least dispatch.retry_initial_backoff")
         try require(shutdown.drainTimeout >= .zero, "shutdown.drain_timeout", "must not be negative")
         try require(shutdown.killGrace >= .zero, "shutdown.kill_grace", "must not be negative")
+        try require(shutdown.finalTimeout >= .seconds(5), "shutdown.final_timeout",
+            "must be at least 5s (the last 3s are kept for the final commit)")
         try require(ipc.maxFrameBytes >= 4096 && ipc.maxFrameBytes <= 256 << 20, "ipc.max_frame_bytes",
             "must be between 4096 and 268435456")
         try require(["lines", "kafka"].contains(source.kind), "source.kind",
@@ -248,6 +267,9 @@ public struct Configuration: Equatable, Sendable {
         try require(kafka.maxBuffered >= 1, "kafka.max_buffered", "must be at least 1")
         try require(kafka.maxBufferedBytes >= 1 << 20, "kafka.max_buffered_bytes", "must be at least 1 MiB")
         try require(kafka.maxRecordBytes >= 1024, "kafka.max_record_bytes", "must be at least 1024")
+        try require(kafka.maxMessageBytes >= 16 << 10 && kafka.maxMessageBytes <= 1_000_000_000, "kafka.max_message_bytes",
+            "must be 16384...1000000000 (librdkafka's range starts at 1000; events need 16 KiB)")
+        try require(kafka.publishStallTimeout > .zero, "kafka.publish_stall_timeout", "must be positive")
         try require(["plaintext", "ssl", "sasl_plaintext", "sasl_ssl"].contains(kafka.securityProtocol),
             "kafka.security_protocol", "must be plaintext, ssl, sasl_plaintext or sasl_ssl")
         try require(source.kind != "lines" || !source.path.isEmpty, "source.path", "is required for the lines source")

@@ -21,6 +21,11 @@ public struct Instant: Comparable, Hashable, Sendable, CustomStringConvertible {
         Instant(nanoseconds: lhs.nanoseconds &+ rhs.nanosecondsClamped)
     }
 
+    /// `rhs` earlier, saturating at the origin.
+    public static func - (lhs: Instant, rhs: Duration) -> Instant {
+        Instant(nanoseconds: lhs.nanoseconds &- min(lhs.nanoseconds, rhs.nanosecondsClamped))
+    }
+
     /// The time from `earlier` to `self`, zero if `earlier` is later.
     public func since(_ earlier: Instant) -> Duration {
         nanoseconds > earlier.nanoseconds ? .nanoseconds(Int64(clamping: nanoseconds - earlier.nanoseconds)) : .zero

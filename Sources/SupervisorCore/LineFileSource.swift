@@ -106,7 +106,7 @@ public final class LineFileSource: CommandSource {
         return atEnd ? min(commitAt, now + .milliseconds(20)) : commitAt
     }
 
-    public func close() {
+    public func close(deadline: Instant) {
         commit()
         if file >= 0 { Glibc.close(file) }
         if journal >= 0 { Glibc.close(journal) }

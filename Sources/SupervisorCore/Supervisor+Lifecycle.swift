@@ -57,29 +57,48 @@ extension Supervisor {
         pendingReload = now
     }
 
-    /// SIGTERM/SIGINT: stop taking work and drain. A second one cuts the drain short.
+    /// SIGTERM/SIGINT: stop taking work and drain, within one hard deadline (``Configuration/Shutdown/hardStopAfter``).
+    /// A second one goes to the final commit at once, whatever phase the stop is in.
     func beginShutdown(now: Instant, signal: Int32) {
         switch state {
         case .running:
             logger.info(
                 "shutting down: draining in-flight work",
-                metadata: ["cause": "\(signal == 0 ? "input exhausted" : "signal \(signal)")", "in_flight": "\(ledger.inFlightCount)", "drain_timeout": "\(configuration.shutdown.drainTimeout)"])
+                metadata: [
+                    "cause": "\(signal == 0 ? "input exhausted" : "signal \(signal)")", "in_flight": "\(ledger.inFlightCount)",
+                    "drain_timeout": "\(configuration.shutdown.drainTimeout)", "hard_deadline": "\(configuration.shutdown.hardStopAfter)",
+                ])
+            hardStop = now + configuration.shutdown.hardStopAfter
             state = .draining(deadline: now + configuration.shutdown.drainTimeout, killAt: nil)
             notifier.stopping(status: statusLine(now: now))
             poolChanged()
             for action in pool.beginShutdown() { perform(action, now: now) }
-        case .draining(let deadline, let killAt) where killAt == nil && deadline > now:
-            logger.warning("second stop signal: cutting the drain short")
-            state = .draining(deadline: now, killAt: nil)
+        case .draining:
+            logger.warning(
+                "second stop signal: killing the workers and going to the final commit",
+                metadata: ["in_flight": "\(ledger.inFlightCount)", "source": "\(source.status)"])
+            for process in processes.values where pids[process.pid] != nil { _ = kill(process.pid, SIGKILL) }
+            stopCutShort = true
+            state = .finished
         default:
             break
         }
     }
 
-    /// While draining: finish when every worker is gone; past the deadline, SIGTERM then SIGKILL the rest.
+    /// While draining: finish when every worker is gone and the source has published everything; past the drain
+    /// deadline, SIGTERM then SIGKILL the workers; at the hard deadline (less the final commit's share), stop
+    /// waiting for anything.
     func progressShutdown(now: Instant) {
-        guard case .draining(let deadline, let killAt) = state else { return }
+        guard case .draining(let deadline, let killAt) = state, let hardStop else { return }
         if processes.isEmpty && pids.isEmpty && source.isSettled {
+            state = .finished
+            return
+        }
+        if now >= hardStop - Configuration.Shutdown.commitReserve {
+            logger.error(
+                "stop deadline reached; going to the final commit with work unfinished",
+                metadata: ["workers_left": "\(processes.count)", "in_flight": "\(ledger.inFlightCount)", "source": "\(source.status)"])
+            for process in processes.values where pids[process.pid] != nil { _ = kill(process.pid, SIGKILL) }
             state = .finished
             return
         }
@@ -92,11 +111,10 @@ extension Supervisor {
             for process in processes.values where pids[process.pid] != nil { _ = kill(process.pid, SIGTERM) }
             state = .draining(deadline: deadline, killAt: now + configuration.shutdown.killGrace)
         }
-        // Keep systemd's stop timeout ahead of a long drain.
+        // Keep systemd's stop timeout ahead of a long drain, but never past the hard deadline.
         if lastExtend.map({ now.since($0) >= .seconds(5) }) ?? true {
             lastExtend = now
-            let remaining = (killAt ?? (deadline + configuration.shutdown.killGrace)).since(now)
-            notifier.extendTimeout(by: remaining + .seconds(10))
+            notifier.extendTimeout(by: hardStop.since(now))
         }
     }
 

@@ -54,6 +54,10 @@ public final class Supervisor: SourceControl {
     var lastStatusAt: Instant?
     var lastWatchdog: Instant?
     var lastExtend: Instant?
+    /// Set by the first stop signal: when the stop must be over, whatever is left.
+    var hardStop: Instant?
+    /// A second stop signal went straight to the final commit.
+    var stopCutShort = false
     var counters = Counters()
     /// What the workers reported (Kubernetes API and upstream's pod metrics).
     var workerStatistics = WorkerStatisticsTotals()
@@ -144,12 +148,20 @@ public final class Supervisor: SourceControl {
         }
         httpServer?.close()
         httpServer = nil
-        source.close()
-        logger.info(
-            "supervisor stopped",
+        // Whatever is unpublished now stays uncommitted: the stop did not finish its work.
+        let complete = source.isSettled
+        let now = Instant.now()
+        let stopBy = hardStop ?? now + configuration.shutdown.finalTimeout
+        source.close(deadline: stopCutShort ? min(stopBy, now + Configuration.Shutdown.commitReserve) : stopBy)
+        logger.log(
+            level: complete ? .info : .error, complete ? "supervisor stopped" : "supervisor stopped with records unpublished",
             metadata: ["done": "\(counters.done)", "failed": "\(counters.failed)", "queued_not_started": "\(ledger.queuedCount)"])
-        return 0
+        return complete ? 0 : Self.unfinishedStopStatus
     }
+
+    /// The exit status of a stop that ended with events or dead letters unpublished (the hard deadline passed,
+    /// or a second signal cut the stop short): their commands stay uncommitted and are redone by the next owner.
+    public static let unfinishedStopStatus: Int32 = 1
 
     /// One turn of the loop after waking: policy, intake, dispatch, deadlines, output, reporting.
     func step(now: Instant) {
@@ -244,7 +256,7 @@ public final class Supervisor: SourceControl {
     func killOverdue(now: Instant) {
         let limit = configuration.workers.commandDeadline + configuration.shutdown.killGrace
         guard let oldest = ledger.oldestDispatch, now.since(oldest) > limit else { return }
-        let cutoff = Instant(nanoseconds: now.nanoseconds &- min(now.nanoseconds, limit.nanosecondsClamped))
+        let cutoff = now - limit
         for (worker, command) in ledger.overdue(dispatchedBefore: cutoff) {
             workerGone(worker, reason: "command \(command) exceeded its deadline of \(configuration.workers.commandDeadline)", kill: true, now: now)
         }

@@ -56,6 +56,10 @@ final class KafkaHarness {
 
     var bootstrap: String { cluster.bootstrapServers.joined(separator: ",") }
 
+    /// A Kafka broker's default `message.max.bytes` (Kafka's broker configuration reference): the largest
+    /// record batch it accepts, 1 MiB plus the 12-byte log overhead.
+    static let brokerDefaultMaxMessageBytes = 1_048_588
+
     /// `--set` arguments that point a supervisor at this cluster with the stub handler.
     func supervisorArguments(_ extra: [String: String] = [:]) -> [String] {
         var settings = ["source.kind": "kafka", "kafka.bootstrap_servers": bootstrap, "workers.handler": "stub",
@@ -66,9 +70,14 @@ final class KafkaHarness {
 
     /// Produces records and waits for their delivery. Each call uses a fresh producer, so a test's own client
     /// never carries reconnect backoff from an outage the test injected into its next batch.
+    /// `maxMessageBytes` defaults to a broker's default `message.max.bytes` (1,048,588): what any producer of
+    /// the command topics could get past a real broker.
     func send(_ records: [(key: String, value: [UInt8])], topic: String = "saga_commands",
-              headers: [KafkaHeader] = [KafkaHeader(name: "content-type", string: "application/json")]) throws {
-        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: cluster.bootstrapServers))
+              headers: [KafkaHeader] = [KafkaHeader(name: "content-type", string: "application/json")],
+              maxMessageBytes: Int = KafkaHarness.brokerDefaultMaxMessageBytes) throws {
+        var configuration = KafkaProducerConfiguration(bootstrapServers: cluster.bootstrapServers)
+        configuration.maxMessageBytes = maxMessageBytes
+        let producer = try KafkaProducer(configuration: configuration)
         for record in records {
             token += 1
             try producer.produce(topic: topic, key: Array(record.key.utf8), value: record.value, headers: headers, token: token)

@@ -93,9 +93,10 @@ extension Integration {
         func undeliverableEventsAreRetried() throws {
             let kafka = try KafkaHarness()
             try kafka.sendCreates(0..<5)
-            // The next produce requests (the supervisor's) fail with a non-retriable error: librdkafka reports each
-            // record as failed, and the source must publish it again itself.
-            try kafka.cluster.pushRequestErrors(Array(repeating: .topicAuthorizationFailed, count: 4), for: .produce)
+            // The next produce requests (the supervisor's) fail with an error librdkafka does not retry itself but
+            // that may clear (an unknown server error): librdkafka reports each record as failed, and the source
+            // must publish it again itself.
+            try kafka.cluster.pushRequestErrors(Array(repeating: .unknown, count: 4), for: .produce)
             let supervisor = SupervisorProcess(config: Integration.config(workers: 1))
             supervisor.start(arguments: kafka.supervisorArguments(["kafka.properties": "enable.idempotence=false"]))
             kafka.observe(for: 60) { $0.count { $0.topic == "pod_events" } >= 5 }
@@ -104,6 +105,28 @@ extension Integration {
             supervisor.signal(SIGTERM)
             #expect(supervisor.waitForExit(within: 30) == 0)
             #expect(try kafka.committedTotal() == 5)
+        }
+
+        @Test("an event refused for good (not authorized) is dead-lettered in its place and its command committed")
+        func permanentlyRefusedEvent() throws {
+            let kafka = try KafkaHarness()
+            try kafka.sendCreates(0..<1)
+            // The supervisor's first produce request is refused as unauthorized; no retry could cure that.
+            try kafka.cluster.pushRequestErrors([.topicAuthorizationFailed], for: .produce)
+            let supervisor = SupervisorProcess(config: Integration.config(workers: 1))
+            supervisor.start(arguments: kafka.supervisorArguments(["kafka.properties": "enable.idempotence=false"]))
+            kafka.observe(for: 60) { $0.count { $0.topic == "saga_commands.dlq" } >= 1 }
+            let dead = kafka.observed(on: "saga_commands.dlq")
+            #expect(dead.count == 1, "log: \(supervisor.log().suffix(2000))")
+            #expect(dead.first?.header("x-dlq-error-kind") == Array("unpublishable_event".utf8))
+            #expect(dead.first?.header("x-dlq-source-offset") == Array("0".utf8))
+            #expect(supervisor.log().contains("event refused by Kafka for good"))
+            #expect(!supervisor.log().contains("publish failed; will retry"), "never retried")
+            #expect(TestSupport.eventually(within: 20) { (try? kafka.committedTotal()) == 1 })
+            let port = try #require(HTTPProbe.port(of: supervisor))
+            #expect(HTTPProbe.get(port, "/metrics")?.body.contains("k8s_worker_kafka_publish_permanent_failures_total 1") == true)
+            supervisor.signal(SIGTERM)
+            #expect(supervisor.waitForExit(within: 30) == 0)
         }
     }
 }

@@ -185,7 +185,7 @@ struct DeadLetterTests {
     @Test("the dead letter keeps key, value and headers and adds why and where")
     func deadLetterHeaders() {
         let original = consumed(Array("{bad".utf8), headers: [.init("traceparent", "x"), .init("empty", nil)])
-        let record = DeadLetter.record(for: original, kind: "undecodable", reason: "bad JSON", topic: "saga_commands.dlq")
+        let record = DeadLetter.record(for: original, kind: "undecodable", reason: "bad JSON", topic: "saga_commands.dlq", maxBytes: 1_000_000)
         #expect(record.topic == "saga_commands.dlq")
         #expect(record.key == original.key)
         #expect(record.value == original.value)

@@ -70,6 +70,7 @@ import Testing
         case "kubernetes.runtime_class": "gvisor"
         case "kubernetes.on_forbidden": "warn"
         case "metrics.listen": "[::1]:0"
+        case "shutdown.final_timeout": "6543ms"
         default:
             switch key.type {
             case "integer": "\(Int(key.value(in: Configuration()))! + 7)"
