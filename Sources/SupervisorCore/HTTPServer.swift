@@ -4,14 +4,17 @@ import Observability
 
 /// A minimal HTTP/1.1 server on the supervisor's event loop, for `/metrics`, `/healthz` and `/readyz`.
 ///
-/// Everything is non-blocking and bounded: at most ``Limits/maxConnections`` connections (more are answered
-/// 503 at once and closed), a request head of at most ``Limits/maxRequestBytes`` that must arrive within
-/// ``Limits/requestTimeout`` of the connection (a client trickling bytes is cut off then), one request per
-/// connection (`Connection: close`), the answer written within ``Limits/responseTimeout``. Requests are
-/// answered by the caller's `respond` closure on the loop itself, from the supervisor's own state.
+/// Everything is non-blocking and bounded: at most ``HTTPAdmission/maxConnections`` connections, shared out
+/// by ``HTTPAdmission`` (a new connection evicts the oldest one still waiting for its request head, one peer
+/// address holds at most ``HTTPAdmission/maxPerPeer``, stalled answers never take the reserved slots), a
+/// request head of at most ``Limits/maxRequestBytes`` that must arrive within ``Limits/requestTimeout`` of the
+/// connection, one request per connection (`Connection: close`), the answer written within
+/// ``Limits/responseTimeout``. A new connection is read at once, so a request that arrived with it is answered
+/// before anything else is accepted. Requests are answered by the caller's `respond` closure on the loop
+/// itself, from the supervisor's own state.
 final class HTTPServer {
     struct Limits {
-        var maxConnections = 16
+        var admission = HTTPAdmission()
         var maxRequestBytes = HTTPRequestParser.defaultMaxBytes
         var requestTimeout: Duration = .seconds(5)
         var responseTimeout: Duration = .seconds(10)
@@ -27,10 +30,14 @@ final class HTTPServer {
     private let reactor: Reactor
     private var connections: [UInt32: HTTPConnection] = [:]
     private var nextID: UInt32 = 1
+    /// Accept order of the next connection.
+    private var nextOrder: UInt64 = 0
     /// Set when accepting failed for lack of descriptors: the listener is unwatched until then.
     private var acceptPausedUntil: Instant?
-    /// Connections refused because ``Limits/maxConnections`` were open.
+    /// Connections refused with 503 (see ``HTTPAdmission``).
     private(set) var refusedConnections = 0
+    /// Connections closed before their exchange was over, by reason.
+    private(set) var cutConnections: [HTTPAdmission.Cut: Int] = [:]
 
     init(address: ListenAddress, reactor: Reactor, limits: Limits = Limits()) throws(SupervisorError) {
         self.limits = limits
@@ -65,9 +72,11 @@ final class HTTPServer {
         return earliest.map { min($0, paused) } ?? paused
     }
 
-    /// Accepts pending connections (a bounded batch per readiness report).
-    func acceptAll(now: Instant) {
-        for _ in 0..<64 {
+    /// Accepts pending connections and reads each at once; `respond` answers a request that is already
+    /// complete (see ``handle(_:now:respond:)``). A batch is half the slots at most, so a burst of other peers'
+    /// connections accepted with one whose head is a moment late cannot push it out before its socket is read.
+    func acceptAll(now: Instant, respond: (HTTPRequest) -> HTTPResponse) {
+        for _ in 0..<max(1, limits.admission.maxConnections / 2) {
             let fd = clinux_accept_nonblocking(listener)
             if fd < 0 {
                 switch errno {
@@ -82,7 +91,16 @@ final class HTTPServer {
                     return  // EAGAIN: nothing more to accept
                 }
             }
-            guard connections.count < limits.maxConnections else {
+            guard let peer = HTTPPeer.of(fd) else {
+                Glibc.close(fd)
+                continue
+            }
+            switch limits.admission.admit(from: peer, holders: connections.map { $0.value.holder(id: $0.key) }) {
+            case .admit:
+                break
+            case .evict(let victim, let reason):
+                cut(victim, reason)
+            case .refuse:
                 refusedConnections += 1
                 let busy = HTTPResponse.text(503, "too many connections").serialized()
                 _ = busy.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
@@ -97,7 +115,10 @@ final class HTTPServer {
                 continue
             }
             connections[id] = HTTPConnection(
-                descriptor: fd, maxRequestBytes: limits.maxRequestBytes, deadline: now + limits.requestTimeout)
+                descriptor: fd, peer: peer, order: nextOrder, maxRequestBytes: limits.maxRequestBytes,
+                deadline: now + limits.requestTimeout)
+            nextOrder += 1
+            handle(id, now: now, respond: respond)
         }
     }
 
@@ -132,7 +153,13 @@ final class HTTPServer {
             acceptPausedUntil = nil
             do { try reactor.add(listener, .httpListener) } catch { acceptPausedUntil = now + .seconds(1) }
         }
-        for (id, connection) in connections where connection.deadline <= now { closeConnection(id) }
+        for (id, connection) in connections where connection.deadline <= now {
+            switch connection.phase {
+            case .reading: cut(id, .headTimeout)
+            case .writing: cut(id, .answerStalled)
+            case .lingering: closeConnection(id)
+            }
+        }
     }
 
     /// Closes the listener and every connection.
@@ -194,6 +221,12 @@ final class HTTPServer {
             case .bytes(let count):
                 connection.sent += count
             case .wouldBlock:
+                if !connection.stalled {
+                    guard limits.admission.mayStall(whileStalled: connections.values.count(where: \.stalled)) else {
+                        return cut(id, .answerStalled)
+                    }
+                    connection.stalled = true
+                }
                 connections[id] = connection
                 reactor.modify(connection.descriptor, .http(id), readable: false, writable: true)
                 return
@@ -224,6 +257,13 @@ final class HTTPServer {
                 return closeConnection(id)
             }
         }
+        closeConnection(id)
+    }
+
+    /// Closes `id` before its exchange is over and counts why.
+    private func cut(_ id: UInt32, _ reason: HTTPAdmission.Cut) {
+        guard connections[id] != nil else { return }
+        cutConnections[reason, default: 0] += 1
         closeConnection(id)
     }
 

@@ -58,8 +58,13 @@ extension Supervisor {
         families += source.metricFamilies()
         if let httpServer {
             families.append(
-                .counter("k8s_worker_http_connections_refused_total", "Connections to this endpoint refused with 503: too many open.",
+                .counter("k8s_worker_http_connections_refused_total",
+                    "Connections to this endpoint refused with 503: their peer's slots all held stalled answers.",
                     httpServer.refusedConnections))
+            families.append(
+                MetricFamily(.counter, "k8s_worker_http_connections_cut_total",
+                    "Connections to this endpoint closed before their exchange was over, by reason.",
+                    series: HTTPAdmission.Cut.allCases.map { ([MetricLabel("reason", $0.rawValue)], Double(httpServer.cutConnections[$0] ?? 0)) }))
         }
         return families
     }

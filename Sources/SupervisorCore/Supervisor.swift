@@ -197,7 +197,7 @@ public final class Supervisor: SourceControl {
                 if event.writable { flush(id) }
                 if event.readable { receive(from: id, now: now) }
             case .httpListener:
-                httpServer?.acceptAll(now: now)
+                httpServer?.acceptAll(now: now) { respond(to: $0, now: now) }
             case .http(let id):
                 httpServer?.handle(id, now: now) { respond(to: $0, now: now) }
             }

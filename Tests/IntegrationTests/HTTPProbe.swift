@@ -20,10 +20,22 @@ enum HTTPProbe {
         return port
     }
 
-    /// A connected loopback socket, or `nil`.
-    static func connect(_ port: UInt16) -> Int32? {
+    /// A connected loopback socket, or `nil`. `source` (another loopback address, `127.0.0.2`…) is the address
+    /// the connection comes from, so one machine can act as several peers.
+    static func connect(_ port: UInt16, from source: String? = nil) -> Int32? {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { return nil }
+        if let source {
+            var local = sockaddr_in()
+            local.sin_family = sa_family_t(AF_INET)
+            let bound = inet_pton(AF_INET, source, &local.sin_addr) == 1 && withUnsafePointer(to: &local) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+            }
+            guard bound else {
+                close(fd)
+                return nil
+            }
+        }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = port.bigEndian
@@ -36,6 +48,12 @@ enum HTTPProbe {
             return nil
         }
         return fd
+    }
+
+    /// Whether the server still holds `fd` open: nothing to read, no end of stream, no error (checked at once).
+    static func isHeld(_ fd: Int32) -> Bool {
+        var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        return poll(&entry, 1, 0) == 0
     }
 
     static func send(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
@@ -67,10 +85,10 @@ enum HTTPProbe {
         return parse(bytes, head: head)
     }
 
-    static func get(_ port: UInt16, _ path: String, method: String = "GET") -> Response? {
+    static func get(_ port: UInt16, _ path: String, method: String = "GET", within seconds: Double = 5) -> Response? {
         exchange(
             port, Array("\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUser-Agent: k8s-worker-tests\r\n\r\n".utf8),
-            head: method == "HEAD")
+            within: seconds, head: method == "HEAD")
     }
 
     /// Status, headers and body; checks that `Content-Length` matches the body (a `HEAD` answer has none).
