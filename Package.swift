@@ -48,7 +48,7 @@ let package = Package(
         .target(name: "Observability", swiftSettings: swiftSettings),
         .target(name: "Events", swiftSettings: swiftSettings),
         .target(
-            name: "Diagnostics", dependencies: ["Systemd", .product(name: "Logging", package: "swift-log")],
+            name: "Diagnostics", dependencies: ["Systemd", "CLinux", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings),
         .target(name: "KubeManifests", dependencies: ["Events"], swiftSettings: swiftSettings),
         .target(

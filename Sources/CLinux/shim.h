@@ -16,6 +16,8 @@ static inline int clinux_pipe2(int fds[2], int flags) { extern int pipe2(int *, 
 
 static inline int clinux_set_pdeathsig(int sig) { return prctl(PR_SET_PDEATHSIG, (unsigned long)sig, 0, 0, 0); }
 static inline int clinux_set_child_subreaper(void) { return prctl(PR_SET_CHILD_SUBREAPER, 1UL, 0, 0, 0); }
+static inline int clinux_set_dumpable(int value) { return prctl(PR_SET_DUMPABLE, (unsigned long)value, 0, 0, 0); }
+static inline int clinux_get_dumpable(void) { return prctl(PR_GET_DUMPABLE, 0, 0, 0, 0); }
 static inline int clinux_spawn_closefrom(posix_spawn_file_actions_t *fa, int from) {
     return posix_spawn_file_actions_addclosefrom_np(fa, from);
 }

@@ -13,6 +13,8 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var options: ConfigurationOptions
 
     func run() throws {
+        // Before the configuration (and with it the SASL password) is read.
+        let coreDumpProblems = CoreDumps.disable()
         let loader = ConfigurationLoader(
             path: options.config, environment: ConfigurationLoader.processEnvironment(), overrides: try options.pairs())
         let configuration: Configuration
@@ -27,6 +29,7 @@ struct RunCommand: ParsableCommand {
         LoggingSystem.bootstrap { label in StderrLogHandler(label: label, level: level, format: format) }
         var logger = Logger(label: "k8s-worker")
         logger.logLevel = level
+        for problem in coreDumpProblems { logger.error("SECURITY: core dumps stay possible: \(problem)") }
         let source: any CommandSource
         switch configuration.source.kind {
         case "kafka":

@@ -6,21 +6,14 @@ import Glibc
 /// Each child gets: its end of the socket pair as descriptor 3 and no other descriptor besides stdio; an
 /// empty signal mask and default dispositions for every signal (the supervisor ignores SIGPIPE and catches
 /// others); its own process group (a terminal's Ctrl-C reaches only the supervisor, which decides); and the
-/// supervisor's environment minus the variables that belong to the supervisor alone.
+/// allow-listed part of the supervisor's environment (``WorkerEnvironment``).
 struct WorkerLauncher {
-    /// Variables a worker must never see: they would let it speak for the service to systemd or claim
-    /// sockets meant for the supervisor.
-    static let privateVariables: Set<String> = [
-        "NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES",
-    ]
-
     let executable: String
     let environment: [String]
 
     init(executable: String, environment: [String: String]) {
         self.executable = executable
-        self.environment = environment.filter { !Self.privateVariables.contains($0.key) }
-            .map { "\($0.key)=\($0.value)" }.sorted()
+        self.environment = WorkerEnvironment.filter(environment).map { "\($0.key)=\($0.value)" }.sorted()
     }
 
     /// `k8s-worker-process` in the directory of the running executable.

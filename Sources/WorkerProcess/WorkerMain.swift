@@ -9,6 +9,8 @@ import WorkerCore
 @main
 struct WorkerMain {
     static func main() {
+        // Before the welcome brings the Kubernetes credentials.
+        let coreDumpProblems = CoreDumps.disable()
         let arguments = CommandLine.arguments
         func value(_ flag: String) -> String? {
             guard let index = arguments.firstIndex(of: flag), index + 1 < arguments.count else { return nil }
@@ -26,6 +28,7 @@ struct WorkerMain {
             StderrLogHandler(label: label, level: level, format: format, metadata: ["worker.id": "w\(id)", "worker.pid": "\(getpid())"])
         }
         let logger = Logger(label: "k8s-worker.worker")
+        for problem in coreDumpProblems { logger.error("SECURITY: core dumps stay possible: \(problem)") }
         guard WorkerRuntime.bindToParent(expected: parent) else { exit(0) }
         exit(WorkerRuntime(workerID: id, logger: logger, handlers: handler).run())
     }

@@ -1,3 +1,4 @@
+import Chaos
 import Glibc
 import Testing
 
@@ -24,6 +25,71 @@ extension Integration {
                     #expect(!environment.contains { $0.hasPrefix(name + "=") }, "\(name) leaked into a worker")
                 }
                 #expect(getpgid(worker) == worker)
+            }
+            supervisor.signal(SIGTERM)
+            #expect(supervisor.waitForExit(within: 15) == 0)
+        }
+
+        @Test("Workers get the allow-listed environment only: no SASL password, no other K8S_WORKER_ secret, nothing unnamed")
+        func workersGetNoSecrets() throws {
+            let marker = "m\(UInt64.random(in: 1...UInt64.max))"
+            let withheld = [
+                "K8S_WORKER_KAFKA_SASL_PASSWORD": "sasl-\(marker)", "K8S_WORKER_KUBERNETES_TOKEN": "token-\(marker)",
+                "UNRELATED_\(marker)": "unrelated-\(marker)",
+            ]
+            let allowed = ["TZ": "Europe/Berlin", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"]
+            let supervisor = SupervisorProcess(config: Integration.config(workers: 2))
+            supervisor.start(environment: withheld.merging(allowed) { $1 })
+            #expect(supervisor.notify.waitFor(10) { $0.fields["STATUS"]?.contains("workers 2/2 ready") == true } != nil)
+            // The supervisor itself holds them: the setup is what the test claims.
+            let own = TestSupport.environment(of: supervisor.pid)
+            for (name, value) in withheld { #expect(own.contains("\(name)=\(value)"), "the supervisor lacks \(name)") }
+            let workers = supervisor.workers()
+            #expect(workers.count == 2)
+            for worker in workers {
+                let environment = TestSupport.environment(of: worker)
+                #expect(!environment.isEmpty, "/proc/\(worker)/environ unreadable")
+                for (name, value) in withheld {
+                    #expect(!environment.contains { $0.hasPrefix(name + "=") || $0.contains(value) }, "\(name) reached worker \(worker)")
+                }
+                #expect(!environment.contains { $0.contains(marker) })
+                for (name, value) in allowed { #expect(environment.contains("\(name)=\(value)"), "\(name) missing in worker \(worker)") }
+                #expect(environment.contains("K8S_WORKER_LOG_FORMAT=json"))
+                let names = environment.map { String($0.prefix { $0 != "=" }) }
+                #expect(names.filter { $0.hasPrefix("K8S_WORKER_") }.sorted() == ["K8S_WORKER_LOG_FORMAT", "K8S_WORKER_LOG_LEVEL"])
+            }
+            supervisor.signal(SIGTERM)
+            #expect(supervisor.waitForExit(within: 15) == 0)
+        }
+
+        /// Started with core dumps allowed and as an unprivileged user (65534), so that both settings are visible
+        /// from outside: `/proc/<pid>/limits` shows the core size limit, and proc(5) makes the files of a process
+        /// that is not dumpable owned by root instead of by the process's user. A control process started the same
+        /// way shows the opposite, so the check can tell the two apart.
+        @Test("Supervisor and workers: core file size limit 0, and not dumpable (their /proc files belong to root)")
+        func noCoreDumps() throws {
+            let nobody: uid_t = 65534
+            let prefix = ["/usr/bin/prlimit", "--core=unlimited", "/usr/bin/setpriv", "--reuid=\(nobody)", "--regid=\(nobody)", "--clear-groups"]
+            let control = try #require(try? ProcessTable.spawn(prefix + ["/bin/sleep", "30"], environment: [:], outputPath: "/dev/null").get())
+            defer {
+                _ = kill(control, SIGKILL)
+                TestSupport.eventually(within: 5) { ProcessTable.reap(control) != nil }
+            }
+            #expect(TestSupport.eventually(within: 5) { TestSupport.owner(of: "/proc/\(control)/limits") == nobody })
+            #expect(TestSupport.coreSizeLimit(of: control) == "unlimited unlimited")
+
+            let supervisor = SupervisorProcess(config: Integration.config(workers: 2))
+            for path in [supervisor.directory, supervisor.configPath, supervisor.commandsPath, supervisor.notify.path] {
+                #expect(chown(path, nobody, gid_t(nobody)) == 0, "chown \(path)")
+            }
+            supervisor.start(prefix: prefix)
+            #expect(supervisor.notify.waitFor(10) { $0.fields["STATUS"]?.contains("workers 2/2 ready") == true } != nil)
+            let workers = supervisor.workers()
+            #expect(workers.count == 2)
+            for pid in [supervisor.pid] + workers {
+                #expect(TestSupport.statusField("Uid", of: pid)?.hasPrefix("\(nobody)") == true, "\(pid) does not run as \(nobody)")
+                #expect(TestSupport.coreSizeLimit(of: pid) == "0 0", "\(pid)")
+                #expect(TestSupport.owner(of: "/proc/\(pid)/limits") == 0, "\(pid) is dumpable")
             }
             supervisor.signal(SIGTERM)
             #expect(supervisor.waitForExit(within: 15) == 0)

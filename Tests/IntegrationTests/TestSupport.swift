@@ -125,6 +125,21 @@ enum TestSupport {
         return nil
     }
 
+    /// The soft and hard limits of "Max core file size" in `/proc/<pid>/limits`, e.g. `0 0` or `unlimited unlimited`.
+    static func coreSizeLimit(of pid: pid_t) -> String? {
+        guard let limits = read("/proc/\(pid)/limits") else { return nil }
+        for line in limits.split(separator: "\n") where line.hasPrefix("Max core file size") {
+            return line.dropFirst("Max core file size".count).split(separator: " ").prefix(2).joined(separator: " ")
+        }
+        return nil
+    }
+
+    /// The owner of a file, `nil` if it cannot be examined.
+    static func owner(of path: String) -> uid_t? {
+        var info = stat()
+        return stat(path, &info) == 0 ? info.st_uid : nil
+    }
+
     /// The environment of a process.
     static func environment(of pid: pid_t) -> [String] {
         guard let text = read("/proc/\(pid)/environ") else { return [] }
