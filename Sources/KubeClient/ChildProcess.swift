@@ -120,17 +120,29 @@ enum ChildProcess {
     }
 
     /// The client process's environment as `NAME=value` strings, with `overrides` replacing or adding names.
-    static func environment(with overrides: [(String, String)]) -> [String] {
+    /// k8s-worker's own settings (`K8S_WORKER_*`, among them the Kafka SASL password when the supervisor runs a
+    /// plugin for its preflight) and systemd's notification and socket-activation variables are never passed:
+    /// a credential plugin has no use for them (SECURITY.md, "Processes and the host").
+    static func environment(with overrides: [(String, String)], base: [String] = processEnvironment()) -> [String] {
+        let overridden = Set(overrides.map(\.0))
+        return base.filter { entry in
+            let name = String(entry.prefix { $0 != "=" })
+            return !overridden.contains(name) && !withheld(name)
+        } + overrides.map { "\($0.0)=\($0.1)" }
+    }
+
+    /// This process's environment as `NAME=value` strings.
+    static func processEnvironment() -> [String] {
         var result: [String] = []
         var index = 0
-        let overridden = Set(overrides.map(\.0))
         while let entry = environ[index] {
-            let text = String(cString: entry)
-            let name = text.prefix { $0 != "=" }
-            if !overridden.contains(String(name)) { result.append(text) }
+            result.append(String(cString: entry))
             index += 1
         }
-        for (name, value) in overrides { result.append("\(name)=\(value)") }
         return result
+    }
+
+    static func withheld(_ name: String) -> Bool {
+        ["K8S_WORKER_", "NOTIFY_SOCKET", "WATCHDOG_", "LISTEN_"].contains { name.hasPrefix($0) }
     }
 }
