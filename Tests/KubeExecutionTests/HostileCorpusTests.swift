@@ -55,6 +55,17 @@ import Testing
         case "generated:script-too-large":
             let script = String(repeating: "x", count: (1 << 20) + 10)
             return createCommand("00000000-0000-4000-8000-000000998001").replacingScript(with: script)
+        case "generated:record-at-limit", "generated:record-under-limit", "generated:record-over-limit":
+            // A valid command padded with trailing white space (valid JSON) to the triage's default limit.
+            let limit = CommandTriage(layout: .standard).maxRecordBytes
+            let size = testCase.file.hasSuffix("at-limit") ? limit : testCase.file.hasSuffix("under-limit") ? limit - 1 : limit + 1
+            let command = createCommand("00000000-0000-4000-8000-00000099810\(size - limit + 1)")
+            return command + [UInt8](repeating: UInt8(ascii: " "), count: size - command.count)
+        case "generated:script-at-limit", "generated:script-under-limit", "generated:script-over-limit":
+            let limit = ManifestSettings(namespace: "executions").maxScriptBytes
+            let size = testCase.file.hasSuffix("at-limit") ? limit : testCase.file.hasSuffix("under-limit") ? limit - 1 : limit + 1
+            let command = createCommand("00000000-0000-4000-8000-00000099820\(size - limit + 1)")
+            return command.replacingScript(with: String(repeating: "x", count: size))
         default:
             return read(directory + "/" + testCase.file)
         }

@@ -75,12 +75,28 @@ cases = [
     ("delete-other-pod-name.json", delete("00000000-0000-4000-8000-000000999001", pod_name="kube-apiserver"), "saga_commands", "failed:pod_name"),
     ("delete-other-namespace.json", delete("00000000-0000-4000-8000-000000999002", namespace="kube-system"), "saga_commands", "failed:namespace"),
     ("delete-foreign-pod.json", delete("00000000-0000-4000-8000-000000999003"), "saga_commands", "failed:not created for this execution"),
+    # Size boundaries of the fields echoed into events (CommandTriage.maxEchoedFieldBytes = 1024): one under, at, over.
+    ("user-id-1023.json", create(metadata=dict(BASE["metadata"], user_id="u" * 1023)), "saga_commands", "created"),
+    ("user-id-1024.json", create(metadata=dict(BASE["metadata"], user_id="u" * 1024)), "saga_commands", "created"),
+    ("user-id-1025.json", create(metadata=dict(BASE["metadata"], user_id="u" * 1025)), "saga_commands", "dlq:field_too_large"),
+    ("saga-id-1023.json", create(saga_id="s" * 1023), "saga_commands", "created"),
+    ("saga-id-1024.json", create(saga_id="s" * 1024), "saga_commands", "created"),
+    ("saga-id-1025.json", create(saga_id="s" * 1025), "saga_commands", "dlq:field_too_large"),
+    ("aggregate-id-1025.json", create(aggregate_id="a" * 1025), "saga_commands", "dlq:field_too_large"),
+    ("service-name-1025.json", create(metadata=dict(BASE["metadata"], service_name="n" * 1025)), "saga_commands", "dlq:field_too_large"),
 ]
 with open(os.path.join(HERE, "cases.tsv"), "w") as index:
-    index.write("# file\ttopic\texpected (see generate.py); 'generated:…' cases are built by the test (a 10 MB record, a 1 MiB script)\n")
+    index.write("# file\ttopic\texpected (see generate.py); 'generated:…' cases are built by the test (records and scripts at,\n")
+    index.write("# one under and one over their limits: kafka.max_record_bytes' default 4 MiB, the 1,000,000-byte script)\n")
     for name, data, topic, expected in cases:
         with open(os.path.join(HERE, name), "wb") as f:
             f.write(data)
         index.write(f"{name}\t{topic}\t{expected}\n")
     index.write("generated:too-large\tsaga_commands\tdlq:too_large\n")
     index.write("generated:script-too-large\tsaga_commands\tfailed:script is\n")
+    index.write("generated:record-at-limit\tsaga_commands\tcreated\n")
+    index.write("generated:record-under-limit\tsaga_commands\tcreated\n")
+    index.write("generated:record-over-limit\tsaga_commands\tdlq:too_large\n")
+    index.write("generated:script-at-limit\tsaga_commands\tcreated\n")
+    index.write("generated:script-under-limit\tsaga_commands\tcreated\n")
+    index.write("generated:script-over-limit\tsaga_commands\tfailed:script is\n")
