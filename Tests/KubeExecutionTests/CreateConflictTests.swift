@@ -66,6 +66,19 @@ import Testing
         try expectConflict(createCommand(id, sagaID: "0e9d8c7b-6a5f-4e3d-8c2b-1a0f9e8d7c6b"), after: id, in: cluster)
     }
 
+    @Test("an empty saga id (no saga annotation on either side) still adopts on a redelivery; a saga id then is a conflict")
+    func emptySagaID() throws {
+        let cluster = try ClusterHarness()
+        let id = freshExecutionID()
+        let first = try cluster.run(createCommand(id, sagaID: ""))
+        guard case .created = first else {
+            Issue.record("expected created, got \(first)")
+            return
+        }
+        #expect(try cluster.run(createCommand(id, sagaID: ""), attempt: 2) == first)
+        #expect(try cluster.run(createCommand(id), attempt: 3) == .failed(reason: "Failed to create the Pod: " + Self.conflictReason))
+    }
+
     @Test("a Pod of this execution without a command digest (an older worker's, upstream's) is not adopted")
     func podWithoutDigestConflicts() throws {
         let cluster = try ClusterHarness()
