@@ -6,10 +6,12 @@ import Logging
 
 /// One `create_pod_command` carried out: the Pod first, then its ConfigMap owned by the Pod.
 ///
-/// Idempotent: a name that exists is accepted only when the object is this execution's (same `app` and
-/// `execution-id` labels), so a redelivered or retried command converges on the same two objects. No
-/// failure path leaves a ConfigMap without its owner: it is created with its ownerReference, and when it
-/// cannot be created for good the Pod is deleted again (background propagation).
+/// Idempotent: a name that exists is accepted only when the object was made for this very command
+/// (``Adoption``: this execution's labels, and this command's digest and saga id in its annotations), so a
+/// redelivered or retried command converges on the same two objects. Another command reusing the execution
+/// id fails with a conflict and leaves the existing objects as they are. No failure path leaves a ConfigMap
+/// without its owner: it is created with its ownerReference, and when it cannot be created for good the Pod
+/// is deleted again (background propagation).
 struct ExecutionCreation {
     let api: any KubernetesAPI
     let prepared: PreparedExecution
@@ -51,9 +53,9 @@ struct ExecutionCreation {
         }
     }
 
-    /// Creates `object`, or accepts the existing one when it is this execution's (`adopted`). For a ConfigMap,
-    /// `owner` is the Pod uid it must be owned by: a leftover owned by an earlier Pod of the same execution is
-    /// re-pointed.
+    /// Creates `object`, or accepts the existing one when it was made for this command (`adopted`). For a
+    /// ConfigMap, `owner` is the Pod uid it must be owned by: a leftover of this command owned by an earlier Pod
+    /// is re-pointed. An existing object of another command is left untouched (no patch, no delete).
     private func createOrAdopt(
         _ object: KubeObject, step: String, owner: String? = nil
     ) -> Result<(object: JSONValue, adopted: Bool), StepResult> {
@@ -77,9 +79,17 @@ struct ExecutionCreation {
                 ? .retryLater("the existing \(object.kind) disappeared while it was checked")
                 : APIFailure.outcome(error, step: step))
         }
-        guard ObjectIdentity.isSameExecution(existing, as: object) else {
+        switch Adoption.judge(existing, as: object) {
+        case .same:
+            break
+        case .foreign:
             logger.error("name taken by an object that is not this execution's", metadata: ["kind": "\(object.kind)", "name": "\(object.name)"])
             return .failure(.failed("Failed to \(step): a \(object.kind) with its name exists and was not created for this execution"))
+        case .conflict(let difference):
+            logger.error(
+                "execution id already used by another command; its objects are left as they are",
+                metadata: ["kind": "\(object.kind)", "name": "\(object.name)", "difference": "\(difference)"])
+            return .failure(.failed("Failed to \(step): \(Adoption.conflictReason)"))
         }
         if ObjectIdentity.isTerminating(existing) {
             return .failure(.retryLater("the existing \(object.kind) of this execution is being deleted"))

@@ -13,6 +13,11 @@ enum ObjectIdentity {
         object.objectValue?["metadata"]?.objectValue?["labels"]?.objectValue?[key]?.stringValue
     }
 
+    /// `metadata.annotations[key]`.
+    static func annotation(_ key: String, of object: JSONValue) -> String? {
+        object.objectValue?["metadata"]?.objectValue?["annotations"]?.objectValue?[key]?.stringValue
+    }
+
     /// `metadata.deletionTimestamp` is set: the object is on its way out.
     static func isTerminating(_ object: JSONValue) -> Bool {
         guard let stamp = object.objectValue?["metadata"]?.objectValue?["deletionTimestamp"] else { return false }

@@ -8,14 +8,17 @@ import Events
 /// a Pod whose ConfigMap never arrives still ends at `activeDeadlineSeconds`. The reference matches
 /// upstream's patch: `apiVersion: v1`, `kind: Pod`, name, uid, `blockOwnerDeletion: false`, no
 /// `controller`. The ConfigMap is also `immutable: true` (the worker never updates it; the kubelet
-/// then stops watching it).
+/// then stops watching it). Unlike upstream it is annotated, like the Pod, with `integr8s.io/saga-id` and
+/// `integr8s.io/command-digest` (``CommandDigest``): a leftover ConfigMap is adopted only by its own command.
 public enum ConfigMapManifest {
     /// The ConfigMap's name: `script-<execution_id>`.
     public static func name(executionID: String) -> String { "script-" + executionID }
 
-    /// Builds the ConfigMap owned by the Pod `ownerName` with uid `ownerUID`.
+    /// Builds the ConfigMap owned by the Pod `ownerName` with uid `ownerUID`; `commandDigest` is the
+    /// ``CommandDigest`` of `command`.
     public static func build(
-        command: CreatePodCommand, runtime: ResolvedRuntime, settings: ManifestSettings, ownerName: String, ownerUID: String
+        command: CreatePodCommand, runtime: ResolvedRuntime, settings: ManifestSettings, commandDigest: String,
+        ownerName: String, ownerUID: String
     ) throws(ManifestError) -> KubeObject {
         guard !ownerUID.isEmpty, ownerUID.utf8.count <= 128,
             ownerUID.utf8.allSatisfy({ KubernetesNames.isAlphanumeric($0) || $0 == UInt8(ascii: "-") })
@@ -30,11 +33,15 @@ public enum ConfigMapManifest {
             (ManifestLabels.executionID, command.executionID),
         ]
         if !command.sagaID.isEmpty { labels.append((ManifestLabels.sagaID, LabelSanitizer.sanitizeValue(command.sagaID))) }
+        var annotations: [(String, String)] = []
+        if !command.sagaID.isEmpty { annotations.append((ManifestLabels.sagaIDAnnotation, command.sagaID)) }
+        annotations.append((ManifestLabels.commandDigestAnnotation, commandDigest))
 
         var metadata = JSONObject()
         metadata.append("name", .text(name))
         metadata.append("namespace", .text(settings.namespace))
         metadata.append("labels", .stringMap(labels))
+        metadata.append("annotations", .stringMap(annotations))
         metadata.append(
             "ownerReferences",
             .array([

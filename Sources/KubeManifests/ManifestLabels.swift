@@ -35,6 +35,9 @@ public enum ManifestLabels {
     public static let languageAnnotation = "integr8s.io/language"
     /// `integr8s.io/saga-id`
     public static let sagaIDAnnotation = "integr8s.io/saga-id"
+    /// `integr8s.io/command-digest`: the ``CommandDigest`` of the command the object was created for (Pod and
+    /// ConfigMap; not upstream's).
+    public static let commandDigestAnnotation = "integr8s.io/command-digest"
     /// Value of `integr8s.io/created-by`: `kubernetes-worker` (upstream's).
     public static let createdByValue = "kubernetes-worker"
 

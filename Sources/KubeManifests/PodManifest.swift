@@ -10,7 +10,8 @@ import Events
 /// `executor` at index 0 running `/bin/sh /entry/entrypoint.sh <command…>`, `EXECUTION_ID` and
 /// `OUTPUT_PATH`, the four volumes and their mounts, `terminationMessagePolicy: FallbackToLogsOnError`.
 ///
-/// Added: `dnsPolicy: None` with loopback `dnsConfig`, `terminationGracePeriodSeconds`,
+/// Added: the `integr8s.io/command-digest` annotation after upstream's (``CommandDigest``),
+/// `dnsPolicy: None` with loopback `dnsConfig`, `terminationGracePeriodSeconds`,
 /// `imagePullPolicy`, ephemeral-storage request/limit, `HOME=/tmp` and `GOCACHE=/tmp/go-cache` (W23),
 /// `defaultMode: 0444` on the ConfigMap volumes, an explicit `privileged: false`, optional runtime
 /// class, priority class and service account; label values sanitized (W29). The image and command come from the ``ResolvedRuntime``,
@@ -24,9 +25,11 @@ public enum PodManifest {
     /// The Pod's name: `executor-<execution_id>`.
     public static func name(executionID: String) -> String { "executor-" + executionID }
 
-    /// Builds the Pod. `command` must have a valid execution id (``ExecutionManifestBuilder`` checks it).
+    /// Builds the Pod. `command` must have a valid execution id (``ExecutionManifestBuilder`` checks it);
+    /// `commandDigest` is its ``CommandDigest``.
     public static func build(
-        command: CreatePodCommand, runtime: ResolvedRuntime, resources: ResolvedResources, settings: ManifestSettings
+        command: CreatePodCommand, runtime: ResolvedRuntime, resources: ResolvedResources, settings: ManifestSettings,
+        commandDigest: String
     ) -> KubeObject {
         let name = name(executionID: command.executionID)
         let configMapName = ConfigMapManifest.name(executionID: command.executionID)
@@ -47,6 +50,7 @@ public enum PodManifest {
             (ManifestLabels.languageAnnotation, runtime.language),
         ]
         if !command.sagaID.isEmpty { annotations.append((ManifestLabels.sagaIDAnnotation, command.sagaID)) }
+        annotations.append((ManifestLabels.commandDigestAnnotation, commandDigest))
 
         var metadata = JSONObject()
         metadata.append("name", .text(name))

@@ -14,6 +14,8 @@ public struct PreparedExecution: Sendable, Hashable {
     public let resources: ResolvedResources
     /// The settings used.
     public let settings: ManifestSettings
+    /// The ``CommandDigest`` of ``command``, annotated on both objects.
+    public let commandDigest: String
     /// The Pod, `executor-<execution_id>`.
     public let pod: KubeObject
 
@@ -25,7 +27,9 @@ public struct PreparedExecution: Sendable, Hashable {
         self.runtime = runtime
         self.resources = resources
         self.settings = settings
-        self.pod = PodManifest.build(command: command, runtime: runtime, resources: resources, settings: settings)
+        self.commandDigest = CommandDigest.hex(command)
+        self.pod = PodManifest.build(
+            command: command, runtime: runtime, resources: resources, settings: settings, commandDigest: commandDigest)
     }
 
     /// `execution_id`.
@@ -37,6 +41,7 @@ public struct PreparedExecution: Sendable, Hashable {
 
     /// The ConfigMap, owned by the created Pod whose `metadata.uid` is `podUID`.
     public func configMap(podUID: String) throws(ManifestError) -> KubeObject {
-        try ConfigMapManifest.build(command: command, runtime: runtime, settings: settings, ownerName: pod.name, ownerUID: podUID)
+        try ConfigMapManifest.build(
+            command: command, runtime: runtime, settings: settings, commandDigest: commandDigest, ownerName: pod.name, ownerUID: podUID)
     }
 }

@@ -23,7 +23,7 @@ public enum DeadLetter {
             .init(RecordHeaders.dlqSourceOffset, String(original.offset)),
             .init(RecordHeaders.dlqProducer, "k8s-worker"),
             .init(RecordHeaders.dlqValueBytes, String(original.value.count)),
-            .init(RecordHeaders.dlqValueSHA256, SHA256.hex(original.value)),
+            .init(RecordHeaders.dlqValueSHA256, SHA256.hash(original.value).hex),
         ]
         let whole = OutgoingRecord(topic: topic, key: original.key, value: original.value, headers: original.headers + headers)
         guard whole.wireSize > maxBytes else { return whole }

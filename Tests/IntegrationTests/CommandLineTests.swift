@@ -45,6 +45,9 @@ extension Integration {
             #expect(lines.first?.contains(#""name":"executor-5b0f0f6e-3c1a-4f7e-9d2b-8a6c4e2f1d90""#) == true)
             #expect(lines.last?.contains(#""kind":"ConfigMap""#) == true)
             #expect(lines.last?.contains(#""uid":"u-123""#) == true)
+            // The command's identity on both objects (the digest is the golden of `CommandDigestTests`).
+            let digest = #""integr8s.io/command-digest":"d9543b3e08414816468ba80fe4bb03e98e89b2234c2a1c356dddec34ec1cf69a""#
+            #expect(lines.first?.contains(digest) == true && lines.last?.contains(digest) == true)
             let refused = directory + "/refused.json"
             TestSupport.write(Self.createCommand.replacing(#""language":"python""#, with: #""language":"cobol""#), to: refused)
             #expect(TestSupport.run([TestSupport.supervisorBinary, "render", refused], stdoutTo: output) >> 8 == 65)

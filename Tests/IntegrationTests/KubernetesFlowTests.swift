@@ -146,6 +146,45 @@ extension Integration {
             #expect(warned.waitForExit(within: 15) == 0)
         }
 
+        @Test("through Kafka: a second create with the execution id of a running one but another script ends in execution_failed; the first one's objects stay")
+        func conflictingCreateFails() throws {
+            let directory = TestSupport.makeTemporaryDirectory()
+            let simulator = try Self.simulator(directory)
+            defer {
+                simulator.stop()
+                TestSupport.removeDirectory(directory)
+            }
+            let kafka = try KafkaHarness()
+            let id = executionID(300)
+            let first = createTemplate.replacing("EXEC", with: id)
+            let second = first.replacing("print('hello, k8s')", with: "print('SECOND-SCRIPT')")
+                .replacing("0f4b6a9e-2d3c-4b1a-8e7f-6a5b4c3d2e1f", with: "4e5f6a7b-8c9d-4e0f-9a1b-2c3d4e5f6a7b")
+            // One key, so the worker sees them in this order.
+            try kafka.send([(id, Array(first.utf8)), (id, Array(second.utf8))])
+            let supervisor = SupervisorProcess(config: Self.kubernetesConfig(simulator, workers: 1))
+            supervisor.start(arguments: kafka.supervisorArguments(["workers.handler": "kubernetes"]))
+            kafka.observe(for: 60) { messages in
+                messages.contains { $0.topic == "pod_events" }
+                    && messages.contains { $0.topic == "execution_events" && Self.eventType($0.value) == "execution_failed" }
+            }
+            let failed = kafka.observed(on: "execution_events").filter { Self.eventType($0.value) == "execution_failed" }
+            #expect(failed.count == 1, "log: \(supervisor.log().suffix(2000))")
+            let event = try #require(failed.first.map { try ExecutionFailedEvent.decode($0.value, options: DecodingOptions()) })
+            #expect(event.executionID == id)
+            #expect(event.stderr == "Failed to create the Pod: conflict: the execution_id is already used by another command")
+            #expect(kafka.createdExecutionIDs() == [id], "only the first command was reported created")
+            let configMap = simulator.object(namespace: "integr8scode", kind: "ConfigMap", name: "script-" + id)
+            #expect(configMap?["data"]?.objectValue?["main.py"]?.stringValue == "print('hello, k8s')\n")
+            supervisor.signal(SIGTERM)
+            #expect(supervisor.waitForExit(within: 30) == 0)
+            #expect(!supervisor.log().contains("SECOND-SCRIPT"), "the script never reaches the log")
+        }
+
+        /// `event_type` of a published record's value.
+        static func eventType(_ value: [UInt8]) -> String? {
+            (try? JSONParser().parse(value))?.objectValue?["event_type"]?.stringValue
+        }
+
         @Test("namespace default is refused: check-config and run exit 78 with the reason")
         func defaultNamespaceIsRefused() throws {
             let directory = TestSupport.makeTemporaryDirectory()

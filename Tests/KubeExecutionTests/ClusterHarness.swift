@@ -7,12 +7,15 @@ import KubeSimulator
 import Logging
 import KubeconfigLoading
 
-/// The §2.11 create command, with the execution id substituted.
+/// The §2.11 create command, with the execution id substituted (and the saga id, script and event id when given).
 func createCommand(_ executionID: String, language: String = "python", version: String = "3.11",
-                   image: String = "python:3.11-slim") -> [UInt8] {
-    let text = #"{"event_id":"0f4b6a9e-2d3c-4b1a-8e7f-6a5b4c3d2e1f","event_type":"create_pod_command","event_version":"1.0","timestamp":"2026-03-06T21:29:12.481337Z","aggregate_id":"EXEC","metadata":{"service_name":"saga-orchestrator","service_version":"1.0.0","user_id":"7e2d4c1b-5a3f-4b8e-9c6d-1f0a2b3c4d5e","environment":"production"},"saga_id":"c3a1e7d2-9b4f-4e8a-a6d5-2f7b1c9e0a34","execution_id":"EXEC","script":"print('MARKER-SCRIPT')\n","language":"LANG","language_version":"VERSION","runtime_image":"IMAGE","runtime_command":["python","/scripts/main.py"],"runtime_filename":"main.py","timeout_seconds":5,"cpu_limit":"1000m","memory_limit":"128Mi","cpu_request":"200m","memory_request":"128Mi","priority":"normal"}"#
-    return Array(text.replacing("EXEC", with: executionID).replacing("LANG", with: language)
-        .replacing("VERSION", with: version).replacing("IMAGE", with: image).utf8)
+                   image: String = "python:3.11-slim", sagaID: String = "c3a1e7d2-9b4f-4e8a-a6d5-2f7b1c9e0a34",
+                   script: String = "print('MARKER-SCRIPT')\n", eventID: String = "0f4b6a9e-2d3c-4b1a-8e7f-6a5b4c3d2e1f") -> [UInt8] {
+    let text = #"{"event_id":"EVENT","event_type":"create_pod_command","event_version":"1.0","timestamp":"2026-03-06T21:29:12.481337Z","aggregate_id":"EXEC","metadata":{"service_name":"saga-orchestrator","service_version":"1.0.0","user_id":"7e2d4c1b-5a3f-4b8e-9c6d-1f0a2b3c4d5e","environment":"production"},"saga_id":"SAGA","execution_id":"EXEC","script":SCRIPT,"language":"LANG","language_version":"VERSION","runtime_image":"IMAGE","runtime_command":["python","/scripts/main.py"],"runtime_filename":"main.py","timeout_seconds":5,"cpu_limit":"1000m","memory_limit":"128Mi","cpu_request":"200m","memory_request":"128Mi","priority":"normal"}"#
+    // The script last, so that nothing in it is taken for a placeholder.
+    return Array(text.replacing("EVENT", with: eventID).replacing("EXEC", with: executionID).replacing("SAGA", with: sagaID)
+        .replacing("LANG", with: language).replacing("VERSION", with: version).replacing("IMAGE", with: image)
+        .replacing("SCRIPT", with: String(decoding: JSONWriter.encode(.string(script)), as: UTF8.self)).utf8)
 }
 
 /// The §2.11 delete command.
@@ -78,6 +81,15 @@ final class ClusterHarness {
     func pod(_ executionID: String) -> JSONObject? { simulator.object(namespace: namespace, kind: "Pod", name: "executor-" + executionID) }
     func configMap(_ executionID: String) -> JSONObject? {
         simulator.object(namespace: namespace, kind: "ConfigMap", name: "script-" + executionID)
+    }
+
+    /// Deletes the execution's Pod directly, orphaning its ConfigMap (as if the garbage collector had not got to
+    /// it yet). True once the Pod is gone and the ConfigMap is still there.
+    func removePodLeavingConfigMap(_ executionID: String) throws -> Bool {
+        _ = try client.delete(
+            "/api/v1/namespaces/\(namespace)/pods/executor-\(executionID)",
+            body: Array(#"{"gracePeriodSeconds":0,"propagationPolicy":"Orphan"}"#.utf8), deadline: .after(.seconds(5)))
+        return TestPolling.eventually { pod(executionID) == nil } && configMap(executionID) != nil
     }
 
     /// ConfigMaps whose owner Pod does not exist (the garbage collector would remove them; none may exist at

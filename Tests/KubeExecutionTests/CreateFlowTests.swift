@@ -80,12 +80,7 @@ import Testing
         let cluster = try ClusterHarness()
         let id = freshExecutionID()
         _ = try cluster.run(createCommand(id))
-        // The Pod goes (deleted directly, no garbage collection yet) but its ConfigMap stays behind.
-        _ = try cluster.client.delete(
-            "/api/v1/namespaces/\(cluster.namespace)/pods/executor-\(id)",
-            body: Array(#"{"gracePeriodSeconds":0,"propagationPolicy":"Orphan"}"#.utf8), deadline: .after(.seconds(5)))
-        #expect(TestPolling.eventually { cluster.pod(id) == nil })
-        #expect(cluster.configMap(id) != nil)
+        #expect(try cluster.removePodLeavingConfigMap(id))
         let outcome = try cluster.run(createCommand(id), attempt: 2)
         let uid = try #require(cluster.pod(id)?["metadata"]?.objectValue?["uid"]?.stringValue)
         #expect(outcome == .created(podName: "executor-" + id, namespace: cluster.namespace, uid: uid))

@@ -18,7 +18,10 @@ struct ConfigMapManifestTests {
         for key in ["name", "namespace", "labels"] {
             #expect(sameJSON(ours.body["metadata"][key], upstream["metadata"][key]), "metadata.\(key)")
         }
-        #expect(ours.body["metadata"]["annotations"] == nil)
+        // Our addition: the command's identity, which upstream's ConfigMap does not carry.
+        #expect(ours.body["metadata"]["annotations"]?.objectValue?.keys == ["integr8s.io/saga-id", "integr8s.io/command-digest"])
+        #expect(ours.body["metadata"]["annotations"]["integr8s.io/saga-id"]?.stringValue == Samples.sagaID)
+        #expect(ours.body["metadata"]["annotations"]["integr8s.io/command-digest"]?.stringValue == UpstreamRenderings.commandDigest)
         #expect(ours.body["data"]?.objectValue?.keys == ["main.py", "entrypoint.sh"])
         #expect(ours.body["data"]["main.py"] == upstream["data"]["main.py"])
         #expect(ours.body["data"]["entrypoint.sh"]?.stringValue == EntrypointScript.text)

@@ -32,6 +32,10 @@ enum UpstreamRenderings {
         }
         """#
 
+    /// The ``CommandDigest`` of the §2.11 command, computed apart from the project: Python's `json.dumps` of the
+    /// covered fields (compact separators, `ensure_ascii=False`) through `hashlib.sha256`.
+    static let commandDigest = "d9543b3e08414816468ba80fe4bb03e98e89b2234c2a1c356dddec34ec1cf69a"
+
     /// Our Pod for the §2.11 command with default settings, member order included.
     static let ourPod = #"""
         {"apiVersion":"v1","kind":"Pod",
@@ -40,7 +44,8 @@ enum UpstreamRenderings {
              "language":"python","kueue.x-k8s.io/queue-name":"executor-queue","user-id":"7e2d4c1b-5a3f-4b8e-9c6d-1f0a2b3c4d5e",
              "saga-id":"c3a1e7d2-9b4f-4e8a-a6d5-2f7b1c9e0a34"},
            "annotations":{"integr8s.io/execution-id":"5b0f0f6e-3c1a-4f7e-9d2b-8a6c4e2f1d90","integr8s.io/created-by":"kubernetes-worker",
-             "integr8s.io/language":"python","integr8s.io/saga-id":"c3a1e7d2-9b4f-4e8a-a6d5-2f7b1c9e0a34"}},
+             "integr8s.io/language":"python","integr8s.io/saga-id":"c3a1e7d2-9b4f-4e8a-a6d5-2f7b1c9e0a34",
+             "integr8s.io/command-digest":"d9543b3e08414816468ba80fe4bb03e98e89b2234c2a1c356dddec34ec1cf69a"}},
          "spec":{"activeDeadlineSeconds":5,"automountServiceAccountToken":false,"enableServiceLinks":false,
            "hostIPC":false,"hostNetwork":false,"hostPID":false,"hostUsers":false,"restartPolicy":"Never",
            "terminationGracePeriodSeconds":5,"dnsPolicy":"None","dnsConfig":{"nameservers":["127.0.0.1"]},
@@ -75,6 +80,8 @@ enum UpstreamRenderings {
          "metadata":{"name":"script-5b0f0f6e-3c1a-4f7e-9d2b-8a6c4e2f1d90","namespace":"integr8scode",
            "labels":{"app":"integr8s","component":"execution-script","execution-id":"5b0f0f6e-3c1a-4f7e-9d2b-8a6c4e2f1d90",
              "saga-id":"c3a1e7d2-9b4f-4e8a-a6d5-2f7b1c9e0a34"},
+           "annotations":{"integr8s.io/saga-id":"c3a1e7d2-9b4f-4e8a-a6d5-2f7b1c9e0a34",
+             "integr8s.io/command-digest":"d9543b3e08414816468ba80fe4bb03e98e89b2234c2a1c356dddec34ec1cf69a"},
            "ownerReferences":[{"apiVersion":"v1","kind":"Pod","name":"executor-5b0f0f6e-3c1a-4f7e-9d2b-8a6c4e2f1d90",
              "uid":"0d6f1e2a-3b4c-4d5e-8f60-718293a4b5c6","blockOwnerDeletion":false}]},
          "immutable":true,
