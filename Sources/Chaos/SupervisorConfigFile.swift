@@ -32,7 +32,8 @@ public struct SupervisorConfigFile: Sendable {
     /// loop), and the session timeout outlives the short all-broker outages of the schedule. `socket.timeout.ms`
     /// stays at its default: the mock group coordinator holds JoinGroup and SyncGroup answers for up to the
     /// session timeout, and a client that gives up earlier sends its SyncGroup again on the same connection,
-    /// which trips an assertion in librdkafka 2.0.2's mock coordinator (`!member->resp`).
+    /// which trips an assertion in librdkafka 2.0.2's mock coordinator (`!member->resp`). The metrics endpoint
+    /// takes a free port: a service or another run holding the default one must not stop the supervisors.
     public func text(workers: Int) -> String {
         """
         source:
@@ -71,6 +72,8 @@ public struct SupervisorConfigFile: Sendable {
         log:
           level: \(logLevel)
           format: json
+        metrics:
+          listen: "127.0.0.1:0"
 
         """
     }
