@@ -37,8 +37,11 @@ public struct KafkaSourceSettings: Sendable {
         self.publishRetryBackoff = publishRetryBackoff
     }
 
-    /// Builds the settings from the `kafka.*` keys.
-    public init(_ configuration: Configuration) throws(SupervisorError) {
+    /// Builds the settings from the `kafka.*` keys and has librdkafka judge them (see ``KafkaConfigurationCheck``):
+    /// the one validation `check-config` and `run` share.
+    ///
+    /// - Throws: every property librdkafka rejects, with its reason, as one error.
+    public init(_ configuration: Configuration) throws(ConfigurationError) {
         let kafka = configuration.kafka
         let servers = kafka.bootstrapServers.split(separator: ",").map { String($0).trimmedSpaces }.filter { !$0.isEmpty }
         var consumer = KafkaConsumerConfiguration(bootstrapServers: servers)
@@ -49,8 +52,7 @@ public struct KafkaSourceSettings: Sendable {
         consumer.maxPollInterval = kafka.maxPollInterval
         var producer = KafkaProducerConfiguration(bootstrapServers: servers)
         producer.clientID = consumer.clientID
-        let extra = try Self.properties(kafka.properties)
-        for (name, value) in Self.securityProperties(kafka) + extra {
+        for (name, value) in Self.securityProperties(kafka) + kafka.properties.sorted(by: { $0.key < $1.key }) {
             consumer.additionalProperties[name] = value
             producer.additionalProperties[name] = value
         }
@@ -62,23 +64,15 @@ public struct KafkaSourceSettings: Sendable {
         layout.deadLetter = kafka.deadLetterTopic
         let topics = kafka.commandTopics.split(separator: ",").map { String($0).trimmedSpaces }.filter { !$0.isEmpty }
         if !topics.isEmpty { layout.commandTopics = topics }
+        let problems = KafkaConfigurationCheck.problems(consumer: consumer, producer: producer)
+        guard problems.isEmpty else {
+            let reasons = problems.map { problem in problem.property.map { "\($0): \(problem.message)" } ?? problem.message }
+            throw ConfigurationError(key: "kafka", message: "librdkafka refuses the configuration: " + reasons.joined(separator: "; "))
+        }
         self.init(
             consumer: consumer, producer: producer, layout: layout, commitInterval: kafka.commitInterval,
             maxBuffered: kafka.maxBuffered, maxBufferedBytes: kafka.maxBufferedBytes, maxRecordBytes: kafka.maxRecordBytes,
             revocationTimeout: kafka.revocationTimeout)
-    }
-
-    static func properties(_ text: String) throws(SupervisorError) -> [(String, String)] {
-        var result: [(String, String)] = []
-        for item in text.split(separator: ",") {
-            let pair = String(item).trimmedSpaces
-            guard !pair.isEmpty else { continue }
-            guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
-                throw SupervisorError("kafka.properties: '\(pair)' is not name=value")
-            }
-            result.append((String(pair[..<equals]), String(pair[pair.index(after: equals)...])))
-        }
-        return result
     }
 
     static func securityProperties(_ kafka: Configuration.Kafka) -> [(String, String)] {
