@@ -176,7 +176,7 @@ public final class KafkaConsumer {
         heldMessages.removeAll()
         for source in [queue, closingLogs].compactMap({ $0 }) {
             while let event = source.poll(timeoutMilliseconds: 0) {
-                if event.type == Int32(RD_KAFKA_EVENT_LOG), let line = event.logLine { logHandler?(line) }
+                if event.type == Int32(RD_KAFKA_EVENT_LOG), let line = event.logLine(of: client) { logHandler?(line) }
             }
         }
         readiness.drain()
@@ -230,7 +230,7 @@ public final class KafkaConsumer {
                 events.append(.committedOffsetsUnavailable)
             }
         case Int32(RD_KAFKA_EVENT_LOG):
-            if let line = event.logLine { logHandler?(line) }
+            if let line = event.logLine(of: client) { logHandler?(line) }
         default:
             break
         }

@@ -197,7 +197,7 @@ public final class KafkaProducer {
         case Int32(RD_KAFKA_EVENT_ERROR):
             errorHandler?(client.error(code: event.errorCode, text: event.errorText, isFatal: event.isFatal))
         case Int32(RD_KAFKA_EVENT_LOG):
-            if let line = event.logLine { logHandler?(line) }
+            if let line = event.logLine(of: client) { logHandler?(line) }
         default:
             break
         }

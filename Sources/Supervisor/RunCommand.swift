@@ -23,6 +23,7 @@ struct RunCommand: ParsableCommand {
         LoggingSystem.bootstrap { label in StderrLogHandler(label: label, level: level, format: format) }
         var logger = Logger(label: "k8s-worker")
         logger.logLevel = level
+        logger.info("k8s-worker starting", metadata: VersionReport.metadata)
         let source: any CommandSource
         if let kafka = checked.kafka {
             source = KafkaCommandSource(settings: kafka)

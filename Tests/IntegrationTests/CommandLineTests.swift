@@ -10,9 +10,16 @@ extension Integration {
             #expect(status == 0)
         }
 
-        @Test("--version exits 0")
+        @Test("--version exits 0 and names the librdkafka and libcurl in use, with their TLS, SASL and HTTP/2 support")
         func versionExitsZero() {
-            #expect(TestSupport.run([TestSupport.supervisorBinary, "--version"]) == 0)
+            let directory = TestSupport.makeTemporaryDirectory()
+            defer { TestSupport.removeDirectory(directory) }
+            #expect(TestSupport.run([TestSupport.supervisorBinary, "--version"], stdoutTo: directory + "/out") == 0)
+            let lines = (TestSupport.read(directory + "/out") ?? "").split(separator: "\n").map(String.init)
+            #expect(lines.count == 3, "\(lines)")
+            #expect(lines.first?.hasPrefix("k8s-worker ") == true)
+            #expect(lines.contains { $0.hasPrefix("librdkafka 2.") && $0.contains("builtin.features: ") && $0.contains("ssl") && $0.contains("sasl") })
+            #expect(lines.contains { $0.hasPrefix("libcurl ") && $0.contains("TLS: ") && $0.contains("HTTP/2: ") })
         }
 
         @Test("check-config: a valid file passes, an invalid one exits 78 naming the key")
