@@ -96,7 +96,9 @@ extension KafkaCommandSource {
                     "offset": "\(message.offset)",
                 ])
             pending[origin] = Pending(command: nil, trace: nil, outstanding: 1)
-            publish(DeadLetter.record(for: record, kind: kind, reason: reason, topic: settings.layout.deadLetter), for: origin)
+            var letter = DeadLetter.record(for: record, kind: kind, reason: reason, topic: settings.layout.deadLetter)
+            letter.valueIsNull = message.valueIsNull  // a tombstone's dead letter is a tombstone too
+            publish(letter, for: origin)
         }
     }
 

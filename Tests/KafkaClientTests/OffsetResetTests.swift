@@ -1,4 +1,3 @@
-import Locking
 import Testing
 
 @testable import KafkaClient
@@ -7,10 +6,6 @@ import Testing
 /// naming the old position and the new one, without any `debug` setting (the source logs it at warning level).
 @Suite("Offset reset after OFFSET_OUT_OF_RANGE", .timeLimit(.minutes(1)))
 struct OffsetResetTests {
-    final class Lines: @unchecked Sendable {
-        var lines: [KafkaLogLine] = []
-    }
-
     @Test func aCommittedOffsetBeyondTheLogEndIsResetWithAWarningNamingBothOffsets() throws {
         let cluster = try KafkaMockCluster(brokers: 1)
         try cluster.createTopic("reset", partitions: 1)
@@ -23,15 +18,10 @@ struct OffsetResetTests {
         try committer.commitSync([KafkaTopicPartitionOffset(topic: "reset", partition: 0, offset: 1000)])
         try committer.close()
 
-        let collected = Lines()
-        let consumer = try KafkaConsumer(configuration: TestConfiguration.consumer(cluster, group: "g")) { collected.lines.append($0) }
+        let collected = LogRecorder()
+        let consumer = try KafkaConsumer(configuration: TestConfiguration.consumer(cluster, group: "g"), logHandler: collected.handler)
         try consumer.subscribe(topics: ["reset"])
-        var messages: [KafkaMessage] = []
-        let deadline = ContinuousClock.now + .seconds(30)
-        while messages.count < 5, ContinuousClock.now < deadline {
-            _ = waitReadable([consumer.readinessDescriptor], until: min(deadline, ContinuousClock.now + .milliseconds(200)))
-            for case .message(let message) in consumer.poll(maxEvents: 100) { messages.append(message) }
-        }
+        let messages = receive(5, from: consumer, within: .seconds(30))
         try consumer.close()
         // auto.offset.reset=earliest: everything is read again from offset 0.
         #expect(messages.map(\.offset) == [0, 1, 2, 3, 4])
