@@ -17,6 +17,8 @@ extension Integration {
         static let cases: [Case] = [
             Case(description: "an unknown property", yaml: "  properties:\n    no.such.property: 1\n",
                 refusal: #"No such configuration property: "no.such.property""#),
+            Case(description: "an unknown property in the old syntax", yaml: "  properties: no.such.property=1\n",
+                refusal: #"No such configuration property: "no.such.property""#),
             Case(description: "a comma in a value in the old syntax", yaml: "  properties: debug=cgrp,consumer\n",
                 refusal: "'consumer' is not name=value"),
             Case(description: "a value librdkafka refuses", yaml: "  properties:\n    socket.keepalive.enable: maybe\n",
