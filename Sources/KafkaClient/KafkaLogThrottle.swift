@@ -4,8 +4,8 @@
 ///
 /// Lines are "similar" when the client, facility and text agree with every run of digits treated as equal. The
 /// first of a kind passes; after that at most one per ``interval``, carrying how many similar lines were dropped
-/// since the previous one passed. Lines of the `OFFSET` facility always pass: each reports an offset reset, which
-/// skips or repeats records. A pure value: the caller supplies the time.
+/// since the previous one passed. Lines of the `OFFSET` facility always pass (each reports an offset reset, which
+/// skips or repeats records), and so do debug lines, which only the `debug` property asks for. A pure value: the caller supplies the time.
 public struct KafkaLogThrottle: Sendable {
     /// The verdict on one line.
     public enum Verdict: Equatable, Sendable {
@@ -39,7 +39,7 @@ public struct KafkaLogThrottle: Sendable {
 
     /// Whether to log `line` at `now` (any monotonic clock's reading since a fixed origin).
     public mutating func admit(_ line: KafkaLogLine, now: Duration) -> Verdict {
-        if line.facility == "OFFSET" { return .pass(suppressed: 0) }
+        if line.facility == "OFFSET" || line.level == .debug { return .pass(suppressed: 0) }
         let kind = Kind(client: line.client, facility: line.facility, shape: Self.shape(of: line.message))
         guard var entry = seen[kind] else {
             if seen.count >= capacity { forgetQuiet(now: now) }

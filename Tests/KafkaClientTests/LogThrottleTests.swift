@@ -38,11 +38,13 @@ import Testing
         #expect(throttle.admit(Self.line("broker down"), now: .seconds(11)) == .drop)
     }
 
-    @Test func offsetResetsAlwaysPass() {
+    @Test func offsetResetsAndDebugLinesAlwaysPass() {
         var throttle = KafkaLogThrottle(interval: .seconds(10))
         for partition in 0..<5 {
             let reset = Self.line("saga_commands [\(partition)]: offset reset (at offset 90) to END", facility: "OFFSET")
             #expect(throttle.admit(reset, now: .milliseconds(partition)) == .pass(suppressed: 0))
+            let debug = KafkaLogLine(level: .debug, facility: "FETCH", message: "Fetch topic saga_commands [\(partition)]")
+            #expect(throttle.admit(debug, now: .milliseconds(partition)) == .pass(suppressed: 0))
         }
     }
 
