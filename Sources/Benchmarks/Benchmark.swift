@@ -16,9 +16,50 @@ enum Benchmark {
 
     static func now() -> UInt64 { Instant.now().nanoseconds }
 
+    static let usage = """
+        usage: k8s-worker-bench [--quick] [--output FILE] [ONLY]
+
+        Measures the supervisor–worker path, Kafka intake and the Kubernetes client, each next to its baseline,
+        and prints a report (--output also writes it to FILE as JSON). The full run takes about ten minutes; --quick
+        about one. SIGTERM or SIGINT stop it at once, with every process it started (exit 128 + signal).
+
+        ONLY, to run one part:
+          --ipc-only                        the IPC measurements and their goals
+          --roundtrip-only                  one supervisor round trip
+          --kafka-only                      Kafka intake on the mock cluster
+          --kubernetes-only                 the Kubernetes client against the API simulator
+          --end-to-end-only                 the end-to-end matrix
+          --end-to-end-row WORKERS LATENCY  one end-to-end row (API latency in ms)
+        -h, --help                          this text
+        """
+
+    /// Exits 0 after printing the usage for --help, 64 for an argument it does not know.
+    static func checkArguments(_ arguments: [String]) {
+        if arguments.contains("--help") || arguments.contains("-h") {
+            print(usage)
+            exit(0)
+        }
+        let flags: Set = ["--quick", "--ipc-only", "--roundtrip-only", "--kafka-only", "--kubernetes-only", "--end-to-end-only"]
+        var index = 1
+        while index < arguments.count {
+            switch arguments[index] {
+            case let flag where flags.contains(flag): index += 1
+            case "--output" where index + 1 < arguments.count: index += 2
+            case "--end-to-end-row" where index + 2 < arguments.count && Int(arguments[index + 1]) != nil && Int(arguments[index + 2]) != nil:
+                index += 3
+            default:
+                let text = "k8s-worker-bench: unexpected argument '\(arguments[index])'\n\n\(usage)\n"
+                _ = text.withCString { write(2, $0, strlen($0)) }
+                exit(64)  // EX_USAGE
+            }
+        }
+    }
+
     static func main() throws {
         let arguments = CommandLine.arguments
         if arguments.contains("--echo-child") { RawPingPong.echoForever() }
+        checkArguments(arguments)
+        ProcessGroupWatchdog.runWatched(name: "k8s-worker-bench")
         let quick = arguments.contains("--quick")
         let output = arguments.firstIndex(of: "--output").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
         let rounds = quick ? 2_000 : 20_000

@@ -84,8 +84,8 @@ enum KafkaBench {
         // (a real broker completes it once the known members have rejoined), so the second supervisor of a run
         // would wait 45 s for its partitions. Both phases use a short session.
         configuration.kafka.sessionTimeout = .seconds(6)
-        configuration.kafka.properties = "heartbeat.interval.ms=500"
-        if fastFetch { configuration.kafka.properties += ",fetch.wait.max.ms=5" }
+        configuration.kafka.properties = ["heartbeat.interval.ms": "500"]
+        if fastFetch { configuration.kafka.properties["fetch.wait.max.ms"] = "5" }
         var logger = Logger(label: "bench")
         logger.logLevel = .error
         let source = KafkaCommandSource(settings: try KafkaSourceSettings(configuration))

@@ -26,4 +26,6 @@ static inline CURLSHcode ccurl_share_setopt_lock(CURLSH *s, curl_lock_function f
 static inline CURLSHcode ccurl_share_setopt_unlock(CURLSH *s, curl_unlock_function f) {
     return curl_share_setopt(s, CURLSHOPT_UNLOCKFUNC, f);
 }
+/* CURLVERSION_NOW is a macro Swift does not import. */
+static inline curl_version_info_data *ccurl_version_info(void) { return curl_version_info(CURLVERSION_NOW); }
 #endif

@@ -66,6 +66,8 @@ struct ChaosCommand: ParsableCommand {
     }
 
     func run() throws {
+        // SIGTERM/SIGINT end the run and every supervisor it started, at once (exit 128 + signal).
+        ProcessGroupWatchdog.runWatched(name: "k8s-worker-chaos")
         let runFor = DurationText.parse(duration) ?? .seconds(300)
         var settings = ChaosSettings(seed: seed.flatMap(ChaosSettings.parseSeed) ?? ChaosSettings.seedFromEnvironment())
         settings.duration = runFor

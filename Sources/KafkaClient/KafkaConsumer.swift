@@ -210,7 +210,7 @@ public final class KafkaConsumer {
     }
 
     private func forwardLog(_ event: RDKafkaEvent) {
-        if event.type == Int32(RD_KAFKA_EVENT_LOG), let line = event.logLine { logHandler?(line) }
+        if event.type == Int32(RD_KAFKA_EVENT_LOG), let line = event.logLine(of: client) { logHandler?(line) }
     }
 
     /// Makes the readiness descriptor readable (for work the wrapper itself has queued).
@@ -259,7 +259,7 @@ public final class KafkaConsumer {
                 events.append(.committedOffsetsUnavailable)
             }
         case Int32(RD_KAFKA_EVENT_LOG):
-            if let line = event.logLine { logHandler?(line) }
+            if let line = event.logLine(of: client) { logHandler?(line) }
         default:
             break
         }

@@ -52,14 +52,18 @@ public struct KafkaLogLine: Hashable, Sendable {
     public var level: Level
     /// librdkafka's facility tag (for example `FAIL`, `REQTMOUT`, `CGRPOP`).
     public var facility: String
-    /// The text, prefixed by librdkafka with the client and broker name.
+    /// The text; lines about one broker begin with `[thrd:<broker>]: `.
     public var message: String
 
+    /// The client that logged it, as librdkafka names it (`rd_kafka_name`, e.g. `k8s-worker-host#consumer-1`).
+    public var client: String
+
     /// Creates a log line.
-    public init(level: Level, facility: String, message: String) {
+    public init(level: Level, facility: String, message: String, client: String = "") {
         self.level = level
         self.facility = facility
         self.message = message
+        self.client = client
     }
 }
 

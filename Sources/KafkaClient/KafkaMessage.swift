@@ -8,8 +8,10 @@ public struct KafkaMessage: Hashable, Sendable {
     public var offset: Int64
     /// The record key, or `nil` when the record has none.
     public var key: [UInt8]?
-    /// The record value; empty for a null value.
+    /// The record value; empty for a null value (see ``valueIsNull``).
     public var value: [UInt8]
+    /// Whether the value is null (a tombstone) rather than present, possibly empty.
+    public var valueIsNull: Bool
     /// The record headers in wire order.
     public var headers: [KafkaHeader]
     /// The record timestamp, when the record carries one.
@@ -23,13 +25,15 @@ public struct KafkaMessage: Hashable, Sendable {
         key: [UInt8]?,
         value: [UInt8],
         headers: [KafkaHeader] = [],
-        timestamp: KafkaTimestamp? = nil
+        timestamp: KafkaTimestamp? = nil,
+        valueIsNull: Bool = false
     ) {
         self.topic = topic
         self.partition = partition
         self.offset = offset
         self.key = key
         self.value = value
+        self.valueIsNull = valueIsNull
         self.headers = headers
         self.timestamp = timestamp
     }

@@ -66,7 +66,7 @@ public final class KafkaProducer {
     /// - Parameters:
     ///   - topic: The destination topic; the configured partitioner picks the partition from `key`.
     ///   - key: The record key, or `nil` for none.
-    ///   - value: The record value.
+    ///   - value: The record value; `nil` produces a null value (a tombstone), `[]` an empty one.
     ///   - headers: Record headers, in order.
     ///   - token: An opaque caller value returned in this record's ``KafkaDeliveryReport``.
     /// - Throws: ``KafkaError/Code/queueFull`` (retriable) when `queue.buffering.max.messages` or `.kbytes` is
@@ -75,13 +75,14 @@ public final class KafkaProducer {
     public func produce(
         topic: String,
         key: [UInt8]? = nil,
-        value: [UInt8],
+        value: [UInt8]?,
         headers: [KafkaHeader] = [],
         token: UInt64
     ) throws(KafkaError) {
         let headerList = headers.isEmpty ? nil : try RDKafkaHeaders(headers)
         let failure: OpaquePointer? = topic.withCString { topicName in
-            value.withUnsafeBytes { valueBytes in
+            // librdkafka takes a NULL pointer for a null value; an empty value needs a non-NULL one (size 0).
+            Self.withOptionalBytes(value.map { $0.isEmpty ? [0] : $0 }) { valueBytes in
                 Self.withOptionalBytes(key) { keyBytes in
                     var arguments: [rd_kafka_vu_t] = []
                     arguments.reserveCapacity(6)
@@ -92,8 +93,8 @@ public final class KafkaProducer {
 
                     argument = rd_kafka_vu_t()
                     argument.vtype = RD_KAFKA_VTYPE_VALUE
-                    argument.u.mem.ptr = UnsafeMutableRawPointer(mutating: valueBytes.baseAddress)
-                    argument.u.mem.size = valueBytes.count
+                    argument.u.mem.ptr = UnsafeMutableRawPointer(mutating: valueBytes?.baseAddress)
+                    argument.u.mem.size = value?.count ?? 0
                     arguments.append(argument)
 
                     if let keyBytes {
@@ -197,7 +198,7 @@ public final class KafkaProducer {
         case Int32(RD_KAFKA_EVENT_ERROR):
             errorHandler?(client.error(code: event.errorCode, text: event.errorText, isFatal: event.isFatal))
         case Int32(RD_KAFKA_EVENT_LOG):
-            if let line = event.logLine { logHandler?(line) }
+            if let line = event.logLine(of: client) { logHandler?(line) }
         default:
             break
         }

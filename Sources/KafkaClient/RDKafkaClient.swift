@@ -44,6 +44,9 @@ final class RDKafkaClient {
         }
     }
 
+    /// librdkafka's name of this client (`rd_kafka_name`): `client.id#consumer-N` or `client.id#producer-N`.
+    var name: String { String(cString: rd_kafka_name(handle)) }
+
     /// The fatal error raised on this handle, if any (`rd_kafka_fatal_error`).
     var fatalError: KafkaError? {
         var errorText = [CChar](repeating: 0, count: 512)

@@ -31,12 +31,15 @@ final class RDKafkaConfig {
         guard let handle else {
             throw KafkaError.invalidState("configuration already handed to librdkafka")
         }
+        if let rejection = Self.set(name, value, on: handle) { throw rejection }
+    }
+
+    /// Sets one property on `conf`; librdkafka's refusal, if any.
+    static func set(_ name: String, _ value: String, on conf: OpaquePointer) -> KafkaError? {
         var errorText = [CChar](repeating: 0, count: 512)
-        let result = rd_kafka_conf_set(handle, name, value, &errorText, errorText.count)
-        guard result == RD_KAFKA_CONF_OK else {
-            let text = String(nulTerminated: errorText)
-            throw KafkaError.configuration(property: name, message: text.isEmpty ? "rejected" : text)
-        }
+        guard rd_kafka_conf_set(conf, name, value, &errorText, errorText.count) != RD_KAFKA_CONF_OK else { return nil }
+        let text = String(nulTerminated: errorText)
+        return KafkaError.configuration(property: name, message: text.isEmpty ? "rejected" : text)
     }
 
     /// Lends the handle to `body` (which calls `rd_kafka_new`). If `body` returns `true`, librdkafka now owns

@@ -44,8 +44,8 @@ final class RDKafkaEvent {
         rd_kafka_event_topic_partition_list(handle)
     }
 
-    /// The log line of an `RD_KAFKA_EVENT_LOG` event.
-    var logLine: KafkaLogLine? {
+    /// The log line of an `RD_KAFKA_EVENT_LOG` event polled from `client`.
+    func logLine(of client: RDKafkaClient) -> KafkaLogLine? {
         var facility: UnsafePointer<CChar>?
         var text: UnsafePointer<CChar>?
         var level: Int32 = 0
@@ -53,6 +53,6 @@ final class RDKafkaEvent {
         return KafkaLogLine(
             level: KafkaLogLine.Level(syslogValue: level),
             facility: String(optionalCString: facility) ?? "",
-            message: String(optionalCString: text) ?? "")
+            message: String(optionalCString: text) ?? "", client: client.name)
     }
 }

@@ -45,7 +45,8 @@ enum RDKafkaMessage {
             key: key,
             value: value,
             headers: headers(of: message),
-            timestamp: timestamp(of: message))
+            timestamp: timestamp(of: message),
+            valueIsNull: raw.payload == nil)
     }
 
     /// A delivery report. The token travels as the message's opaque pointer value.

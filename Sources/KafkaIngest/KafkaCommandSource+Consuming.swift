@@ -96,8 +96,9 @@ extension KafkaCommandSource {
                     "offset": "\(message.offset)",
                 ])
             pending[origin] = Pending(command: nil, trace: nil, outstanding: 1)
-            let letter = DeadLetter.record(
+            var letter = DeadLetter.record(
                 for: record, kind: kind, reason: reason, topic: settings.layout.deadLetter, maxBytes: settings.maxMessageBytes)
+            letter.valueIsNull = message.valueIsNull  // a tombstone's dead letter is a tombstone too
             publish(letter, for: origin, now: now)
         }
     }

@@ -26,7 +26,8 @@ extension KafkaCommandSource {
         deliveries[token] = delivery
         do {
             try producer.produce(
-                topic: delivery.record.topic, key: delivery.record.key, value: delivery.record.value,
+                topic: delivery.record.topic, key: delivery.record.key,
+                value: delivery.record.valueIsNull ? nil : delivery.record.value,
                 headers: delivery.record.headers.map { KafkaHeader(name: $0.name, value: $0.value) }, token: token)
         } catch {
             failed(token, error: error, now: now)

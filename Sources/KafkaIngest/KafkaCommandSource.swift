@@ -96,6 +96,8 @@ public final class KafkaCommandSource: CommandSource {
     var groupJoined = false
     /// When librdkafka reported every broker down, until a sign of broker contact.
     var brokersDownSince: Instant?
+    /// Rate-limits librdkafka's repeated log lines.
+    var logThrottle = KafkaLogThrottle()
     var commitsAcknowledged = 0
     var commitFailures = 0
     /// Produce failures no retry could cure, and the records given up for them (dead letters refused in turn).
@@ -114,9 +116,7 @@ public final class KafkaCommandSource: CommandSource {
     public func start(logger: Logger, control: any SourceControl) throws(SupervisorError) {
         self.logger = logger
         self.control = control
-        let log: KafkaLogHandler = { [logger] line in
-            logger.debug("librdkafka", metadata: ["line": "\(line)"])
-        }
+        let log: KafkaLogHandler = { [weak self] line in self?.logLibraryLine(line) }
         do {
             consumer = try KafkaConsumer(configuration: settings.consumer, logHandler: log)
             producer = try KafkaProducer(configuration: settings.producer, logHandler: log)

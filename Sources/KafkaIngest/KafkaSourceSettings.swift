@@ -43,8 +43,11 @@ public struct KafkaSourceSettings: Sendable {
         self.maxMessageBytes = producer.maxMessageBytes
     }
 
-    /// Builds the settings from the `kafka.*` keys.
-    public init(_ configuration: Configuration) throws(SupervisorError) {
+    /// Builds the settings from the `kafka.*` keys and has librdkafka judge them (see ``KafkaConfigurationCheck``):
+    /// the one validation `check-config` and `run` share.
+    ///
+    /// - Throws: every property librdkafka rejects, with its reason, as one error.
+    public init(_ configuration: Configuration) throws(ConfigurationError) {
         let kafka = configuration.kafka
         let servers = kafka.bootstrapServers.split(separator: ",").map { String($0).trimmedSpaces }.filter { !$0.isEmpty }
         var consumer = KafkaConsumerConfiguration(bootstrapServers: servers)
@@ -56,11 +59,7 @@ public struct KafkaSourceSettings: Sendable {
         var producer = KafkaProducerConfiguration(bootstrapServers: servers)
         producer.clientID = consumer.clientID
         producer.maxMessageBytes = kafka.maxMessageBytes
-        let extra = try Self.properties(kafka.properties)
-        if extra.contains(where: { $0.0 == "message.max.bytes" }) {
-            throw SupervisorError("kafka.properties: set message.max.bytes through kafka.max_message_bytes")
-        }
-        for (name, value) in Self.securityProperties(kafka) + extra {
+        for (name, value) in Self.securityProperties(kafka) + kafka.properties.sorted(by: { $0.key < $1.key }) {
             consumer.additionalProperties[name] = value
             producer.additionalProperties[name] = value
         }
@@ -72,23 +71,15 @@ public struct KafkaSourceSettings: Sendable {
         layout.deadLetter = kafka.deadLetterTopic
         let topics = kafka.commandTopics.split(separator: ",").map { String($0).trimmedSpaces }.filter { !$0.isEmpty }
         if !topics.isEmpty { layout.commandTopics = topics }
+        let problems = KafkaConfigurationCheck.problems(consumer: consumer, producer: producer)
+        guard problems.isEmpty else {
+            let reasons = problems.map { problem in problem.property.map { "\($0): \(problem.message)" } ?? problem.message }
+            throw ConfigurationError(key: "kafka", message: "librdkafka refuses the configuration: " + reasons.joined(separator: "; "))
+        }
         self.init(
             consumer: consumer, producer: producer, layout: layout, commitInterval: kafka.commitInterval,
             maxBuffered: kafka.maxBuffered, maxBufferedBytes: kafka.maxBufferedBytes, maxRecordBytes: kafka.maxRecordBytes,
             revocationTimeout: kafka.revocationTimeout, publishStallTimeout: kafka.publishStallTimeout)
-    }
-
-    static func properties(_ text: String) throws(SupervisorError) -> [(String, String)] {
-        var result: [(String, String)] = []
-        for item in text.split(separator: ",") {
-            let pair = String(item).trimmedSpaces
-            guard !pair.isEmpty else { continue }
-            guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
-                throw SupervisorError("kafka.properties: '\(pair)' is not name=value")
-            }
-            result.append((String(pair[..<equals]), String(pair[pair.index(after: equals)...])))
-        }
-        return result
     }
 
     static func securityProperties(_ kafka: Configuration.Kafka) -> [(String, String)] {

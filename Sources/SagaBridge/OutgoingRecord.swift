@@ -3,6 +3,8 @@ public struct OutgoingRecord: Sendable, Equatable {
     public var topic: String
     public var key: [UInt8]?
     public var value: [UInt8]
+    /// Produce a null value (a tombstone) instead of `value`: a dead letter keeps a null original null.
+    public var valueIsNull = false
     public var headers: [Header]
 
     /// One Kafka header; the value may be absent (a null header).

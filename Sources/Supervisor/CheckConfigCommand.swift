@@ -17,15 +17,10 @@ struct CheckConfigCommand: ParsableCommand {
     func run() throws {
         let loader = ConfigurationLoader(
             path: options.config, environment: ConfigurationLoader.processEnvironment(), overrides: try options.pairs())
-        do {
-            let configuration = try loader.load()
-            if print {
-                for key in ConfigurationKeys.all { Swift.print("\(key.name) = \(key.value(in: configuration))") }
-            }
-            Swift.print("configuration OK\(options.config.map { ": \($0)" } ?? "")")
-        } catch {
-            printError("k8s-worker: invalid configuration: \(error)")
-            throw ExitCode(78)
+        let configuration = try ConfigurationCheck(loader, command: "k8s-worker").configuration
+        if print {
+            for key in ConfigurationKeys.all { Swift.print("\(key.name) = \(key.value(in: configuration))") }
         }
+        Swift.print("configuration OK\(options.config.map { ": \($0)" } ?? "")")
     }
 }

@@ -113,6 +113,7 @@ struct DemoCommand: ParsableCommand {
             let supervisor = try Supervisor(
                 configuration: configuration, loader: loader, source: source, logger: logger,
                 handlerSettings: WorkerSettings(logger: logger).callAsFunction)
+            supervisor.onMetricsListening = { address in DemoOutput.write(to: 1, "metrics: http://\(address)/metrics\n") }
             try observer.start()
             exitCode = try supervisor.run()
         } catch {
@@ -138,6 +139,8 @@ struct DemoCommand: ParsableCommand {
             ("kafka.commit_interval", "200ms"),
             // The mock broker answers a fetch only when fetch.wait.max.ms expires; the default adds 500 ms per hop.
             ("kafka.properties", "fetch.wait.max.ms=10"),
+            // Any free port: a running service or another demo may hold the default 9464.
+            ("metrics.listen", "127.0.0.1:0"),
             ("workers.count", String(workers)),
             ("workers.handler", "kubernetes"),
             ("kubernetes.source", "kubeconfig"),

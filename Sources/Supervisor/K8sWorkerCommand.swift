@@ -12,7 +12,7 @@ struct K8sWorkerCommand: ParsableCommand {
             Without a subcommand, `run` starts the service. Signals: SIGHUP reloads the configuration and resizes \
             the pool; SIGTERM or SIGINT drains in-flight work and exits 0 (a second one cuts the drain short).
             """,
-        version: version,
+        version: VersionReport.text,
         subcommands: [RunCommand.self, CheckConfigCommand.self, RenderCommand.self, ConfigReferenceCommand.self, DemoCommand.self],
         defaultSubcommand: RunCommand.self)
 }

@@ -17,29 +17,20 @@ struct RunCommand: ParsableCommand {
         let coreDumpProblems = CoreDumps.disable()
         let loader = ConfigurationLoader(
             path: options.config, environment: ConfigurationLoader.processEnvironment(), overrides: try options.pairs())
-        let configuration: Configuration
-        do {
-            configuration = try loader.load()
-        } catch {
-            printError("k8s-worker: invalid configuration: \(error)")
-            throw ExitCode(78)  // EX_CONFIG: systemd's RestartPreventExitStatus keeps it from restart-looping
-        }
+        // Exits 78 on any refusal, librdkafka's included, exactly as `check-config` does.
+        let checked = try ConfigurationCheck(loader, command: "k8s-worker")
+        let configuration = checked.configuration
         let level = LogLevelName.parse(configuration.log.level) ?? .info
         let format = LogOutput.detect(format: .named(configuration.log.format), identifier: "k8s-worker")
         LoggingSystem.bootstrap { label in StderrLogHandler(label: label, level: level, format: format) }
         var logger = Logger(label: "k8s-worker")
         logger.logLevel = level
         for problem in coreDumpProblems { logger.error("SECURITY: core dumps stay possible: \(problem)") }
+        logger.info("k8s-worker starting", metadata: VersionReport.metadata)
         let source: any CommandSource
-        switch configuration.source.kind {
-        case "kafka":
-            do {
-                source = KafkaCommandSource(settings: try KafkaSourceSettings(configuration))
-            } catch {
-                printError("k8s-worker: invalid configuration: \(error)")
-                throw ExitCode(78)
-            }
-        default:
+        if let kafka = checked.kafka {
+            source = KafkaCommandSource(settings: kafka)
+        } else {
             source = LineFileSource(
                 path: configuration.source.path, offsetFile: configuration.source.offsetFile,
                 journal: configuration.source.journal, commitInterval: configuration.source.commitInterval,

@@ -147,8 +147,8 @@ public struct Configuration: Equatable, Sendable {
         public var saslUsername = ""
         /// Never logged.
         public var saslPassword = ""
-        /// Extra librdkafka properties for consumer and producer, `name=value` pairs separated by commas.
-        public var properties = ""
+        /// Extra librdkafka properties for consumer and producer, by name (see ``KafkaProperties``).
+        public var properties: [String: String] = [:]
         public init() {}
     }
 

@@ -120,8 +120,15 @@ public enum ConfigurationKeys {
         string("kafka.sasl_mechanism", \.kafka.saslMechanism, "e.g. PLAIN, SCRAM-SHA-512.", reloadable: false),
         string("kafka.sasl_username", \.kafka.saslUsername, "SASL user.", reloadable: false),
         secret("kafka.sasl_password", \.kafka.saslPassword, "SASL password (never printed).", reloadable: false),
-        string("kafka.properties", \.kafka.properties, "Extra librdkafka properties, `name=value,...`.",
-            reloadable: false),
+        ConfigurationKey(
+            name: "kafka.properties", type: "mapping",
+            summary: "Extra librdkafka properties: a mapping `name: value` (or `name=value,...`); see kafka.properties below.",
+            reloadable: false,
+            apply: { (configuration: inout Configuration, text: String) throws(ConfigurationError) in
+                configuration.kafka.properties = try KafkaProperties.parse(text)
+            },
+            render: { KafkaProperties.render($0.kafka.properties) },
+            keep: { $0.kafka.properties = $1.kafka.properties }, differs: { $0.kafka.properties != $1.kafka.properties }),
         string("kubernetes.source", \.kubernetes.source,
             "`auto` ($KUBECONFIG or ~/.kube/config, else in-cluster), `kubeconfig` or `in-cluster`.", reloadable: false),
         string("kubernetes.kubeconfig", \.kubernetes.kubeconfig, "`kubeconfig`: the file (mode 0600 or stricter).",
@@ -151,8 +158,10 @@ public enum ConfigurationKeys {
             reloadable: false),
     ]
 
-    /// The key named `name`, if any.
-    public static func key(named name: String) -> ConfigurationKey? { all.first { $0.name == name } }
+    /// The key named `name`, if any; `kafka.properties.<name>` is one librdkafka property.
+    public static func key(named name: String) -> ConfigurationKey? {
+        all.first { $0.name == name } ?? KafkaProperties.entryKey(named: name)
+    }
 
     /// One key of any value type: `parse` turns text into a value (nil = malformed, `problem` says what is
     /// expected), `render` turns it back into text.

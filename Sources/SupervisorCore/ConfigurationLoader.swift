@@ -111,6 +111,17 @@ public struct ConfigurationLoader: Sendable {
             }
             for (keyNode, valueNode) in entries {
                 let name = "\(section).\(keyNode.string ?? "")"
+                if let mapping = valueNode.mapping, ConfigurationKeys.key(named: name)?.type == "mapping" {
+                    // `kafka.properties` as a mapping: one `kafka.properties.<name>` entry each, values verbatim.
+                    for (entryNode, entryValue) in mapping {
+                        let entry = "\(name).\(entryNode.string ?? "")"
+                        guard let scalar = entryValue.scalar else {
+                            throw ConfigurationError(key: entry, message: "must be a single value", origin: origin)
+                        }
+                        pairs.append((entry, scalar.string))
+                    }
+                    continue
+                }
                 guard let scalar = valueNode.scalar else {
                     throw ConfigurationError(key: name, message: "must be a single value", origin: origin)
                 }

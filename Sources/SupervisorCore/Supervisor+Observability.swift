@@ -9,6 +9,7 @@ extension Supervisor {
         let server = try HTTPServer(address: address, reactor: reactor)
         httpServer = server
         logger.info("metrics endpoint listening", metadata: ["metrics.address": "\(server.boundAddress)"])
+        onMetricsListening?(server.boundAddress)
     }
 
     /// Answers one request on the loop, from the supervisor's state at this moment.

@@ -63,6 +63,9 @@ public final class Supervisor: SourceControl {
     var workerStatistics = WorkerStatisticsTotals()
     /// The `/metrics`, `/healthz`, `/readyz` endpoint, when `metrics.listen` is set.
     var httpServer: HTTPServer?
+    /// Called on the supervisor's thread with the bound `address:port` once the metrics endpoint listens (useful
+    /// with port 0).
+    public var onMetricsListening: ((String) -> Void)?
     /// For `k8s_worker_build_info`.
     let version: String
     /// Wall-clock start, seconds since the epoch, for `process_start_time_seconds`.

@@ -38,18 +38,8 @@ struct WorkerLauncher {
         posix_spawn_file_actions_adddup2(&actions, source, IPCDescriptor.worker)
         clinux_spawn_closefrom(&actions, IPCDescriptor.worker + 1)
 
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
+        var attributes = Self.ownGroupAttributes()
         defer { posix_spawnattr_destroy(&attributes) }
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        var all = sigset_t()
-        sigfillset(&all)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setpgroup(&attributes, 0)
-        let flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP
-        posix_spawnattr_setflags(&attributes, Int16(flags))
 
         let arguments = [executable, "--worker-id", String(id.rawValue), "--supervisor-pid", String(getpid())]
         var argv = arguments.map { strdup($0) } + [nil]
@@ -64,6 +54,22 @@ struct WorkerLauncher {
             throw SupervisorError("cannot start \(executable): \(String(cString: strerror(result)))")
         }
         return pid
+    }
+
+    /// Spawn attributes for a child with an empty signal mask, default dispositions for every signal and a
+    /// process group of its own; the caller destroys them.
+    static func ownGroupAttributes() -> posix_spawnattr_t {
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        var all = sigset_t()
+        sigfillset(&all)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setpgroup(&attributes, 0)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
+        return attributes
     }
 
     private func fcntl_dup(_ fd: Int32) -> Int32 { clinux_fcntl_int(fd, F_DUPFD_CLOEXEC, 10) }

@@ -12,6 +12,15 @@ struct WorkerMain {
         // Before the welcome brings the Kubernetes credentials.
         let coreDumpProblems = CoreDumps.disable()
         let arguments = CommandLine.arguments
+        if arguments.contains("--help") || arguments.contains("-h") {
+            print("""
+                usage: k8s-worker-process --worker-id N --supervisor-pid P
+
+                A worker of k8s-worker: started by the supervisor only, with its socket on descriptor 3 (see README, \
+                "How it works"). It exits when the supervisor does, and on SIGTERM once its commands are finished.
+                """)
+            exit(0)
+        }
         func value(_ flag: String) -> String? {
             guard let index = arguments.firstIndex(of: flag), index + 1 < arguments.count else { return nil }
             return arguments[index + 1]

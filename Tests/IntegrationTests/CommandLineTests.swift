@@ -1,3 +1,4 @@
+import Chaos
 import Glibc
 import Testing
 
@@ -10,9 +11,16 @@ extension Integration {
             #expect(status == 0)
         }
 
-        @Test("--version exits 0")
+        @Test("--version exits 0 and names the librdkafka and libcurl in use, with their TLS, SASL and HTTP/2 support")
         func versionExitsZero() {
-            #expect(TestSupport.run([TestSupport.supervisorBinary, "--version"]) == 0)
+            let directory = TestSupport.makeTemporaryDirectory()
+            defer { TestSupport.removeDirectory(directory) }
+            #expect(TestSupport.run([TestSupport.supervisorBinary, "--version"], stdoutTo: directory + "/out") == 0)
+            let lines = (TestSupport.read(directory + "/out") ?? "").split(separator: "\n").map(String.init)
+            #expect(lines.count == 3, "\(lines)")
+            #expect(lines.first?.hasPrefix("k8s-worker ") == true)
+            #expect(lines.contains { $0.hasPrefix("librdkafka 2.") && $0.contains("builtin.features: ") && $0.contains("ssl") && $0.contains("sasl") })
+            #expect(lines.contains { $0.hasPrefix("libcurl ") && $0.contains("TLS: ") && $0.contains("HTTP/2: ") })
         }
 
         @Test("check-config: a valid file passes, an invalid one exits 78 naming the key")
@@ -56,6 +64,49 @@ extension Integration {
 
         static let createCommand =
             #"{"event_id":"0f4b6a9e-2d3c-4b1a-8e7f-6a5b4c3d2e1f","event_type":"create_pod_command","event_version":"1.0","timestamp":"2026-03-06T21:29:12.481337Z","aggregate_id":"5b0f0f6e-3c1a-4f7e-9d2b-8a6c4e2f1d90","metadata":{"service_name":"saga-orchestrator","service_version":"1.0.0","user_id":"7e2d4c1b-5a3f-4b8e-9c6d-1f0a2b3c4d5e","environment":"production"},"saga_id":"c3a1e7d2-9b4f-4e8a-a6d5-2f7b1c9e0a34","execution_id":"5b0f0f6e-3c1a-4f7e-9d2b-8a6c4e2f1d90","script":"print('hello, k8s')\n","language":"python","language_version":"3.11","runtime_image":"python:3.11-slim","runtime_command":["python","/scripts/main.py"],"runtime_filename":"main.py","timeout_seconds":5,"cpu_limit":"1000m","memory_limit":"128Mi","cpu_request":"200m","memory_request":"128Mi","priority":"normal"}"#
+
+        @Test("every executable answers --help with its usage on stdout and exit 0", arguments: [
+            ("k8s-worker", "USAGE: k8s-worker"), ("k8s-worker-process", "usage: k8s-worker-process"),
+            ("k8s-worker-bench", "usage: k8s-worker-bench"), ("k8s-api-simulator", "usage: k8s-api-simulator"),
+            ("k8s-worker-chaos", "USAGE: k8s-worker-chaos"),
+        ])
+        func everyExecutableHasHelp(executable: String, usage: String) {
+            let directory = TestSupport.makeTemporaryDirectory()
+            defer { TestSupport.removeDirectory(directory) }
+            let started = TestSupport.monotonicSeconds()
+            let status = TestSupport.run([TestSupport.binDirectory + "/" + executable, "--help"], stdoutTo: directory + "/out")
+            #expect(status == 0)
+            #expect(TestSupport.read(directory + "/out")?.contains(usage) == true, "\(TestSupport.read(directory + "/out") ?? "")")
+            #expect(TestSupport.monotonicSeconds() - started < 10, "help does not start the work")
+        }
+
+        @Test("the benchmark stops within seconds on SIGTERM, and so does every process it started")
+        func benchStopsOnSigterm() throws {
+            let directory = TestSupport.makeTemporaryDirectory()
+            defer { TestSupport.removeDirectory(directory) }
+            guard case .success(let bench) = ProcessTable.spawn(
+                [TestSupport.binDirectory + "/k8s-worker-bench"], environment: ["PATH": "/usr/bin:/bin"], outputPath: directory + "/out")
+            else { Issue.record("cannot start k8s-worker-bench"); return }
+            // The full run: wait until its work has started processes of its own.
+            var started: [pid_t] = []
+            TestSupport.eventually(within: 30) {
+                started = TestSupport.children(of: bench).flatMap { [$0] + TestSupport.children(of: $0) }
+                return started.count >= 2
+            }
+            #expect(started.count >= 2, "\(TestSupport.read(directory + "/out") ?? "")")
+            _ = kill(bench, SIGTERM)
+            var status: Int32?
+            TestSupport.eventually(within: 5) {
+                status = ProcessTable.reap(bench)
+                return status != nil
+            }
+            if status == nil {
+                _ = kill(bench, SIGKILL)
+                _ = ProcessTable.reap(bench)
+            }
+            #expect(status == 128 + SIGTERM, "\(TestSupport.read(directory + "/out") ?? "")")
+            #expect(TestSupport.eventually(within: 5) { !started.contains(where: TestSupport.isAlive) }, "left running: \(started.filter(TestSupport.isAlive))")
+        }
 
         @Test("The worker binary refuses to run without the supervisor's arguments")
         func workerNeedsSupervisor() {

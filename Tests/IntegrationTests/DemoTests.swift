@@ -47,6 +47,32 @@ extension Integration {
             #expect(!everything.contains("hello from k8s-worker demo"))
         }
 
+        @Test("demo runs while another process holds the service's metrics port 9464, and prints the address it bound")
+        func demoUsesAFreeMetricsPort() throws {
+            let directory = TestSupport.makeTemporaryDirectory()
+            defer { TestSupport.removeDirectory(directory) }
+            let holder = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            defer { close(holder) }
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = in_port_t(9464).bigEndian
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let bound = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(holder, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            // Either this test holds 9464 now, or something else already does: both are the case to survive.
+            #expect(bound == 0 ? listen(holder, 4) == 0 : errno == EADDRINUSE)
+            let output = directory + "/out.txt"
+            let status = Self.run(
+                [TestSupport.supervisorBinary, "demo", "--commands", "4", "--quiet", "--timeout", "50", "--log-level", "error"],
+                stdoutTo: output, within: 60)
+            let text = TestSupport.read(output) ?? ""
+            #expect(status.map { $0 >> 8 } == 0, "\(text)")
+            let line = text.split(separator: "\n").first { $0.hasPrefix("metrics: http://127.0.0.1:") }
+            let port = line.flatMap { Int($0.dropFirst("metrics: http://127.0.0.1:".count).prefix { $0.isNumber }) }
+            #expect(port != nil && port != 9464, "\(text)")
+        }
+
         @Test("demo refuses a --commands below 4 with a usage error")
         func demoValidatesFlags() {
             #expect(TestSupport.run([TestSupport.supervisorBinary, "demo", "--commands", "2"]) >> 8 == 64)

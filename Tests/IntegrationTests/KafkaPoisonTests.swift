@@ -46,6 +46,27 @@ extension Integration {
             #expect(try kafka.committedTotal() == Int64(good + poisons.count))
         }
 
+        @Test("a tombstone (null value) is dead-lettered as a tombstone, an empty value as an empty value")
+        func tombstoneStaysNull() throws {
+            let kafka = try KafkaHarness()
+            let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: kafka.cluster.bootstrapServers))
+            let headers = [KafkaHeader(name: "content-type", string: "application/json")]
+            try producer.produce(topic: "saga_commands", key: Array("tombstone".utf8), value: nil, headers: headers, token: 1)
+            try producer.produce(topic: "saga_commands", key: Array("empty".utf8), value: [], headers: headers, token: 2)
+            try producer.flush(timeout: .seconds(30))
+            #expect(producer.poll(maxEvents: 10).allSatisfy { $0.error == nil })
+            let supervisor = SupervisorProcess(config: Integration.config(workers: 1))
+            supervisor.start(arguments: kafka.supervisorArguments())
+            kafka.observe(for: 60) { $0.count { $0.topic == "saga_commands.dlq" } >= 2 }
+            let dead = kafka.observed(on: "saga_commands.dlq")
+            let byKey = Dictionary(dead.map { (String(decoding: $0.key ?? [], as: UTF8.self), $0) }) { first, _ in first }
+            #expect(byKey["tombstone"]?.valueIsNull == true, "log: \(supervisor.log().suffix(2000))")
+            #expect(byKey["empty"]?.valueIsNull == false)
+            #expect(dead.allSatisfy { $0.value.isEmpty && $0.header("x-dlq-error-kind") != nil })
+            supervisor.signal(SIGTERM)
+            #expect(supervisor.waitForExit(within: 30) == 0)
+        }
+
         @Test("per-event-type layout: upstream's topics; a command on the wrong topic is dead-lettered")
         func perEventTypeLayout() throws {
             let kafka = try KafkaHarness(

@@ -72,3 +72,25 @@ struct ProducerTests {
         #expect(producer.poll().map(\.token) == [5])
     }
 }
+
+/// A null value (a tombstone) and an empty value are different records, both ways through the wrappers.
+@Suite("Null and empty values", .timeLimit(.minutes(1)))
+struct NullValueTests {
+    @Test("a nil value is produced as null and consumed as null; an empty value stays empty, not null")
+    func nullAndEmptyValues() throws {
+        let cluster = try KafkaMockCluster(brokers: 1)
+        try cluster.createTopic("compacted", partitions: 1)
+        let producer = try KafkaProducer(configuration: TestConfiguration.producer(cluster))
+        try producer.produce(topic: "compacted", key: Array("gone".utf8), value: nil, token: 1)
+        try producer.produce(topic: "compacted", key: Array("empty".utf8), value: [], token: 2)
+        try producer.produce(topic: "compacted", key: Array("full".utf8), value: Array("x".utf8), token: 3)
+        #expect(awaitReports(from: producer, count: 3).allSatisfy { $0.error == nil })
+
+        let consumer = try KafkaConsumer(configuration: TestConfiguration.consumer(cluster, group: "nulls"))
+        try consumer.assignFromBeginning([KafkaTopicPartition(topic: "compacted", partition: 0)])
+        let messages = receive(3, from: consumer, within: .seconds(20))
+        try consumer.close()
+        #expect(messages.map(\.valueIsNull) == [true, false, false])
+        #expect(messages.map(\.value) == [[], [], Array("x".utf8)])
+    }
+}

@@ -182,3 +182,14 @@ extension Array where Element == UInt8 {
     /// The bytes as UTF-8 text.
     var text: String { String(decoding: self, as: UTF8.self) }
 }
+
+/// Polls `consumer` until `count` messages arrived or `timeout` passed; returns them in arrival order.
+func receive(_ count: Int, from consumer: KafkaConsumer, within timeout: Duration = .seconds(20)) -> [KafkaMessage] {
+    var messages: [KafkaMessage] = []
+    let deadline = ContinuousClock.now + timeout
+    while messages.count < count, ContinuousClock.now < deadline {
+        _ = waitReadable([consumer.readinessDescriptor], until: min(deadline, ContinuousClock.now + .milliseconds(200)))
+        for case .message(let message) in consumer.poll(maxEvents: 100) { messages.append(message) }
+    }
+    return messages
+}

@@ -40,7 +40,10 @@ import Testing
         #expect(ConfigurationKeys.key(named: "source.stop_at_end")?.type == "boolean")
         #expect(ConfigurationKeys.key(named: "workers") == nil)
         #expect(ConfigurationKeys.key(named: "workers.Count") == nil)
-        #expect(ConfigurationKeys.all.allSatisfy { ["integer", "duration", "string", "boolean"].contains($0.type) && !$0.summary.isEmpty })
+        #expect(ConfigurationKeys.key(named: "kafka.properties")?.type == "mapping")
+        #expect(ConfigurationKeys.key(named: "kafka.properties.fetch.wait.max.ms")?.type == "string")
+        #expect(
+            ConfigurationKeys.all.allSatisfy { ["integer", "duration", "string", "boolean", "mapping"].contains($0.type) && !$0.summary.isEmpty })
     }
 
     @Test(arguments: ConfigurationKeys.all.map(\.name))
@@ -71,6 +74,7 @@ import Testing
         case "kubernetes.on_forbidden": "warn"
         case "metrics.listen": "[::1]:0"
         case "shutdown.final_timeout": "6543ms"
+        case "kafka.properties": #"{fetch.wait.max.ms: "7"}"#
         default:
             switch key.type {
             case "integer": "\(Int(key.value(in: Configuration()))! + 7)"

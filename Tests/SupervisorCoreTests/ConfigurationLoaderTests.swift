@@ -35,14 +35,7 @@ import Testing
     private func load(
         _ yaml: String?, environment: [String: String] = [:], flags: [(key: String, value: String)] = []
     ) throws -> Configuration {
-        try withTemporaryDirectory { directory in
-            var path: String?
-            if let yaml {
-                path = directory + "/k8s-worker.yaml"
-                try writeFile(path!, yaml)
-            }
-            return try ConfigurationLoader(path: path, environment: environment, overrides: flags).load()
-        }
+        try loadConfiguration(yaml, environment: environment, flags: flags)
     }
 
     /// The error of loading `yaml`, with the file's path replaced by `FILE`.

@@ -52,3 +52,17 @@ extension Duration {
         return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 }
+
+/// Loads `yaml` (if any) from a fresh temporary file, under `environment` and `flags`.
+func loadConfiguration(
+    _ yaml: String?, environment: [String: String] = [:], flags: [(key: String, value: String)] = []
+) throws -> Configuration {
+    try withTemporaryDirectory { directory in
+        var path: String?
+        if let yaml {
+            path = directory + "/k8s-worker.yaml"
+            try writeFile(path!, yaml)
+        }
+        return try ConfigurationLoader(path: path, environment: environment, overrides: flags).load()
+    }
+}

@@ -1,0 +1,25 @@
+import ArgumentParser
+import Diagnostics
+import KafkaIngest
+import SupervisorCore
+
+/// The one validation of `check-config` and `run`: the loader's (every key, every layer), then, for the Kafka
+/// source, librdkafka's own verdict on the consumer and producer it would build. So `check-config` accepts exactly
+/// what `run` accepts, and every refusal exits 78 (EX_CONFIG, which systemd's `RestartPreventExitStatus=78`
+/// keeps from restart-looping; see systemd/README.md).
+struct ConfigurationCheck {
+    var configuration: Configuration
+    /// Present for `source.kind: kafka`.
+    var kafka: KafkaSourceSettings?
+
+    /// Loads and validates, or prints why not (`<command>: invalid configuration: …`) and throws exit code 78.
+    init(_ loader: ConfigurationLoader, command: String) throws(ExitCode) {
+        do {
+            configuration = try loader.load()
+            kafka = configuration.source.kind == "kafka" ? try KafkaSourceSettings(configuration) : nil
+        } catch {
+            printError("\(command): invalid configuration: \(error)")
+            throw ExitCode(78)
+        }
+    }
+}
