@@ -60,8 +60,9 @@ COPY --chown=0:10001 --chmod=0640 examples/container.yaml /etc/k8s-worker/config
 ENV K8S_WORKER_METRICS_LISTEN=0.0.0.0:9464
 EXPOSE 9464
 USER 10001:10001
-# SIGTERM: stop intake, drain in-flight work (shutdown.drain_timeout, 60 s), commit, exit 0. Give the
-# container more than that before SIGKILL: docker --stop-timeout 90, terminationGracePeriodSeconds: 90.
+# SIGTERM: stop intake, drain in-flight work (shutdown.drain_timeout, 60 s), publish, commit, exit 0, all by
+# the stop's hard deadline (80 s by default). Give the container more than that before SIGKILL: docker
+# --stop-timeout 90, terminationGracePeriodSeconds: 90.
 STOPSIGNAL SIGTERM
 # No HEALTHCHECK: the image has no HTTP client (no curl), a shell-made HTTP request would be a fragile
 # stand-in, and Kubernetes ignores HEALTHCHECK anyway. Liveness and readiness come from the orchestrator
