@@ -23,6 +23,7 @@ WORKDIR /src
 # SwiftPM loads every target of Package.swift, the test targets included, so Tests/ is needed to build.
 COPY Package.swift ./
 COPY Sources ./Sources
+COPY Tools ./Tools
 COPY Tests ./Tests
 COPY systemd ./systemd
 COPY examples ./examples

@@ -23,124 +23,123 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
-        // C shims: a module map and one header each, nothing else.
-        .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
-        .systemLibrary(
-            name: "CSystemd", path: "Sources/CSystemd", pkgConfig: "libsystemd",
-            providers: [.apt(["libsystemd-dev"])]),
-        .systemLibrary(
-            name: "CRdKafka", path: "Sources/CRdKafka", pkgConfig: "rdkafka",
-            providers: [.apt(["librdkafka-dev"])]),
-        .systemLibrary(
-            name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "openssl",
-            providers: [.apt(["libssl-dev"])]),
-        .systemLibrary(
-            name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
-            providers: [.apt(["libcurl4-openssl-dev"])]),
-
-        // Safe wrappers and pure libraries.
-        .target(name: "Systemd", dependencies: ["CSystemd", "CLinux"], swiftSettings: swiftSettings),
-        // A pthread-mutex lock: visible to ThreadSanitizer, unlike Synchronization.Mutex on Linux.
-        .target(name: "Locking", swiftSettings: swiftSettings),
-        // SplitMix64: seeded randomness for fault schedules, retry jitter and randomized tests.
-        .target(name: "SplitMix", swiftSettings: swiftSettings),
-        .target(name: "IPC", dependencies: ["CLinux", "Observability"], swiftSettings: swiftSettings),
-        .target(name: "Observability", swiftSettings: swiftSettings),
-        .target(name: "Events", swiftSettings: swiftSettings),
-        .target(
-            name: "Diagnostics", dependencies: ["Systemd", "CLinux", .product(name: "Logging", package: "swift-log")],
-            swiftSettings: swiftSettings),
-        .target(name: "KubeManifests", dependencies: ["Events"], swiftSettings: swiftSettings),
-        .target(
-            name: "KubeSimulator", dependencies: ["Events", "COpenSSL", "CLinux", "Locking", "SplitMix"],
-            swiftSettings: swiftSettings),
-        .target(name: "SagaBridge", dependencies: ["Events", "IPC"], swiftSettings: swiftSettings),
-        // Only in ThreadSanitizer builds: C11 threads over the pthread calls TSan intercepts (see the source).
-        .target(name: "C11ThreadsForTSan", path: "Sources/C11ThreadsForTSan", publicHeadersPath: "."),
-        .target(name: "KafkaClient", dependencies: ["CRdKafka", "C11ThreadsForTSan"], swiftSettings: swiftSettings),
-        .target(
-            name: "KubeClient",
-            dependencies: ["CCurl", "CLinux", "Events", "Locking", "SplitMix"], swiftSettings: swiftSettings),
-        // Kubeconfig files are YAML: parsing them needs Yams and with it Foundation, so this lives apart from the
-        // client and only the supervisor links it. Workers receive the resolved configuration.
-        .target(
-            name: "KubeconfigLoading", dependencies: ["KubeClient", .product(name: "Yams", package: "Yams")],
-            swiftSettings: swiftSettings),
-        .target(
-            name: "KubeExecution",
-            dependencies: [
-                "KubeClient", "KubeManifests", "WorkerCore", "Events", "IPC", "Observability", "Locking",
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: swiftSettings),
-        .target(
-            name: "KafkaIngest",
-            dependencies: [
-                "SupervisorCore", "KafkaClient", "SagaBridge", "Events", "IPC", "Observability",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "DequeModule", package: "swift-collections"),
-            ],
-            swiftSettings: swiftSettings),
-
-        // The logic.
-        .target(
-            name: "SupervisorCore",
-            dependencies: [
-                "IPC", "Systemd", "CLinux", "Diagnostics", "KubeManifests", "Observability",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "DequeModule", package: "swift-collections"),
-                .product(name: "Yams", package: "Yams"),
-            ],
-            swiftSettings: swiftSettings),
-        .target(
-            name: "WorkerCore",
-            dependencies: [
-                "IPC", "CLinux", "Diagnostics", "Events", "Locking", .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: swiftSettings),
-
-        .target(
-            name: "Demo", dependencies: ["Events", "KubeManifests", "KafkaClient", "KubeSimulator", "SagaBridge", "Locking"],
-            swiftSettings: swiftSettings),
-
-        .target(
-            name: "Chaos",
-            dependencies: [
-                "Demo", "Events", "KafkaClient", "KubeManifests", "KubeSimulator", "SagaBridge", "Locking",
-                .product(name: "DequeModule", package: "swift-collections"),
-            ],
-            swiftSettings: swiftSettings),
-
-        // Thin executables.
+        // MARK: The supervisor process (Sources/Supervisor): command intake, ordering, offsets, the worker pool.
         .executableTarget(
-            name: "Supervisor",
-            dependencies: [
+            name: "Supervisor", dependencies: [
                 "SupervisorCore", "Diagnostics", "KafkaIngest", "KubeManifests", "KubeExecution", "KubeClient", "KubeconfigLoading",
                 "Events",
                 "Demo", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: swiftSettings),
+            path: "Sources/Supervisor/Main", swiftSettings: swiftSettings),
+        // The event loop and its pure state machines (pool, ledger, commits), signals, systemd, the HTTP endpoint.
+        .target(
+            name: "SupervisorCore", dependencies: [
+                "IPC", "Systemd", "CLinux", "Diagnostics", "KubeManifests", "Observability",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            path: "Sources/Supervisor/Core", swiftSettings: swiftSettings),
+        // The Kafka command source: consume, triage, publish events, commit finished work.
+        .target(
+            name: "KafkaIngest", dependencies: [
+                "SupervisorCore", "KafkaClient", "SagaBridge", "Events", "IPC", "Observability",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
+            path: "Sources/Supervisor/KafkaIngest", swiftSettings: swiftSettings),
+        // Saga commands and events as records: triage, dead letters, outcome events, topics (pure).
+        .target(name: "SagaBridge", dependencies: ["Events", "IPC"], path: "Sources/Supervisor/SagaBridge", swiftSettings: swiftSettings),
+
+        // MARK: The worker process (Sources/WorkerProcess): one Kubernetes API connection, creates and deletes.
         .executableTarget(
-            name: "WorkerProcess",
-            dependencies: ["WorkerCore", "KubeExecution", "Diagnostics", .product(name: "Logging", package: "swift-log")],
-            swiftSettings: swiftSettings),
-        .executableTarget(name: "APISimulator", dependencies: ["KubeSimulator"], swiftSettings: swiftSettings),
+            name: "WorkerProcess", dependencies: ["WorkerCore", "KubeExecution", "Diagnostics", .product(name: "Logging", package: "swift-log")],
+            path: "Sources/WorkerProcess/Main", swiftSettings: swiftSettings),
+        // The worker's runtime: handshake, leader/follower threads, heartbeats, handlers.
+        .target(
+            name: "WorkerCore", dependencies: [
+                "IPC", "CLinux", "Diagnostics", "Events", "Locking", .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/WorkerProcess/Runtime", swiftSettings: swiftSettings),
+        // The Kubernetes handler: create and delete the executor objects (and, for now, the supervisor's preflight).
+        .target(
+            name: "KubeExecution", dependencies: [
+                "KubeClient", "KubeManifests", "WorkerCore", "Events", "IPC", "Observability", "Locking",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/WorkerProcess/KubeExecution", swiftSettings: swiftSettings),
+        // The hardened Pod and its ConfigMap, built from a command (pure).
+        .target(name: "KubeManifests", dependencies: ["Events"], path: "Sources/WorkerProcess/KubeManifests", swiftSettings: swiftSettings),
+
+        // MARK: The protocol between them (Sources/IPC).
+        .target(name: "IPC", dependencies: ["CLinux", "Observability"], swiftSettings: swiftSettings),
+
+        // MARK: Libraries (Sources/Libraries): C shims (a module map and one header each), wrappers, clients.
+        .systemLibrary(name: "CLinux", path: "Sources/Libraries/CLinux"),
+        .systemLibrary(
+            name: "CSystemd", path: "Sources/Libraries/CSystemd", pkgConfig: "libsystemd",
+            providers: [.apt(["libsystemd-dev"])]),
+        .systemLibrary(
+            name: "CRdKafka", path: "Sources/Libraries/CRdKafka", pkgConfig: "rdkafka",
+            providers: [.apt(["librdkafka-dev"])]),
+        .systemLibrary(
+            name: "COpenSSL", path: "Sources/Libraries/COpenSSL", pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(
+            name: "CCurl", path: "Sources/Libraries/CCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]),
+        .target(name: "Systemd", dependencies: ["CSystemd", "CLinux"], path: "Sources/Libraries/Systemd", swiftSettings: swiftSettings),
+        // A pthread-mutex lock: visible to ThreadSanitizer, unlike Synchronization.Mutex on Linux.
+        .target(name: "Locking", path: "Sources/Libraries/Locking", swiftSettings: swiftSettings),
+        // SplitMix64: seeded randomness for fault schedules, retry jitter and randomized tests.
+        .target(name: "SplitMix", path: "Sources/Libraries/SplitMix", swiftSettings: swiftSettings),
+        // JSON, the upstream event models byte for byte, timestamps and identities.
+        .target(name: "Events", path: "Sources/Libraries/Events", swiftSettings: swiftSettings),
+        .target(name: "Observability", path: "Sources/Libraries/Observability", swiftSettings: swiftSettings),
+        .target(
+            name: "Diagnostics", dependencies: ["Systemd", "CLinux", .product(name: "Logging", package: "swift-log")],
+            path: "Sources/Libraries/Diagnostics", swiftSettings: swiftSettings),
+        .target(
+            name: "KafkaClient", dependencies: ["CRdKafka", "C11ThreadsForTSan"],
+            path: "Sources/Libraries/KafkaClient", swiftSettings: swiftSettings),
+        .target(
+            name: "KubeClient", dependencies: ["CCurl", "CLinux", "Events", "Locking", "SplitMix"], path: "Sources/Libraries/KubeClient", swiftSettings: swiftSettings),
+        // Kubeconfig files are YAML: parsing them needs Yams and with it Foundation, so this lives apart from the
+        // client and only the supervisor links it. Workers receive the resolved configuration.
+        .target(
+            name: "KubeconfigLoading", dependencies: ["KubeClient", .product(name: "Yams", package: "Yams")],
+            path: "Sources/Libraries/KubeconfigLoading", swiftSettings: swiftSettings),
+
+        // MARK: Tools (Tools/): the test doubles, the demo, chaos, benchmarks; none of it is the product.
+        .target(
+            name: "KubeSimulator", dependencies: ["Events", "COpenSSL", "CLinux", "Locking", "SplitMix"],
+            path: "Tools/KubeSimulator", swiftSettings: swiftSettings),
+        .executableTarget(name: "APISimulator", dependencies: ["KubeSimulator"], path: "Tools/APISimulator", swiftSettings: swiftSettings),
+        .target(
+            name: "Demo", dependencies: ["Events", "KubeManifests", "KafkaClient", "KubeSimulator", "SagaBridge", "Locking"],
+            path: "Tools/Demo", swiftSettings: swiftSettings),
+        .target(
+            name: "Chaos", dependencies: [
+                "Demo", "Events", "KafkaClient", "KubeManifests", "KubeSimulator", "SagaBridge", "Locking",
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
+            path: "Tools/Chaos", swiftSettings: swiftSettings),
         .executableTarget(
-            name: "ChaosRunner",
-            dependencies: ["Chaos", "SupervisorCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
-            swiftSettings: swiftSettings),
+            name: "ChaosRunner", dependencies: ["Chaos", "SupervisorCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Tools/ChaosRunner", swiftSettings: swiftSettings),
         .executableTarget(
-            name: "Benchmarks",
-            dependencies: [
+            name: "Benchmarks", dependencies: [
                 "SupervisorCore", "IPC", "CLinux", "KafkaClient", "KafkaIngest", "Events", "KubeClient", "KubeExecution",
                 "KubeconfigLoading", "KubeSimulator", .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: swiftSettings),
-
-        // Tests.
+            path: "Tools/Benchmarks", swiftSettings: swiftSettings),
+        // Only in ThreadSanitizer builds: C11 threads over the pthread calls TSan intercepts (see the source).
+        .target(name: "C11ThreadsForTSan", path: "Tools/C11ThreadsForTSan", publicHeadersPath: "."),
         // Helpers the test targets share (threads, scratch directories, polling); never linked into a product.
-        .target(name: "TestKit", swiftSettings: swiftSettings),
+        .target(name: "TestKit", path: "Tools/TestKit", swiftSettings: swiftSettings),
+
+        // MARK: Tests.
         .testTarget(name: "IPCTests", dependencies: ["IPC", "Observability", "SplitMix"], swiftSettings: swiftSettings),
         .testTarget(name: "ObservabilityTests", dependencies: ["Observability"], swiftSettings: swiftSettings),
         .testTarget(

@@ -1,4 +1,4 @@
-// Fuzz target: saga command decoding (Sources/Events) of Kafka record values.
+// Fuzz target: saga command decoding (Sources/Libraries/Events) of Kafka record values.
 //
 // Input: one record value, as anyone with write access to the topic could produce it.
 // Checks:

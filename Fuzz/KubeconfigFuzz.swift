@@ -1,4 +1,4 @@
-// Fuzz target: kubeconfig parsing and resolution (Sources/KubeconfigLoading, on Sources/KubeClient).
+// Fuzz target: kubeconfig parsing and resolution (Sources/Libraries/KubeconfigLoading, on Sources/Libraries/KubeClient).
 //
 // `Kubeconfig` is internal and only loads from file paths, so this file is compiled *into* one module with the
 // sources of KubeClient and KubeconfigLoading (see scripts/fuzz.sh) and the input is written to a scratch file that `Kubeconfig.load` reads.

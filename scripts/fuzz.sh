@@ -43,13 +43,13 @@ for target in "${targets[@]}"; do
 done
 
 if ((need_events)); then
-    mapfile -t events < <(find Sources/Events -name '*.swift' | sort)
+    mapfile -t events < <(find Sources/Libraries/Events -name '*.swift' | sort)
     lib Events "${events[@]}"
 fi
 if ((need_ipc)); then
     # IPC imports Glibc and Observability (the histograms in worker statistics); CLinux is on the path in case.
-    lib Observability Sources/Observability/*.swift
-    lib IPC -I Sources/CLinux Sources/IPC/*.swift
+    lib Observability Sources/Libraries/Observability/*.swift
+    lib IPC -I Sources/Libraries/CLinux Sources/IPC/*.swift
     swiftc "${swift_flags[@]}" Fuzz/IPCFrameFuzz.swift -L "$build/lib" -lIPC -lObservability -o "$build/bin/ipc-frame"
 fi
 if ((need_events)) && [[ " ${targets[*]} " == *" inbound-command "* ]]; then
@@ -70,11 +70,11 @@ if ((need_kube)); then
         -I "$yams/CYaml/include" -Xcc -DYAML_DECLARE_STATIC -D SWIFT_PACKAGE -module-name Yams -emit-module \
         -emit-module-path "$mods/Yams.swiftmodule" -emit-library -static -o "$build/lib/libYams.a" \
         "$yams"/Yams/*.swift
-    lib Locking Sources/Locking/*.swift
-    lib SplitMix Sources/SplitMix/*.swift
+    lib Locking Sources/Libraries/Locking/*.swift
+    lib SplitMix Sources/Libraries/SplitMix/*.swift
     echo "== building KubeClient + kubeconfig harness"
-    swiftc "${swift_flags[@]}" -module-name KubeClient -I Sources/CCurl -I Sources/CLinux -I "$yams/CYaml/include" \
-        -Xcc -DYAML_DECLARE_STATIC Sources/KubeClient/*.swift Sources/KubeconfigLoading/*.swift Fuzz/KubeconfigFuzz.swift \
+    swiftc "${swift_flags[@]}" -module-name KubeClient -I Sources/Libraries/CCurl -I Sources/Libraries/CLinux -I "$yams/CYaml/include" \
+        -Xcc -DYAML_DECLARE_STATIC Sources/Libraries/KubeClient/*.swift Sources/Libraries/KubeconfigLoading/*.swift Fuzz/KubeconfigFuzz.swift \
         -L "$build/lib" -lEvents -lLocking -lSplitMix -lYams -lCYaml -lcurl -o "$build/bin/kubeconfig"
 fi
 

@@ -190,7 +190,7 @@ def load_documents(path, findings):
 
 
 def swift_string(repo, name):
-    source = (repo / "Sources/KubeManifests/ManifestLabels.swift").read_text()
+    source = (repo / "Sources/WorkerProcess/KubeManifests/ManifestLabels.swift").read_text()
     match = re.search(rf'static let {name} = "([^"]*)"', source)
     return match.group(1) if match else None
 

@@ -10,7 +10,7 @@ import Testing
     static func fields(_ metadata: Logger.Metadata, level: Logger.Level = .warning) -> [String: String] {
         let entry = JournalFields.entry(
             level: level, message: "command deferred", identifier: "k8s-worker", label: "k8s-worker", metadata: metadata,
-            file: "Sources/SupervisorCore/Supervisor+Workers.swift", function: "handle(_:from:now:)", line: 42)
+            file: "Sources/Supervisor/Core/Supervisor+Workers.swift", function: "handle(_:from:now:)", line: 42)
         return Dictionary(entry.map { ($0.name, $0.value) }) { first, _ in first }
     }
 
