@@ -1,4 +1,4 @@
-import CLinux
+internal import CLinux
 import Glibc
 
 /// The baseline: the same bytes bounced over a raw `socketpair` to a child process that echoes them, with

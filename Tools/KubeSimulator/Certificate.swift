@@ -1,4 +1,4 @@
-import COpenSSL
+internal import COpenSSL
 
 /// An X.509 certificate (`X509 *`), freed in `deinit`; also the place certificates are issued.
 final class Certificate {

@@ -1,4 +1,4 @@
-import CLinux
+internal import CLinux
 
 /// One client connection's state, owned by its event loop (never touched by another thread).
 final class Connection {

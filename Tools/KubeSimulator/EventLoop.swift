@@ -1,4 +1,4 @@
-import CLinux
+internal import CLinux
 import Glibc
 
 /// One epoll loop serving TLS connections accepted from the shared listening socket (registered with

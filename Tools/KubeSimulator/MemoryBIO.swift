@@ -1,4 +1,4 @@
-import COpenSSL
+internal import COpenSSL
 
 /// An OpenSSL memory BIO, used to move PEM text in and out of OpenSSL. Freed in `deinit`.
 final class MemoryBIO {

@@ -1,4 +1,4 @@
-import COpenSSL
+internal import COpenSSL
 
 /// Turns the calling thread's OpenSSL error queue into a ``SimulatorError`` (and empties the queue).
 enum OpenSSLFailure {

@@ -1,4 +1,4 @@
-import COpenSSL
+internal import COpenSSL
 
 /// An `EVP_PKEY` (the simulator uses ECDSA P-256: fast to generate and to handshake). Freed in `deinit`.
 final class PrivateKey {

@@ -1,4 +1,4 @@
-import COpenSSL
+internal import COpenSSL
 import Glibc
 
 /// The simulator's certificates, generated at start: a CA, a server certificate and a client certificate.

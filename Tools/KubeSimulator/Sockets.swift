@@ -1,4 +1,4 @@
-import CLinux
+internal import CLinux
 import Glibc
 
 /// Listening sockets and a pipe, with non-blocking, close-on-exec descriptors.

@@ -1,4 +1,4 @@
-import COpenSSL
+internal import COpenSSL
 
 /// An OpenSSL `SSL_CTX`, configured once and then only used to create sessions. Freed in `deinit`.
 ///

@@ -1,4 +1,4 @@
-import COpenSSL
+internal import COpenSSL
 import Glibc
 
 /// One TLS connection (`SSL *`) over a socket descriptor it does not own. Freed in `deinit`.

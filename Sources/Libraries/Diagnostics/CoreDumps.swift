@@ -1,4 +1,4 @@
-import CLinux
+internal import CLinux
 import Glibc
 
 /// Core dumps off: a dump of the supervisor would hold the Kafka SASL password, one of a worker its Kubernetes

@@ -1,4 +1,4 @@
-import CRdKafka
+internal import CRdKafka
 
 /// librdkafka's own verdict on a consumer and a producer configuration, without consuming or producing.
 ///

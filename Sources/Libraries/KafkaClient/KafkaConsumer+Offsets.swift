@@ -1,4 +1,4 @@
-import CRdKafka
+internal import CRdKafka
 
 extension KafkaConsumer {
     /// Commits `offsets` asynchronously. Non-blocking: the outcome arrives later from ``poll(maxEvents:)`` as

@@ -1,4 +1,4 @@
-import CRdKafka
+internal import CRdKafka
 
 /// Pausing, made reliable on librdkafka 2.0.2.
 ///

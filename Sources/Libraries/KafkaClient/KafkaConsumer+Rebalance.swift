@@ -1,4 +1,4 @@
-import CRdKafka
+internal import CRdKafka
 
 /// A revocation the application has been told about but that is not applied yet.
 struct PendingRevocation {

@@ -1,4 +1,4 @@
-import CRdKafka
+internal import CRdKafka
 
 /// A Kafka group consumer driven by a single-threaded readiness loop (epoll).
 ///

@@ -1,4 +1,4 @@
-import CRdKafka
+internal import CRdKafka
 
 extension KafkaError {
     /// The kind of a ``KafkaError``: either a librdkafka response error (`rd_kafka_resp_err_t`, local codes are

@@ -1,4 +1,4 @@
-import CRdKafka
+internal import CRdKafka
 import Glibc
 
 /// The one error type of the `KafkaClient` module.

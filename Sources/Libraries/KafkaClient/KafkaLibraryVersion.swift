@@ -1,4 +1,4 @@
-import CRdKafka
+internal import CRdKafka
 
 /// The librdkafka this process runs with, for `--version` and the start-up log line.
 public struct KafkaLibraryVersion: Sendable, Equatable, CustomStringConvertible {

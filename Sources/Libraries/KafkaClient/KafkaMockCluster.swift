@@ -1,4 +1,4 @@
-import CRdKafka
+internal import CRdKafka
 
 /// An in-process Kafka cluster speaking the real protocol on loopback, from librdkafka's mock API
 /// (`rdkafka_mock.h`, experimental upstream). It runs on its own librdkafka handle and threads; clients reach

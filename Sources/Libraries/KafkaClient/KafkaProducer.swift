@@ -1,4 +1,4 @@
-import CRdKafka
+internal import CRdKafka
 
 /// A Kafka producer driven by a single-threaded readiness loop (epoll).
 ///

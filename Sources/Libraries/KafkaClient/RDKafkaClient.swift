@@ -1,4 +1,4 @@
-import CRdKafka
+internal import CRdKafka
 
 /// Owns one `rd_kafka_t` handle and destroys it in `deinit`.
 ///

@@ -1,4 +1,4 @@
-import CRdKafka
+internal import CRdKafka
 
 /// Owns an `rd_kafka_conf_t` until it is handed to `rd_kafka_new`. This is the only file where librdkafka
 /// property names are spelled out for the typed configurations.

@@ -1,4 +1,4 @@
-import CRdKafka
+internal import CRdKafka
 
 /// Owns one `rd_kafka_event_t` and destroys it in `deinit`. Pointers read from it (messages, partition
 /// lists, strings) are valid only while the event object is alive.

@@ -1,4 +1,4 @@
-import CRdKafka
+internal import CRdKafka
 
 /// Owns an `rd_kafka_headers_t` until a successful produce call hands it to librdkafka.
 final class RDKafkaHeaders {

@@ -1,4 +1,4 @@
-import CRdKafka
+internal import CRdKafka
 
 /// Decoding of `rd_kafka_message_t` (borrowed from an event) into the public value types.
 enum RDKafkaMessage {

@@ -1,4 +1,4 @@
-import CRdKafka
+internal import CRdKafka
 
 /// Owns one `rd_kafka_mock_cluster_t` and destroys it in `deinit`, before the handle it lives on.
 final class RDKafkaMockClusterHandle {

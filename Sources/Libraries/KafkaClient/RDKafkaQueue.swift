@@ -1,4 +1,4 @@
-import CRdKafka
+internal import CRdKafka
 
 /// Owns one `rd_kafka_queue_t` reference and destroys it in `deinit`, after detaching any readiness pipe.
 final class RDKafkaQueue {

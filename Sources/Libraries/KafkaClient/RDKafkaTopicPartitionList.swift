@@ -1,4 +1,4 @@
-import CRdKafka
+internal import CRdKafka
 import Glibc
 
 /// Owns one `rd_kafka_topic_partition_list_t` and destroys it in `deinit`.

@@ -1,4 +1,4 @@
-import CLinux
+internal import CLinux
 import Glibc
 
 /// Runs a credential plugin: `posix_spawn` with stdin from `/dev/null`, stdout captured (bounded), stderr passed

@@ -1,4 +1,4 @@
-import CCurl
+internal import CCurl
 import Glibc
 
 /// One libcurl easy handle with its own kept-alive connection(s), configured once for a cluster and reused for

@@ -1,4 +1,4 @@
-import CCurl
+internal import CCurl
 
 /// A `curl_easy_perform` that produced no usable response, classified for the retry loop.
 struct CurlFailure: Error, Sendable, Hashable {

@@ -1,4 +1,4 @@
-import CCurl
+internal import CCurl
 
 /// `curl_global_init`, exactly once per process, before the first handle (Swift runs a `static let` initializer
 /// once, thread-safely). `curl_global_cleanup` is never called: other libraries in the process may use libcurl.

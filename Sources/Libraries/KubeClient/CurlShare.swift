@@ -1,4 +1,4 @@
-import CCurl
+internal import CCurl
 import Glibc
 
 /// A `CURLSH` sharing the DNS cache and TLS session cache between a client's easy handles, with the pthread

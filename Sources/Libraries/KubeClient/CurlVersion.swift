@@ -1,4 +1,4 @@
-import CCurl
+internal import CCurl
 
 /// The libcurl this process runs with (`curl_version_info`), for `--version` and the start-up log line.
 public struct CurlVersion: Sendable, Equatable, CustomStringConvertible {

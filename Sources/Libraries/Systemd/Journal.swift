@@ -1,4 +1,4 @@
-import CSystemd
+internal import CSystemd
 import Glibc
 
 /// Native journald logging through `sd_journal_sendv(3)`: one entry per call, each field `NAME=value`, values

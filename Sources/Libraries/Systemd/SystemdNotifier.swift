@@ -1,4 +1,4 @@
-import CSystemd
+internal import CSystemd
 import Glibc
 
 /// Speaks systemd's notify protocol (sd_notify(3)) without ever blocking the caller.

@@ -1,4 +1,4 @@
-import CLinux
+internal import CLinux
 import Glibc
 
 /// A thin epoll wrapper: the supervisor's single event loop waits here and nowhere else.

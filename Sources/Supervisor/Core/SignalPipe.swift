@@ -1,4 +1,4 @@
-import CLinux
+internal import CLinux
 import Glibc
 
 /// Write end of the self-pipe, read by the async-signal-safe handler.

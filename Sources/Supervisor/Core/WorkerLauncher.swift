@@ -1,4 +1,4 @@
-import CLinux
+internal import CLinux
 import Glibc
 
 /// Starts worker processes with `posix_spawn` (clone+exec in glibc: nothing runs between fork and exec).

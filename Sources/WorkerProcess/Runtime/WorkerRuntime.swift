@@ -1,4 +1,4 @@
-import CLinux
+internal import CLinux
 import Glibc
 import IPC
 import Logging
@@ -48,7 +48,7 @@ public final class WorkerRuntime: @unchecked Sendable {
 
     /// Ties this process's life to the supervisor: die with it (PR_SET_PDEATHSIG) and refuse to start if it is
     /// already gone.
-    public static func bindToParent(expected parent: pid_t) -> Bool {
+    public static func bindToParent(expected parent: Glibc.pid_t) -> Bool {
         _ = clinux_set_pdeathsig(SIGKILL)
         return parent == 0 || getppid() == parent
     }
