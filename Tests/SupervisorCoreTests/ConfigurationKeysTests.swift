@@ -42,8 +42,11 @@ import Testing
         #expect(ConfigurationKeys.key(named: "workers.Count") == nil)
         #expect(ConfigurationKeys.key(named: "kafka.properties")?.type == "mapping")
         #expect(ConfigurationKeys.key(named: "kafka.properties.fetch.wait.max.ms")?.type == "string")
-        #expect(
-            ConfigurationKeys.all.allSatisfy { ["integer", "duration", "string", "boolean", "mapping"].contains($0.type) && !$0.summary.isEmpty })
+        #expect(ConfigurationKeys.key(named: "workers.handler")?.type == "one of `kubernetes`, `stub` or `test`")
+        #expect(ConfigurationKeys.all.allSatisfy {
+            (["integer", "duration", "string", "boolean", "mapping"].contains($0.type) || $0.type.hasPrefix("one of `"))
+                && !$0.summary.isEmpty
+        })
     }
 
     @Test(arguments: ConfigurationKeys.all.map(\.name))

@@ -37,7 +37,6 @@ import Testing
         Case("workers.min_ready", "negative") { $0.workers.minReady = -1 },
         Case("workers.concurrency", "0") { $0.workers.concurrency = 0 },
         Case("workers.concurrency", "1025") { $0.workers.concurrency = 1025 },
-        Case("workers.handler", "unknown") { $0.workers.handler = "docker" },
         Case("workers.heartbeat_interval", "zero") { $0.workers.heartbeatInterval = .zero },
         Case("workers.heartbeat_timeout", "equal to the interval") {
             $0.workers.heartbeatInterval = .seconds(5)
@@ -57,17 +56,12 @@ import Testing
         Case("shutdown.kill_grace", "negative") { $0.shutdown.killGrace = .milliseconds(-1) },
         Case("ipc.max_frame_bytes", "4095") { $0.ipc.maxFrameBytes = 4095 },
         Case("ipc.max_frame_bytes", "256 MiB + 1") { $0.ipc.maxFrameBytes = (256 << 20) + 1 },
-        Case("source.kind", "unknown") { $0.source.kind = "nats" },
         Case("source.path", "empty") { $0.source.path = "" },
         Case("source.commit_interval", "zero") { $0.source.commitInterval = .zero },
-        Case("kafka.bootstrap_servers", "missing for kafka") { $0.source.kind = "kafka" },
-        Case("kafka.layout", "unknown") { $0.kafka.layout = "flat" },
-        Case("kafka.auto_offset_reset", "unknown") { $0.kafka.autoOffsetReset = "middle" },
+        Case("kafka.bootstrap_servers", "missing for kafka") { $0.source.kind = .kafka },
         Case("kafka.max_buffered", "zero") { $0.kafka.maxBuffered = 0 },
         Case("kafka.max_buffered_bytes", "too small") { $0.kafka.maxBufferedBytes = 1000 },
-        Case("kafka.security_protocol", "unknown") { $0.kafka.securityProtocol = "tls" },
-        Case("kubernetes.source", "unknown") { $0.kubernetes.source = "magic" },
-        Case("kubernetes.kubeconfig", "missing for kubeconfig") { $0.kubernetes.source = "kubeconfig" },
+        Case("kubernetes.kubeconfig", "missing for kubeconfig") { $0.kubernetes.source = .kubeconfig },
         Case("kubernetes.namespace", "default") { $0.kubernetes.namespace = "default" },
         Case("kubernetes.namespace", "kube-system") { $0.kubernetes.namespace = "kube-system" },
         Case("kubernetes.namespace", "not a name") { $0.kubernetes.namespace = "Exec_Pods" },
@@ -76,9 +70,7 @@ import Testing
         Case("kubernetes.request_timeout", "zero") { $0.kubernetes.requestTimeout = .zero },
         Case("kubernetes.termination_grace_period", "negative") { $0.kubernetes.terminationGracePeriod = -1 },
         Case("kubernetes.runtime_class", "not a name") { $0.kubernetes.runtimeClass = "Run C" },
-        Case("kubernetes.on_forbidden", "unknown") { $0.kubernetes.onForbidden = "ignore" },
         Case("dispatch.retry_max_backoff", "below initial") { $0.dispatch.retryMaxBackoff = .milliseconds(1) },
-        Case("log.format", "unknown") { $0.log.format = "xml" },
         Case("log.level", "unknown") { $0.log.level = "verbose" },
     ]
 
@@ -111,8 +103,8 @@ import Testing
         Case("ipc.max_frame_bytes", "4096") { $0.ipc.maxFrameBytes = 4096 },
         Case("ipc.max_frame_bytes", "256 MiB") { $0.ipc.maxFrameBytes = 256 << 20 },
         Case("log.level", "upper case") { $0.log.level = "WARNING" },
-        Case("log.format", "json") { $0.log.format = "json" },
-        Case("log.format", "text") { $0.log.format = "text" },
+        Case("log.format", "json") { $0.log.format = .json },
+        Case("log.format", "text") { $0.log.format = .text },
     ]
 
     @Test(arguments: boundaries)
@@ -126,5 +118,42 @@ import Testing
         let error = ConfigurationError(key: "workers.count", message: "'x' is not an integer", origin: "/etc/k8s-worker.yaml")
         #expect(error.description == "workers.count: 'x' is not an integer (from /etc/k8s-worker.yaml)")
         #expect(ConfigurationError(key: "", message: "not valid YAML").description == "not valid YAML")
+    }
+}
+
+/// Keys with a fixed set of values refuse anything else as they are read, naming every allowed value.
+@Suite struct ConfigurationChoiceTests {
+    static let unknown: [(key: String, value: String, allowed: [String])] = [
+        ("workers.handler", "docker", ["kubernetes", "stub", "test"]),
+        ("source.kind", "nats", ["kafka", "lines"]),
+        ("kafka.layout", "flat", ["standard", "per-event-type"]),
+        ("kafka.auto_offset_reset", "middle", ["earliest", "latest"]),
+        ("kafka.security_protocol", "tls", ["plaintext", "ssl", "sasl_plaintext", "sasl_ssl"]),
+        ("kubernetes.source", "magic", ["auto", "kubeconfig", "in-cluster"]),
+        ("kubernetes.on_forbidden", "ignore", ["fail", "warn"]),
+        ("log.format", "xml", ["json", "text", "auto"]),
+    ]
+
+    @Test(arguments: unknown.map { [$0.key, $0.value] + $0.allowed })
+    func unknownValueNamesTheAllowedOnes(_ row: [String]) {
+        let (key, value, allowed) = (row[0], row[1], Array(row[2...]))
+        let loader = ConfigurationLoader(path: nil, environment: [:], overrides: [("source.path", "/x"), (key, value)])
+        do {
+            _ = try loader.load()
+            Issue.record("\(key)=\(value) was accepted")
+        } catch {
+            #expect(error.key == key)
+            #expect(error.message.contains("'\(value)'"))
+            for name in allowed { #expect(error.message.contains("`\(name)`"), "\(error.message) lists \(name)") }
+        }
+    }
+
+    @Test("every allowed value is read back as itself", arguments: unknown.flatMap { row in row.allowed.map { [row.key, $0] } })
+    func allowedValueRoundTrips(_ pair: [String]) throws {
+        var overrides = [("source.path", "/x"), (pair[0], pair[1])]
+        if pair[0] == "kubernetes.source" && pair[1] == "kubeconfig" { overrides.append(("kubernetes.kubeconfig", "/k")) }
+        if pair[0] == "source.kind" && pair[1] == "kafka" { overrides.append(("kafka.bootstrap_servers", "b:9092")) }
+        let loaded = try ConfigurationLoader(path: nil, environment: [:], overrides: overrides).load()
+        #expect(ConfigurationKeys.key(named: pair[0])?.value(in: loaded) == pair[1])
     }
 }

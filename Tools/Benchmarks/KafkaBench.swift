@@ -73,11 +73,11 @@ enum KafkaBench {
         configuration.workers.count = workers
         configuration.workers.minReady = workers
         configuration.workers.concurrency = 8
-        configuration.workers.handler = kubernetes == nil ? "stub" : "kubernetes"
+        configuration.workers.handler = kubernetes == nil ? .stub : .kubernetes
         configuration.workers.executable = Benchmark.binDirectory + "/k8s-worker-process"
         configuration.dispatch.maxInFlight = 512
         configuration.log.level = "warning"
-        configuration.source.kind = "kafka"
+        configuration.source.kind = .kafka
         configuration.kafka.bootstrapServers = bootstrap
         configuration.kafka.commitInterval = .milliseconds(200)
         // The mock coordinator holds every rebalance of a group that had members for about the session timeout

@@ -60,7 +60,7 @@ enum KubeBench {
         configuration.workers.count = workers
         configuration.workers.minReady = workers
         configuration.workers.concurrency = concurrency
-        configuration.workers.handler = "kubernetes"
+        configuration.workers.handler = .kubernetes
         configuration.workers.executable = Benchmark.binDirectory + "/k8s-worker-process"
         configuration.dispatch.maxInFlight = 1024
         configuration.source.path = "bench"

@@ -14,7 +14,7 @@ public struct Configuration: Equatable, Sendable {
         /// Commands one worker may hold at once.
         public var concurrency = 4
         /// What workers do with a command: `test` (a trivial handler for tests and benchmarks).
-        public var handler = "test"
+        public var handler: HandlerKind = .test
         /// The worker executable; empty means `k8s-worker-process` next to the supervisor's own executable.
         public var executable = ""
         /// A worker that has not sent its handshake by then is killed.
@@ -86,7 +86,7 @@ public struct Configuration: Equatable, Sendable {
     /// Where commands come from.
     public struct Source: Equatable, Sendable {
         /// `lines`: a local file of `key<TAB>payload` lines (development and tests).
-        public var kind = "lines"
+        public var kind: SourceKind = .lines
         /// For `lines`: the command file.
         public var path = ""
         /// For `lines`: where the committed position (next line to read) is kept; empty means `<path>.offset`.
@@ -110,7 +110,7 @@ public struct Configuration: Equatable, Sendable {
         /// Client id; empty means `k8s-worker-<hostname>`.
         public var clientID = ""
         /// `standard` (saga_commands → pod_events, execution_events) or `per-event-type` (upstream's topics).
-        public var layout = "standard"
+        public var layout: TopicLayoutName = .standard
         /// Consumed topics (comma-separated); empty means the layout's default.
         public var commandTopics = ""
         /// Topic for `pod_created` (standard layout).
@@ -120,7 +120,7 @@ public struct Configuration: Equatable, Sendable {
         /// Dead-letter topic.
         public var deadLetterTopic = "saga_commands.dlq"
         /// `earliest` or `latest`, where a group without committed offsets starts.
-        public var autoOffsetReset = "earliest"
+        public var autoOffsetReset: OffsetReset = .earliest
         public var sessionTimeout: Duration = .seconds(45)
         public var maxPollInterval: Duration = .seconds(300)
         /// How often finished offsets are committed.
@@ -142,7 +142,7 @@ public struct Configuration: Equatable, Sendable {
         /// How long a revoked partition's in-flight commands may take before it is released anyway.
         public var revocationTimeout: Duration = .seconds(30)
         /// `plaintext`, `ssl`, `sasl_plaintext` or `sasl_ssl`.
-        public var securityProtocol = "plaintext"
+        public var securityProtocol: KafkaSecurityProtocol = .plaintext
         public var saslMechanism = ""
         public var saslUsername = ""
         /// Never logged.
@@ -155,7 +155,7 @@ public struct Configuration: Equatable, Sendable {
     /// The Kubernetes API (for `workers.handler: kubernetes`). Workers receive these at their start.
     public struct Kubernetes: Equatable, Sendable {
         /// `auto` (`$KUBECONFIG` or `~/.kube/config` when present, else in-cluster), `kubeconfig` or `in-cluster`.
-        public var source = "auto"
+        public var source: KubernetesSource = .auto
         /// For `kubeconfig`: the file.
         public var kubeconfig = ""
         /// Context in the kubeconfig; empty means its current-context.
@@ -176,7 +176,7 @@ public struct Configuration: Equatable, Sendable {
         /// At start, apply the deny-all NetworkPolicy and the Pod Security labels to the namespace.
         public var prepareNamespace = true
         /// When RBAC forbids that: `fail` (refuse to start) or `warn` (start, and log it loudly).
-        public var onForbidden = "fail"
+        public var onForbidden: ForbiddenPolicy = .fail
         public init() {}
     }
 
@@ -185,7 +185,7 @@ public struct Configuration: Equatable, Sendable {
         /// trace, debug, info, notice, warning, error or critical.
         public var level = "info"
         /// `json` (one object per line), `text`, or `auto` (text on a terminal, JSON otherwise).
-        public var format = "auto"
+        public var format: LogFormatName = .auto
         public init() {}
     }
 
@@ -210,7 +210,8 @@ public struct Configuration: Equatable, Sendable {
 
     public init() {}
 
-    /// Checks cross-field rules; the error names the key.
+    /// Checks ranges and cross-field rules; the error names the key. (Keys with a fixed set of values are enums,
+    /// checked as they are read: ``ConfigurationChoice``.)
     public func validate() throws(ConfigurationError) {
         func require(_ condition: Bool, _ key: String, _ message: String) throws(ConfigurationError) {
             if !condition { throw ConfigurationError(key: key, message: message) }
@@ -218,11 +219,7 @@ public struct Configuration: Equatable, Sendable {
         try require(workers.count >= 0 && workers.count <= 256, "workers.count", "must be between 0 and 256")
         try require(workers.minReady >= 0, "workers.min_ready", "must not be negative")
         try require(workers.concurrency >= 1 && workers.concurrency <= 1024, "workers.concurrency", "must be 1...1024")
-        try require(["test", "stub", "kubernetes"].contains(workers.handler), "workers.handler",
-            "unknown handler '\(workers.handler)' (this build has: kubernetes, stub, test)")
-        try require(["auto", "kubeconfig", "in-cluster"].contains(kubernetes.source), "kubernetes.source",
-            "must be auto, kubeconfig or in-cluster")
-        try require(kubernetes.source != "kubeconfig" || !kubernetes.kubeconfig.isEmpty, "kubernetes.kubeconfig",
+        try require(kubernetes.source != .kubeconfig || !kubernetes.kubeconfig.isEmpty, "kubernetes.kubeconfig",
             "is required with kubernetes.source kubeconfig")
         try require(!ForbiddenNamespaces.contains(kubernetes.namespace), "kubernetes.namespace",
             "'\(kubernetes.namespace)' is refused: executor Pods never run in \(ForbiddenNamespaces.names.joined(separator: ", "))")
@@ -235,7 +232,6 @@ public struct Configuration: Equatable, Sendable {
             "must be 0...3600 seconds")
         try require(kubernetes.runtimeClass.isEmpty || KubernetesNames.isDNS1123Subdomain(kubernetes.runtimeClass),
             "kubernetes.runtime_class", "is not a valid RuntimeClass name")
-        try require(["fail", "warn"].contains(kubernetes.onForbidden), "kubernetes.on_forbidden", "must be fail or warn")
         try require(workers.heartbeatInterval > .zero, "workers.heartbeat_interval", "must be positive")
         try require(workers.heartbeatTimeout > workers.heartbeatInterval, "workers.heartbeat_timeout",
             "must be longer than workers.heartbeat_interval")
@@ -256,25 +252,16 @@ public struct Configuration: Equatable, Sendable {
             "must be at least 5s (the last 3s are kept for the final commit)")
         try require(ipc.maxFrameBytes >= 4096 && ipc.maxFrameBytes <= 256 << 20, "ipc.max_frame_bytes",
             "must be between 4096 and 268435456")
-        try require(["lines", "kafka"].contains(source.kind), "source.kind",
-            "unknown source '\(source.kind)' (this build has: lines, kafka)")
-        try require(source.kind != "kafka" || !kafka.bootstrapServers.isEmpty, "kafka.bootstrap_servers",
+        try require(source.kind != .kafka || !kafka.bootstrapServers.isEmpty, "kafka.bootstrap_servers",
             "is required for the kafka source")
-        try require(["standard", "per-event-type"].contains(kafka.layout), "kafka.layout",
-            "must be standard or per-event-type")
-        try require(["earliest", "latest"].contains(kafka.autoOffsetReset), "kafka.auto_offset_reset",
-            "must be earliest or latest")
         try require(kafka.maxBuffered >= 1, "kafka.max_buffered", "must be at least 1")
         try require(kafka.maxBufferedBytes >= 1 << 20, "kafka.max_buffered_bytes", "must be at least 1 MiB")
         try require(kafka.maxRecordBytes >= 1024, "kafka.max_record_bytes", "must be at least 1024")
         try require(kafka.maxMessageBytes >= 16 << 10 && kafka.maxMessageBytes <= 1_000_000_000, "kafka.max_message_bytes",
             "must be 16384...1000000000 (librdkafka's range starts at 1000; events need 16 KiB)")
         try require(kafka.publishStallTimeout > .zero, "kafka.publish_stall_timeout", "must be positive")
-        try require(["plaintext", "ssl", "sasl_plaintext", "sasl_ssl"].contains(kafka.securityProtocol),
-            "kafka.security_protocol", "must be plaintext, ssl, sasl_plaintext or sasl_ssl")
-        try require(source.kind != "lines" || !source.path.isEmpty, "source.path", "is required for the lines source")
+        try require(source.kind != .lines || !source.path.isEmpty, "source.path", "is required for the lines source")
         try require(source.commitInterval > .zero, "source.commit_interval", "must be positive")
-        try require(["json", "text", "auto"].contains(log.format), "log.format", "must be json, text or auto")
         try require(metrics.listen.isEmpty || ListenAddress(metrics.listen) != nil, "metrics.listen",
             "'\(metrics.listen)' is not address:port (a numeric IPv4 address, or [IPv6]:port), nor empty to disable")
         try require(LogLevelName.parse(log.level) != nil, "log.level",

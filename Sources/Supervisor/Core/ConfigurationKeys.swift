@@ -34,7 +34,7 @@ public enum ConfigurationKeys {
         int("workers.min_ready", \.workers.minReady, "Ready workers needed before READY=1.", reloadable: true),
         int("workers.concurrency", \.workers.concurrency, "Commands one worker may hold at once (new workers).",
             reloadable: true),
-        string("workers.handler", \.workers.handler,
+        choice("workers.handler", \.workers.handler,
             "What workers do: `kubernetes` (the product), `stub` (saga commands without a cluster), `test`.", reloadable: true),
         string("workers.executable", \.workers.executable,
             "Worker binary; empty = `k8s-worker-process` beside the supervisor.", reloadable: false),
@@ -71,7 +71,7 @@ public enum ConfigurationKeys {
             "After the workers: time to publish what remains and commit. The stop ends by drain + grace + this.",
             reloadable: true),
         int("ipc.max_frame_bytes", \.ipc.maxFrameBytes, "Largest supervisor–worker frame.", reloadable: false),
-        string("source.kind", \.source.kind, "Command source: `lines` or `kafka`.", reloadable: false),
+        choice("source.kind", \.source.kind, "Command source: `lines` or `kafka`.", reloadable: false),
         string("source.path", \.source.path, "`lines`: the command file (`key<TAB>payload` per line).",
             reloadable: false),
         string("source.offset_file", \.source.offsetFile, "`lines`: committed position file; empty = `<path>.offset`.",
@@ -86,7 +86,7 @@ public enum ConfigurationKeys {
             reloadable: false),
         string("kafka.group_id", \.kafka.groupID, "Consumer group shared by all supervisors.", reloadable: false),
         string("kafka.client_id", \.kafka.clientID, "Client id; empty = `k8s-worker-<hostname>`.", reloadable: false),
-        string("kafka.layout", \.kafka.layout, "`standard` or `per-event-type` (upstream's topics).", reloadable: false),
+        choice("kafka.layout", \.kafka.layout, "`standard` or `per-event-type` (upstream's topics).", reloadable: false),
         string("kafka.command_topics", \.kafka.commandTopics, "Consumed topics, comma-separated; empty = the layout's.",
             reloadable: false),
         string("kafka.pod_events_topic", \.kafka.podEventsTopic, "`pod_created` goes here (standard layout).",
@@ -95,7 +95,7 @@ public enum ConfigurationKeys {
             "`execution_started`/`execution_failed` go here (standard layout).", reloadable: false),
         string("kafka.dead_letter_topic", \.kafka.deadLetterTopic, "Undecodable and invalid records go here.",
             reloadable: false),
-        string("kafka.auto_offset_reset", \.kafka.autoOffsetReset, "Where a group without offsets starts.",
+        choice("kafka.auto_offset_reset", \.kafka.autoOffsetReset, "Where a group without offsets starts.",
             reloadable: false),
         duration("kafka.session_timeout", \.kafka.sessionTimeout, "Group session timeout.", reloadable: false),
         duration("kafka.max_poll_interval", \.kafka.maxPollInterval, "librdkafka `max.poll.interval.ms`.",
@@ -115,7 +115,7 @@ public enum ConfigurationKeys {
             "An event or dead letter unpublished this long makes `/readyz` not ready.", reloadable: false),
         duration("kafka.revocation_timeout", \.kafka.revocationTimeout,
             "Time a revoked partition's in-flight work gets before release.", reloadable: false),
-        string("kafka.security_protocol", \.kafka.securityProtocol, "plaintext, ssl, sasl_plaintext, sasl_ssl.",
+        choice("kafka.security_protocol", \.kafka.securityProtocol, "plaintext, ssl, sasl_plaintext, sasl_ssl.",
             reloadable: false),
         string("kafka.sasl_mechanism", \.kafka.saslMechanism, "e.g. PLAIN, SCRAM-SHA-512.", reloadable: false),
         string("kafka.sasl_username", \.kafka.saslUsername, "SASL user.", reloadable: false),
@@ -129,7 +129,7 @@ public enum ConfigurationKeys {
             },
             render: { KafkaProperties.render($0.kafka.properties) },
             keep: { $0.kafka.properties = $1.kafka.properties }, differs: { $0.kafka.properties != $1.kafka.properties }),
-        string("kubernetes.source", \.kubernetes.source,
+        choice("kubernetes.source", \.kubernetes.source,
             "`auto` ($KUBECONFIG or ~/.kube/config, else in-cluster), `kubeconfig` or `in-cluster`.", reloadable: false),
         string("kubernetes.kubeconfig", \.kubernetes.kubeconfig, "`kubeconfig`: the file (mode 0600 or stricter).",
             reloadable: false),
@@ -148,10 +148,10 @@ public enum ConfigurationKeys {
             reloadable: false),
         bool("kubernetes.prepare_namespace", \.kubernetes.prepareNamespace,
             "At start, apply the deny-all NetworkPolicy and Pod Security labels.", reloadable: false),
-        string("kubernetes.on_forbidden", \.kubernetes.onForbidden, "If RBAC forbids that: `fail` or `warn` (start anyway).",
+        choice("kubernetes.on_forbidden", \.kubernetes.onForbidden, "If RBAC forbids that: `fail` or `warn` (start anyway).",
             reloadable: false),
         string("log.level", \.log.level, "trace, debug, info, notice, warning, error, critical.", reloadable: true),
-        string("log.format", \.log.format,
+        choice("log.format", \.log.format,
             "`json`, `text` or `auto` (text on a terminal); native journald entries when stderr is the journal.", reloadable: false),
         string("metrics.listen", \.metrics.listen,
             "HTTP `address:port` for /metrics, /healthz, /readyz (`[IPv6]:port`; port 0 = any free port); empty = off.",
@@ -215,6 +215,14 @@ public enum ConfigurationKeys {
         _ name: String, _ path: any WritableKeyPath<Configuration, String> & Sendable, _ summary: String, reloadable: Bool
     ) -> ConfigurationKey {
         key(name, path, type: "string", summary, reloadable: reloadable, problem: "", parse: { $0 }, render: { $0 })
+    }
+
+    /// A key whose value is one of an enum's raw values; any other text is refused naming the allowed ones.
+    private static func choice<Value: ConfigurationChoice>(
+        _ name: String, _ path: any WritableKeyPath<Configuration, Value> & Sendable, _ summary: String, reloadable: Bool
+    ) -> ConfigurationKey {
+        key(name, path, type: "one of " + Value.allowedText, summary, reloadable: reloadable,
+            problem: "is not one of " + Value.allowedText, parse: { Value(rawValue: $0.trimmed) }, render: { $0.rawValue })
     }
 
     private static func duration(

@@ -88,7 +88,7 @@ extension Supervisor {
             processes[id] = process
             process.connection?.enqueue(
                 SupervisorMessage.welcome(
-                    concurrency: UInt16(configuration.workers.concurrency), handler: configuration.workers.handler,
+                    concurrency: UInt16(configuration.workers.concurrency), handler: configuration.workers.handler.rawValue,
                     settings: handlerSettings(configuration)
                 ).frame())
             pool.handshakeCompleted(id, now: now)

@@ -116,7 +116,7 @@ public final class Supervisor: SourceControl {
             ? WorkerLauncher.defaultExecutable() : configuration.workers.executable
         var workerEnvironment = loader.environment
         workerEnvironment["K8S_WORKER_LOG_LEVEL"] = configuration.log.level
-        workerEnvironment["K8S_WORKER_LOG_FORMAT"] = configuration.log.format
+        workerEnvironment["K8S_WORKER_LOG_FORMAT"] = configuration.log.format.rawValue
         launcher = WorkerLauncher(executable: executable, environment: workerEnvironment)
         // Handlers first: a SIGTERM that arrives during start-up must already mean "drain".
         signals = try SignalPipe()

@@ -53,7 +53,7 @@ public struct KafkaSourceSettings: Sendable {
         var consumer = KafkaConsumerConfiguration(bootstrapServers: servers)
         consumer.groupID = kafka.groupID
         consumer.clientID = kafka.clientID.isEmpty ? "k8s-worker-" + Self.hostname() : kafka.clientID
-        consumer.autoOffsetReset = kafka.autoOffsetReset == "latest" ? .latest : .earliest
+        consumer.autoOffsetReset = kafka.autoOffsetReset == .latest ? .latest : .earliest
         consumer.sessionTimeout = kafka.sessionTimeout
         consumer.maxPollInterval = kafka.maxPollInterval
         var producer = KafkaProducerConfiguration(bootstrapServers: servers)
@@ -63,8 +63,8 @@ public struct KafkaSourceSettings: Sendable {
             consumer.additionalProperties[name] = value
             producer.additionalProperties[name] = value
         }
-        var layout: TopicLayout = kafka.layout == "per-event-type" ? .perEventType : .standard
-        if kafka.layout == "standard" {
+        var layout: TopicLayout = kafka.layout == .perEventType ? .perEventType : .standard
+        if kafka.layout == .standard {
             layout.podEvents = kafka.podEventsTopic
             layout.executionEvents = kafka.executionEventsTopic
         }
@@ -83,7 +83,7 @@ public struct KafkaSourceSettings: Sendable {
     }
 
     static func securityProperties(_ kafka: Configuration.Kafka) -> [(String, String)] {
-        var result = [("security.protocol", kafka.securityProtocol)]
+        var result = [("security.protocol", kafka.securityProtocol.rawValue)]
         if !kafka.saslMechanism.isEmpty { result.append(("sasl.mechanisms", kafka.saslMechanism)) }
         if !kafka.saslUsername.isEmpty { result.append(("sasl.username", kafka.saslUsername)) }
         if !kafka.saslPassword.isEmpty { result.append(("sasl.password", kafka.saslPassword)) }

@@ -16,7 +16,7 @@ struct ConfigurationCheck {
     init(_ loader: ConfigurationLoader, command: String) throws(ExitCode) {
         do {
             configuration = try loader.load()
-            kafka = configuration.source.kind == "kafka" ? try KafkaSourceSettings(configuration) : nil
+            kafka = configuration.source.kind == .kafka ? try KafkaSourceSettings(configuration) : nil
         } catch {
             printError("\(command): invalid configuration: \(error)")
             throw ExitCode(78)

@@ -10,9 +10,9 @@ enum KubernetesWiring {
     static func settings(_ configuration: Configuration) -> KubernetesSettings {
         let section = configuration.kubernetes
         let source: KubeClusterSource = switch section.source {
-        case "kubeconfig": .kubeconfig(path: section.kubeconfig, context: section.context.isEmpty ? nil : section.context)
-        case "in-cluster": .inCluster()
-        default: .automatic
+        case .kubeconfig: .kubeconfig(path: section.kubeconfig, context: section.context.isEmpty ? nil : section.context)
+        case .inCluster: .inCluster()
+        case .auto: .automatic
         }
         return KubernetesSettings(
             source: source, namespace: section.namespace, qps: Double(section.qps), burst: section.burst,
@@ -48,7 +48,7 @@ enum KubernetesWiring {
         }
         logger.info("kubernetes API", metadata: ["server": "\(client.server)", "namespace": "\(settings.namespace)"])
         guard configuration.kubernetes.prepareNamespace else { return nil }
-        let policy = NamespacePreflight.Policy(rawValue: configuration.kubernetes.onForbidden) ?? .fail
+        let policy = NamespacePreflight.Policy(rawValue: configuration.kubernetes.onForbidden.rawValue) ?? .fail
         return try NamespacePreflight(api: client, namespace: settings.namespace, policy: policy, logger: logger).run()
     }
 }
@@ -65,7 +65,7 @@ final class WorkerSettings {
     init(logger: Logger) { self.logger = logger }
 
     func callAsFunction(_ configuration: Configuration) -> [UInt8] {
-        guard configuration.workers.handler == "kubernetes" else { return [] }
+        guard configuration.workers.handler == .kubernetes else { return [] }
         var settings = KubernetesWiring.settings(configuration)
         do {
             let cluster = try KubeClusterConfig.load(settings.source)

@@ -21,7 +21,7 @@ struct RunCommand: ParsableCommand {
         let checked = try ConfigurationCheck(loader, command: "k8s-worker")
         let configuration = checked.configuration
         let level = LogLevelName.parse(configuration.log.level) ?? .info
-        let format = LogOutput.detect(format: .named(configuration.log.format), identifier: "k8s-worker")
+        let format = LogOutput.detect(format: .named(configuration.log.format.rawValue), identifier: "k8s-worker")
         LoggingSystem.bootstrap { label in StderrLogHandler(label: label, level: level, format: format) }
         var logger = Logger(label: "k8s-worker")
         logger.logLevel = level
@@ -39,7 +39,7 @@ struct RunCommand: ParsableCommand {
         // Computed per worker start from the configuration then in force, so a reload that changes the
         // `kubernetes` section reaches the workers started after it.
         let handlerSettings = WorkerSettings(logger: logger)
-        if configuration.workers.handler == "kubernetes" {
+        if configuration.workers.handler == .kubernetes {
             do {
                 _ = try KubernetesWiring.preflight(configuration, logger: logger)
             } catch {
