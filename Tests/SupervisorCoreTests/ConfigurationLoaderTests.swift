@@ -62,6 +62,7 @@ import Testing
         expected.workers.heartbeatInterval = .milliseconds(500)
         expected.workers.heartbeatTimeout = .seconds(3)
         expected.workers.executable = "/opt/k8s-worker/bin/k8s-worker-process"
+        expected.workers.handler = .test
         expected.restart.initialBackoff = .milliseconds(1500)
         expected.restart.maxBackoff = .seconds(90)
         expected.source.path = "/var/lib/k8s-worker/commands"

@@ -3,12 +3,8 @@ import Testing
 
 /// Cross-field rules of ``Configuration/validate()``; every error names the key.
 @Suite struct ConfigurationValidationTests {
-    /// The defaults plus the one value that has no default: the lines source's path.
-    static var runnable: Configuration {
-        var configuration = Configuration()
-        configuration.source.path = "/var/lib/k8s-worker/commands"
-        return configuration
-    }
+    /// The built-in configuration, the production one: Kafka in, Kubernetes out.
+    static var runnable: Configuration { Configuration() }
 
     struct Case: Sendable, CustomTestStringConvertible {
         let key: String
@@ -21,13 +17,17 @@ import Testing
         }
     }
 
-    @Test func defaultsValidateOnceTheSourceHasAPath() throws {
+    @Test func theDefaultsAreTheProductionConfigurationAndValid() throws {
         try Self.runnable.validate()
+        #expect(Self.runnable.workers.handler == .kubernetes)
+        #expect(Self.runnable.source.kind == .kafka)
     }
 
     @Test func theLinesSourceNeedsAPath() {
+        var configuration = Configuration()
+        configuration.source.kind = .lines
         #expect(throws: ConfigurationError(key: "source.path", message: "is required for the lines source")) {
-            try Configuration().validate()
+            try configuration.validate()
         }
     }
 
@@ -56,9 +56,12 @@ import Testing
         Case("shutdown.kill_grace", "negative") { $0.shutdown.killGrace = .milliseconds(-1) },
         Case("ipc.max_frame_bytes", "4095") { $0.ipc.maxFrameBytes = 4095 },
         Case("ipc.max_frame_bytes", "256 MiB + 1") { $0.ipc.maxFrameBytes = (256 << 20) + 1 },
-        Case("source.path", "empty") { $0.source.path = "" },
+        Case("source.path", "empty for the lines source") {
+            $0.source.kind = .lines
+            $0.source.path = ""
+        },
         Case("source.commit_interval", "zero") { $0.source.commitInterval = .zero },
-        Case("kafka.bootstrap_servers", "missing for kafka") { $0.source.kind = .kafka },
+        Case("kafka.bootstrap_servers", "missing for kafka") { $0.kafka.bootstrapServers = "" },
         Case("kafka.max_buffered", "zero") { $0.kafka.maxBuffered = 0 },
         Case("kafka.max_buffered_bytes", "too small") { $0.kafka.maxBufferedBytes = 1000 },
         Case("kubernetes.kubeconfig", "missing for kubeconfig") { $0.kubernetes.source = .kubeconfig },

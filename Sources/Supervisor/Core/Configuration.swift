@@ -13,8 +13,9 @@ public struct Configuration: Equatable, Sendable {
         public var minReady = 1
         /// Commands one worker may hold at once.
         public var concurrency = 4
-        /// What workers do with a command: `test` (a trivial handler for tests and benchmarks).
-        public var handler: HandlerKind = .test
+        /// What workers do with a command: the product's `kubernetes` handler by default (development modes are
+        /// chosen explicitly: `examples/dev.yaml`, `k8s-worker demo`).
+        public var handler: HandlerKind = .kubernetes
         /// The worker executable; empty means `k8s-worker-process` next to the supervisor's own executable.
         public var executable = ""
         /// A worker that has not sent its handshake by then is killed.
@@ -85,8 +86,8 @@ public struct Configuration: Equatable, Sendable {
 
     /// Where commands come from.
     public struct Source: Equatable, Sendable {
-        /// `lines`: a local file of `key<TAB>payload` lines (development and tests).
-        public var kind: SourceKind = .lines
+        /// `kafka` (the product), or `lines`: a local file of `key<TAB>payload` lines (development and tests).
+        public var kind: SourceKind = .kafka
         /// For `lines`: the command file.
         public var path = ""
         /// For `lines`: where the committed position (next line to read) is kept; empty means `<path>.offset`.
@@ -104,7 +105,8 @@ public struct Configuration: Equatable, Sendable {
     /// Kafka (for `source.kind: kafka`).
     public struct Kafka: Equatable, Sendable {
         /// Comma-separated `host:port` list.
-        public var bootstrapServers = ""
+        /// Kafka's own default listener when unset; every deployment names its brokers.
+        public var bootstrapServers = "localhost:9092"
         /// Consumer group shared by every supervisor of the deployment.
         public var groupID = "k8s-worker"
         /// Client id; empty means `k8s-worker-<hostname>`.
