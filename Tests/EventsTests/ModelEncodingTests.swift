@@ -3,7 +3,7 @@ import Testing
 
 @Suite("Model encoding is byte-exact")
 struct ModelEncodingTests {
-    @Test("the contract's create_pod_command sample round-trips and matches a hand-built model")
+    @Test("the sample create_pod_command round-trips and matches a hand-built model")
     func createPodSample() throws {
         let bytes = Samples.bytes(Samples.createPodJSON)
         let decoded = try CreatePodCommand.decode(bytes)
@@ -22,7 +22,7 @@ struct ModelEncodingTests {
         #expect(built.podName == "executor-5b0f0f6e-3c1a-4f7e-9d2b-8a6c4e2f1d90")
     }
 
-    @Test("the contract's delete_pod_command sample round-trips with null pod_name/namespace")
+    @Test("the sample delete_pod_command round-trips with null pod_name/namespace")
     func deletePodSample() throws {
         let bytes = Samples.bytes(Samples.deletePodJSON)
         let decoded = try DeletePodCommand.decode(bytes)

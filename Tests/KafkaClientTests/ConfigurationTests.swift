@@ -41,7 +41,7 @@ struct ConfigurationTests {
         #expect(error?.message.contains("acks") == true)
     }
 
-    @Test("defaults follow the contract")
+    @Test("defaults follow the documented decisions")
     func defaults() {
         let consumer = Dictionary(
             KafkaConsumerConfiguration(bootstrapServers: ["a:1", "b:2"]).librdkafkaProperties,

@@ -7,7 +7,7 @@ import KubeSimulator
 import Logging
 import KubeconfigLoading
 
-/// The §2.11 create command, with the execution id substituted (and the saga id, script and event id when given).
+/// The docs/upstream-contract.md §3.7 create command, with the execution id substituted (and the saga id, script and event id when given).
 func createCommand(_ executionID: String, language: String = "python", version: String = "3.11",
                    image: String = "python:3.11-slim", sagaID: String = "c3a1e7d2-9b4f-4e8a-a6d5-2f7b1c9e0a34",
                    script: String = "print('MARKER-SCRIPT')\n", eventID: String = "0f4b6a9e-2d3c-4b1a-8e7f-6a5b4c3d2e1f") -> [UInt8] {
@@ -18,7 +18,7 @@ func createCommand(_ executionID: String, language: String = "python", version: 
         .replacing("SCRIPT", with: String(decoding: JSONWriter.encode(.string(script)), as: UTF8.self)).utf8)
 }
 
-/// The §2.11 delete command.
+/// The docs/upstream-contract.md §3.7 delete command.
 func deleteCommand(_ executionID: String, podName: String? = nil) -> [UInt8] {
     let pod = podName.map { "\"\($0)\"" } ?? "null"
     let text = #"{"event_id":"9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d","event_type":"delete_pod_command","event_version":"1.0","timestamp":"2026-03-06T21:29:15.004200Z","aggregate_id":"EXEC","metadata":{"service_name":"saga-orchestrator","service_version":"1.0.0","user_id":"7e2d4c1b-5a3f-4b8e-9c6d-1f0a2b3c4d5e","environment":"production"},"saga_id":"c3a1e7d2-9b4f-4e8a-a6d5-2f7b1c9e0a34","execution_id":"EXEC","reason":"Saga compensation due to failure","pod_name":POD,"namespace":null}"#

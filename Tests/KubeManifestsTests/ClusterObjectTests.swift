@@ -4,7 +4,7 @@ import Testing
 
 @Suite("Objects applied at startup: NetworkPolicy and PSA labels")
 struct ClusterObjectTests {
-    @Test("executor-deny-all: §3.5 with the app+component selector, no ingress, no egress")
+    @Test("executor-deny-all: upstream's policy with the app+component selector, no ingress, no egress")
     func networkPolicy() throws {
         let policy = NetworkPolicyManifest.build(namespace: "integr8scode")
         let expected = try Samples.json(
@@ -32,7 +32,7 @@ struct ClusterObjectTests {
         #expect(ManifestLabels.executorSelector == "app=integr8s,component=executor")
     }
 
-    @Test("PSA labels patch: §3.6 body, strategic merge")
+    @Test("PSA labels patch: upstream's body, strategic merge")
     func namespacePatch() throws {
         let expected = try Samples.json(
             #"""

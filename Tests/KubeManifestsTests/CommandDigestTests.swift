@@ -4,7 +4,7 @@ import Testing
 
 @Suite("The command digest annotated on the Pod and the ConfigMap")
 struct CommandDigestTests {
-    @Test("the §2.11 command's digest equals one computed apart (Python json + hashlib), on both objects")
+    @Test("the sample command's digest equals one computed apart (Python json + hashlib), on both objects")
     func golden() throws {
         let prepared = try Samples.builder().prepare(Samples.command())
         #expect(CommandDigest.hex(try Samples.command()) == UpstreamRenderings.commandDigest)

@@ -2,13 +2,13 @@ import Events
 import KubeManifests
 import Testing
 
-@Suite("Script ConfigMap for the contract's sample command")
+@Suite("Script ConfigMap for the sample command")
 struct ConfigMapManifestTests {
     private func ourConfigMap() throws -> KubeObject {
         try Samples.builder().prepare(Samples.command()).configMap(podUID: Samples.podUID)
     }
 
-    @Test("every upstream-visible field equals §3.2's rendering")
+    @Test("every upstream-visible field equals upstream's rendering")
     func upstreamFields() throws {
         let ours = try ourConfigMap()
         let upstream = try Samples.json(UpstreamRenderings.configMap)

@@ -8,7 +8,7 @@ struct PodDeletionTests {
 
     private func command() throws -> DeletePodCommand { try DeletePodCommand.decode(Array(Self.deletePodJSON.utf8)) }
 
-    @Test("the contract's sample deletes executor-<id> in the configured namespace, in the background")
+    @Test("the sample command deletes executor-<id> in the configured namespace, in the background")
     func sample() throws {
         let deletion = try PodDeletion(command: command(), settings: ManifestSettings())
         #expect(deletion.name == "executor-\(Samples.executionID)" && deletion.namespace == "integr8scode")

@@ -2,7 +2,7 @@ import Events
 import KubeManifests
 import Testing
 
-@Suite("Executor Pod for the contract's sample command")
+@Suite("Executor Pod for the sample command")
 struct PodManifestTests {
     private func ourPod() throws -> KubeObject {
         try Samples.builder().prepare(Samples.command()).pod
@@ -17,7 +17,7 @@ struct PodManifestTests {
         #expect(pod.body["kind"]?.stringValue == "Pod")
     }
 
-    @Test("every upstream-visible field equals §3.3's rendering")
+    @Test("every upstream-visible field equals upstream's rendering")
     func upstreamFields() throws {
         let ours = try ourPod().body
         let upstream = try Samples.json(UpstreamRenderings.pod)

@@ -4,7 +4,7 @@ import Testing
 
 @Suite("Runtime registry: the image and command come from the registry")
 struct RuntimeRegistryTests {
-    /// §5, spelled out.
+    /// docs/upstream-contract.md §7, spelled out.
     static let table: [(String, String, String, String, [String])] = [
         ("python", "3.7", "python:3.7-slim", "main.py", ["python", "/scripts/main.py"]),
         ("python", "3.8", "python:3.8-slim", "main.py", ["python", "/scripts/main.py"]),
@@ -36,7 +36,7 @@ struct RuntimeRegistryTests {
         }
     }
 
-    @Test("the default table is §5 exactly, and every entry resolves to itself")
+    @Test("the default table is upstream's exactly, and every entry resolves to itself")
     func everyEntryResolves() throws {
         let registry = RuntimeRegistry.upstream
         #expect(registry.entries.count == 18)

@@ -15,7 +15,7 @@ enum Samples {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// The contract's §2.11 `create_pod_command`, byte for byte.
+    /// The docs/upstream-contract.md §3.7 `create_pod_command`, byte for byte.
     static let createPodJSON = #"{"event_id":"0f4b6a9e-2d3c-4b1a-8e7f-6a5b4c3d2e1f","event_type":"create_pod_command","event_version":"1.0","timestamp":"2026-03-06T21:29:12.481337Z","aggregate_id":"5b0f0f6e-3c1a-4f7e-9d2b-8a6c4e2f1d90","metadata":{"service_name":"saga-orchestrator","service_version":"1.0.0","user_id":"7e2d4c1b-5a3f-4b8e-9c6d-1f0a2b3c4d5e","environment":"production"},"saga_id":"c3a1e7d2-9b4f-4e8a-a6d5-2f7b1c9e0a34","execution_id":"5b0f0f6e-3c1a-4f7e-9d2b-8a6c4e2f1d90","script":"print('hello, k8s')\n","language":"python","language_version":"3.11","runtime_image":"python:3.11-slim","runtime_command":["python","/scripts/main.py"],"runtime_filename":"main.py","timeout_seconds":5,"cpu_limit":"1000m","memory_limit":"128Mi","cpu_request":"200m","memory_request":"128Mi","priority":"normal"}"#
 
     static let executionID = "5b0f0f6e-3c1a-4f7e-9d2b-8a6c4e2f1d90"
@@ -23,12 +23,12 @@ enum Samples {
     static let userID = "7e2d4c1b-5a3f-4b8e-9c6d-1f0a2b3c4d5e"
     static let podUID = "0d6f1e2a-3b4c-4d5e-8f60-718293a4b5c6"
 
-    /// The §2.11 command, decoded with the `Events` codec.
+    /// The docs/upstream-contract.md §3.7 command, decoded with the `Events` codec.
     static func command() throws -> CreatePodCommand {
         try CreatePodCommand.decode(Array(createPodJSON.utf8))
     }
 
-    /// The §2.11 command with changes.
+    /// The docs/upstream-contract.md §3.7 command with changes.
     static func command(_ change: (inout CreatePodCommand) -> Void) throws -> CreatePodCommand {
         var command = try command()
         change(&command)
@@ -65,7 +65,7 @@ extension Optional where Wrapped == JSONValue {
     subscript(_ index: Int) -> JSONValue? { self?[index] }
 }
 
-/// Compares two JSON values ignoring member order (the upstream renderings in the contract are
+/// Compares two JSON values ignoring member order (the upstream renderings of docs/upstream-contract.md are
 /// pretty-printed in the client's order, ours in a fixed order of our own).
 func sameJSON(_ lhs: JSONValue?, _ rhs: JSONValue?) -> Bool {
     switch (lhs, rhs) {

@@ -1,16 +1,16 @@
 import Events
 
-/// The contract's representative objects for the §2.11 command (§3.2, §3.3), as upstream's
+/// Upstream's objects for the docs/upstream-contract.md §3.7 command (§4.2, §4.3), as upstream's
 /// `PodBuilder` renders them, and this project's exact renderings of the same command.
 enum UpstreamRenderings {
-    /// §3.3, verbatim: `Tests/Fixtures/upstream/pod.json` (shared with the simulator's tests).
+    /// The Pod (docs/upstream-contract.md §4.3), verbatim: `Tests/Fixtures/upstream/pod.json` (shared with the simulator's tests).
     static let pod: String = {
         let source = #filePath
         let tests = source[..<(source.firstRange(of: "/KubeManifestsTests/")?.lowerBound ?? source.endIndex)]
         return Samples.readText(tests + "/Fixtures/upstream/pod.json") ?? ""
     }()
 
-    /// §3.2, verbatim (the entrypoint placeholder is compared separately).
+    /// The ConfigMap (docs/upstream-contract.md §4.2), verbatim (the entrypoint placeholder is compared separately).
     static let configMap = #"""
         {
           "apiVersion": "v1",
@@ -32,11 +32,11 @@ enum UpstreamRenderings {
         }
         """#
 
-    /// The ``CommandDigest`` of the §2.11 command, computed apart from the project: Python's `json.dumps` of the
+    /// The ``CommandDigest`` of the sample command, computed apart from the project: Python's `json.dumps` of the
     /// covered fields (compact separators, `ensure_ascii=False`) through `hashlib.sha256`.
     static let commandDigest = "d9543b3e08414816468ba80fe4bb03e98e89b2234c2a1c356dddec34ec1cf69a"
 
-    /// Our Pod for the §2.11 command with default settings, member order included.
+    /// Our Pod for the sample command with default settings, member order included.
     static let ourPod = #"""
         {"apiVersion":"v1","kind":"Pod",
          "metadata":{"name":"executor-5b0f0f6e-3c1a-4f7e-9d2b-8a6c4e2f1d90","namespace":"integr8scode",
@@ -73,7 +73,7 @@ enum UpstreamRenderings {
              {"name":"tmp-volume","emptyDir":{"sizeLimit":"10Mi"}}]}}
         """#
 
-    /// Our ConfigMap for the §2.11 command, owned by a Pod with uid `Samples.podUID`; the entrypoint
+    /// Our ConfigMap for the sample command, owned by a Pod with uid `Samples.podUID`; the entrypoint
     /// value is replaced by `EntrypointScript.text` before comparing.
     static let ourConfigMap = #"""
         {"apiVersion":"v1","kind":"ConfigMap",

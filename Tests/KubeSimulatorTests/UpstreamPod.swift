@@ -1,7 +1,7 @@
 import Events
 import Glibc
 
-/// The Pod from upstream-contract.md §3.3 (`Tests/Fixtures/upstream/pod.json`, shared with the manifest tests),
+/// The Pod from docs/upstream-contract.md §4.3 (`Tests/Fixtures/upstream/pod.json`, shared with the manifest tests),
 /// moved to namespace `secure`: it satisfies Pod Security "restricted".
 enum UpstreamPod {
     static let text: String = {

@@ -1,6 +1,6 @@
 /// Typed configuration of a ``KafkaConsumer``.
 ///
-/// Defaults follow the project's contract: group `k8s-worker`, `auto.offset.reset=earliest`, and
+/// Defaults follow docs/decisions.md, D1 and D8: group `k8s-worker`, `auto.offset.reset=earliest`, and
 /// **explicit commits** (`enable.auto.commit=false`, `enable.auto.offset.store=false`). Anything not modelled
 /// here can be set through ``additionalProperties``, which is applied last and wins.
 public struct KafkaConsumerConfiguration: Sendable {

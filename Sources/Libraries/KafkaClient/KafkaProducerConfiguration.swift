@@ -1,6 +1,6 @@
 /// Typed configuration of a ``KafkaProducer``.
 ///
-/// Defaults follow the project's contract: `acks=all`, `enable.idempotence=true` and the Java-compatible
+/// Defaults follow docs/decisions.md, D2: `acks=all`, `enable.idempotence=true` and the Java-compatible
 /// `murmur2_random` partitioner, so a key lands on the same partition as with the JVM and aiokafka clients.
 /// Anything not modelled here can be set through ``additionalProperties``, which is applied last and wins.
 public struct KafkaProducerConfiguration: Sendable {

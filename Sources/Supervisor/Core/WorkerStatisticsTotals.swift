@@ -34,7 +34,7 @@ public struct WorkerStatisticsTotals {
 }
 
 extension WorkerStatistics {
-    /// Upstream's metric names (contract §4.8, as its Grafana dashboards query them) and the Kubernetes client's
+    /// Upstream's metric names (docs/upstream-contract.md §6, as its Grafana dashboards query them) and the Kubernetes client's
     /// counters.
     public var metricFamilies: [MetricFamily] {
         [

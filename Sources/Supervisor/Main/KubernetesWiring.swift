@@ -21,7 +21,7 @@ enum KubernetesWiring {
             runtimeClassName: section.runtimeClass.isEmpty ? nil : section.runtimeClass)
     }
 
-    /// Before any worker starts: the credentials load and the namespace is usable and prepared (Decision 6).
+    /// Before any worker starts: the credentials load and the namespace is usable and prepared (docs/decisions.md, D6).
     static func preflight(_ configuration: Configuration, logger: Logger) throws -> NamespacePreflight.Report? {
         let settings = settings(configuration)
         // Whoever can replace a credentials file has the service's credentials or identity (SECURITY.md).

@@ -1,7 +1,7 @@
 import Events
 import IPC
 
-/// The events published for a finished command (the contract's Decision 2), keyed by execution id, with
+/// The events published for a finished command (docs/decisions.md, D2), keyed by execution id, with
 /// `content-type` and a `traceparent` continuing the command's trace.
 public enum OutcomeEvents {
     /// What to publish, plus a note when the outcome did not fit the command (a handler bug, logged by the

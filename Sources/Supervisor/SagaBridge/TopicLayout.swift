@@ -1,6 +1,6 @@
 import Events
 
-/// Which topics commands come from and where each event goes (the contract's Decision 1).
+/// Which topics commands come from and where each event goes (docs/decisions.md, D1).
 public struct TopicLayout: Sendable, Equatable {
     /// Topics consumed.
     public var commandTopics: [String]

@@ -8,7 +8,7 @@ import Logging
 /// propagation), then its ConfigMap, in case the garbage collector has not got to it or the Pod never existed.
 ///
 /// Only objects of this execution are touched: the Pod is read first and deleted with its uid as a
-/// precondition. 404 at any point means done (W8: upstream swallowed every error instead).
+/// precondition. 404 at any point means done (docs/decisions.md, D7: upstream swallowed every error instead).
 struct ExecutionDeletion {
     let api: any KubernetesAPI
     let deletion: PodDeletion

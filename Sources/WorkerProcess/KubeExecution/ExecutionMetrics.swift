@@ -2,7 +2,7 @@ import IPC
 import Observability
 import Locking
 
-/// Counts what the handler does in upstream's terms (contract §4.8: `pod_creations_total`,
+/// Counts what the handler does in upstream's terms (docs/upstream-contract.md §6: `pod_creations_total`,
 /// `pod_creation_duration_seconds`, `pod_creations_active`, `configmaps_created_total`), for the statistics the
 /// worker reports to the supervisor. Thread-safe: the worker's executor threads record concurrently.
 final class ExecutionMetrics: Sendable {

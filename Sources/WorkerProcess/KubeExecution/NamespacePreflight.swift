@@ -3,7 +3,7 @@ import KubeClient
 import KubeManifests
 import Logging
 
-/// What the worker does to its namespace before taking work (Decision 6): refuse the forbidden namespaces,
+/// What the worker does to its namespace before taking work (docs/decisions.md, D6): refuse the forbidden namespaces,
 /// apply the deny-all NetworkPolicy (server-side apply) and the Pod Security Admission "restricted" labels.
 ///
 /// When RBAC forbids one of the two writes, ``Policy/fail`` stops the start and ``Policy/warn`` goes on with a

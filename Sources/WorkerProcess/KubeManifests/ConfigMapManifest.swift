@@ -1,9 +1,9 @@
 import Events
 
-/// Builds the ConfigMap `script-<execution_id>` holding the user's script and the entrypoint (§3.2).
+/// Builds the ConfigMap `script-<execution_id>` holding the user's script and the entrypoint (docs/upstream-contract.md §4.2).
 ///
 /// Unlike upstream, it is created **after** the Pod, with an `ownerReferences` entry to that Pod set in
-/// the create body (Decision 4, W5): no failure path leaves it without an owner, and the garbage
+/// the create body (docs/decisions.md, D4.1): no failure path leaves it without an owner, and the garbage
 /// collector deletes it with the Pod. The kubelet retries the volume mount until the ConfigMap exists;
 /// a Pod whose ConfigMap never arrives still ends at `activeDeadlineSeconds`. The reference matches
 /// upstream's patch: `apiVersion: v1`, `kind: Pod`, name, uid, `blockOwnerDeletion: false`, no

@@ -1,5 +1,5 @@
-/// The executor entrypoint: a POSIX `sh` script that implements upstream's in-pod protocol (§3.4),
-/// embedded in the binary so a missing file can never silently swap in another protocol (W21).
+/// The executor entrypoint: a POSIX `sh` script that implements upstream's in-pod protocol (docs/upstream-contract.md §4.4),
+/// embedded in the binary so a missing file can never silently swap in another protocol (docs/decisions.md, D4.3).
 ///
 /// It is stored in each execution's ConfigMap under ``fileName`` and run as
 /// `/bin/sh /entry/entrypoint.sh <runtime command…>`. The pod monitor depends on its two outputs:
@@ -10,7 +10,7 @@
 ///   from `wc -c`, each stream emitted as exactly that many bytes.
 ///
 /// It exits 0 whatever the command's status; with no command it reports exit code 127 and
-/// `Entrypoint Error: No command provided.` and exits 127. Beyond upstream (W8), a SIGTERM or SIGINT
+/// `Entrypoint Error: No command provided.` and exits 127. Beyond upstream (docs/decisions.md, D4.3), a SIGTERM or SIGINT
 /// (pod deletion, `activeDeadlineSeconds`) is forwarded to the command as TERM, followed by KILL after
 /// `ENTRYPOINT_KILL_AFTER` seconds (default 2, below the Pod's grace period); the results are still
 /// reported and the entrypoint exits 143, so a deadline stays a timeout for the pod monitor.

@@ -1,4 +1,4 @@
-/// The namespaces the worker refuses to run executions in (Decision 6, W26).
+/// The namespaces the worker refuses to run executions in (docs/decisions.md, D6).
 ///
 /// Upstream refused only `default`. The system namespaces are refused too: they are often exempt
 /// from Pod Security Admission, carry cluster components, and a deny-all NetworkPolicy there would

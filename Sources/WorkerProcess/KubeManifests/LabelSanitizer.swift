@@ -1,5 +1,5 @@
 /// Kubernetes label keys and values (apimachinery `validation.IsQualifiedName`, `IsValidLabelValue`),
-/// and a deterministic sanitizer for values taken from commands (W29: upstream copied `user_id` and
+/// and a deterministic sanitizer for values taken from commands (docs/decisions.md, D4.6: upstream copied `user_id` and
 /// `language` into labels unchecked, so an unusual value made the Pod POST fail with 422).
 public enum LabelSanitizer {
     /// Longest label value, and longest name part of a key.

@@ -1,6 +1,6 @@
 import Events
 
-/// Label and annotation keys and values on the objects the worker creates (§3.2, §3.3). The pod
+/// Label and annotation keys and values on the objects the worker creates (docs/upstream-contract.md §4.2, §4.3). The pod
 /// monitor selects on `app` + `component` and reads `execution-id` and `user-id`, so these must not change.
 public enum ManifestLabels {
     /// `app`
@@ -45,7 +45,7 @@ public enum ManifestLabels {
     public static let executorSelector = "\(app)=\(appValue),\(component)=\(executorComponent)"
 
     /// Whether an existing object (e.g. the body of a GET after a 409 AlreadyExists) belongs to
-    /// `executionID`: its `execution-id` label equals it (Decision 4, §4.3).
+    /// `executionID`: its `execution-id` label equals it (docs/decisions.md, D4.2).
     public static func belongs(_ object: JSONValue, to executionID: String) -> Bool {
         guard !executionID.isEmpty else { return false }
         return object[member: "metadata"]?[member: "labels"]?[member: Self.executionID]?.stringValue == executionID

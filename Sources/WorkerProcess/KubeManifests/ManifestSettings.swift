@@ -17,17 +17,17 @@ public struct ManifestSettings: Sendable, Hashable {
     /// but `Always` for `:latest`); `nil` omits the field.
     public var imagePullPolicy: ImagePullPolicy?
     /// `spec.hostUsers`: `false` (a user namespace, as upstream), `true`, or `nil` to omit it on clusters
-    /// without user-namespace support (W22: such API servers may drop the field silently; runtimes
+    /// without user-namespace support (docs/decisions.md, D4.8: such API servers may drop the field silently; runtimes
     /// without idmapped mounts fail to start the Pod).
     public var hostUsers: Bool?
     /// Value of the `kueue.x-k8s.io/queue-name` label (upstream: `executor-queue`), or `nil` to omit it.
     public var queueName: String?
-    /// `dnsConfig.nameservers` with `dnsPolicy: None` (Decision 4: DNS disabled; the API needs 1–3
+    /// `dnsConfig.nameservers` with `dnsPolicy: None` (docs/decisions.md, D4.4: DNS disabled; the API needs 1–3
     /// entries; the default points at the Pod's own loopback, where nothing answers), or `nil` for the
     /// cluster default (`ClusterFirst`, upstream's behaviour).
     public var dnsNameservers: [String]?
     /// `sizeLimit` of the `/tmp` emptyDir (upstream: `10Mi`). It also holds the captured output and Go's
-    /// build cache (W23: `go run` may need more).
+    /// build cache (docs/decisions.md, D4.5: `go run` may need more).
     public var tmpSizeLimit: MemoryQuantity
     /// `sizeLimit` of the `/output` emptyDir (upstream: `10Mi`).
     public var outputSizeLimit: MemoryQuantity

@@ -1,6 +1,6 @@
 import Events
 
-/// The Pod Security Admission labels the worker puts on its namespace at startup (§3.6):
+/// The Pod Security Admission labels the worker puts on its namespace at startup (docs/upstream-contract.md §4.6):
 /// `enforce=restricted`, `enforce-version=latest`, `warn=restricted`, `audit=restricted`.
 public enum NamespaceSecurityPatch {
     /// The labels, in upstream's order.

@@ -1,9 +1,9 @@
 import Events
 
-/// The NetworkPolicy `executor-deny-all` applied at startup (§3.5): no ingress and no egress (DNS
+/// The NetworkPolicy `executor-deny-all` applied at startup (docs/upstream-contract.md §4.5): no ingress and no egress (DNS
 /// included) for executor Pods.
 ///
-/// Selector: `app=integr8s` **and** `component=executor` (W25). Upstream's worker selected on
+/// Selector: `app=integr8s` **and** `component=executor` (docs/decisions.md, D4.7). Upstream's worker selected on
 /// `component` alone while `setup-k8s.sh` used both labels; both labels are exactly the pod monitor's
 /// selector and every executor Pod carries them, so this selects the same Pods as either definition and
 /// makes the two definitions agree. (The worker's server-side apply with `force` takes ownership of both

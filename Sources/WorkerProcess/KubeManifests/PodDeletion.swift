@@ -5,7 +5,7 @@ import Events
 /// ConfigMap too.
 ///
 /// The target is always derived from `execution_id` and the configured namespace. Upstream ignored the
-/// command's `pod_name` and `namespace` (W8); here they are checked instead: when present they must
+/// command's `pod_name` and `namespace` (docs/decisions.md, D7); here they are checked instead: when present they must
 /// name that same Pod and namespace, otherwise the command is refused — a delete command can never
 /// reach a Pod that is not an executor of this worker.
 public struct PodDeletion: Sendable, Hashable {

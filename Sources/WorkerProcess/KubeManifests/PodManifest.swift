@@ -1,6 +1,6 @@
 import Events
 
-/// Builds the executor Pod `executor-<execution_id>` (§3.3 plus Decision 4).
+/// Builds the executor Pod `executor-<execution_id>` (docs/upstream-contract.md §4.3; docs/decisions.md, D4).
 ///
 /// Kept from upstream, field for field: labels (`app`, `component`, `execution-id`, `language`,
 /// `kueue.x-k8s.io/queue-name`, `user-id`, `saga-id`) and annotations, `restartPolicy: Never`,
@@ -12,9 +12,9 @@ import Events
 ///
 /// Added: the `integr8s.io/command-digest` annotation after upstream's (``CommandDigest``),
 /// `dnsPolicy: None` with loopback `dnsConfig`, `terminationGracePeriodSeconds`,
-/// `imagePullPolicy`, ephemeral-storage request/limit, `HOME=/tmp` and `GOCACHE=/tmp/go-cache` (W23),
+/// `imagePullPolicy`, ephemeral-storage request/limit, `HOME=/tmp` and `GOCACHE=/tmp/go-cache` (docs/decisions.md, D4.5),
 /// `defaultMode: 0444` on the ConfigMap volumes, an explicit `privileged: false`, optional runtime
-/// class, priority class and service account; label values sanitized (W29). The image and command come from the ``ResolvedRuntime``,
+/// class, priority class and service account; label values sanitized (docs/decisions.md, D4.6). The image and command come from the ``ResolvedRuntime``,
 /// the resources and deadline from ``ResolvedResources``, never from the message directly.
 public enum PodManifest {
     /// The uid and gid the executor runs as (upstream's).

@@ -1,7 +1,7 @@
 import Events
 
 /// An offline evaluator of the Pod Security Standards **restricted** level, as pod-security-admission
-/// enforces it (research/anchors-k8s-kafka.md §1.2). Pure, and independent of the builders: it reads any
+/// enforces it (Kubernetes docs, "Pod Security Standards"). Pure, and independent of the builders: it reads any
 /// Pod JSON, so the API simulator can enforce a namespace's `enforce=restricted` label with it.
 ///
 /// Checks, by ID (restricted includes every baseline check it does not override):

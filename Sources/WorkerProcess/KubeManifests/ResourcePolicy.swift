@@ -1,6 +1,6 @@
 import Events
 
-/// Defaults, minima and maxima for a command's CPU, memory and timeout (Decision 5, W14).
+/// Defaults, minima and maxima for a command's CPU, memory and timeout (docs/decisions.md, D5).
 ///
 /// Rules, applied by ``resolve(_:)``:
 ///

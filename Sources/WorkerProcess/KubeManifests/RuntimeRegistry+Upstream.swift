@@ -1,5 +1,5 @@
 extension RuntimeRegistry {
-    /// Upstream's runtime table (`backend/app/runtime_registry.py`, §5 of the contract): each
+    /// Upstream's runtime table (`backend/app/runtime_registry.py`, docs/upstream-contract.md §7): each
     /// language/version expands to an image, the file `main.<ext>` and `interpreter + ["/scripts/main.<ext>"]`.
     public static let upstreamEntries: [Entry] = {
         let families: [(language: String, versions: [String], image: (String) -> String, ext: String, interpreter: [String])] = [

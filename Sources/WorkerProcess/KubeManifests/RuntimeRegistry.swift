@@ -1,6 +1,6 @@
 import Events
 
-/// The runtimes an execution may use, keyed by (language, version) (Decision 5, W14).
+/// The runtimes an execution may use, keyed by (language, version) (docs/decisions.md, D5).
 ///
 /// Upstream's worker used `runtime_image` and `runtime_command` from the message verbatim, so anyone
 /// able to write to the command topic could run any image with any argv. Here the registry decides:
@@ -21,7 +21,7 @@ public struct RuntimeRegistry: Sendable, Hashable {
         public var language: String
         /// Registry key, e.g. `3.11`.
         public var version: String
-        /// Container image, e.g. `python:3.11-slim` (a digest-pinned reference is recommended, W15).
+        /// Container image, e.g. `python:3.11-slim` (a digest-pinned reference is recommended, docs/decisions.md, D5).
         public var image: String
         /// ConfigMap key and file name under `/scripts`, e.g. `main.py`.
         public var filename: String
@@ -68,7 +68,7 @@ public struct RuntimeRegistry: Sendable, Hashable {
 
     private let index: [String: Int]
 
-    /// Upstream's table (§5): 18 runtimes, `allowUnlisted` off.
+    /// Upstream's table (docs/upstream-contract.md §7): 18 runtimes, `allowUnlisted` off.
     public static let upstream = RuntimeRegistry(trusted: upstreamEntries)
 
     /// For the built-in table, whose keys are unique by construction (a test checks it).

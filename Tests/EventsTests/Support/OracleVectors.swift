@@ -1,7 +1,7 @@
 @testable import Events
 
 /// Expected outputs generated with upstream's pinned encoder (pydantic 2.9.2 /
-/// pydantic-core 2.23.4) from model classes that mirror the contract's §2.
+/// pydantic-core 2.23.4) from model classes that mirror docs/upstream-contract.md §3.
 enum OracleVectors {
     /// Every ASCII character, DEL and some non-ASCII text.
     static let escapingInput: String = "\u{0}\u{1}\u{2}\u{3}\u{4}\u{5}\u{6}\u{7}\u{8}\u{9}\u{a}\u{b}\u{c}\u{d}\u{e}\u{f}\u{10}\u{11}\u{12}\u{13}\u{14}\u{15}\u{16}\u{17}\u{18}\u{19}\u{1a}\u{1b}\u{1c}\u{1d}\u{1e}\u{1f} !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~\u{7f}\u{e9}\u{2713}\u{4e16}\u{754c}\u{1f600}\u{2028}\u{2029}\u{feff}"
