@@ -65,7 +65,7 @@ let package = Package(
         // The Kubernetes handler: create and delete the executor objects (and, for now, the supervisor's preflight).
         .target(
             name: "KubeExecution", dependencies: [
-                "KubeClient", "KubeManifests", "WorkerCore", "Events", "IPC", "Observability", "Locking",
+                "KubeClient", "KubeManifests", "WorkerCore", "Events", "IPC", "Locking",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/WorkerProcess/KubeExecution", swiftSettings: swiftSettings),
@@ -73,7 +73,7 @@ let package = Package(
         .target(name: "KubeManifests", dependencies: ["Events"], path: "Sources/WorkerProcess/KubeManifests", swiftSettings: swiftSettings),
 
         // MARK: The protocol between them (Sources/IPC).
-        .target(name: "IPC", dependencies: ["CLinux", "Observability"], swiftSettings: swiftSettings),
+        .target(name: "IPC", dependencies: ["CLinux"], swiftSettings: swiftSettings),
 
         // MARK: Libraries (Sources/Libraries): C shims (a module map and one header each), wrappers, clients.
         .systemLibrary(name: "CLinux", path: "Sources/Libraries/CLinux"),
@@ -140,7 +140,7 @@ let package = Package(
         .target(name: "TestKit", path: "Tools/TestKit", swiftSettings: swiftSettings),
 
         // MARK: Tests.
-        .testTarget(name: "IPCTests", dependencies: ["IPC", "Observability", "SplitMix"], swiftSettings: swiftSettings),
+        .testTarget(name: "IPCTests", dependencies: ["IPC", "SplitMix"], swiftSettings: swiftSettings),
         .testTarget(name: "ObservabilityTests", dependencies: ["Observability"], swiftSettings: swiftSettings),
         .testTarget(
             name: "DiagnosticsTests", dependencies: ["Diagnostics", "Systemd", .product(name: "Logging", package: "swift-log")],

@@ -47,10 +47,9 @@ if ((need_events)); then
     lib Events "${events[@]}"
 fi
 if ((need_ipc)); then
-    # IPC imports Glibc and Observability (the histograms in worker statistics); CLinux is on the path in case.
-    lib Observability Sources/Libraries/Observability/*.swift
+    # IPC imports only Glibc (its statistics are plain counters); CLinux is on the path in case.
     lib IPC -I Sources/Libraries/CLinux Sources/IPC/*.swift
-    swiftc "${swift_flags[@]}" Fuzz/IPCFrameFuzz.swift -L "$build/lib" -lIPC -lObservability -o "$build/bin/ipc-frame"
+    swiftc "${swift_flags[@]}" Fuzz/IPCFrameFuzz.swift -L "$build/lib" -lIPC -o "$build/bin/ipc-frame"
 fi
 if ((need_events)) && [[ " ${targets[*]} " == *" inbound-command "* ]]; then
     swiftc "${swift_flags[@]}" Fuzz/InboundCommandFuzz.swift -L "$build/lib" -lEvents -o "$build/bin/inbound-command"

@@ -1,5 +1,3 @@
-import Observability
-
 /// What a worker has counted since it started, reported to the supervisor (``WorkerMessage/statistics(_:)``)
 /// after a heartbeat whenever it changed, and once more before a draining worker exits.
 ///
@@ -35,7 +33,7 @@ public struct WorkerStatistics: Equatable, Sendable {
     /// Finished `create_pod_command`s by status and language.
     public var podCreations: [PodCreationKey: UInt64] = [:]
     /// How long successful creations took, by language.
-    public var podCreationSeconds: [String: HistogramValues] = [:]
+    public var podCreationSeconds: [String: HistogramCounts] = [:]
     /// Creations running right now (a gauge: not carried over from workers that are gone).
     public var podCreationsActive: UInt32 = 0
     /// ConfigMap creations by status: `success`, `already_exists`, `failed`.
@@ -53,7 +51,7 @@ public struct WorkerStatistics: Equatable, Sendable {
     public mutating func add(_ other: WorkerStatistics) {
         for (key, value) in other.podCreations { podCreations[key, default: 0] &+= value }
         for (language, histogram) in other.podCreationSeconds {
-            podCreationSeconds[language, default: HistogramValues(bounds: Self.durationBounds)].add(histogram)
+            podCreationSeconds[language, default: HistogramCounts(bounds: Self.durationBounds)].add(histogram)
         }
         podCreationsActive &+= other.podCreationsActive
         for (key, value) in other.configMapsCreated { configMapsCreated[key, default: 0] &+= value }
@@ -74,8 +72,8 @@ public struct WorkerStatistics: Equatable, Sendable {
         writer.write(UInt16(histograms.count))
         for (language, histogram) in histograms {
             writer.write(language)
-            writer.write(UInt16(clamping: histogram.counts.count))
-            for count in histogram.counts { writer.write(count) }
+            writer.write(UInt16(clamping: histogram.buckets.count))
+            for bucket in histogram.buckets { writer.write(bucket) }
             writer.write(histogram.sum.bitPattern)
         }
         writer.write(podCreationsActive)
@@ -99,11 +97,11 @@ public struct WorkerStatistics: Equatable, Sendable {
             let language = try reader.readString("language")
             try requireAscending(previousLanguage, language, "pod creation durations")
             previousLanguage = language
-            var counts: [UInt64] = []
-            for _ in 0..<(try reader.readUInt16("bucket count")) { counts.append(try reader.readUInt64("bucket")) }
+            var buckets: [UInt64] = []
+            for _ in 0..<(try reader.readUInt16("bucket count")) { buckets.append(try reader.readUInt64("bucket")) }
             let sum = Double(bitPattern: try reader.readUInt64("sum"))
-            guard let histogram = HistogramValues(bounds: durationBounds, counts: counts, sum: sum) else {
-                throw IPCError(.malformedPayload, "histogram with \(counts.count) buckets, expected \(durationBounds.count + 1)")
+            guard let histogram = HistogramCounts(bounds: durationBounds, buckets: buckets, sum: sum) else {
+                throw IPCError(.malformedPayload, "histogram with \(buckets.count) buckets, expected \(durationBounds.count + 1)")
             }
             statistics.podCreationSeconds[language] = histogram
         }

@@ -1,5 +1,4 @@
 import IPC
-import Observability
 import Testing
 
 /// Frames that are well formed but whose message is not.
@@ -59,7 +58,7 @@ import Testing
     static let someStatistics: WorkerStatistics = {
         var statistics = WorkerStatistics()
         statistics.podCreations = [.init(status: "success", language: "go"): 1]
-        var histogram = HistogramValues(bounds: WorkerStatistics.durationBounds)
+        var histogram = HistogramCounts(bounds: WorkerStatistics.durationBounds)
         histogram.observe(0.2)
         statistics.podCreationSeconds = ["go": histogram]
         statistics.configMapsCreated = ["success": 1]

@@ -1,5 +1,4 @@
 import IPC
-import Observability
 import Testing
 
 /// Every message, through the whole path: `frame()` → ``FrameDecoder`` → `init(frame:)`.
@@ -47,9 +46,9 @@ import Testing
         full.podCreations = [
             .init(status: "success", language: "python"): 41, .init(status: "failed", language: "unknown"): .max,
         ]
-        var histogram = HistogramValues(bounds: WorkerStatistics.durationBounds)
+        var histogram = HistogramCounts(bounds: WorkerStatistics.durationBounds)
         for seconds in [0.001, 0.3, 7, 500] { histogram.observe(seconds) }
-        full.podCreationSeconds = ["python": histogram, "go": HistogramValues(bounds: WorkerStatistics.durationBounds)]
+        full.podCreationSeconds = ["python": histogram, "go": HistogramCounts(bounds: WorkerStatistics.durationBounds)]
         full.podCreationsActive = 3
         full.configMapsCreated = ["success": 40, "already_exists": 1, "failed": 2]
         full.apiRequests = 100
@@ -159,6 +158,26 @@ import Testing
             WorkerMessage.statistics(one).frame()
                 == [0, 0, 0, 45, 2, 4] + [0, 0, 0, 0, 0, 0, 0, 0, 0, 0] + Array(repeating: 0, count: 16)
                     + [0, 1, 0, 0, 0, 3, 53, 48, 51, 0, 0, 0, 0, 0, 0, 0, 2])
+    }
+
+    /// A histogram travels as its language, the number of buckets, each bucket's own (not cumulative) count and
+    /// the sum's IEEE 754 bits; the bounds are not sent.
+    @Test func histogramWireLayoutIsStable() {
+        var histogram = HistogramCounts(bounds: WorkerStatistics.durationBounds)
+        histogram.observe(0.2)
+        histogram.observe(0.25)
+        histogram.observe(500)
+        var statistics = WorkerStatistics()
+        statistics.podCreationSeconds = ["go": histogram]
+        var buckets = Array(repeating: UInt64(0), count: 14)
+        buckets[4] = 2  // (0.1, 0.25]
+        buckets[13] = 1  // +Inf
+        let sumBits: [UInt8] = [0x40, 0x7F, 0x47, 0x33, 0x33, 0x33, 0x33, 0x33]  // 500.45
+        #expect(
+            WorkerMessage.statistics(statistics).frame()
+                == [0, 0, 0, 158, 2, 4] + [0, 0] + [0, 1, 0, 0, 0, 2, 103, 111, 0, 14]
+                    + buckets.flatMap { [0, 0, 0, 0, 0, 0, 0, UInt8($0)] } + sumBits
+                    + [0, 0, 0, 0, 0, 0] + Array(repeating: 0, count: 18))
     }
 }
 

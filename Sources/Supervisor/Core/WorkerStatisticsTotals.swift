@@ -47,7 +47,9 @@ extension WorkerStatistics {
             MetricFamily(
                 histogram: "pod_creation_duration_seconds",
                 "Time from the first API call to both objects existing, for successful creations, by language.",
-                series: podCreationSeconds.sorted { $0.key < $1.key }.map { ([MetricLabel("language", $0.key)], $0.value) }),
+                series: podCreationSeconds.sorted { $0.key < $1.key }.compactMap { language, counts in
+                    HistogramValues(counts).map { ([MetricLabel("language", language)], $0) }
+                }),
             MetricFamily(.gauge, "pod_creations_active", "Creations in progress on the workers.", value: Double(podCreationsActive)),
             MetricFamily(
                 .counter, "configmaps_created_total", "Script ConfigMap creations by status (success, already_exists, failed).",
@@ -63,5 +65,13 @@ extension WorkerStatistics {
                 "Kubernetes API attempts retried, by cause: the HTTP status code, or transport for connection errors.",
                 series: apiRetries.sorted { $0.key < $1.key }.map { ([MetricLabel("code", $0.key)], Double($0.value)) }),
         ]
+    }
+}
+
+extension HistogramValues {
+    /// The histogram a worker reported, to render: its buckets, sum and bounds as they are. `nil` only when the
+    /// number of buckets does not fit the bounds, which ``HistogramCounts`` never holds.
+    public init?(_ reported: HistogramCounts) {
+        self.init(bounds: reported.bounds, counts: reported.buckets, sum: reported.sum)
     }
 }

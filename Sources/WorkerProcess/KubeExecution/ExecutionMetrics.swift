@@ -1,5 +1,4 @@
 import IPC
-import Observability
 import Locking
 
 /// Counts what the handler does in upstream's terms (docs/upstream-contract.md §6: `pod_creations_total`,
@@ -32,7 +31,7 @@ final class ExecutionMetrics: Sendable {
             switch outcome {
             case .created:
                 statistics.podCreations[.init(status: "success", language: language), default: 0] &+= 1
-                statistics.podCreationSeconds[language, default: HistogramValues(bounds: WorkerStatistics.durationBounds)]
+                statistics.podCreationSeconds[language, default: HistogramCounts(bounds: WorkerStatistics.durationBounds)]
                     .observe(seconds)
             case .failed:
                 statistics.podCreations[.init(status: "failed", language: language), default: 0] &+= 1
