@@ -48,7 +48,7 @@ public final class WorkerRuntime: @unchecked Sendable {
 
     /// Ties this process's life to the supervisor: die with it (PR_SET_PDEATHSIG) and refuse to start if it is
     /// already gone.
-    public static func bindToParent(expected parent: Glibc.pid_t) -> Bool {
+    public static func bindToParent(expected parent: Int32) -> Bool {
         _ = clinux_set_pdeathsig(SIGKILL)
         return parent == 0 || getppid() == parent
     }
