@@ -4,14 +4,19 @@ import Diagnostics
 import Events
 import Glibc
 import KafkaIngest
+import KubePreflight
 import Logging
 import SupervisorCore
 
-/// `k8s-worker demo`: the real supervisor and worker processes against an embedded Kafka mock cluster and
-/// Kubernetes API simulator, fed a stream of sample commands, with a pass/fail summary.
+/// `k8s-worker-demo`, which `k8s-worker demo` execs: the real supervisor and worker processes against an
+/// embedded Kafka mock cluster and Kubernetes API simulator, fed a stream of sample commands, with a pass/fail
+/// summary. A binary of its own so that the service's `k8s-worker` links no test double (README, "Layout").
+/// The supervisor runs in this process; its workers are the `k8s-worker-process` beside this binary.
+@main
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "demo",
+        // Usage and errors read as before the split, since users type `k8s-worker demo`.
+        commandName: "k8s-worker demo",
         abstract: "Run the real supervisor and workers on an embedded Kafka mock cluster and Kubernetes API simulator.",
         discussion: """
             Produces sample commands (every runtime of the registry, a few deletes, one create naming an image \
