@@ -13,7 +13,7 @@ struct K8sWorkerCommand: ParsableCommand {
             the pool; SIGTERM or SIGINT drains in-flight work and exits 0 (a second one cuts the drain short).
             """,
         version: VersionReport.text,
-        subcommands: [RunCommand.self, CheckConfigCommand.self, RenderCommand.self, ConfigReferenceCommand.self],
+        subcommands: [RunCommand.self, CheckConfigCommand.self, RenderCommand.self, ConfigReferenceCommand.self, DemoCommand.self],
         defaultSubcommand: RunCommand.self)
 }
 
