@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "k8s-worker-bench", targets: ["Benchmarks"]),
         .executable(name: "k8s-api-simulator", targets: ["APISimulator"]),
         .executable(name: "k8s-worker-chaos", targets: ["ChaosRunner"]),
+        .executable(name: "k8s-worker-demo", targets: ["DemoRunner"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -26,9 +27,8 @@ let package = Package(
         // MARK: The supervisor process (Sources/Supervisor): command intake, ordering, offsets, the worker pool.
         .executableTarget(
             name: "Supervisor", dependencies: [
-                "SupervisorCore", "Diagnostics", "KafkaIngest", "KubeManifests", "KubeExecution", "KubeClient", "KubeconfigLoading",
-                "Events",
-                "Demo", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "SupervisorCore", "Diagnostics", "KafkaIngest", "KubeManifests", "KubePreflight", "Events",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/Supervisor/Main", swiftSettings: swiftSettings),
@@ -49,12 +49,19 @@ let package = Package(
                 .product(name: "DequeModule", package: "swift-collections"),
             ],
             path: "Sources/Supervisor/KafkaIngest", swiftSettings: swiftSettings),
+        // Before any worker starts: credentials files checked, the namespace prepared; the settings workers receive.
+        .target(
+            name: "KubePreflight", dependencies: [
+                "SupervisorCore", "KubeAccess", "KubeClient", "KubeconfigLoading", "KubeManifests", "Events",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Supervisor/KubePreflight", swiftSettings: swiftSettings),
         // Saga commands and events as records: triage, dead letters, outcome events, topics (pure).
         .target(name: "SagaBridge", dependencies: ["Events", "IPC"], path: "Sources/Supervisor/SagaBridge", swiftSettings: swiftSettings),
 
         // MARK: The worker process (Sources/WorkerProcess): one Kubernetes API connection, creates and deletes.
         .executableTarget(
-            name: "WorkerProcess", dependencies: ["WorkerCore", "KubeExecution", "Diagnostics", .product(name: "Logging", package: "swift-log")],
+            name: "WorkerProcess", dependencies: ["WorkerCore", "KubeExecution", "KubeAccess", "Diagnostics", .product(name: "Logging", package: "swift-log")],
             path: "Sources/WorkerProcess/Main", swiftSettings: swiftSettings),
         // The worker's runtime: handshake, leader/follower threads, heartbeats, handlers.
         .target(
@@ -62,10 +69,10 @@ let package = Package(
                 "IPC", "CLinux", "Diagnostics", "Events", "Locking", .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/WorkerProcess/Runtime", swiftSettings: swiftSettings),
-        // The Kubernetes handler: create and delete the executor objects (and, for now, the supervisor's preflight).
+        // The Kubernetes handler: create and delete the executor objects.
         .target(
             name: "KubeExecution", dependencies: [
-                "KubeClient", "KubeManifests", "WorkerCore", "Events", "IPC", "Locking",
+                "KubeAccess", "KubeClient", "KubeManifests", "WorkerCore", "Events", "IPC", "Locking",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/WorkerProcess/KubeExecution", swiftSettings: swiftSettings),
@@ -105,6 +112,10 @@ let package = Package(
             path: "Sources/Libraries/KafkaClient", swiftSettings: swiftSettings),
         .target(
             name: "KubeClient", dependencies: ["CCurl", "CLinux", "Events", "Locking", "SplitMix"], path: "Sources/Libraries/KubeClient", swiftSettings: swiftSettings),
+        // What both processes agree on to reach the API: the settings' wire form, the API protocol, the logging client.
+        .target(
+            name: "KubeAccess", dependencies: ["KubeClient", "KubeManifests", "Events", .product(name: "Logging", package: "swift-log")],
+            path: "Sources/Libraries/KubeAccess", swiftSettings: swiftSettings),
         // Kubeconfig files are YAML: parsing them needs Yams and with it Foundation, so this lives apart from the
         // client and only the supervisor links it. Workers receive the resolved configuration.
         .target(
@@ -119,6 +130,14 @@ let package = Package(
         .target(
             name: "Demo", dependencies: ["Events", "KubeManifests", "KafkaClient", "KubeSimulator", "SagaBridge", "Locking"],
             path: "Tools/Demo", swiftSettings: swiftSettings),
+        // k8s-worker-demo, which `k8s-worker demo` execs: the supervisor in-process on the embedded cluster and simulator.
+        .executableTarget(
+            name: "DemoRunner", dependencies: [
+                "Demo", "SupervisorCore", "KafkaIngest", "KubePreflight", "Diagnostics", "Events",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tools/DemoRunner", swiftSettings: swiftSettings),
         .target(
             name: "Chaos", dependencies: [
                 "Demo", "Events", "KafkaClient", "KubeManifests", "KubeSimulator", "SagaBridge", "Locking",
@@ -131,7 +150,7 @@ let package = Package(
         .executableTarget(
             name: "Benchmarks", dependencies: [
                 "SupervisorCore", "IPC", "CLinux", "KafkaClient", "KafkaIngest", "Events", "KubeClient", "KubeExecution",
-                "KubeconfigLoading", "KubeSimulator", .product(name: "Logging", package: "swift-log"),
+                "KubeAccess", "KubeconfigLoading", "KubeSimulator", .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tools/Benchmarks", swiftSettings: swiftSettings),
         // Only in ThreadSanitizer builds: C11 threads over the pthread calls TSan intercepts (see the source).
@@ -159,7 +178,7 @@ let package = Package(
         .testTarget(
             name: "KubeExecutionTests",
             dependencies: [
-                "TestKit", "KubeExecution", "KubeClient", "KubeconfigLoading", "KubeManifests", "KubeSimulator", "Events", "IPC",
+                "TestKit", "KubeExecution", "KubeAccess", "KubePreflight", "KubeClient", "KubeconfigLoading", "KubeManifests", "KubeSimulator", "Events", "IPC",
                 "SagaBridge",
             ],
             swiftSettings: swiftSettings),
@@ -173,7 +192,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "TestKit", "SupervisorCore", "IPC", "CLinux", "Supervisor", "WorkerProcess", "KafkaClient", "Events", "KubeSimulator",
+                "TestKit", "SupervisorCore", "IPC", "CLinux", "Supervisor", "WorkerProcess", "DemoRunner", "KafkaClient", "Events", "KubeSimulator",
                 "Chaos",
             ],
             swiftSettings: swiftSettings),

@@ -46,6 +46,7 @@ datadir="$PREFIX/share/k8s-worker"
 confdir="/etc/k8s-worker"
 root="${DESTDIR:-/}"
 example="$here/examples/systemd.yaml"
+# The service only: the demo (k8s-worker-demo, with its Kubernetes API simulator) runs from the build directory.
 binaries=(k8s-worker k8s-worker-process)
 
 build() {

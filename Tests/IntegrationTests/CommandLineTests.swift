@@ -68,7 +68,7 @@ extension Integration {
         @Test("every executable answers --help with its usage on stdout and exit 0", arguments: [
             ("k8s-worker", "USAGE: k8s-worker"), ("k8s-worker-process", "usage: k8s-worker-process"),
             ("k8s-worker-bench", "usage: k8s-worker-bench"), ("k8s-api-simulator", "usage: k8s-api-simulator"),
-            ("k8s-worker-chaos", "USAGE: k8s-worker-chaos"),
+            ("k8s-worker-chaos", "USAGE: k8s-worker-chaos"), ("k8s-worker-demo", "USAGE: k8s-worker demo"),
         ])
         func everyExecutableHasHelp(executable: String, usage: String) {
             let directory = TestSupport.makeTemporaryDirectory()

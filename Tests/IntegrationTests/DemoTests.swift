@@ -78,6 +78,32 @@ extension Integration {
             #expect(TestSupport.run([TestSupport.supervisorBinary, "demo", "--commands", "2"]) >> 8 == 64)
         }
 
+        @Test("demo --help is the demo binary's: every option of k8s-worker-demo, under the name k8s-worker demo")
+        func demoHelpPassesThrough() throws {
+            let directory = TestSupport.makeTemporaryDirectory()
+            defer { TestSupport.removeDirectory(directory) }
+            let output = directory + "/help.txt"
+            let status = Self.run([TestSupport.supervisorBinary, "demo", "--help"], stdoutTo: output, within: 20)
+            let help = TestSupport.read(output) ?? ""
+            #expect(status.map { $0 >> 8 } == 0, "\(help)")
+            for option in ["--commands", "--workers", "--api-latency-ms", "--keep-running"] { #expect(help.contains(option), "\(help)") }
+            #expect(help.contains("USAGE: k8s-worker demo"), "\(help)")
+        }
+
+        @Test("without k8s-worker-demo beside it, demo exits 69 and names the missing binary")
+        func demoWithoutItsBinary() throws {
+            let directory = TestSupport.makeTemporaryDirectory()
+            defer { TestSupport.removeDirectory(directory) }
+            // A copy, not a link: the demo binary is looked up beside the real file (/proc/self/exe).
+            let alone = directory + "/k8s-worker"
+            #expect(TestSupport.run(["/bin/cp", TestSupport.supervisorBinary, alone]) == 0)
+            let output = directory + "/out.txt"
+            let status = Self.run([alone, "demo", "--commands", "4"], stdoutTo: output, stderrToo: true, within: 20)
+            let text = TestSupport.read(output) ?? ""
+            #expect(status.map { $0 >> 8 } == 69, "\(text)")
+            #expect(text.contains("cannot run \(directory)/k8s-worker-demo"), "\(text)")
+        }
+
         /// `| name | value |` rows of the summary table.
         static func rows(_ text: String) -> [String: String] {
             var rows: [String: String] = [:]

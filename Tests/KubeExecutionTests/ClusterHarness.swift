@@ -1,11 +1,12 @@
 import Events
 import Glibc
 import IPC
+import KubeAccess
 import KubeClient
+import KubeconfigLoading
 import KubeExecution
 import KubeSimulator
 import Logging
-import KubeconfigLoading
 
 /// The docs/upstream-contract.md §3.7 create command, with the execution id substituted (and the saga id, script and event id when given).
 func createCommand(_ executionID: String, language: String = "python", version: String = "3.11",

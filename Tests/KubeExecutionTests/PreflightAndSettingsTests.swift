@@ -1,12 +1,14 @@
-import Glibc
 import Events
+import Glibc
 import IPC
+import KubeAccess
 import KubeClient
 import KubeExecution
 import KubeManifests
+import KubePreflight
 import Logging
-import TestKit
 import Testing
+import TestKit
 
 /// Namespace preparation at start, and the settings handed to workers.
 @Suite struct PreflightAndSettingsTests {

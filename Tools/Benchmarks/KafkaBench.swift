@@ -3,6 +3,7 @@ import Events
 import Glibc
 import KafkaClient
 import KafkaIngest
+import KubeAccess
 import KubeExecution
 import Logging
 import SagaBridge

@@ -1,8 +1,9 @@
 import Glibc
+import KubeAccess
 import KubeClient
+import KubeconfigLoading
 import KubeExecution
 import KubeSimulator
-import KubeconfigLoading
 import Logging
 import SupervisorCore
 

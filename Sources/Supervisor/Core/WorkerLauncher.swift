@@ -17,14 +17,7 @@ struct WorkerLauncher {
     }
 
     /// `k8s-worker-process` in the directory of the running executable.
-    static func defaultExecutable() -> String {
-        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-        guard count > 0 else { return "k8s-worker-process" }
-        let path = String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        let directory = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
-        return directory + "/k8s-worker-process"
-    }
+    static func defaultExecutable() -> String { SiblingExecutable.path("k8s-worker-process") }
 
     /// Spawns one worker holding `socket` as descriptor 3.
     func spawn(id: WorkerID, socket: Int32) throws(SupervisorError) -> pid_t {

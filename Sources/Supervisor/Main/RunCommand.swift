@@ -2,6 +2,7 @@ import ArgumentParser
 import Diagnostics
 import Glibc
 import KafkaIngest
+import KubePreflight
 import Logging
 import SupervisorCore
 

@@ -1,13 +1,14 @@
 import IPC
-import Logging
+import KubeAccess
 import KubeClient
+import Logging
 
 /// How an API error ends a command: wait and try again, or fail it for good with a reason the user may read.
 enum APIFailure {
     /// The command's outcome for `error`, met while doing `step` (e.g. "create the Pod").
     static func outcome(_ error: KubeAPIError, step: String) -> StepResult {
         if error.isTransient {
-            return .retryLater("Kubernetes API unavailable while trying to \(step): \(summary(error)) after \(error.attempts) attempt(s)")
+            return .retryLater("Kubernetes API unavailable while trying to \(step): \(error.summary) after \(error.attempts) attempt(s)")
         }
         return .failed("Failed to \(step): \(userReason(error))")
     }
@@ -24,7 +25,7 @@ enum APIFailure {
         case .alreadyExists: "an object with this name already exists"
         case .notFound: "a required object does not exist (404)"
         case .configuration: "the worker's cluster configuration is unusable"
-        default: "unexpected response from the cluster (\(summary(error)))"
+        default: "unexpected response from the cluster (\(error.summary))"
         }
     }
 
@@ -38,11 +39,6 @@ enum APIFailure {
                 "error.code": "\(error.code)", "error.reason": "\(error.reason)", "error.message": "\(error.message)",
                 "attempts": "\(error.attempts)", "transient": "\(error.isTransient)",
             ])
-    }
-
-    /// `reason code` for logs and retry notes, e.g. `ServiceUnavailable 503` or `transport`.
-    static func summary(_ error: KubeAPIError) -> String {
-        error.code > 0 ? "\(error.reason.isEmpty ? "HTTP" : error.reason) \(error.code)" : (error.reason.isEmpty ? "\(error.kind)" : error.reason)
     }
 }
 

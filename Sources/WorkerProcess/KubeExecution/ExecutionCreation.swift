@@ -1,5 +1,6 @@
 import Events
 import IPC
+import KubeAccess
 import KubeClient
 import KubeManifests
 import Logging
@@ -120,7 +121,7 @@ struct ExecutionCreation {
         } catch {
             // The Pod stays for now; the retry finds it (ours), tries the ConfigMap again and cleans up again.
             log(error, step: "delete the Pod after the ConfigMap failed", object: pod)
-            return .retryLater(reason: "could not remove the Pod after its ConfigMap failed: \(APIFailure.summary(error))")
+            return .retryLater(reason: "could not remove the Pod after its ConfigMap failed: \(error.summary)")
         }
         return result.outcome
     }

@@ -1,5 +1,6 @@
 import Events
 import IPC
+import KubeAccess
 import KubeClient
 import KubeManifests
 import Logging

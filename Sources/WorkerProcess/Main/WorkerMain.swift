@@ -1,5 +1,6 @@
 import Diagnostics
 import Glibc
+import KubeAccess
 import KubeExecution
 import Logging
 import WorkerCore

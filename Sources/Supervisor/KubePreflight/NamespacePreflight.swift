@@ -1,9 +1,10 @@
 import Events
+import KubeAccess
 import KubeClient
 import KubeManifests
 import Logging
 
-/// What the worker does to its namespace before taking work (docs/decisions.md, D6): refuse the forbidden namespaces,
+/// What the supervisor does to the namespace before any worker starts (docs/decisions.md, D6): refuse the forbidden namespaces,
 /// apply the deny-all NetworkPolicy (server-side apply) and the Pod Security Admission "restricted" labels.
 ///
 /// When RBAC forbids one of the two writes, ``Policy/fail`` stops the start and ``Policy/warn`` goes on with a
@@ -48,7 +49,7 @@ public struct NamespacePreflight {
                 try tolerate("reading namespace '\(namespace)' is forbidden; its Pod Security labels cannot be checked", &report)
                 namespaceObject = .null
             } else {
-                throw NamespacePreflightError("cannot read namespace '\(namespace)': \(APIFailure.summary(error)): \(error.message)")
+                throw NamespacePreflightError("cannot read namespace '\(namespace)': \(error.summary): \(error.message)")
             }
         }
 
@@ -87,7 +88,7 @@ public struct NamespacePreflight {
 
     private func handleWriteFailure(_ error: KubeAPIError, what: String, _ report: inout Report) throws(NamespacePreflightError) {
         guard error.kind == .forbidden else {
-            throw NamespacePreflightError("\(what) failed: \(APIFailure.summary(error)): \(error.message)")
+            throw NamespacePreflightError("\(what) failed: \(error.summary): \(error.message)")
         }
         try tolerate("\(what) is forbidden by RBAC", &report)
     }

@@ -18,3 +18,10 @@ extension KubeClient {
         })
     }
 }
+
+extension KubeAPIError {
+    /// `reason code` for logs, refusals and retry notes, e.g. `ServiceUnavailable 503` or `transport`.
+    public var summary: String {
+        code > 0 ? "\(reason.isEmpty ? "HTTP" : reason) \(code)" : (reason.isEmpty ? "\(kind)" : reason)
+    }
+}

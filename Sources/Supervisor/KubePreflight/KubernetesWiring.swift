@@ -1,13 +1,13 @@
+import KubeAccess
 import KubeClient
-import KubeExecution
 import KubeconfigLoading
 import Logging
 import SupervisorCore
 
 /// The `kubernetes` configuration section as the handler's settings, and the namespace preflight at start.
-enum KubernetesWiring {
+public enum KubernetesWiring {
     /// The settings workers receive in their welcome.
-    static func settings(_ configuration: Configuration) -> KubernetesSettings {
+    public static func settings(_ configuration: Configuration) -> KubernetesSettings {
         let section = configuration.kubernetes
         let source: KubeClusterSource = switch section.source {
         case .kubeconfig: .kubeconfig(path: section.kubeconfig, context: section.context.isEmpty ? nil : section.context)
@@ -22,7 +22,7 @@ enum KubernetesWiring {
     }
 
     /// Before any worker starts: the credentials load and the namespace is usable and prepared (docs/decisions.md, D6).
-    static func preflight(_ configuration: Configuration, logger: Logger) throws -> NamespacePreflight.Report? {
+    public static func preflight(_ configuration: Configuration, logger: Logger) throws -> NamespacePreflight.Report? {
         let settings = settings(configuration)
         // Whoever can replace a credentials file has the service's credentials or identity (SECURITY.md).
         func check(_ path: String, role: String, isSecret: Bool) throws {
@@ -41,7 +41,7 @@ enum KubernetesWiring {
             let cluster = try KubeClusterConfig.load(settings.source)
             client = try KubeClient.logging(to: logger, config: cluster, settings: settings.clientSettings)
         } catch {
-            throw KubernetesStartupError.client(error)
+            throw KubernetesWiringError("kubernetes client: \(error)")
         }
         for file in KubeClusterConfig.referencedFiles(settings.source) {
             try check(file.path, role: file.role, isSecret: file.isSecret)
@@ -58,13 +58,13 @@ enum KubernetesWiring {
 /// The cluster configuration is resolved again for every worker, so a worker started after the kubeconfig's
 /// certificates or token were rotated on disk gets the new ones. If the files are unreadable at that moment
 /// (mid-rotation, say), the worker gets the last configuration that resolved, and the problem is logged.
-final class WorkerSettings {
+public final class WorkerSettings {
     private let logger: Logger
     private var lastResolved: (source: KubeClusterSource, cluster: KubeClusterConfig)?
 
-    init(logger: Logger) { self.logger = logger }
+    public init(logger: Logger) { self.logger = logger }
 
-    func callAsFunction(_ configuration: Configuration) -> [UInt8] {
+    public func callAsFunction(_ configuration: Configuration) -> [UInt8] {
         guard configuration.workers.handler == .kubernetes else { return [] }
         var settings = KubernetesWiring.settings(configuration)
         do {
@@ -87,7 +87,7 @@ final class WorkerSettings {
 }
 
 /// A start-up refusal with its reason.
-struct KubernetesWiringError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+public struct KubernetesWiringError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }
