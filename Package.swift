@@ -26,7 +26,8 @@ let package = Package(
     targets: [
         // MARK: The supervisor process (Sources/Supervisor): command intake, ordering, offsets, the worker pool.
         .executableTarget(
-            name: "Supervisor", dependencies: [
+            name: "Supervisor",
+            dependencies: [
                 "SupervisorCore", "Diagnostics", "KafkaIngest", "KubeManifests", "KubePreflight", "Events",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -34,7 +35,8 @@ let package = Package(
             path: "Sources/Supervisor/Main", swiftSettings: swiftSettings),
         // The event loop and its pure state machines (pool, ledger, commits), signals, systemd, the HTTP endpoint.
         .target(
-            name: "SupervisorCore", dependencies: [
+            name: "SupervisorCore",
+            dependencies: [
                 "IPC", "Systemd", "CLinux", "Diagnostics", "KubeManifests", "Observability",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
@@ -43,7 +45,8 @@ let package = Package(
             path: "Sources/Supervisor/Core", swiftSettings: swiftSettings),
         // The Kafka command source: consume, triage, publish events, commit finished work.
         .target(
-            name: "KafkaIngest", dependencies: [
+            name: "KafkaIngest",
+            dependencies: [
                 "SupervisorCore", "KafkaClient", "SagaBridge", "Events", "IPC", "Observability",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
@@ -51,33 +54,44 @@ let package = Package(
             path: "Sources/Supervisor/KafkaIngest", swiftSettings: swiftSettings),
         // Before any worker starts: credentials files checked, the namespace prepared; the settings workers receive.
         .target(
-            name: "KubePreflight", dependencies: [
+            name: "KubePreflight",
+            dependencies: [
                 "SupervisorCore", "KubeAccess", "KubeClient", "KubeconfigLoading", "KubeManifests", "Events",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/Supervisor/KubePreflight", swiftSettings: swiftSettings),
         // Saga commands and events as records: triage, dead letters, outcome events, topics (pure).
-        .target(name: "SagaBridge", dependencies: ["Events", "IPC"], path: "Sources/Supervisor/SagaBridge", swiftSettings: swiftSettings),
+        .target(
+            name: "SagaBridge", dependencies: ["Events", "IPC"], path: "Sources/Supervisor/SagaBridge",
+            swiftSettings: swiftSettings),
 
         // MARK: The worker process (Sources/WorkerProcess): one Kubernetes API connection, creates and deletes.
         .executableTarget(
-            name: "WorkerProcess", dependencies: ["WorkerCore", "KubeExecution", "KubeAccess", "Diagnostics", .product(name: "Logging", package: "swift-log")],
+            name: "WorkerProcess",
+            dependencies: [
+                "WorkerCore", "KubeExecution", "KubeAccess", "Diagnostics",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Sources/WorkerProcess/Main", swiftSettings: swiftSettings),
         // The worker's runtime: handshake, leader/follower threads, heartbeats, handlers.
         .target(
-            name: "WorkerCore", dependencies: [
+            name: "WorkerCore",
+            dependencies: [
                 "IPC", "CLinux", "Diagnostics", "Events", "Locking", .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/WorkerProcess/Runtime", swiftSettings: swiftSettings),
         // The Kubernetes handler: create and delete the executor objects.
         .target(
-            name: "KubeExecution", dependencies: [
+            name: "KubeExecution",
+            dependencies: [
                 "KubeAccess", "KubeClient", "KubeManifests", "WorkerCore", "Events", "IPC", "Locking",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/WorkerProcess/KubeExecution", swiftSettings: swiftSettings),
         // The hardened Pod and its ConfigMap, built from a command (pure).
-        .target(name: "KubeManifests", dependencies: ["Events"], path: "Sources/WorkerProcess/KubeManifests", swiftSettings: swiftSettings),
+        .target(
+            name: "KubeManifests", dependencies: ["Events"], path: "Sources/WorkerProcess/KubeManifests",
+            swiftSettings: swiftSettings),
 
         // MARK: The protocol between them (Sources/IPC).
         .target(name: "IPC", dependencies: ["CLinux"], swiftSettings: swiftSettings),
@@ -96,7 +110,9 @@ let package = Package(
         .systemLibrary(
             name: "CCurl", path: "Sources/Libraries/CCurl", pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]),
-        .target(name: "Systemd", dependencies: ["CSystemd", "CLinux"], path: "Sources/Libraries/Systemd", swiftSettings: swiftSettings),
+        .target(
+            name: "Systemd", dependencies: ["CSystemd", "CLinux"], path: "Sources/Libraries/Systemd",
+            swiftSettings: swiftSettings),
         // A pthread-mutex lock: visible to ThreadSanitizer, unlike Synchronization.Mutex on Linux.
         .target(name: "Locking", path: "Sources/Libraries/Locking", swiftSettings: swiftSettings),
         // SplitMix64: seeded randomness for fault schedules, retry jitter and randomized tests.
@@ -111,10 +127,12 @@ let package = Package(
             name: "KafkaClient", dependencies: ["CRdKafka", "C11ThreadsForTSan"],
             path: "Sources/Libraries/KafkaClient", swiftSettings: swiftSettings),
         .target(
-            name: "KubeClient", dependencies: ["CCurl", "CLinux", "Events", "Locking", "SplitMix"], path: "Sources/Libraries/KubeClient", swiftSettings: swiftSettings),
+            name: "KubeClient", dependencies: ["CCurl", "CLinux", "Events", "Locking", "SplitMix"],
+            path: "Sources/Libraries/KubeClient", swiftSettings: swiftSettings),
         // What both processes agree on to reach the API: the settings' wire form, the API protocol, the logging client.
         .target(
-            name: "KubeAccess", dependencies: ["KubeClient", "KubeManifests", "Events", .product(name: "Logging", package: "swift-log")],
+            name: "KubeAccess",
+            dependencies: ["KubeClient", "KubeManifests", "Events", .product(name: "Logging", package: "swift-log")],
             path: "Sources/Libraries/KubeAccess", swiftSettings: swiftSettings),
         // Kubeconfig files are YAML: parsing them needs Yams and with it Foundation, so this lives apart from the
         // client and only the supervisor links it. Workers receive the resolved configuration.
@@ -126,30 +144,40 @@ let package = Package(
         .target(
             name: "KubeSimulator", dependencies: ["Events", "COpenSSL", "CLinux", "Locking", "SplitMix"],
             path: "Tools/KubeSimulator", swiftSettings: swiftSettings),
-        .executableTarget(name: "APISimulator", dependencies: ["KubeSimulator"], path: "Tools/APISimulator", swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "APISimulator", dependencies: ["KubeSimulator"], path: "Tools/APISimulator",
+            swiftSettings: swiftSettings),
         .target(
-            name: "Demo", dependencies: ["Events", "KubeManifests", "KafkaClient", "KubeSimulator", "SagaBridge", "Locking"],
+            name: "Demo",
+            dependencies: ["Events", "KubeManifests", "KafkaClient", "KubeSimulator", "SagaBridge", "Locking"],
             path: "Tools/Demo", swiftSettings: swiftSettings),
         // k8s-worker-demo, which `k8s-worker demo` execs: the supervisor in-process on the embedded cluster and simulator.
         .executableTarget(
-            name: "DemoRunner", dependencies: [
+            name: "DemoRunner",
+            dependencies: [
                 "Demo", "SupervisorCore", "KafkaIngest", "KubePreflight", "Diagnostics", "Events",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tools/DemoRunner", swiftSettings: swiftSettings),
         .target(
-            name: "Chaos", dependencies: [
+            name: "Chaos",
+            dependencies: [
                 "Demo", "Events", "KafkaClient", "KubeManifests", "KubeSimulator", "SagaBridge", "Locking",
                 .product(name: "DequeModule", package: "swift-collections"),
             ],
             path: "Tools/Chaos", swiftSettings: swiftSettings),
         .executableTarget(
-            name: "ChaosRunner", dependencies: ["Chaos", "SupervisorCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            name: "ChaosRunner",
+            dependencies: [
+                "Chaos", "SupervisorCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             path: "Tools/ChaosRunner", swiftSettings: swiftSettings),
         .executableTarget(
-            name: "Benchmarks", dependencies: [
-                "SupervisorCore", "IPC", "CLinux", "KafkaClient", "KafkaIngest", "Events", "KubeClient", "KubeExecution",
+            name: "Benchmarks",
+            dependencies: [
+                "SupervisorCore", "IPC", "CLinux", "KafkaClient", "KafkaIngest", "Events", "KubeClient",
+                "KubeExecution",
                 "KubeAccess", "KubeconfigLoading", "KubeSimulator", .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tools/Benchmarks", swiftSettings: swiftSettings),
@@ -162,37 +190,47 @@ let package = Package(
         .testTarget(name: "IPCTests", dependencies: ["IPC", "SplitMix"], swiftSettings: swiftSettings),
         .testTarget(name: "ObservabilityTests", dependencies: ["Observability"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "DiagnosticsTests", dependencies: ["Diagnostics", "Systemd", .product(name: "Logging", package: "swift-log")],
+            name: "DiagnosticsTests",
+            dependencies: ["Diagnostics", "Systemd", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings),
         .testTarget(name: "EventsTests", dependencies: ["Events", "SplitMix"], swiftSettings: swiftSettings),
-        .testTarget(name: "KubeManifestsTests", dependencies: ["KubeManifests", "Events"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "KubeManifestsTests", dependencies: ["KubeManifests", "Events"], swiftSettings: swiftSettings),
         .testTarget(
             name: "KubeSimulatorTests", dependencies: ["TestKit", "KubeSimulator", "Events", "CLinux", "Locking"],
             swiftSettings: swiftSettings),
-        .testTarget(name: "SagaBridgeTests", dependencies: ["SagaBridge", "Events", "IPC"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SagaBridgeTests", dependencies: ["SagaBridge", "Events", "IPC"], swiftSettings: swiftSettings),
         .testTarget(name: "KafkaClientTests", dependencies: ["KafkaClient"], swiftSettings: swiftSettings),
         .testTarget(
             name: "KubeClientTests",
-            dependencies: ["TestKit", "KubeClient", "KubeconfigLoading", "KubeSimulator", "Events", "CLinux", "Locking"],
+            dependencies: [
+                "TestKit", "KubeClient", "KubeconfigLoading", "KubeSimulator", "Events", "CLinux", "Locking",
+            ],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "KubeExecutionTests",
             dependencies: [
-                "TestKit", "KubeExecution", "KubeAccess", "KubePreflight", "KubeClient", "KubeconfigLoading", "KubeManifests", "KubeSimulator", "Events", "IPC",
+                "TestKit", "KubeExecution", "KubeAccess", "KubePreflight", "KubeClient", "KubeconfigLoading",
+                "KubeManifests", "KubeSimulator", "Events", "IPC",
                 "SagaBridge",
             ],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "SupervisorCoreTests",
             dependencies: [
-                "SupervisorCore", "IPC", "Systemd", "Observability", "SplitMix", .product(name: "Logging", package: "swift-log"),
+                "SupervisorCore", "IPC", "Systemd", "Observability", "SplitMix",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
-        .testTarget(name: "ChaosTests", dependencies: ["Chaos", "Demo", "Events", "KubeManifests"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ChaosTests", dependencies: ["Chaos", "Demo", "Events", "KubeManifests"], swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "TestKit", "SupervisorCore", "IPC", "CLinux", "Supervisor", "WorkerProcess", "DemoRunner", "KafkaClient", "Events", "KubeSimulator",
+                "TestKit", "SupervisorCore", "IPC", "CLinux", "Supervisor", "WorkerProcess", "DemoRunner",
+                "KafkaClient", "Events", "KubeSimulator",
                 "Chaos",
             ],
             swiftSettings: swiftSettings),

@@ -64,6 +64,8 @@ public struct PayloadReader {
 
     /// Fails when bytes are left over after the last field.
     public func expectEnd(_ message: StaticString) throws(IPCError) {
-        guard isAtEnd else { throw IPCError(.malformedPayload, "\(bytes.endIndex - index) stray bytes after \(message)") }
+        guard isAtEnd else {
+            throw IPCError(.malformedPayload, "\(bytes.endIndex - index) stray bytes after \(message)")
+        }
     }
 }

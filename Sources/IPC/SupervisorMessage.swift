@@ -71,7 +71,9 @@ public enum SupervisorMessage: Equatable, Sendable {
             for _ in 0..<count {
                 let name = try reader.readString("log context name")
                 // Sorted and unique, as written: one encoding per message.
-                if let previous, !(previous < name) { throw IPCError(.malformedPayload, "log context names out of order or repeated") }
+                if let previous, !(previous < name) {
+                    throw IPCError(.malformedPayload, "log context names out of order or repeated")
+                }
                 previous = name
                 command.logContext[name] = try reader.readString("log context value")
             }

@@ -44,10 +44,12 @@ public enum WorkerMessage: Equatable, Sendable {
         switch Kind(rawValue: frame.type) {
         case .hello:
             self = .hello(
-                protocolVersion: try reader.readUInt16("protocol version"), workerID: try reader.readUInt32("worker id"),
+                protocolVersion: try reader.readUInt16("protocol version"),
+                workerID: try reader.readUInt32("worker id"),
                 pid: try reader.readInt32("pid"))
         case .result:
-            self = .result(commandID: try reader.readUInt64("command id"), outcome: try CommandOutcome.decode(from: &reader))
+            self = .result(
+                commandID: try reader.readUInt64("command id"), outcome: try CommandOutcome.decode(from: &reader))
         case .pong:
             self = .pong(sequence: try reader.readUInt64("sequence"))
         case .statistics:

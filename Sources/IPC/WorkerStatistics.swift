@@ -87,7 +87,8 @@ public struct WorkerStatistics: Equatable, Sendable {
         var statistics = WorkerStatistics()
         var previousCreation: PodCreationKey?
         for _ in 0..<(try entryCount(&reader, "pod creations")) {
-            let key = PodCreationKey(status: try reader.readString("status"), language: try reader.readString("language"))
+            let key = PodCreationKey(
+                status: try reader.readString("status"), language: try reader.readString("language"))
             try requireAscending(previousCreation, key, "pod creations")
             previousCreation = key
             statistics.podCreations[key] = try reader.readUInt64("pod creations")
@@ -101,7 +102,8 @@ public struct WorkerStatistics: Equatable, Sendable {
             for _ in 0..<(try reader.readUInt16("bucket count")) { buckets.append(try reader.readUInt64("bucket")) }
             let sum = Double(bitPattern: try reader.readUInt64("sum"))
             guard let histogram = HistogramCounts(bounds: durationBounds, buckets: buckets, sum: sum) else {
-                throw IPCError(.malformedPayload, "histogram with \(buckets.count) buckets, expected \(durationBounds.count + 1)")
+                throw IPCError(
+                    .malformedPayload, "histogram with \(buckets.count) buckets, expected \(durationBounds.count + 1)")
             }
             statistics.podCreationSeconds[language] = histogram
         }
@@ -122,7 +124,9 @@ public struct WorkerStatistics: Equatable, Sendable {
         }
     }
 
-    private static func decodeMap(_ reader: inout PayloadReader, _ field: StaticString) throws(IPCError) -> [String: UInt64] {
+    private static func decodeMap(
+        _ reader: inout PayloadReader, _ field: StaticString
+    ) throws(IPCError) -> [String: UInt64] {
         var map: [String: UInt64] = [:]
         var previous: String?
         for _ in 0..<(try entryCount(&reader, field)) {
@@ -134,13 +138,19 @@ public struct WorkerStatistics: Equatable, Sendable {
         return map
     }
 
-    private static func requireAscending<Key: Comparable>(_ previous: Key?, _ key: Key, _ field: StaticString) throws(IPCError) {
-        if let previous, !(previous < key) { throw IPCError(.malformedPayload, "\(field): keys out of order or repeated") }
+    private static func requireAscending<Key: Comparable>(
+        _ previous: Key?, _ key: Key, _ field: StaticString
+    ) throws(IPCError) {
+        if let previous, !(previous < key) {
+            throw IPCError(.malformedPayload, "\(field): keys out of order or repeated")
+        }
     }
 
     private static func entryCount(_ reader: inout PayloadReader, _ field: StaticString) throws(IPCError) -> Int {
         let count = Int(try reader.readUInt16(field))
-        guard count <= maxEntries else { throw IPCError(.malformedPayload, "\(field): \(count) entries, at most \(maxEntries)") }
+        guard count <= maxEntries else {
+            throw IPCError(.malformedPayload, "\(field): \(count) entries, at most \(maxEntries)")
+        }
         return count
     }
 }

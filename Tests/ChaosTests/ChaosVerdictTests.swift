@@ -17,9 +17,13 @@ import Testing
     }
 
     /// Both events of `command`, published at `timestamp`.
-    static func events(_ command: CreatePodCommand, at timestamp: Timestamp = now) -> (created: [UInt8], started: [UInt8]) {
-        (PodCreatedEvent(replyingTo: command, namespace: "integr8scode", timestamp: timestamp).encoded(),
-         ExecutionStartedEvent(replyingTo: command, podName: command.podName, timestamp: timestamp).encoded())
+    static func events(
+        _ command: CreatePodCommand, at timestamp: Timestamp = now
+    ) -> (created: [UInt8], started: [UInt8]) {
+        (
+            PodCreatedEvent(replyingTo: command, namespace: "integr8scode", timestamp: timestamp).encoded(),
+            ExecutionStartedEvent(replyingTo: command, podName: command.podName, timestamp: timestamp).encoded()
+        )
     }
 
     /// A ledger with one create at `saga_commands[0]@0` whose events are at offset 0 of partition 0 of both topics.
@@ -40,7 +44,9 @@ import Testing
             deadLetterReason: nil)
     }
 
-    static func sample(committed: Int64, marks: Int64, live: Set<String> = [], label: String = "sample") -> ChaosLedger.CommitSample {
+    static func sample(
+        committed: Int64, marks: Int64, live: Set<String> = [], label: String = "sample"
+    ) -> ChaosLedger.CommitSample {
         ChaosLedger.CommitSample(
             label: label, at: 1, committed: [0: committed],
             watermarks: ["pod_events": [0: marks], "execution_events": [0: marks]], livePodsOfDeletes: live)
@@ -48,10 +54,15 @@ import Testing
 
     static func cluster(_ ids: [String], configMapOwnerUID: String = "uid-1") -> ClusterSnapshot {
         ClusterSnapshot(
-            pods: Dictionary(uniqueKeysWithValues: ids.map { (ClusterSnapshot.podName($0), ClusterSnapshot.Pod(uid: "uid-1")) }),
-            configMaps: Dictionary(uniqueKeysWithValues: ids.map {
-                (ClusterSnapshot.configMapName($0), [ClusterSnapshot.Owner(kind: "Pod", name: ClusterSnapshot.podName($0), uid: configMapOwnerUID)])
-            }))
+            pods: Dictionary(
+                uniqueKeysWithValues: ids.map { (ClusterSnapshot.podName($0), ClusterSnapshot.Pod(uid: "uid-1")) }),
+            configMaps: Dictionary(
+                uniqueKeysWithValues: ids.map {
+                    (
+                        ClusterSnapshot.configMapName($0),
+                        [ClusterSnapshot.Owner(kind: "Pod", name: ClusterSnapshot.podName($0), uid: configMapOwnerUID)]
+                    )
+                }))
     }
 
     @Test("an honest run passes, and its counts say what happened")
@@ -73,7 +84,8 @@ import Testing
         #expect(verdict.violations.contains { $0.hasPrefix("invariant 5: offsets committed past unfinished work") })
     }
 
-    @Test("a commit past a delete whose Pod was still live breaks invariant 5; a Pod left at the end breaks invariant 2")
+    @Test(
+        "a commit past a delete whose Pod was still live breaks invariant 5; a Pod left at the end breaks invariant 2")
     func commitPastLiveDelete() throws {
         var (ledger, id) = try Self.answeredCreate()
         ledger.recordProduced(.delete(target: 0), executionID: id)
@@ -89,9 +101,12 @@ import Testing
         let (ledger, id) = try Self.answeredCreate()
         let lost = ChaosVerdict(ledger: ledger, cluster: Self.cluster([]), committed: [0: 1], ends: [0: 1])
         #expect(lost.violations.contains { $0.hasPrefix("invariant 1: creates without their Pod or ConfigMap") })
-        let orphan = ChaosVerdict(ledger: ledger, cluster: Self.cluster([id], configMapOwnerUID: "uid-of-an-old-pod"), committed: [0: 1], ends: [0: 1])
+        let orphan = ChaosVerdict(
+            ledger: ledger, cluster: Self.cluster([id], configMapOwnerUID: "uid-of-an-old-pod"), committed: [0: 1],
+            ends: [0: 1])
         #expect(orphan.violations.contains { $0.hasPrefix("invariant 1: ConfigMaps without their owner Pod") })
-        let stray = ChaosVerdict(ledger: ledger, cluster: Self.cluster([id, "someone-else"]), committed: [0: 1], ends: [0: 1])
+        let stray = ChaosVerdict(
+            ledger: ledger, cluster: Self.cluster([id, "someone-else"]), committed: [0: 1], ends: [0: 1])
         #expect(stray.violations.contains { $0.hasPrefix("invariant 1: objects no command created") })
     }
 
@@ -111,8 +126,12 @@ import Testing
         let otherNamespace = PodCreatedEvent(replyingTo: create, namespace: "elsewhere", timestamp: Self.now)
         Self.publish(&ledger, otherNamespace.encoded(), topic: "pod_events", offset: 3, key: id)
         let broken = ChaosVerdict(ledger: ledger, cluster: Self.cluster([id]), committed: [0: 1], ends: [0: 1])
-        #expect(broken.violations.contains { $0.hasPrefix("invariant 3: events whose id is not the deterministic one") })
-        #expect(broken.violations.contains { $0.hasPrefix("invariant 3: copies of an event with the same id and different content") })
+        #expect(
+            broken.violations.contains { $0.hasPrefix("invariant 3: events whose id is not the deterministic one") })
+        #expect(
+            broken.violations.contains {
+                $0.hasPrefix("invariant 3: copies of an event with the same id and different content")
+            })
     }
 
     @Test("a missing event breaks invariant 3; an execution_failed breaks invariant 4")
@@ -124,7 +143,8 @@ import Testing
         Self.publish(&ledger, Self.events(create).created, topic: "pod_events", offset: 0, key: create.executionID)
         let failed = ExecutionFailedEvent(replyingTo: create, stderr: "Failed to create pod: boom", timestamp: Self.now)
         Self.publish(&ledger, failed.encoded(), topic: "execution_events", offset: 0, key: create.executionID)
-        let verdict = ChaosVerdict(ledger: ledger, cluster: Self.cluster([create.executionID]), committed: [0: 1], ends: [0: 1])
+        let verdict = ChaosVerdict(
+            ledger: ledger, cluster: Self.cluster([create.executionID]), committed: [0: 1], ends: [0: 1])
         #expect(verdict.violations.contains { $0.hasPrefix("invariant 3: creates without an event") })
         #expect(verdict.violations.contains { $0.hasPrefix("invariant 4: execution_failed events") })
     }
@@ -135,7 +155,10 @@ import Testing
         // Killed with offset 0 finished (its events below the watermarks) but nothing committed.
         ledger.recordSample(Self.sample(committed: 0, marks: 1, label: ChaosLedger.killLabel))
         let notRedone = ChaosVerdict(ledger: ledger, cluster: Self.cluster([id]), committed: [0: 1], ends: [0: 1])
-        #expect(notRedone.violations.contains { $0.hasPrefix("supervisor kill: finished but uncommitted creates not done again") })
+        #expect(
+            notRedone.violations.contains {
+                $0.hasPrefix("supervisor kill: finished but uncommitted creates not done again")
+            })
         let create = try Self.command(0)
         let (created, started) = Self.events(create, at: Self.later)
         Self.publish(&ledger, created, topic: "pod_events", offset: 1, key: id)
@@ -152,7 +175,9 @@ import Testing
         #expect(verdict.violations.contains { $0.hasPrefix("invariant 5: partitions not committed to their end") })
     }
 
-    @Test("the schedule is a function of the seed, bounded in count, and keeps broker faults away from the supervisor kill")
+    @Test(
+        "the schedule is a function of the seed, bounded in count, and keeps broker faults away from the supervisor kill"
+    )
     func scheduleIsSeeded() {
         let topics: [(name: String, partitions: Int)] = [("saga_commands", 6), ("pod_events", 3)]
         let first = ChaosSchedule(settings: ChaosSettings(seed: 42), brokers: 3, topics: topics)
@@ -161,12 +186,14 @@ import Testing
         #expect(first.entries == again.entries)
         #expect(first.entries != other.entries)
         let plan = ChaosFaultPlan()
-        #expect(first.entries.count { if case .killWorker = $0.action { true } else { false } } <= plan.workerKills.maximum)
+        #expect(
+            first.entries.count { if case .killWorker = $0.action { true } else { false } } <= plan.workerKills.maximum)
         let kills = first.entries.filter { $0.action == .killSupervisor }.map(\.at)
         #expect(kills.count == 1)
         for entry in first.entries {
             guard case .brokerFault = entry.action else { continue }
-            #expect(kills.allSatisfy { abs($0 - entry.at) >= 3 }, "broker fault at \(entry.at) near the kill at \(kills)")
+            #expect(
+                kills.allSatisfy { abs($0 - entry.at) >= 3 }, "broker fault at \(entry.at) near the kill at \(kills)")
         }
     }
 }

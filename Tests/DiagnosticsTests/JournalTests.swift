@@ -9,7 +9,8 @@ import Testing
 @Suite struct JournalTests {
     static func fields(_ metadata: Logger.Metadata, level: Logger.Level = .warning) -> [String: String] {
         let entry = JournalFields.entry(
-            level: level, message: "command deferred", identifier: "k8s-worker", label: "k8s-worker", metadata: metadata,
+            level: level, message: "command deferred", identifier: "k8s-worker", label: "k8s-worker",
+            metadata: metadata,
             file: "Sources/Supervisor/Core/Supervisor+Workers.swift", function: "handle(_:from:now:)", line: 42)
         return Dictionary(entry.map { ($0.name, $0.value) }) { first, _ in first }
     }
@@ -30,17 +31,20 @@ import Testing
 
     @Test func metadataNeverOverridesTheFixedFields() {
         let entry = JournalFields.entry(
-            level: .info, message: "real", identifier: "k8s-worker", label: "l", metadata: ["message": "fake", "priority": "0"],
+            level: .info, message: "real", identifier: "k8s-worker", label: "l",
+            metadata: ["message": "fake", "priority": "0"],
             file: "f", function: "g", line: 1)
         #expect(entry.filter { $0.name == "MESSAGE" }.map(\.value) == ["real"])
         #expect(entry.filter { $0.name == "PRIORITY" }.map(\.value) == ["6"])
         #expect(entry.contains { $0.name == "META_MESSAGE" && $0.value == "fake" })
     }
 
-    @Test(arguments: [
-        ("execution.id", "EXECUTION_ID"), ("worker.pid", "WORKER_PID"), ("kafka-topic", "KAFKA_TOPIC"), ("_hidden", "HIDDEN"),
-        ("2fa", "F2FA"), ("é", nil), ("___", nil), ("clé.x", "CL__X"),
-    ] as [(String, String?)])
+    @Test(
+        arguments: [
+            ("execution.id", "EXECUTION_ID"), ("worker.pid", "WORKER_PID"), ("kafka-topic", "KAFKA_TOPIC"),
+            ("_hidden", "HIDDEN"),
+            ("2fa", "F2FA"), ("é", nil), ("___", nil), ("clé.x", "CL__X"),
+        ] as [(String, String?)])
     func fieldNames(key: String, expected: String?) {
         #expect(JournalFields.fieldName(key) == expected)
     }
@@ -51,20 +55,25 @@ import Testing
         #expect(long?.allSatisfy { $0.isUppercase || $0.isNumber || $0 == "_" } == true)
     }
 
-    @Test(arguments: [(Logger.Level.trace, 7), (.debug, 7), (.info, 6), (.notice, 5), (.warning, 4), (.error, 3), (.critical, 2)])
+    @Test(arguments: [
+        (Logger.Level.trace, 7), (.debug, 7), (.info, 6), (.notice, 5), (.warning, 4), (.error, 3), (.critical, 2),
+    ])
     func priorities(level: Logger.Level, expected: Int) {
         #expect(JournalFields.priority(level) == expected)
     }
 
     @Test func journalStreamParsing() {
         #expect(JournalStream("8:12345") == JournalStream(device: 8, inode: 12345))
-        for bad in ["", "8", "8:", ":1", "a:b", "8:1:2", "-1:2", " 8:1", "8:1 "] { #expect(JournalStream(bad) == nil, "\(bad)") }
+        for bad in ["", "8", "8:", ":1", "a:b", "8:1:2", "-1:2", " 8:1", "8:1 "] {
+            #expect(JournalStream(bad) == nil, "\(bad)")
+        }
     }
 
     static func choose(
         _ variable: String?, _ stderr: JournalStream?, socket: Bool = true, format: StderrLogHandler.Format = .json
     ) -> StderrLogHandler.Format {
-        LogOutput.choose(format: format, identifier: "k", journalStream: variable, stderr: stderr, journalSocketExists: socket)
+        LogOutput.choose(
+            format: format, identifier: "k", journalStream: variable, stderr: stderr, journalSocketExists: socket)
     }
 
     @Test func outputIsTheJournalOnlyWhenTheVariableNamesStderr() {

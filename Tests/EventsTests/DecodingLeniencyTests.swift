@@ -21,12 +21,14 @@ struct DecodingLeniencyTests {
         #expect(command.encoded() == Samples.bytes(Samples.createPodJSON))
     }
 
-    @Test("timestamps with +00:00, other offsets and naive forms decode to UTC and encode with Z", arguments: [
-        ("2026-03-06T21:29:12.481337+00:00", "2026-03-06T21:29:12.481337Z"),
-        ("2026-03-06T21:29:12.481337", "2026-03-06T21:29:12.481337Z"),
-        ("2026-03-06T22:29:12+01:00", "2026-03-06T21:29:12Z"),
-        ("2026-03-06 21:29:12", "2026-03-06T21:29:12Z"),
-    ])
+    @Test(
+        "timestamps with +00:00, other offsets and naive forms decode to UTC and encode with Z",
+        arguments: [
+            ("2026-03-06T21:29:12.481337+00:00", "2026-03-06T21:29:12.481337Z"),
+            ("2026-03-06T21:29:12.481337", "2026-03-06T21:29:12.481337Z"),
+            ("2026-03-06T22:29:12+01:00", "2026-03-06T21:29:12Z"),
+            ("2026-03-06 21:29:12", "2026-03-06T21:29:12Z"),
+        ])
     func timestampForms(input: String, encoded: String) throws {
         let command = try CreatePodCommand.decode(try Samples.createPod(setting: "timestamp", to: string(input)))
         #expect(command.timestamp.iso8601 == encoded)
@@ -36,7 +38,8 @@ struct DecodingLeniencyTests {
 
     @Test("an epoch-number timestamp is accepted")
     func epochTimestamp() throws {
-        let command = try CreatePodCommand.decode(try Samples.createPod(setting: "timestamp", to: try number("1772832552.481337")))
+        let command = try CreatePodCommand.decode(
+            try Samples.createPod(setting: "timestamp", to: try number("1772832552.481337")))
         #expect(command.timestamp.iso8601 == "2026-03-06T21:29:12.481337Z")
     }
 
@@ -64,31 +67,42 @@ struct DecodingLeniencyTests {
     func environmentDefault() throws {
         let command = try CreatePodCommand.decode(try Samples.createPod(settingMetadata: "environment", to: nil))
         #expect(command.metadata.environment == .production)
-        let staging = try CreatePodCommand.decode(try Samples.createPod(settingMetadata: "environment", to: string("staging")))
+        let staging = try CreatePodCommand.decode(
+            try Samples.createPod(settingMetadata: "environment", to: string("staging")))
         #expect(staging.metadata.environment == .staging)
     }
 
     @Test("delete_pod_command: pod_name/namespace may be null or absent")
     func deleteOptionals() throws {
-        let minimal = #"{"event_type":"delete_pod_command","event_id":"e","timestamp":"2026-03-06T21:29:15Z","metadata":{"service_name":"s","service_version":"1","user_id":"u"},"saga_id":"s1","execution_id":"x1","reason":"r"}"#
+        let minimal =
+            #"{"event_type":"delete_pod_command","event_id":"e","timestamp":"2026-03-06T21:29:15Z","metadata":{"service_name":"s","service_version":"1","user_id":"u"},"saga_id":"s1","execution_id":"x1","reason":"r"}"#
         let command = try DeletePodCommand.decode(Samples.bytes(minimal))
         #expect(command.podName == nil && command.namespace == nil)
-        #expect(String(decoding: command.encoded(), as: UTF8.self).hasSuffix(#""reason":"r","pod_name":null,"namespace":null}"#))
-        let withValues = try DeletePodCommand.decode(Samples.bytes(minimal.replacingLast("}", with: #","pod_name":"p","namespace":"n"}"#)))
+        #expect(
+            String(decoding: command.encoded(), as: UTF8.self).hasSuffix(
+                #""reason":"r","pod_name":null,"namespace":null}"#))
+        let withValues = try DeletePodCommand.decode(
+            Samples.bytes(minimal.replacingLast("}", with: #","pod_name":"p","namespace":"n"}"#)))
         #expect(withValues.podName == "p" && withValues.namespace == "n")
     }
 
     @Test("event defaults: pod_created namespace 'default', execution_failed exit_code 1 and empty output")
     func eventDefaults() throws {
-        let created = try PodCreatedEvent.decode(Samples.bytes(
-            #"{"timestamp":"2026-03-06T21:29:12Z","metadata":{"service_name":"s","service_version":"1","user_id":"u"},"execution_id":"x","pod_name":"p","event_id":"e"}"#))
+        let created = try PodCreatedEvent.decode(
+            Samples.bytes(
+                #"{"timestamp":"2026-03-06T21:29:12Z","metadata":{"service_name":"s","service_version":"1","user_id":"u"},"execution_id":"x","pod_name":"p","event_id":"e"}"#
+            ))
         #expect(created.namespace == "default")
-        let failed = try ExecutionFailedEvent.decode(Samples.bytes(
-            #"{"event_id":"e","timestamp":"2026-03-06T21:29:12Z","metadata":{"service_name":"s","service_version":"1","user_id":"u"},"execution_id":"x","error_type":"timeout","resource_usage":{"cpu_time_jiffies":"7","unknown":1}}"#))
+        let failed = try ExecutionFailedEvent.decode(
+            Samples.bytes(
+                #"{"event_id":"e","timestamp":"2026-03-06T21:29:12Z","metadata":{"service_name":"s","service_version":"1","user_id":"u"},"execution_id":"x","error_type":"timeout","resource_usage":{"cpu_time_jiffies":"7","unknown":1}}"#
+            ))
         #expect(failed.exitCode == 1 && failed.stdout.isEmpty && failed.stderr.isEmpty)
         #expect(failed.resourceUsage == ResourceUsage(cpuTimeJiffies: 7))
-        let started = try ExecutionStartedEvent.decode(Samples.bytes(
-            #"{"event_id":"e","timestamp":"2026-03-06T21:29:12Z","metadata":{"service_name":"s","service_version":"1","user_id":"u"},"execution_id":"x","pod_name":"p","node_name":"n1"}"#))
+        let started = try ExecutionStartedEvent.decode(
+            Samples.bytes(
+                #"{"event_id":"e","timestamp":"2026-03-06T21:29:12Z","metadata":{"service_name":"s","service_version":"1","user_id":"u"},"execution_id":"x","pod_name":"p","node_name":"n1"}"#
+            ))
         #expect(started.nodeName == "n1" && started.containerID == nil)
     }
 
@@ -99,7 +113,8 @@ struct DecodingLeniencyTests {
         let b = try CreatePodCommand.decode(first)
         #expect(a.eventID == b.eventID)
         #expect(UUID(a.eventID)?.version == 5)
-        let other = try CreatePodCommand.decode(try Samples.createPod(setting: "script", to: string("print(2)")).removingKey("event_id"))
+        let other = try CreatePodCommand.decode(
+            try Samples.createPod(setting: "script", to: string("print(2)")).removingKey("event_id"))
         #expect(other.eventID != a.eventID)
         let noUser = try CreatePodCommand.decode(try Samples.createPod(settingMetadata: "user_id", to: nil))
         #expect(UUID(noUser.metadata.userID)?.version == 5)
@@ -109,13 +124,15 @@ struct DecodingLeniencyTests {
     @Test("missing ids can use an injected generator or be rejected")
     func idPolicies() throws {
         let bytes = try Samples.createPod(setting: "event_id", to: nil)
-        let generated = try CreatePodCommand.decode(bytes, options: DecodingOptions(missingIDs: .generate { "fixed-id" }))
+        let generated = try CreatePodCommand.decode(
+            bytes, options: DecodingOptions(missingIDs: .generate { "fixed-id" }))
         #expect(generated.eventID == "fixed-id")
         #expect(throws: EventDecodingError.missingField(path: "event_id")) {
             try CreatePodCommand.decode(bytes, options: DecodingOptions(missingIDs: .reject))
         }
         let userless = try Samples.createPod(settingMetadata: "user_id", to: nil)
-        let custom = try CreatePodCommand.decode(userless, options: DecodingOptions(missingIDs: .custom { path, _ in "gen:" + path }))
+        let custom = try CreatePodCommand.decode(
+            userless, options: DecodingOptions(missingIDs: .custom { path, _ in "gen:" + path }))
         #expect(custom.metadata.userID == "gen:metadata.user_id")
     }
 
@@ -128,18 +145,24 @@ struct DecodingLeniencyTests {
         #expect(command.timestamp == clock)
     }
 
-    @Test("lax integers: whole floats, numeric strings, booleans", arguments: [
-        ("5", 5), ("5.0", 5), ("1e1", 10), ("-0.0", 0),
-    ])
+    @Test(
+        "lax integers: whole floats, numeric strings, booleans",
+        arguments: [
+            ("5", 5), ("5.0", 5), ("1e1", 10), ("-0.0", 0),
+        ])
     func laxIntegerNumbers(text: String, expected: Int) throws {
-        let command = try CreatePodCommand.decode(try Samples.createPod(setting: "timeout_seconds", to: try number(text)))
+        let command = try CreatePodCommand.decode(
+            try Samples.createPod(setting: "timeout_seconds", to: try number(text)))
         #expect(command.timeoutSeconds == expected)
         #expect(String(decoding: command.encoded(), as: UTF8.self).contains("\"timeout_seconds\":\(expected),"))
     }
 
-    @Test("lax integers from strings", arguments: [
-        ("5", 5), (" 5 ", 5), ("+5", 5), ("-3", -3), ("0005", 5), ("1_000", 1000), ("5.00", 5), ("\t7\n", 7), ("1_000.0", 1000),
-    ])
+    @Test(
+        "lax integers from strings",
+        arguments: [
+            ("5", 5), (" 5 ", 5), ("+5", 5), ("-3", -3), ("0005", 5), ("1_000", 1000), ("5.00", 5), ("\t7\n", 7),
+            ("1_000.0", 1000),
+        ])
     func laxIntegerStrings(text: String, expected: Int) throws {
         let command = try CreatePodCommand.decode(try Samples.createPod(setting: "timeout_seconds", to: string(text)))
         #expect(command.timeoutSeconds == expected)
@@ -147,15 +170,21 @@ struct DecodingLeniencyTests {
 
     @Test("lax integers from booleans and lax floats")
     func laxOthers() throws {
-        #expect(try CreatePodCommand.decode(try Samples.createPod(setting: "timeout_seconds", to: .bool(true))).timeoutSeconds == 1)
+        #expect(
+            try CreatePodCommand.decode(try Samples.createPod(setting: "timeout_seconds", to: .bool(true)))
+                .timeoutSeconds == 1)
         let usage = { (value: JSONValue) throws -> Double in
             let object = JSONObject(pairs: [
                 "event_id": .string("e"), "timestamp": .string("2026-03-06T21:29:12Z"),
-                "metadata": .object(JSONObject(pairs: ["service_name": .string("s"), "service_version": .string("1"), "user_id": .string("u")])),
+                "metadata": .object(
+                    JSONObject(pairs: [
+                        "service_name": .string("s"), "service_version": .string("1"), "user_id": .string("u"),
+                    ])),
                 "execution_id": .string("x"), "error_type": .string("timeout"),
                 "resource_usage": .object(JSONObject(pairs: ["execution_time_wall_seconds": value])),
             ])
-            return try #require(try ExecutionFailedEvent.decode(JSONWriter.encode(.object(object))).resourceUsage).executionTimeWallSeconds
+            return try #require(try ExecutionFailedEvent.decode(JSONWriter.encode(.object(object))).resourceUsage)
+                .executionTimeWallSeconds
         }
         #expect(try usage(try self.number("2")) == 2)
         #expect(try usage(.string(" 2.5 ")) == 2.5)
@@ -173,7 +202,8 @@ struct DecodingLeniencyTests {
 
     @Test("a missing event_type is fine for a concrete decode, it defaults to the literal")
     func missingEventTypeConcrete() throws {
-        let command = try DeletePodCommand.decode(try JSONWriter.encode(JSONParser().parse(Samples.deletePodJSON)).removingKey("event_type"))
+        let command = try DeletePodCommand.decode(
+            try JSONWriter.encode(JSONParser().parse(Samples.deletePodJSON)).removingKey("event_type"))
         #expect(command.eventType == .deletePodCommand)
     }
 }

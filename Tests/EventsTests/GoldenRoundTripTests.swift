@@ -16,10 +16,11 @@ struct GoldenRoundTripTests {
         var records: [Record] = []
         for line in contents.split(separator: UInt8(ascii: "\n")) where !line.isEmpty {
             let object = try #require(try JSONParser().parse(Array(line)).objectValue)
-            records.append(Record(
-                eventType: try #require(object["event_type"]?.stringValue),
-                key: try #require(object["key"]?.stringValue),
-                value: Array(try #require(object["value"]?.stringValue).utf8)))
+            records.append(
+                Record(
+                    eventType: try #require(object["event_type"]?.stringValue),
+                    key: try #require(object["key"]?.stringValue),
+                    value: Array(try #require(object["value"]?.stringValue).utf8)))
         }
         return records
     }
@@ -47,7 +48,9 @@ struct GoldenRoundTripTests {
             #expect(event.eventType.rawValue == record.eventType)
             #expect(event.executionID == record.key)
             let encoded = event.encoded()
-            #expect(encoded == record.value, "re-encoding differs for \(record.eventType): \(String(decoding: encoded, as: UTF8.self))")
+            #expect(
+                encoded == record.value,
+                "re-encoding differs for \(record.eventType): \(String(decoding: encoded, as: UTF8.self))")
         }
     }
 

@@ -51,14 +51,16 @@ struct JSONParserTests {
         #expect(object["k"] == .number(JSONNumber(2)))
     }
 
-    @Test("malformed input reports the byte offset and reason", arguments: [
-        ("{\"a\":1,}", 7, "'\"' starting a key"),
-        ("[1 2]", 3, "',' or ']'"),
-        ("{\"a\" 1}", 5, "':'"),
-        ("{1:2}", 1, "'\"' starting a key, or '}'"),
-        ("[,]", 1, "a value"),
-        ("@", 0, "a value"),
-    ])
+    @Test(
+        "malformed input reports the byte offset and reason",
+        arguments: [
+            ("{\"a\":1,}", 7, "'\"' starting a key"),
+            ("[1 2]", 3, "',' or ']'"),
+            ("{\"a\" 1}", 5, "':'"),
+            ("{1:2}", 1, "'\"' starting a key, or '}'"),
+            ("[,]", 1, "a value"),
+            ("@", 0, "a value"),
+        ])
     func unexpectedBytes(text: String, offset: Int, expected: String) throws {
         let error = try #require(parseError(text))
         #expect(error.offset == offset)
@@ -69,33 +71,40 @@ struct JSONParserTests {
         #expect(found == expected)
     }
 
-    @Test("each reason kind", arguments: [
-        ("01", JSONParseError(offset: 0, reason: .leadingZero)),
-        ("-", JSONParseError(offset: 1, reason: .unexpectedEndOfInput(expected: "a digit"))),
-        ("[1.]", JSONParseError(offset: 3, reason: .invalidNumber(detail: "expected a digit after the decimal point"))),
-        ("1e+", JSONParseError(offset: 3, reason: .unexpectedEndOfInput(expected: "a digit in the exponent"))),
-        ("[-a]", JSONParseError(offset: 2, reason: .invalidNumber(detail: "expected a digit"))),
-        ("tru", JSONParseError(offset: 3, reason: .unexpectedEndOfInput(expected: "the rest of 'true'"))),
-        ("nul1", JSONParseError(offset: 0, reason: .invalidLiteral)),
-        ("NaN", JSONParseError(offset: 0, reason: .unexpectedByte(UInt8(ascii: "N"), expected: "a value"))),
-        ("\"a\\x\"", JSONParseError(offset: 2, reason: .invalidEscape(UInt8(ascii: "x")))),
-        ("\"\\u12G4\"", JSONParseError(offset: 5, reason: .invalidUnicodeEscape)),
-        ("\"\\uD800\"", JSONParseError(offset: 1, reason: .loneSurrogate(0xD800))),
-        ("\"\\uD800\\u0041\"", JSONParseError(offset: 1, reason: .loneSurrogate(0xD800))),
-        ("\"x\\uDC00\"", JSONParseError(offset: 2, reason: .loneSurrogate(0xDC00))),
-        ("\"a\tb\"", JSONParseError(offset: 2, reason: .unescapedControlCharacter(0x09))),
-        ("{} x", JSONParseError(offset: 3, reason: .trailingCharacters)),
-        ("[1][2]", JSONParseError(offset: 3, reason: .trailingCharacters)),
-        ("", JSONParseError(offset: 0, reason: .unexpectedEndOfInput(expected: "a value"))),
-        ("   ", JSONParseError(offset: 3, reason: .unexpectedEndOfInput(expected: "a value"))),
-    ])
+    @Test(
+        "each reason kind",
+        arguments: [
+            ("01", JSONParseError(offset: 0, reason: .leadingZero)),
+            ("-", JSONParseError(offset: 1, reason: .unexpectedEndOfInput(expected: "a digit"))),
+            (
+                "[1.]",
+                JSONParseError(offset: 3, reason: .invalidNumber(detail: "expected a digit after the decimal point"))
+            ),
+            ("1e+", JSONParseError(offset: 3, reason: .unexpectedEndOfInput(expected: "a digit in the exponent"))),
+            ("[-a]", JSONParseError(offset: 2, reason: .invalidNumber(detail: "expected a digit"))),
+            ("tru", JSONParseError(offset: 3, reason: .unexpectedEndOfInput(expected: "the rest of 'true'"))),
+            ("nul1", JSONParseError(offset: 0, reason: .invalidLiteral)),
+            ("NaN", JSONParseError(offset: 0, reason: .unexpectedByte(UInt8(ascii: "N"), expected: "a value"))),
+            ("\"a\\x\"", JSONParseError(offset: 2, reason: .invalidEscape(UInt8(ascii: "x")))),
+            ("\"\\u12G4\"", JSONParseError(offset: 5, reason: .invalidUnicodeEscape)),
+            ("\"\\uD800\"", JSONParseError(offset: 1, reason: .loneSurrogate(0xD800))),
+            ("\"\\uD800\\u0041\"", JSONParseError(offset: 1, reason: .loneSurrogate(0xD800))),
+            ("\"x\\uDC00\"", JSONParseError(offset: 2, reason: .loneSurrogate(0xDC00))),
+            ("\"a\tb\"", JSONParseError(offset: 2, reason: .unescapedControlCharacter(0x09))),
+            ("{} x", JSONParseError(offset: 3, reason: .trailingCharacters)),
+            ("[1][2]", JSONParseError(offset: 3, reason: .trailingCharacters)),
+            ("", JSONParseError(offset: 0, reason: .unexpectedEndOfInput(expected: "a value"))),
+            ("   ", JSONParseError(offset: 3, reason: .unexpectedEndOfInput(expected: "a value"))),
+        ])
     func reasons(text: String, expected: JSONParseError) {
         #expect(parseError(text) == expected)
     }
 
-    @Test("truncated input is an unexpected end at the input length", arguments: [
-        "{", "{\"a\"", "{\"a\":", "{\"a\":1", "[1,", "\"abc", "[\"\\", "{\"a\":[1,2]",
-    ])
+    @Test(
+        "truncated input is an unexpected end at the input length",
+        arguments: [
+            "{", "{\"a\"", "{\"a\":", "{\"a\":1", "[1,", "\"abc", "[\"\\", "{\"a\":[1,2]",
+        ])
     func truncated(text: String) throws {
         let error = try #require(parseError(text))
         #expect(error.offset == text.utf8.count)
@@ -105,10 +114,12 @@ struct JSONParserTests {
         }
     }
 
-    @Test("invalid UTF-8 inside strings is rejected at the offending byte", arguments: [
-        [0x22, 0xFF, 0x22], [0x22, 0x61, 0xC0, 0xAF, 0x22], [0x22, 0xED, 0xA0, 0x80, 0x22],
-        [0x22, 0xF4, 0x90, 0x80, 0x80, 0x22], [0x22, 0xE2, 0x82, 0x22], [0x22, 0x80, 0x22], [0x22, 0xE2, 0x82],
-    ] as [[UInt8]])
+    @Test(
+        "invalid UTF-8 inside strings is rejected at the offending byte",
+        arguments: [
+            [0x22, 0xFF, 0x22], [0x22, 0x61, 0xC0, 0xAF, 0x22], [0x22, 0xED, 0xA0, 0x80, 0x22],
+            [0x22, 0xF4, 0x90, 0x80, 0x80, 0x22], [0x22, 0xE2, 0x82, 0x22], [0x22, 0x80, 0x22], [0x22, 0xE2, 0x82],
+        ] as [[UInt8]])
     func invalidUTF8(bytes: [UInt8]) throws {
         let error = try #require(parseError(bytes))
         #expect(error.reason == .invalidUTF8)
@@ -129,7 +140,9 @@ struct JSONParserTests {
         #expect(throws: Never.self) { try parse(mixed) }
         let tooDeep = String(repeating: "[", count: 65) + String(repeating: "]", count: 65)
         #expect(parseError(tooDeep) == JSONParseError(offset: 64, reason: .nestingTooDeep(limit: 64)))
-        #expect(parseError(Array("[[{}]]".utf8), maxDepth: 2) == JSONParseError(offset: 2, reason: .nestingTooDeep(limit: 2)))
+        #expect(
+            parseError(Array("[[{}]]".utf8), maxDepth: 2)
+                == JSONParseError(offset: 2, reason: .nestingTooDeep(limit: 2)))
     }
 
     @Test("a million open brackets fail fast without exhausting the stack")
@@ -153,6 +166,8 @@ struct JSONParserTests {
     func descriptions() throws {
         let error = try #require(parseError("[1 2]"))
         #expect(error.description == "byte 3: unexpected byte 0x32 ('2'), expected ',' or ']'")
-        #expect(JSONParseError(offset: 9, reason: .loneSurrogate(0xD83D)).description == "byte 9: lone surrogate \\uD83D in \\u escape")
+        #expect(
+            JSONParseError(offset: 9, reason: .loneSurrogate(0xD83D)).description
+                == "byte 9: lone surrogate \\uD83D in \\u escape")
     }
 }

@@ -32,7 +32,8 @@ struct JSONPropertyTests {
             return JSONNumber(double) ?? JSONNumber(0)
         default:
             // Arbitrary-precision text: must survive untouched.
-            let digits = (0..<Int.random(in: 1..<40, using: &rng)).map { _ in String(Int.random(in: 0...9, using: &rng)) }.joined()
+            let digits = (0..<Int.random(in: 1..<40, using: &rng)).map { _ in String(Int.random(in: 0...9, using: &rng))
+            }.joined()
             let body = digits.first == "0" ? "0" : digits
             let text = (Bool.random(using: &rng) ? "-" : "") + body + (Bool.random(using: &rng) ? ".25e-300" : "")
             return JSONNumber(text) ?? JSONNumber(1)
@@ -40,8 +41,10 @@ struct JSONPropertyTests {
     }
 
     static func randomString(_ rng: inout SeededGenerator) -> String {
-        let pool: [Unicode.Scalar] = ["a", "Z", "0", " ", "\"", "\\", "/", "\n", "\r", "\t", "\u{0}", "\u{1f}", "\u{7f}",
-                                      "é", "✓", "世", "😀", "\u{2028}", "\u{feff}", "\u{10FFFF}"]
+        let pool: [Unicode.Scalar] = [
+            "a", "Z", "0", " ", "\"", "\\", "/", "\n", "\r", "\t", "\u{0}", "\u{1f}", "\u{7f}",
+            "é", "✓", "世", "😀", "\u{2028}", "\u{feff}", "\u{10FFFF}",
+        ]
         var scalars = String.UnicodeScalarView()
         for _ in 0..<Int.random(in: 0..<12, using: &rng) {
             if Bool.random(using: &rng), let pick = pool.randomElement(using: &rng) {
@@ -68,12 +71,16 @@ struct JSONPropertyTests {
     @Test("random byte strings never crash the parser")
     func randomBytes() {
         var rng = SeededGenerator(seed: 42)
-        let alphabet = Array("{}[]\":,.-+eE0123456789tfnrulasx\\u \t\n".utf8) + [0x00, 0x1F, 0x7F, 0x80, 0xC3, 0xA9, 0xED, 0xF4, 0xFF]
+        let alphabet =
+            Array("{}[]\":,.-+eE0123456789tfnrulasx\\u \t\n".utf8) + [
+                0x00, 0x1F, 0x7F, 0x80, 0xC3, 0xA9, 0xED, 0xF4, 0xFF,
+            ]
         var accepted = 0
         for _ in 0..<20_000 {
             let length = Int.random(in: 0..<48, using: &rng)
             let bytes: [UInt8] = (0..<length).map { _ in
-                Bool.random(using: &rng) ? UInt8.random(in: 0...255, using: &rng) : alphabet.randomElement(using: &rng) ?? 0
+                Bool.random(using: &rng)
+                    ? UInt8.random(in: 0...255, using: &rng) : alphabet.randomElement(using: &rng) ?? 0
             }
             do {
                 let value = try JSONParser(limits: .init(maxDepth: 8)).parse(bytes)

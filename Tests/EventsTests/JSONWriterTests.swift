@@ -20,8 +20,9 @@ struct JSONWriterTests {
     func compactOutput() throws {
         let text = #"{ "b" : [1, 2.50, -0, 1E+2, true, false, null, {}, []], "a": {"z": "", "y": 1e-7}, "b": 0 }"#
         let value = try JSONParser().parse(text)
-        #expect(String(decoding: JSONWriter.encode(value), as: UTF8.self)
-            == #"{"b":[1,2.50,-0,1E+2,true,false,null,{},[]],"a":{"z":"","y":1e-7},"b":0}"#)
+        #expect(
+            String(decoding: JSONWriter.encode(value), as: UTF8.self)
+                == #"{"b":[1,2.50,-0,1E+2,true,false,null,{},[]],"a":{"z":"","y":1e-7},"b":0}"#)
     }
 
     @Test("doubles are formatted like pydantic-core 2.23 (ryu layout)")

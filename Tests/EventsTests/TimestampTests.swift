@@ -18,22 +18,36 @@ struct TimestampTests {
 
     @Test("format drops the fraction only when microseconds are 0")
     func formatting() throws {
-        #expect(try #require(Timestamp(year: 2026, month: 3, day: 6, hour: 21, minute: 29, second: 13)).iso8601 == "2026-03-06T21:29:13Z")
-        #expect(try #require(Timestamp(year: 2026, month: 3, day: 6, hour: 21, minute: 29, second: 12, microsecond: 481_337)).iso8601
-            == "2026-03-06T21:29:12.481337Z")
-        #expect(try #require(Timestamp(year: 2026, month: 3, day: 6, microsecond: 1)).iso8601 == "2026-03-06T00:00:00.000001Z")
-        #expect(try #require(Timestamp(year: 2026, month: 3, day: 6, microsecond: 420_000)).iso8601 == "2026-03-06T00:00:00.420000Z")
+        #expect(
+            try #require(Timestamp(year: 2026, month: 3, day: 6, hour: 21, minute: 29, second: 13)).iso8601
+                == "2026-03-06T21:29:13Z")
+        #expect(
+            try #require(
+                Timestamp(year: 2026, month: 3, day: 6, hour: 21, minute: 29, second: 12, microsecond: 481_337)
+            ).iso8601
+                == "2026-03-06T21:29:12.481337Z")
+        #expect(
+            try #require(Timestamp(year: 2026, month: 3, day: 6, microsecond: 1)).iso8601
+                == "2026-03-06T00:00:00.000001Z")
+        #expect(
+            try #require(Timestamp(year: 2026, month: 3, day: 6, microsecond: 420_000)).iso8601
+                == "2026-03-06T00:00:00.420000Z")
         #expect(Timestamp.epoch.iso8601 == "1970-01-01T00:00:00Z")
         #expect(Timestamp.min.iso8601 == "0001-01-01T00:00:00Z")
         #expect(Timestamp.max.iso8601 == "9999-12-31T23:59:59.999999Z")
         #expect(try #require(Timestamp(microsecondsSinceEpoch: -1)).iso8601 == "1969-12-31T23:59:59.999999Z")
     }
 
-    @Test("format → parse → format round trips", arguments: [
-        "2024-02-29T12:00:00Z", "2000-02-29T23:59:59.999999Z", "1900-03-01T00:00:00Z", "2100-02-28T00:00:00.000001Z",
-        "1999-12-31T23:59:59.999999Z", "2000-01-01T00:00:00Z", "1969-12-31T23:59:59Z", "1970-01-01T00:00:00.000001Z",
-        "0001-01-01T00:00:00Z", "9999-12-31T23:59:59.999999Z", "2026-03-06T21:29:12.481337Z", "1600-02-29T06:07:08.090000Z",
-    ])
+    @Test(
+        "format → parse → format round trips",
+        arguments: [
+            "2024-02-29T12:00:00Z", "2000-02-29T23:59:59.999999Z", "1900-03-01T00:00:00Z",
+            "2100-02-28T00:00:00.000001Z",
+            "1999-12-31T23:59:59.999999Z", "2000-01-01T00:00:00Z", "1969-12-31T23:59:59Z",
+            "1970-01-01T00:00:00.000001Z",
+            "0001-01-01T00:00:00Z", "9999-12-31T23:59:59.999999Z", "2026-03-06T21:29:12.481337Z",
+            "1600-02-29T06:07:08.090000Z",
+        ])
     func roundTrips(text: String) throws {
         let timestamp = try at(text)
         #expect(timestamp.iso8601 == text)
@@ -52,8 +66,11 @@ struct TimestampTests {
         let next = try #require(Timestamp(microsecondsSinceEpoch: lastMicro.microsecondsSinceEpoch + 1))
         #expect(next.iso8601 == "2024-01-01T00:00:00Z")
         let leapDay = try at("2024-02-28T23:59:59.999999Z")
-        #expect(try #require(Timestamp(microsecondsSinceEpoch: leapDay.microsecondsSinceEpoch + 1)).iso8601 == "2024-02-29T00:00:00Z")
-        #expect(try at("2024-03-01T00:00:00Z").microsecondsSinceEpoch - leapDay.microsecondsSinceEpoch == 86_400_000_001)
+        #expect(
+            try #require(Timestamp(microsecondsSinceEpoch: leapDay.microsecondsSinceEpoch + 1)).iso8601
+                == "2024-02-29T00:00:00Z")
+        #expect(
+            try at("2024-03-01T00:00:00Z").microsecondsSinceEpoch - leapDay.microsecondsSinceEpoch == 86_400_000_001)
     }
 
     @Test("days ↔ civil date agree with a day-by-day walk over 1600...2400 and the range ends")
@@ -79,56 +96,62 @@ struct TimestampTests {
         #expect(CivilDate(daysSinceEpoch: -719_162) == CivilDate(year: 1, month: 1, day: 1))
     }
 
-    @Test("offsets convert to UTC; naive and Z are UTC", arguments: [
-        ("2026-03-06T21:29:12Z", "2026-03-06T21:29:12Z"),
-        ("2026-03-06T21:29:12z", "2026-03-06T21:29:12Z"),
-        ("2026-03-06T21:29:12+00:00", "2026-03-06T21:29:12Z"),
-        ("2026-03-06T21:29:12-00:00", "2026-03-06T21:29:12Z"),
-        ("2026-03-06T21:29:12", "2026-03-06T21:29:12Z"),
-        ("2026-03-06T21:29:12.5+05:30", "2026-03-06T15:59:12.500000Z"),
-        ("2026-03-06T21:29:12+0530", "2026-03-06T15:59:12Z"),
-        ("2026-03-06T21:29:12-08:00", "2026-03-07T05:29:12Z"),
-        ("2026-03-06T21:29:12\u{2212}01:00", "2026-03-06T22:29:12Z"),
-        ("2026-12-31T23:30:00-01:00", "2027-01-01T00:30:00Z"),
-        ("2024-03-01T01:00:00+02:00", "2024-02-29T23:00:00Z"),
-        ("2026-03-06T23:59:59+23:59", "2026-03-06T00:00:59Z"),
-        ("2026-03-06 21:29", "2026-03-06T21:29:00Z"),
-        ("2026-03-06_21:29:12", "2026-03-06T21:29:12Z"),
-        ("2026-03-06t21:29:12,25Z", "2026-03-06T21:29:12.250000Z"),
-        ("2026-03-06", "2026-03-06T00:00:00Z"),
-    ])
+    @Test(
+        "offsets convert to UTC; naive and Z are UTC",
+        arguments: [
+            ("2026-03-06T21:29:12Z", "2026-03-06T21:29:12Z"),
+            ("2026-03-06T21:29:12z", "2026-03-06T21:29:12Z"),
+            ("2026-03-06T21:29:12+00:00", "2026-03-06T21:29:12Z"),
+            ("2026-03-06T21:29:12-00:00", "2026-03-06T21:29:12Z"),
+            ("2026-03-06T21:29:12", "2026-03-06T21:29:12Z"),
+            ("2026-03-06T21:29:12.5+05:30", "2026-03-06T15:59:12.500000Z"),
+            ("2026-03-06T21:29:12+0530", "2026-03-06T15:59:12Z"),
+            ("2026-03-06T21:29:12-08:00", "2026-03-07T05:29:12Z"),
+            ("2026-03-06T21:29:12\u{2212}01:00", "2026-03-06T22:29:12Z"),
+            ("2026-12-31T23:30:00-01:00", "2027-01-01T00:30:00Z"),
+            ("2024-03-01T01:00:00+02:00", "2024-02-29T23:00:00Z"),
+            ("2026-03-06T23:59:59+23:59", "2026-03-06T00:00:59Z"),
+            ("2026-03-06 21:29", "2026-03-06T21:29:00Z"),
+            ("2026-03-06_21:29:12", "2026-03-06T21:29:12Z"),
+            ("2026-03-06t21:29:12,25Z", "2026-03-06T21:29:12.250000Z"),
+            ("2026-03-06", "2026-03-06T00:00:00Z"),
+        ])
     func lenientForms(input: String, expected: String) throws {
         #expect(try at(input).iso8601 == expected)
     }
 
-    @Test("fraction digits: 1–6 scale, more than 6 are truncated (pydantic's default)", arguments: [
-        ("2026-03-06T21:29:12.1Z", "2026-03-06T21:29:12.100000Z"),
-        ("1600-02-29T06:07:08.09Z", "1600-02-29T06:07:08.090000Z"),
-        ("2026-03-06T21:29:12.000137Z", "2026-03-06T21:29:12.000137Z"),
-        ("2026-03-06T21:29:12.1234567Z", "2026-03-06T21:29:12.123456Z"),
-        ("2026-03-06T21:29:12.999999999Z", "2026-03-06T21:29:12.999999Z"),
-        ("2026-03-06T21:29:12.0000009Z", "2026-03-06T21:29:12Z"),
-        ("2026-03-06T21:29:12.12345678901234567890Z", "2026-03-06T21:29:12.123456Z"),
-    ])
+    @Test(
+        "fraction digits: 1–6 scale, more than 6 are truncated (pydantic's default)",
+        arguments: [
+            ("2026-03-06T21:29:12.1Z", "2026-03-06T21:29:12.100000Z"),
+            ("1600-02-29T06:07:08.09Z", "1600-02-29T06:07:08.090000Z"),
+            ("2026-03-06T21:29:12.000137Z", "2026-03-06T21:29:12.000137Z"),
+            ("2026-03-06T21:29:12.1234567Z", "2026-03-06T21:29:12.123456Z"),
+            ("2026-03-06T21:29:12.999999999Z", "2026-03-06T21:29:12.999999Z"),
+            ("2026-03-06T21:29:12.0000009Z", "2026-03-06T21:29:12Z"),
+            ("2026-03-06T21:29:12.12345678901234567890Z", "2026-03-06T21:29:12.123456Z"),
+        ])
     func fractionDigits(input: String, expected: String) throws {
         #expect(try at(input).iso8601 == expected)
     }
 
-    @Test("epoch numbers: seconds, then milliseconds above 2e10 (pydantic's watershed)", arguments: [
-        ("0", "1970-01-01T00:00:00Z"),
-        ("1700000000", "2023-11-14T22:13:20Z"),
-        ("1700000000.123456", "2023-11-14T22:13:20.123456Z"),
-        ("1700000000.1234567", "2023-11-14T22:13:20.123457Z"),
-        ("1.7e9", "2023-11-14T22:13:20Z"),
-        ("-1.25", "1969-12-31T23:59:58.750000Z"),
-        ("20000000000", "2603-10-11T11:33:20Z"),
-        ("20000000001", "1970-08-20T11:33:20.001000Z"),
-        ("-20000000001", "1969-05-14T12:26:39.999000Z"),
-        ("1700000000123", "2023-11-14T22:13:20.123000Z"),
-        ("1700000000123.5", "2023-11-14T22:13:20.123500Z"),
-        ("-11676096000", "1600-01-01T00:00:00Z"),
-        ("253402300799999", "9999-12-31T23:59:59.999000Z"),
-    ])
+    @Test(
+        "epoch numbers: seconds, then milliseconds above 2e10 (pydantic's watershed)",
+        arguments: [
+            ("0", "1970-01-01T00:00:00Z"),
+            ("1700000000", "2023-11-14T22:13:20Z"),
+            ("1700000000.123456", "2023-11-14T22:13:20.123456Z"),
+            ("1700000000.1234567", "2023-11-14T22:13:20.123457Z"),
+            ("1.7e9", "2023-11-14T22:13:20Z"),
+            ("-1.25", "1969-12-31T23:59:58.750000Z"),
+            ("20000000000", "2603-10-11T11:33:20Z"),
+            ("20000000001", "1970-08-20T11:33:20.001000Z"),
+            ("-20000000001", "1969-05-14T12:26:39.999000Z"),
+            ("1700000000123", "2023-11-14T22:13:20.123000Z"),
+            ("1700000000123.5", "2023-11-14T22:13:20.123500Z"),
+            ("-11676096000", "1600-01-01T00:00:00Z"),
+            ("253402300799999", "9999-12-31T23:59:59.999000Z"),
+        ])
     func epochNumbers(number: String, expected: String) throws {
         let timestamp = try Timestamp(unixEpoch: try #require(JSONNumber(number)))
         #expect(timestamp.iso8601 == expected)
@@ -143,26 +166,28 @@ struct TimestampTests {
         #expect(parseError("1.7e9") != nil)
     }
 
-    @Test("invalid date-times are rejected with a reason", arguments: [
-        ("2026-02-29T00:00:00Z", TimestampParseError.Reason.fieldOutOfRange(field: "day")),
-        ("2026-13-01T00:00:00Z", .fieldOutOfRange(field: "month")),
-        ("0000-01-01T00:00:00Z", .fieldOutOfRange(field: "year")),
-        ("2026-03-06T24:00:00Z", .fieldOutOfRange(field: "hour")),
-        ("2026-03-06T21:60:00Z", .fieldOutOfRange(field: "minute")),
-        ("2026-03-06T21:29:60Z", .fieldOutOfRange(field: "second")),
-        ("2026-03-06T21:29:12.Z", .missingFraction),
-        ("2026-03-06T21:29:12+05", .invalidCharacter(expected: "a digit of the offset minutes")),
-        ("2026-03-06T21:29:12+24:00", .fieldOutOfRange(field: "UTC offset")),
-        ("2026-03-06T21:29:12+05:60", .fieldOutOfRange(field: "UTC offset")),
-        ("2026-03-06T21:29:12Zjunk", .trailingCharacters),
-        ("2026-03-06X21:29:12Z", .invalidCharacter(expected: "'T' between date and time")),
-        (" 2026-03-06T21:29:12Z", .invalidCharacter(expected: "a digit of the year")),
-        ("2026-3-6", .tooShort),
-        ("0001-01-01T00:00:00+00:01", .outOfRange),
-        ("9999-12-31T23:59:59-00:01", .outOfRange),
-        ("-11676096001", .outOfRange),
-        ("253402300800000", .outOfRange),
-    ])
+    @Test(
+        "invalid date-times are rejected with a reason",
+        arguments: [
+            ("2026-02-29T00:00:00Z", TimestampParseError.Reason.fieldOutOfRange(field: "day")),
+            ("2026-13-01T00:00:00Z", .fieldOutOfRange(field: "month")),
+            ("0000-01-01T00:00:00Z", .fieldOutOfRange(field: "year")),
+            ("2026-03-06T24:00:00Z", .fieldOutOfRange(field: "hour")),
+            ("2026-03-06T21:60:00Z", .fieldOutOfRange(field: "minute")),
+            ("2026-03-06T21:29:60Z", .fieldOutOfRange(field: "second")),
+            ("2026-03-06T21:29:12.Z", .missingFraction),
+            ("2026-03-06T21:29:12+05", .invalidCharacter(expected: "a digit of the offset minutes")),
+            ("2026-03-06T21:29:12+24:00", .fieldOutOfRange(field: "UTC offset")),
+            ("2026-03-06T21:29:12+05:60", .fieldOutOfRange(field: "UTC offset")),
+            ("2026-03-06T21:29:12Zjunk", .trailingCharacters),
+            ("2026-03-06X21:29:12Z", .invalidCharacter(expected: "'T' between date and time")),
+            (" 2026-03-06T21:29:12Z", .invalidCharacter(expected: "a digit of the year")),
+            ("2026-3-6", .tooShort),
+            ("0001-01-01T00:00:00+00:01", .outOfRange),
+            ("9999-12-31T23:59:59-00:01", .outOfRange),
+            ("-11676096001", .outOfRange),
+            ("253402300800000", .outOfRange),
+        ])
     func invalid(input: String, reason: TimestampParseError.Reason) throws {
         let error = try #require(parseError(input))
         #expect(error.reason == reason, "\(input): \(error)")

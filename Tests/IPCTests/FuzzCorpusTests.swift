@@ -11,8 +11,10 @@ import Testing
         return tests + "/Fuzz/corpus/ipc-frame"
     }()
 
-    static let seeds = ["dispatch", "dispatch-context", "hello", "ping-drain-shutdown", "result-created", "result-deleted",
-        "result-failed", "result-retry-completed-pong", "statistics", "welcome"]
+    static let seeds = [
+        "dispatch", "dispatch-context", "hello", "ping-drain-shutdown", "result-created", "result-deleted",
+        "result-failed", "result-retry-completed-pong", "statistics", "welcome",
+    ]
 
     @Test(arguments: seeds)
     func seedDecodesAndReencodes(name: String) throws {

@@ -104,7 +104,8 @@ import Testing
             switch Int.random(in: 0..<4, using: &generator) {
             case 0:  // flip a few bytes anywhere
                 for _ in 0..<Int.random(in: 1...3, using: &generator) {
-                    bytes[Int.random(in: 0..<bytes.count, using: &generator)] = UInt8.random(in: 0...255, using: &generator)
+                    bytes[Int.random(in: 0..<bytes.count, using: &generator)] = UInt8.random(
+                        in: 0...255, using: &generator)
                 }
             case 1:  // truncate
                 bytes.removeLast(Int.random(in: 1...bytes.count, using: &generator))
@@ -112,7 +113,8 @@ import Testing
                 bytes += generator.bytes(Int.random(in: 1...10, using: &generator))
             default:  // flip a payload byte only, keeping the frame valid
                 if bytes.count > 6 {
-                    bytes[Int.random(in: 6..<bytes.count, using: &generator)] ^= UInt8(1) << UInt8.random(in: 0...7, using: &generator)
+                    bytes[Int.random(in: 6..<bytes.count, using: &generator)] ^=
+                        UInt8(1) << UInt8.random(in: 0...7, using: &generator)
                 }
             }
             exercise(bytes, chunk: Int.random(in: 1...8, using: &generator), tally: &tally)

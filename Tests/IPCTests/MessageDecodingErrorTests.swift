@@ -36,10 +36,13 @@ import Testing
 
     static let supervisorFrames: [[UInt8]] = [
         SupervisorMessage.welcome(concurrency: 2, handler: "test", settings: [1, 2, 3]).frame(),
-        SupervisorMessage.dispatch(DispatchedCommand(id: 1, attempt: 1, deadlineMilliseconds: 5, key: "k", payload: [4]))
-            .frame(),
         SupervisorMessage.dispatch(
-            DispatchedCommand(id: 1, attempt: 1, deadlineMilliseconds: 5, key: "k", payload: [4], logContext: ["offset": "9"])
+            DispatchedCommand(id: 1, attempt: 1, deadlineMilliseconds: 5, key: "k", payload: [4])
+        )
+        .frame(),
+        SupervisorMessage.dispatch(
+            DispatchedCommand(
+                id: 1, attempt: 1, deadlineMilliseconds: 5, key: "k", payload: [4], logContext: ["offset": "9"])
         ).frame(),
         SupervisorMessage.ping(sequence: 9).frame(),
     ]
@@ -77,7 +80,9 @@ import Testing
         #expect(supervisorError(type: 1, [0, 1, 255, 255, 255, 255, 1]) == .malformedPayload)
     }
 
-    static let invalidUTF8: [[UInt8]] = [[0xFF], [0xC3], [0xC3, 0x28], [0xED, 0xA0, 0x80], [0xF8, 0x88, 0x80, 0x80, 0x80], [0xC0, 0xAF]]
+    static let invalidUTF8: [[UInt8]] = [
+        [0xFF], [0xC3], [0xC3, 0x28], [0xED, 0xA0, 0x80], [0xF8, 0x88, 0x80, 0x80, 0x80], [0xC0, 0xAF],
+    ]
 
     @Test(arguments: invalidUTF8)
     func invalidUTF8InEveryStringField(bad: [UInt8]) {
@@ -213,15 +218,21 @@ import Testing
     }
 
     static func statistics(_ payload: [UInt8]) throws(IPCError) -> WorkerStatistics? {
-        guard case .statistics(let statistics) = try WorkerMessage(frame: rawFrame(type: 4, payload: payload)) else { return nil }
+        guard case .statistics(let statistics) = try WorkerMessage(frame: rawFrame(type: 4, payload: payload)) else {
+            return nil
+        }
         return statistics
     }
 
     @Test func histogramsMustHaveTheKnownBuckets() throws {
         let buckets = WorkerStatistics.durationBounds.count + 1
-        #expect(try Self.statistics(Self.statisticsPayload(buckets: buckets))?.podCreationSeconds["go"]?.count == UInt64(buckets))
+        #expect(
+            try Self.statistics(Self.statisticsPayload(buckets: buckets))?.podCreationSeconds["go"]?.count
+                == UInt64(buckets))
         for wrong in [0, 3, buckets - 1, buckets + 1] {
-            #expect(throws: IPCError(.malformedPayload, "")) { try Self.statistics(Self.statisticsPayload(buckets: wrong)) }
+            #expect(throws: IPCError(.malformedPayload, "")) {
+                try Self.statistics(Self.statisticsPayload(buckets: wrong))
+            }
         }
     }
 
@@ -237,12 +248,14 @@ import Testing
 
     @Test func aLogContextOfMoreThanSixteenEntriesIsRefused() {
         #expect(throws: IPCError(.malformedPayload, "")) {
-            try SupervisorMessage(frame: rawFrame(type: 2, payload: Self.dispatchPayload(names: (10..<27).map { "n\($0)" })))
+            try SupervisorMessage(
+                frame: rawFrame(type: 2, payload: Self.dispatchPayload(names: (10..<27).map { "n\($0)" })))
         }
     }
 
     @Test func logContextInOrderIsAcceptedOutOfOrderOrRepeatedIsNot() throws {
-        let accepted = try SupervisorMessage(frame: rawFrame(type: 2, payload: Self.dispatchPayload(names: ["a", "b"])))
+        let accepted = try SupervisorMessage(
+            frame: rawFrame(type: 2, payload: Self.dispatchPayload(names: ["a", "b"])))
         guard case .dispatch(let command) = accepted else {
             Issue.record("not a dispatch")
             return
@@ -256,9 +269,12 @@ import Testing
     }
 
     @Test func statisticsKeysInOrderAreAcceptedOutOfOrderOrRepeatedAreNot() throws {
-        #expect(try Self.statistics(Self.statisticsPayload(causes: ["429", "503"]))?.apiRetries == ["429": 1, "503": 1])
+        #expect(
+            try Self.statistics(Self.statisticsPayload(causes: ["429", "503"]))?.apiRetries == ["429": 1, "503": 1])
         for causes in [["503", "429"], ["503", "503"]] {
-            #expect(throws: IPCError(.malformedPayload, "")) { try Self.statistics(Self.statisticsPayload(causes: causes)) }
+            #expect(throws: IPCError(.malformedPayload, "")) {
+                try Self.statistics(Self.statisticsPayload(causes: causes))
+            }
         }
     }
 

@@ -21,7 +21,9 @@ import Testing
         .dispatch(
             DispatchedCommand(
                 id: 7, attempt: 1, deadlineMilliseconds: 5000, key: "exec-7", payload: [1],
-                logContext: ["execution.id": "exec-7", "topic": "saga_commands", "partition": "3", "offset": "12345", "": "é"])),
+                logContext: [
+                    "execution.id": "exec-7", "topic": "saga_commands", "partition": "3", "offset": "12345", "": "é",
+                ])),
         .ping(sequence: 0),
         .ping(sequence: .max),
         .drain,
@@ -55,7 +57,8 @@ import Testing
         full.apiFailures = 2
         full.apiRetries = ["503": 5, "429": 1, "transport": 9, "401": 1]
         var large = WorkerStatistics()
-        large.apiRetries = Dictionary(uniqueKeysWithValues: (0..<WorkerStatistics.maxEntries).map { ("\($0)", UInt64($0)) })
+        large.apiRetries = Dictionary(
+            uniqueKeysWithValues: (0..<WorkerStatistics.maxEntries).map { ("\($0)", UInt64($0)) })
         return [WorkerStatistics(), full, large]
     }()
 
@@ -130,14 +133,21 @@ import Testing
             SupervisorMessage.dispatch(
                 DispatchedCommand(id: 5, attempt: 2, deadlineMilliseconds: 1000, key: "k", payload: [7, 8])
             ).frame()
-                == [0, 0, 0, 30, 2, 2, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 2, 0, 0, 3, 232, 0, 0, 0, 1, 107, 0, 0, 0, 2, 7, 8, 0])
+                == [
+                    0, 0, 0, 30, 2, 2, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 2, 0, 0, 3, 232, 0, 0, 0, 1, 107, 0, 0, 0, 2, 7,
+                    8, 0,
+                ])
         // The log context: a count byte, then name and value strings sorted by name.
         #expect(
             SupervisorMessage.dispatch(
-                DispatchedCommand(id: 5, attempt: 2, deadlineMilliseconds: 1000, key: "k", payload: [], logContext: ["o": "7", "a": ""])
+                DispatchedCommand(
+                    id: 5, attempt: 2, deadlineMilliseconds: 1000, key: "k", payload: [],
+                    logContext: ["o": "7", "a": ""])
             ).frame()
-                == [0, 0, 0, 47, 2, 2, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 2, 0, 0, 3, 232, 0, 0, 0, 1, 107, 0, 0, 0, 0, 2,
-                    0, 0, 0, 1, 97, 0, 0, 0, 0, 0, 0, 0, 1, 111, 0, 0, 0, 1, 55])
+                == [
+                    0, 0, 0, 47, 2, 2, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 2, 0, 0, 3, 232, 0, 0, 0, 1, 107, 0, 0, 0, 0, 2,
+                    0, 0, 0, 1, 97, 0, 0, 0, 0, 0, 0, 0, 1, 111, 0, 0, 0, 1, 55,
+                ])
         #expect(
             WorkerMessage.hello(protocolVersion: 1, workerID: 2, pid: -2).frame()
                 == [0, 0, 0, 12, 2, 1, 0, 1, 0, 0, 0, 2, 255, 255, 255, 254])
@@ -157,7 +167,7 @@ import Testing
         #expect(
             WorkerMessage.statistics(one).frame()
                 == [0, 0, 0, 45, 2, 4] + [0, 0, 0, 0, 0, 0, 0, 0, 0, 0] + Array(repeating: 0, count: 16)
-                    + [0, 1, 0, 0, 0, 3, 53, 48, 51, 0, 0, 0, 0, 0, 0, 0, 2])
+                + [0, 1, 0, 0, 0, 3, 53, 48, 51, 0, 0, 0, 0, 0, 0, 0, 2])
     }
 
     /// A histogram travels as its language, the number of buckets, each bucket's own (not cumulative) count and
@@ -176,8 +186,8 @@ import Testing
         #expect(
             WorkerMessage.statistics(statistics).frame()
                 == [0, 0, 0, 158, 2, 4] + [0, 0] + [0, 1, 0, 0, 0, 2, 103, 111, 0, 14]
-                    + buckets.flatMap { [0, 0, 0, 0, 0, 0, 0, UInt8($0)] } + sumBits
-                    + [0, 0, 0, 0, 0, 0] + Array(repeating: 0, count: 18))
+                + buckets.flatMap { [0, 0, 0, 0, 0, 0, 0, UInt8($0)] } + sumBits
+                + [0, 0, 0, 0, 0, 0] + Array(repeating: 0, count: 18))
     }
 }
 
@@ -201,7 +211,8 @@ extension WorkerMessage: CustomTestStringConvertible {
         case .hello(let version, let worker, let pid): "hello(\(version), \(worker), \(pid))"
         case .result(let id, let outcome): "result(\(id), \(outcome.testDescription))"
         case .pong(let sequence): "pong(\(sequence))"
-        case .statistics(let statistics): "statistics(\(statistics.apiRetries.count) retry causes, \(statistics.podCreations.count) creation series)"
+        case .statistics(let statistics):
+            "statistics(\(statistics.apiRetries.count) retry causes, \(statistics.podCreations.count) creation series)"
         }
     }
 }

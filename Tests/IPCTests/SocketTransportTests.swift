@@ -181,8 +181,10 @@ import Testing
                         // Larger than the socket buffer: the kernel takes each send in several pieces.
                         let reason = String(repeating: Character(Unicode.Scalar(UInt8(97 + sender))), count: size)
                         try channel.send(
-                            WorkerMessage.result(commandID: UInt64(sender << 32 | index), outcome: .failed(reason: reason))
-                                .frame())
+                            WorkerMessage.result(
+                                commandID: UInt64(sender << 32 | index), outcome: .failed(reason: reason)
+                            )
+                            .frame())
                     }
                 } catch {
                     failure.value = "\(error)"
@@ -211,11 +213,16 @@ import Testing
         let pair = try SocketPair.make()
         let connection = FrameConnection(descriptor: pair.parent, maxFrameSize: IPCProtocol.defaultMaxFrameSize)
         let channel = BlockingFrameChannel(descriptor: pair.child)
-        for sequence in 1...3 as ClosedRange<UInt64> { try channel.send(WorkerMessage.pong(sequence: sequence).frame()) }
+        for sequence in 1...3 as ClosedRange<UInt64> {
+            try channel.send(WorkerMessage.pong(sequence: sequence).frame())
+        }
         close(pair.child)
         let (frames, ended) = try receiveFrames(connection)
         #expect(ended)
-        #expect(try frames.map { try WorkerMessage(frame: $0) } == [.pong(sequence: 1), .pong(sequence: 2), .pong(sequence: 3)])
+        #expect(
+            try frames.map { try WorkerMessage(frame: $0) } == [
+                .pong(sequence: 1), .pong(sequence: 2), .pong(sequence: 3),
+            ])
     }
 
     @Test func endOfStreamInsideAFrameIsTruncatedStream() throws {

@@ -11,7 +11,9 @@ extension SeededGenerator {
 }
 
 /// Feeds `stream` to a fresh decoder in the given chunk sizes, draining frames after every append.
-func decodeAll(_ stream: [UInt8], chunks sizes: [Int], maxFrameSize: Int = IPCProtocol.defaultMaxFrameSize)
+func decodeAll(
+    _ stream: [UInt8], chunks sizes: [Int], maxFrameSize: Int = IPCProtocol.defaultMaxFrameSize
+)
     throws(IPCError) -> [Frame]
 {
     var decoder = FrameDecoder(maxFrameSize: maxFrameSize)
@@ -35,8 +37,10 @@ func reencode(_ frame: Frame) -> [UInt8] { Frame.encode(type: frame.type, payloa
 
 /// Big-endian length prefix for hand-made frames.
 func lengthPrefix(_ length: UInt32) -> [UInt8] {
-    [UInt8(length >> 24), UInt8(truncatingIfNeeded: length >> 16), UInt8(truncatingIfNeeded: length >> 8),
-     UInt8(truncatingIfNeeded: length)]
+    [
+        UInt8(length >> 24), UInt8(truncatingIfNeeded: length >> 16), UInt8(truncatingIfNeeded: length >> 8),
+        UInt8(truncatingIfNeeded: length),
+    ]
 }
 
 /// A hand-made frame with a raw type byte and raw payload bytes.
@@ -69,11 +73,13 @@ final class BackgroundThread: @unchecked Sendable {
     init(_ body: @escaping @Sendable () -> Void) {
         self.body = body
         let context = Unmanaged.passRetained(self).toOpaque()
-        let rc = pthread_create(&thread, nil, { raw in
-            let me = Unmanaged<BackgroundThread>.fromOpaque(raw!).takeRetainedValue()
-            me.body()
-            return nil
-        }, context)
+        let rc = pthread_create(
+            &thread, nil,
+            { raw in
+                let me = Unmanaged<BackgroundThread>.fromOpaque(raw!).takeRetainedValue()
+                me.body()
+                return nil
+            }, context)
         precondition(rc == 0, "pthread_create failed")
     }
 

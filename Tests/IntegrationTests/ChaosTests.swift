@@ -7,12 +7,16 @@ extension Integration {
     /// configuration (50 s of 45 commands/s, then the drain). The seed is printed; set
     /// `K8S_WORKER_CHAOS_SEED` to run a given one again. `k8s-worker-chaos` runs the same scenario for longer.
     @Suite struct Chaos {
-        @Test("2250 commands through mock Kafka, supervisors, workers and the simulator under faults: every invariant holds")
+        @Test(
+            "2250 commands through mock Kafka, supervisors, workers and the simulator under faults: every invariant holds"
+        )
         func invariantsHoldUnderChaos() async throws {
             var settings = ChaosSettings(seed: ChaosSettings.seedFromEnvironment())
             // Instrumented builds (scripts/sanitize.sh) carry a fraction of the rate: K8S_WORKER_CHAOS_SCALE scales
             // the command rate, and the count expected below with it.
-            let scale = getenv("K8S_WORKER_CHAOS_SCALE").flatMap { Double(String(cString: $0)) }.map { min(max($0, 0.1), 1) } ?? 1
+            let scale =
+                getenv("K8S_WORKER_CHAOS_SCALE").flatMap { Double(String(cString: $0)) }.map { min(max($0, 0.1), 1) }
+                ?? 1
             settings.commandsPerSecond *= scale
             let report = try await ChaosRun.runDetached(settings: settings) { line in
                 print(line)
@@ -23,7 +27,9 @@ extension Integration {
             #expect(Double(report.verdict.counts.creates) >= 1900 * scale, "thousands of creates (at full scale)")
             #expect(report.tally.supervisorKills == 1, "the supervisor was SIGKILLed once and replaced")
             #expect(report.tally.workerKills > 0 && report.tally.workerCounts.count > 1, "workers killed and resized")
-            #expect(report.tally.apiFaultWindows > 0 && !report.tally.brokerFaults.isEmpty, "API and broker faults injected")
+            #expect(
+                report.tally.apiFaultWindows > 0 && !report.tally.brokerFaults.isEmpty, "API and broker faults injected"
+            )
         }
     }
 }

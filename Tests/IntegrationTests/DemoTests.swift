@@ -10,13 +10,18 @@ extension Integration {
             defer { TestSupport.removeDirectory(directory) }
             let output = directory + "/summary.txt"
             let status = Self.run(
-                [TestSupport.supervisorBinary, "demo", "--commands", "20", "--quiet", "--timeout", "50", "--log-level", "error"], stdoutTo: output,
+                [
+                    TestSupport.supervisorBinary, "demo", "--commands", "20", "--quiet", "--timeout", "50",
+                    "--log-level", "error",
+                ], stdoutTo: output,
                 within: 60)
             let summary = TestSupport.read(output) ?? ""
             #expect(status.map { $0 >> 8 } == 0, "status \(String(describing: status)); summary:\n\(summary)")
             let rows = Self.rows(summary)
             // 20 records: 1 delete (20 / 12), the disallowed create, the poison record, 17 valid creates.
-            #expect(rows["commands produced"]?.hasPrefix("20 (17 creates, 1 disallowed image, 1 deletes, 1 poison)") == true, "\(summary)")
+            #expect(
+                rows["commands produced"]?.hasPrefix("20 (17 creates, 1 disallowed image, 1 deletes, 1 poison)")
+                    == true, "\(summary)")
             #expect(rows["pods in simulator"] == "16 (expected 16)", "\(summary)")
             #expect(rows["configmaps in simulator"] == "16", "\(summary)")
             #expect(rows["records on pod_events"] == "17", "\(summary)")
@@ -36,8 +41,11 @@ extension Integration {
             let token = "marker-token-7f3c9a1e5b2d4086"
             let output = directory + "/all.txt"
             let status = Self.run(
-                [TestSupport.supervisorBinary, "demo", "--commands", "12", "--quiet", "--timeout", "50", "--log-level", "debug",
-                 "--api-token", token], stdoutTo: output, stderrToo: true, within: 60)
+                [
+                    TestSupport.supervisorBinary, "demo", "--commands", "12", "--quiet", "--timeout", "50",
+                    "--log-level", "debug",
+                    "--api-token", token,
+                ], stdoutTo: output, stderrToo: true, within: 60)
             let everything = TestSupport.read(output) ?? ""
             #expect(status.map { $0 >> 8 } == 0, "\(everything.suffix(3000))")
             // The debug log is long: it proves the lines were there to search.
@@ -58,13 +66,18 @@ extension Integration {
             address.sin_port = in_port_t(9464).bigEndian
             address.sin_addr.s_addr = inet_addr("127.0.0.1")
             let bound = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(holder, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    bind(holder, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
             }
             // Either this test holds 9464 now, or something else already does: both are the case to survive.
             #expect(bound == 0 ? listen(holder, 4) == 0 : errno == EADDRINUSE)
             let output = directory + "/out.txt"
             let status = Self.run(
-                [TestSupport.supervisorBinary, "demo", "--commands", "4", "--quiet", "--timeout", "50", "--log-level", "error"],
+                [
+                    TestSupport.supervisorBinary, "demo", "--commands", "4", "--quiet", "--timeout", "50",
+                    "--log-level", "error",
+                ],
                 stdoutTo: output, within: 60)
             let text = TestSupport.read(output) ?? ""
             #expect(status.map { $0 >> 8 } == 0, "\(text)")
@@ -86,7 +99,9 @@ extension Integration {
             let status = Self.run([TestSupport.supervisorBinary, "demo", "--help"], stdoutTo: output, within: 20)
             let help = TestSupport.read(output) ?? ""
             #expect(status.map { $0 >> 8 } == 0, "\(help)")
-            for option in ["--commands", "--workers", "--api-latency-ms", "--keep-running"] { #expect(help.contains(option), "\(help)") }
+            for option in ["--commands", "--workers", "--api-latency-ms", "--keep-running"] {
+                #expect(help.contains(option), "\(help)")
+            }
             #expect(help.contains("USAGE: k8s-worker demo"), "\(help)")
         }
 
@@ -116,7 +131,9 @@ extension Integration {
 
         /// Runs `argv` with stdout to `output`; kills it if it outlives `seconds`. Returns the wait status, or
         /// `nil` if it had to be killed.
-        static func run(_ argv: [String], stdoutTo output: String, stderrToo: Bool = false, within seconds: Double) -> Int32? {
+        static func run(
+            _ argv: [String], stdoutTo output: String, stderrToo: Bool = false, within seconds: Double
+        ) -> Int32? {
             var actions = posix_spawn_file_actions_t()
             posix_spawn_file_actions_init(&actions)
             defer { posix_spawn_file_actions_destroy(&actions) }

@@ -29,7 +29,8 @@ struct Exposition {
                 guard Self.isName(line.dropFirst(7).prefix { $0 != " " }) else { throw fail("bad HELP") }
             } else if line.hasPrefix("# TYPE ") {
                 let parts = line.dropFirst(7).split(separator: " ", omittingEmptySubsequences: false)
-                guard parts.count == 2, Self.isName(parts[0]), ["counter", "gauge", "histogram", "summary", "untyped"].contains(parts[1]),
+                guard parts.count == 2, Self.isName(parts[0]),
+                    ["counter", "gauge", "histogram", "summary", "untyped"].contains(parts[1]),
                     types[String(parts[0])] == nil
                 else { throw fail("bad or repeated TYPE") }
                 types[String(parts[0])] = String(parts[1])
@@ -43,7 +44,8 @@ struct Exposition {
                     rest = rest.dropFirst()
                     while rest.first != "}" {
                         let label = rest.prefix { $0 != "=" }
-                        guard Self.isName(label), !label.contains(":"), rest.dropFirst(label.count).hasPrefix("=\"") else {
+                        guard Self.isName(label), !label.contains(":"), rest.dropFirst(label.count).hasPrefix("=\"")
+                        else {
                             throw fail("bad label")
                         }
                         rest = rest.dropFirst(label.count + 2)
@@ -62,15 +64,23 @@ struct Exposition {
                                 value.append(character)
                             }
                         }
-                        guard rest.first == "\"", labels[String(label)] == nil else { throw fail("unterminated or repeated label") }
+                        guard rest.first == "\"", labels[String(label)] == nil else {
+                            throw fail("unterminated or repeated label")
+                        }
                         labels[String(label)] = value
                         rest = rest.dropFirst()
-                        if rest.first == "," { rest = rest.dropFirst() } else if rest.first != "}" { throw fail("bad label list") }
+                        if rest.first == "," {
+                            rest = rest.dropFirst()
+                        } else if rest.first != "}" {
+                            throw fail("bad label list")
+                        }
                     }
                     rest = rest.dropFirst()
                 }
                 guard rest.first == " ", let value = Self.number(rest.dropFirst()) else { throw fail("bad value") }
-                let family = [name, name.dropLast(7), name.dropLast(4), name.dropLast(6)].first { types[String($0)] != nil }
+                let family = [name, name.dropLast(7), name.dropLast(4), name.dropLast(6)].first {
+                    types[String($0)] != nil
+                }
                 guard family != nil else { throw fail("sample before its TYPE") }
                 samples.append(Sample(name: String(name), labels: labels, value: value))
             }

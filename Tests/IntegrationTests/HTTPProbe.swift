@@ -28,9 +28,13 @@ enum HTTPProbe {
         if let source {
             var local = sockaddr_in()
             local.sin_family = sa_family_t(AF_INET)
-            let bound = inet_pton(AF_INET, source, &local.sin_addr) == 1 && withUnsafePointer(to: &local) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-            }
+            let bound =
+                inet_pton(AF_INET, source, &local.sin_addr) == 1
+                && withUnsafePointer(to: &local) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                        bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+                    }
+                }
             guard bound else {
                 close(fd)
                 return nil
@@ -41,7 +45,9 @@ enum HTTPProbe {
         address.sin_port = port.bigEndian
         address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
         let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard connected == 0 else {
             close(fd)
@@ -78,7 +84,9 @@ enum HTTPProbe {
     }
 
     /// Sends `request` as is and reads the whole response.
-    static func exchange(_ port: UInt16, _ request: [UInt8], within seconds: Double = 5, head: Bool = false) -> Response? {
+    static func exchange(
+        _ port: UInt16, _ request: [UInt8], within seconds: Double = 5, head: Bool = false
+    ) -> Response? {
         guard let fd = connect(port) else { return nil }
         defer { close(fd) }
         guard send(fd, request), let bytes = readToEnd(fd, within: seconds) else { return nil }
@@ -87,7 +95,8 @@ enum HTTPProbe {
 
     static func get(_ port: UInt16, _ path: String, method: String = "GET", within seconds: Double = 5) -> Response? {
         exchange(
-            port, Array("\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUser-Agent: k8s-worker-tests\r\n\r\n".utf8),
+            port,
+            Array("\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUser-Agent: k8s-worker-tests\r\n\r\n".utf8),
             within: seconds, head: method == "HEAD")
     }
 
@@ -105,7 +114,8 @@ enum HTTPProbe {
             headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingSpaces
         }
         let body = String(text[split.upperBound...])
-        guard let length = headers["content-length"].flatMap(Int.init), head ? body.isEmpty : length == body.utf8.count else {
+        guard let length = headers["content-length"].flatMap(Int.init), head ? body.isEmpty : length == body.utf8.count
+        else {
             return nil
         }
         return Response(status: status, headers: headers, body: body)

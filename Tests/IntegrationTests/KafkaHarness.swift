@@ -28,7 +28,6 @@ func consume(_ consumer: KafkaConsumer, for seconds: Double, until done: ([Kafka
     return messages
 }
 
-
 /// A mock cluster with the standard topics, producers for commands and an observer of everything published.
 final class KafkaHarness {
     let cluster: KafkaMockCluster
@@ -36,10 +35,16 @@ final class KafkaHarness {
     private(set) var observed: [KafkaMessage] = []
     private var token: UInt64 = 0
 
-    init(topics: [(String, Int)] = [("saga_commands", 6), ("pod_events", 3), ("execution_events", 3), ("saga_commands.dlq", 1)],
-         observe: [String] = ["pod_events", "execution_events", "saga_commands.dlq"]) throws {
+    init(
+        topics: [(String, Int)] = [
+            ("saga_commands", 6), ("pod_events", 3), ("execution_events", 3), ("saga_commands.dlq", 1),
+        ],
+        observe: [String] = ["pod_events", "execution_events", "saga_commands.dlq"]
+    ) throws {
         cluster = try KafkaMockCluster(brokers: 3)
-        for (topic, partitions) in topics { try cluster.createTopic(topic, partitions: partitions, replicationFactor: 3) }
+        for (topic, partitions) in topics {
+            try cluster.createTopic(topic, partitions: partitions, replicationFactor: 3)
+        }
         var configuration = KafkaConsumerConfiguration(bootstrapServers: cluster.bootstrapServers)
         configuration.groupID = "observer-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
         // A test client recovers from injected outages quickly: a fetch lost in an outage must not wait out
@@ -62,8 +67,10 @@ final class KafkaHarness {
 
     /// `--set` arguments that point a supervisor at this cluster with the stub handler.
     func supervisorArguments(_ extra: [String: String] = [:]) -> [String] {
-        var settings = ["source.kind": "kafka", "kafka.bootstrap_servers": bootstrap, "workers.handler": "stub",
-            "kafka.commit_interval": "200ms", "kafka.session_timeout": "6s"]
+        var settings = [
+            "source.kind": "kafka", "kafka.bootstrap_servers": bootstrap, "workers.handler": "stub",
+            "kafka.commit_interval": "200ms", "kafka.session_timeout": "6s",
+        ]
         for (key, value) in extra { settings[key] = value }
         return settings.sorted { $0.key < $1.key }.flatMap { ["--set", "\($0.key)=\($0.value)"] }
     }
@@ -72,15 +79,18 @@ final class KafkaHarness {
     /// never carries reconnect backoff from an outage the test injected into its next batch.
     /// `maxMessageBytes` defaults to a broker's default `message.max.bytes` (1,048,588): what any producer of
     /// the command topics could get past a real broker.
-    func send(_ records: [(key: String, value: [UInt8])], topic: String = "saga_commands",
-              headers: [KafkaHeader] = [KafkaHeader(name: "content-type", string: "application/json")],
-              maxMessageBytes: Int = KafkaHarness.brokerDefaultMaxMessageBytes) throws {
+    func send(
+        _ records: [(key: String, value: [UInt8])], topic: String = "saga_commands",
+        headers: [KafkaHeader] = [KafkaHeader(name: "content-type", string: "application/json")],
+        maxMessageBytes: Int = KafkaHarness.brokerDefaultMaxMessageBytes
+    ) throws {
         var configuration = KafkaProducerConfiguration(bootstrapServers: cluster.bootstrapServers)
         configuration.maxMessageBytes = maxMessageBytes
         let producer = try KafkaProducer(configuration: configuration)
         for record in records {
             token += 1
-            try producer.produce(topic: topic, key: Array(record.key.utf8), value: record.value, headers: headers, token: token)
+            try producer.produce(
+                topic: topic, key: Array(record.key.utf8), value: record.value, headers: headers, token: token)
         }
         try producer.flush(timeout: .seconds(30))
         _ = producer.poll(maxEvents: 10_000)
@@ -116,7 +126,9 @@ final class KafkaHarness {
 
     /// Execution ids of the `pod_created` events seen, with multiplicity.
     func createdExecutionIDs() -> [String] {
-        observed(on: "pod_events").compactMap { try? PodCreatedEvent.decode($0.value, options: DecodingOptions()).executionID }
+        observed(on: "pod_events").compactMap {
+            try? PodCreatedEvent.decode($0.value, options: DecodingOptions()).executionID
+        }
     }
 
     /// The k8s-worker group's committed offsets on `topic`, summed over `partitions`.

@@ -16,7 +16,8 @@ extension Integration {
             let committer = try KafkaConsumer(configuration: configuration)
             let partitions = (0..<6).map { KafkaTopicPartition(topic: "saga_commands", partition: Int32($0)) }
             try committer.assignFromBeginning(partitions)
-            try committer.commitSync(partitions.map { KafkaTopicPartitionOffset(topic: $0.topic, partition: $0.partition, offset: 1000) })
+            try committer.commitSync(
+                partitions.map { KafkaTopicPartitionOffset(topic: $0.topic, partition: $0.partition, offset: 1000) })
             try committer.close()
 
             let supervisor = SupervisorProcess(config: Integration.config(workers: 1))
@@ -32,8 +33,12 @@ extension Integration {
                 #expect(line.contains(#""kafka.client":"k8s-worker-"#), "\(line)")
             }
             #expect(!supervisor.log().contains("KafkaLogLine("), "no struct dumps")
-            let start = supervisor.log().split(separator: "\n").first { $0.contains(#""msg":"k8s-worker starting""#) } ?? ""
-            for field in [#""librdkafka":"2."#, #""librdkafka.features":"#, #""libcurl":""#, #""libcurl.ssl":"#, #""libcurl.http2":""#] {
+            let start =
+                supervisor.log().split(separator: "\n").first { $0.contains(#""msg":"k8s-worker starting""#) } ?? ""
+            for field in [
+                #""librdkafka":"2."#, #""librdkafka.features":"#, #""libcurl":""#, #""libcurl.ssl":"#,
+                #""libcurl.http2":""#,
+            ] {
                 #expect(start.contains(field), "\(start)")
             }
             supervisor.signal(SIGTERM)

@@ -15,25 +15,38 @@ extension Integration {
         }
 
         static let cases: [Case] = [
-            Case(description: "an unknown property", yaml: "  properties:\n    no.such.property: 1\n",
+            Case(
+                description: "an unknown property", yaml: "  properties:\n    no.such.property: 1\n",
                 refusal: #"No such configuration property: "no.such.property""#),
-            Case(description: "an unknown property in the old syntax", yaml: "  properties: no.such.property=1\n",
+            Case(
+                description: "an unknown property in the old syntax", yaml: "  properties: no.such.property=1\n",
                 refusal: #"No such configuration property: "no.such.property""#),
-            Case(description: "a comma in a value in the old syntax", yaml: "  properties: debug=cgrp,consumer\n",
+            Case(
+                description: "a comma in a value in the old syntax", yaml: "  properties: debug=cgrp,consumer\n",
                 refusal: "'consumer' is not name=value"),
-            Case(description: "a value librdkafka refuses", yaml: "  properties:\n    socket.keepalive.enable: maybe\n",
+            Case(
+                description: "a value librdkafka refuses", yaml: "  properties:\n    socket.keepalive.enable: maybe\n",
                 refusal: #"Expected bool value for "socket.keepalive.enable""#),
-            Case(description: "an unknown debug context", yaml: "  properties:\n    debug: cgrp,nonsense\n",
+            Case(
+                description: "an unknown debug context", yaml: "  properties:\n    debug: cgrp,nonsense\n",
                 refusal: #"Invalid value "nonsense" for configuration property "debug""#),
-            Case(description: "properties librdkafka refuses together", yaml: "  properties:\n    enable.idempotence: true\n    acks: 1\n",
+            Case(
+                description: "properties librdkafka refuses together",
+                yaml: "  properties:\n    enable.idempotence: true\n    acks: 1\n",
                 refusal: "`acks` must be set to `all` when `enable.idempotence` is true"),
-            Case(description: "a property k8s-worker manages", yaml: "  properties:\n    enable.auto.commit: maybe\n",
+            Case(
+                description: "a property k8s-worker manages", yaml: "  properties:\n    enable.auto.commit: maybe\n",
                 refusal: "'enable.auto.commit' is set by k8s-worker and cannot be overridden"),
-            Case(description: "a property with its own key", yaml: "  properties: group.id=other\n",
+            Case(
+                description: "a property with its own key", yaml: "  properties: group.id=other\n",
                 refusal: "'group.id' is set by k8s-worker: use kafka.group_id"),
-            Case(description: "a comma in a value in the mapping syntax", yaml: "  properties:\n    debug: cgrp,consumer\n",
+            Case(
+                description: "a comma in a value in the mapping syntax",
+                yaml: "  properties:\n    debug: cgrp,consumer\n",
                 refusal: nil),
-            Case(description: "the old syntax without commas in values", yaml: "  properties: fetch.wait.max.ms=10,linger.ms=2\n",
+            Case(
+                description: "the old syntax without commas in values",
+                yaml: "  properties: fetch.wait.max.ms=10,linger.ms=2\n",
                 refusal: nil),
         ]
 
@@ -63,7 +76,10 @@ extension Integration {
 
         /// Runs a short command to its end (at most 30 s), stdout and stderr into `output`.
         static func runToEnd(_ argv: [String], output: String) -> (status: Int32?, output: String) {
-            guard case .success(let pid) = ProcessTable.spawn(argv, environment: ["PATH": "/usr/bin:/bin"], outputPath: output) else {
+            guard
+                case .success(let pid) = ProcessTable.spawn(
+                    argv, environment: ["PATH": "/usr/bin:/bin"], outputPath: output)
+            else {
                 return (nil, "")
             }
             var status: Int32?

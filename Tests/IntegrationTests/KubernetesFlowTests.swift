@@ -7,7 +7,9 @@ extension Integration {
     /// The real binaries with the Kubernetes handler against the simulator over TLS.
     @Suite struct KubernetesFlow {
         /// A started simulator with the `integr8scode` namespace.
-        static func simulator(_ directory: String, faults: FaultConfiguration = FaultConfiguration()) throws -> APISimulator {
+        static func simulator(
+            _ directory: String, faults: FaultConfiguration = FaultConfiguration()
+        ) throws -> APISimulator {
             var configuration = SimulatorConfiguration(outputDirectory: directory + "/sim")
             _ = mkdir(directory + "/sim", 0o700)
             configuration.namespaces = ["integr8scode"]
@@ -18,8 +20,11 @@ extension Integration {
             return simulator
         }
 
-        static func kubernetesConfig(_ simulator: APISimulator, workers: Int = 2, namespace: String = "integr8scode") -> String {
-            Integration.config(workers: workers, concurrency: 4).replacing("handler: test", with: "handler: kubernetes") + """
+        static func kubernetesConfig(
+            _ simulator: APISimulator, workers: Int = 2, namespace: String = "integr8scode"
+        ) -> String {
+            Integration.config(workers: workers, concurrency: 4).replacing("handler: test", with: "handler: kubernetes")
+                + """
 
                 kubernetes:
                   source: kubeconfig
@@ -33,7 +38,9 @@ extension Integration {
                 """
         }
 
-        @Test("creates and deletes through supervisor and workers: objects in the simulator, namespace prepared, no script or token in the log")
+        @Test(
+            "creates and deletes through supervisor and workers: objects in the simulator, namespace prepared, no script or token in the log"
+        )
         func createsAndDeletes() throws {
             let ids = (0..<24).map(executionID)
             let deleted = Array(ids.prefix(6))
@@ -47,7 +54,9 @@ extension Integration {
             }
             let supervisor = SupervisorProcess(config: Self.kubernetesConfig(simulator), commands: lines)
             supervisor.start()
-            #expect(TestSupport.eventually(within: 60) { supervisor.journal().count == lines.count }, "log: \(supervisor.log().suffix(2000))")
+            #expect(
+                TestSupport.eventually(within: 60) { supervisor.journal().count == lines.count },
+                "log: \(supervisor.log().suffix(2000))")
             let journal = supervisor.journal()
             #expect(journal.filter { $0.outcome == "created" }.count == 24)
             #expect(journal.filter { $0.outcome == "deleted" }.count == 6)
@@ -56,9 +65,16 @@ extension Integration {
                 let outcomes = journal.filter { $0.key == id }.map(\.outcome)
                 #expect(outcomes == ["created", "deleted"], "\(id): \(outcomes)")
             }
-            #expect(TestSupport.eventually(within: 10) { simulator.objects(namespace: "integr8scode", kind: "Pod").count == 18 })
-            #expect(TestSupport.eventually(within: 10) { simulator.objects(namespace: "integr8scode", kind: "ConfigMap").count == 18 })
-            #expect(simulator.object(namespace: "integr8scode", kind: "NetworkPolicy", name: "executor-deny-all") != nil)
+            #expect(
+                TestSupport.eventually(within: 10) {
+                    simulator.objects(namespace: "integr8scode", kind: "Pod").count == 18
+                })
+            #expect(
+                TestSupport.eventually(within: 10) {
+                    simulator.objects(namespace: "integr8scode", kind: "ConfigMap").count == 18
+                })
+            #expect(
+                simulator.object(namespace: "integr8scode", kind: "NetworkPolicy", name: "executor-deny-all") != nil)
             supervisor.signal(SIGTERM)
             #expect(supervisor.waitForExit(within: 15) == 0)
             let log = supervisor.log()
@@ -74,16 +90,23 @@ extension Integration {
                 simulator.stop()
                 TestSupport.removeDirectory(directory)
             }
-            let lines = (100..<108).map { "\(executionID($0))\t" + createTemplate.replacing("EXEC", with: executionID($0)) }
-            let config = Self.kubernetesConfig(simulator).replacing("command_deadline: 30s", with: "command_deadline: 2s")
+            let lines = (100..<108).map {
+                "\(executionID($0))\t" + createTemplate.replacing("EXEC", with: executionID($0))
+            }
+            let config = Self.kubernetesConfig(simulator).replacing(
+                "command_deadline: 30s", with: "command_deadline: 2s")
             let supervisor = SupervisorProcess(config: config, commands: lines)
             supervisor.start()
             #expect(TestSupport.eventually(within: 20) { supervisor.log().contains("namespace prepared") })
             simulator.setFaults(FaultConfiguration(rules: [FaultRule(.serviceUnavailable, verbs: ["create"])]))
-            #expect(TestSupport.eventually(within: 20) { supervisor.log().contains("command deferred") }, "log: \(supervisor.log().suffix(2000))")
+            #expect(
+                TestSupport.eventually(within: 20) { supervisor.log().contains("command deferred") },
+                "log: \(supervisor.log().suffix(2000))")
             #expect(supervisor.journal().isEmpty)
             simulator.resetFaults()
-            #expect(TestSupport.eventually(within: 30) { supervisor.journal().count == 8 }, "log: \(supervisor.log().suffix(2000))")
+            #expect(
+                TestSupport.eventually(within: 30) { supervisor.journal().count == 8 },
+                "log: \(supervisor.log().suffix(2000))")
             #expect(supervisor.journal().allSatisfy { $0.outcome == "created" })
             #expect(simulator.objects(namespace: "integr8scode", kind: "Pod").count == 8)
             supervisor.signal(SIGTERM)
@@ -122,8 +145,10 @@ extension Integration {
             #expect(mkdir(open, 0o700) == 0)
             TestSupport.write(simulator.token + "\n", to: open + "/token")
             #expect(chmod(open + "/token", 0o600) == 0)
-            let withTokenFile = (TestSupport.read(simulator.kubeconfigPath) ?? "").split(separator: "\n", omittingEmptySubsequences: false)
-                .map { $0.hasPrefix("    token: ") ? "    tokenFile: \(open)/token" : String($0) }.joined(separator: "\n")
+            let withTokenFile = (TestSupport.read(simulator.kubeconfigPath) ?? "").split(
+                separator: "\n", omittingEmptySubsequences: false
+            )
+            .map { $0.hasPrefix("    token: ") ? "    tokenFile: \(open)/token" : String($0) }.joined(separator: "\n")
             let tokenFileConfig = directory + "/kubeconfig-token-file"
             TestSupport.write(withTokenFile, to: tokenFileConfig)
             #expect(chmod(tokenFileConfig, 0o600) == 0)
@@ -133,7 +158,8 @@ extension Integration {
             openTokenDirectory.start()
             #expect(openTokenDirectory.waitForExit(within: 15) == 78)
             #expect(
-                openTokenDirectory.log().contains("refusing the token file \(open)/token: its directory \(open) is writable by others"),
+                openTokenDirectory.log().contains(
+                    "refusing the token file \(open)/token: its directory \(open) is writable by others"),
                 "\(openTokenDirectory.log().suffix(1500))")
             #expect(chmod(open, 0o700) == 0)
 
@@ -146,7 +172,9 @@ extension Integration {
             #expect(warned.waitForExit(within: 15) == 0)
         }
 
-        @Test("through Kafka: a second create with the execution id of a running one but another script ends in execution_failed; the first one's objects stay")
+        @Test(
+            "through Kafka: a second create with the execution id of a running one but another script ends in execution_failed; the first one's objects stay"
+        )
         func conflictingCreateFails() throws {
             let directory = TestSupport.makeTemporaryDirectory()
             let simulator = try Self.simulator(directory)
@@ -165,13 +193,20 @@ extension Integration {
             supervisor.start(arguments: kafka.supervisorArguments(["workers.handler": "kubernetes"]))
             kafka.observe(for: 60) { messages in
                 messages.contains { $0.topic == "pod_events" }
-                    && messages.contains { $0.topic == "execution_events" && Self.eventType($0.value) == "execution_failed" }
+                    && messages.contains {
+                        $0.topic == "execution_events" && Self.eventType($0.value) == "execution_failed"
+                    }
             }
-            let failed = kafka.observed(on: "execution_events").filter { Self.eventType($0.value) == "execution_failed" }
+            let failed = kafka.observed(on: "execution_events").filter {
+                Self.eventType($0.value) == "execution_failed"
+            }
             #expect(failed.count == 1, "log: \(supervisor.log().suffix(2000))")
-            let event = try #require(failed.first.map { try ExecutionFailedEvent.decode($0.value, options: DecodingOptions()) })
+            let event = try #require(
+                failed.first.map { try ExecutionFailedEvent.decode($0.value, options: DecodingOptions()) })
             #expect(event.executionID == id)
-            #expect(event.stderr == "Failed to create the Pod: conflict: the execution_id is already used by another command")
+            #expect(
+                event.stderr
+                    == "Failed to create the Pod: conflict: the execution_id is already used by another command")
             #expect(kafka.createdExecutionIDs() == [id], "only the first command was reported created")
             let configMap = simulator.object(namespace: "integr8scode", kind: "ConfigMap", name: "script-" + id)
             #expect(configMap?["data"]?.objectValue?["main.py"]?.stringValue == "print('hello, k8s')\n")
@@ -195,7 +230,10 @@ extension Integration {
             }
             let supervisor = SupervisorProcess(config: Self.kubernetesConfig(simulator, namespace: "default"))
             let output = supervisor.directory + "/check.txt"
-            #expect(TestSupport.run([TestSupport.supervisorBinary, "check-config", "--config", supervisor.configPath], stdoutTo: output) >> 8 == 78)
+            #expect(
+                TestSupport.run(
+                    [TestSupport.supervisorBinary, "check-config", "--config", supervisor.configPath], stdoutTo: output)
+                    >> 8 == 78)
             supervisor.start()
             #expect(supervisor.waitForExit(within: 15) == 78)
             #expect(supervisor.log().contains("kubernetes.namespace"))

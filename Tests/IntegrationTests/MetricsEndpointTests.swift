@@ -18,7 +18,9 @@ extension Integration {
         static func gatedWorker(in directory: String) -> (script: String, gate: String) {
             let gate = directory + "/go"
             let script = directory + "/gated-worker.sh"
-            TestSupport.write("#!/bin/sh\nwhile [ ! -e \(gate) ]; do sleep 0.02; done\nexec \(TestSupport.workerBinary) \"$@\"\n", to: script)
+            TestSupport.write(
+                "#!/bin/sh\nwhile [ ! -e \(gate) ]; do sleep 0.02; done\nexec \(TestSupport.workerBinary) \"$@\"\n",
+                to: script)
             chmod(script, 0o755)
             return (script, gate)
         }
@@ -27,13 +29,19 @@ extension Integration {
             supervisor.log().split(separator: "\n").filter { line in parts.allSatisfy { line.contains($0) } }
         }
 
-        @Test("/readyz is 503 until the minimum pool is ready, then 200, and 503 while draining; /metrics counts what happened")
+        @Test(
+            "/readyz is 503 until the minimum pool is ready, then 200, and 503 while draining; /metrics counts what happened"
+        )
         func readinessAndCounts() throws {
             let directory = TestSupport.makeTemporaryDirectory()
             defer { TestSupport.removeDirectory(directory) }
             let (script, gate) = Self.gatedWorker(in: directory)
-            let commands = (0..<20).map { "k\($0)\tnoop" } + ["f1\tfail one", "f2\tfail two", "f3\tfail three", "t1\ttransient 1", "t2\ttransient 1"]
-            let supervisor = SupervisorProcess(config: Integration.config(workers: 3, minReady: 3, executable: script), commands: commands)
+            let commands =
+                (0..<20).map { "k\($0)\tnoop" } + [
+                    "f1\tfail one", "f2\tfail two", "f3\tfail three", "t1\ttransient 1", "t2\ttransient 1",
+                ]
+            let supervisor = SupervisorProcess(
+                config: Integration.config(workers: 3, minReady: 3, executable: script), commands: commands)
             supervisor.start()
             let port = try #require(HTTPProbe.port(of: supervisor), "log: \(supervisor.log().suffix(2000))")
 
@@ -41,7 +49,9 @@ extension Integration {
             #expect(HTTPProbe.get(port, "/healthz")?.status == 200)
             #expect(HTTPProbe.get(port, "/healthz")?.body == "ok\n")
             let early = try #require(HTTPProbe.get(port, "/readyz"))
-            #expect(early.status == 503 && early.body == "not ready: 0 of the 3 workers needed are ready\n", "\(early.body)")
+            #expect(
+                early.status == 503 && early.body == "not ready: 0 of the 3 workers needed are ready\n", "\(early.body)"
+            )
             let before = try Self.scrape(port)
             #expect(before.value("k8s_worker_ready") == 0)
             #expect(before.value("k8s_worker_workers_ready") == 0)
@@ -49,7 +59,9 @@ extension Integration {
             #expect(before.value("k8s_worker_commands_done_total") == 0)
 
             TestSupport.write("", to: gate)
-            #expect(TestSupport.eventually(within: 15) { HTTPProbe.get(port, "/readyz")?.status == 200 }, "log: \(supervisor.log().suffix(2000))")
+            #expect(
+                TestSupport.eventually(within: 15) { HTTPProbe.get(port, "/readyz")?.status == 200 },
+                "log: \(supervisor.log().suffix(2000))")
             #expect(HTTPProbe.get(port, "/readyz")?.body == "ready\n")
             #expect(TestSupport.eventually(within: 20) { supervisor.journal().count == commands.count })
 
@@ -57,7 +69,8 @@ extension Integration {
             #expect(after.value("k8s_worker_ready") == 1)
             #expect(after.value("k8s_worker_workers_ready") == 3)
             #expect(after.value("k8s_worker_worker_processes") == 3)
-            #expect(after.value("k8s_worker_commands_done_total") == 22, "20 noops and 2 commands done on their second try")
+            #expect(
+                after.value("k8s_worker_commands_done_total") == 22, "20 noops and 2 commands done on their second try")
             #expect(after.value("k8s_worker_commands_failed_total") == 3)
             #expect(after.value("k8s_worker_commands_deferred_total") == 2)
             #expect(after.value("k8s_worker_commands_quarantined_total") == 0)
@@ -75,25 +88,35 @@ extension Integration {
             // Log lines about a command name it, its origin and its worker.
             let failed = Self.logLines(supervisor, containing: ["\"msg\":\"command failed\"", "\"key\":\"f1\""])
             #expect(failed.count == 1)
-            for field in ["\"partition\":\"0\"", "\"offset\":\"20\"", "\"worker.id\":\"w", "\"command.id\":\"c", "\"reason\":\"one\""] {
+            for field in [
+                "\"partition\":\"0\"", "\"offset\":\"20\"", "\"worker.id\":\"w", "\"command.id\":\"c",
+                "\"reason\":\"one\"",
+            ] {
                 #expect(failed.first?.contains(field) == true, "\(field) in \(failed)")
             }
 
             // Draining: not ready, still alive.
             supervisor.append(commands: ["slow\tsleep 3000"])
-            #expect(TestSupport.eventually(within: 10) { (try? Self.scrape(port))?.value("k8s_worker_commands_in_flight") == 1 })
+            #expect(
+                TestSupport.eventually(within: 10) {
+                    (try? Self.scrape(port))?.value("k8s_worker_commands_in_flight") == 1
+                })
             supervisor.signal(SIGTERM)
-            #expect(TestSupport.eventually(within: 2) {
-                let response = HTTPProbe.get(port, "/readyz")
-                return response?.status == 503 && response?.body == "not ready: shutting down\n"
-            })
+            #expect(
+                TestSupport.eventually(within: 2) {
+                    let response = HTTPProbe.get(port, "/readyz")
+                    return response?.status == 503 && response?.body == "not ready: shutting down\n"
+                })
             #expect(HTTPProbe.get(port, "/healthz")?.status == 200)
             #expect(supervisor.waitForExit(within: 15) == 0)
         }
 
-        @Test("garbage, wrong methods, oversized and trickled requests and a connection flood change nothing for the service")
+        @Test(
+            "garbage, wrong methods, oversized and trickled requests and a connection flood change nothing for the service"
+        )
         func badClientsChangeNothing() throws {
-            let supervisor = SupervisorProcess(config: Integration.config(workers: 2), commands: (0..<10).map { "a\($0)\tnoop" })
+            let supervisor = SupervisorProcess(
+                config: Integration.config(workers: 2), commands: (0..<10).map { "a\($0)\tnoop" })
             supervisor.start()
             let port = try #require(HTTPProbe.port(of: supervisor), "log: \(supervisor.log().suffix(2000))")
             #expect(TestSupport.eventually(within: 15) { supervisor.journal().count == 10 })
@@ -107,7 +130,9 @@ extension Integration {
                 ("GET /metrics HTTP/2.0\r\n\r\n", 505),
             ]
             for (request, status) in requests {
-                #expect(HTTPProbe.exchange(port, Array(request.utf8))?.status == status, "\(request.prefix(40).debugDescription)")
+                #expect(
+                    HTTPProbe.exchange(port, Array(request.utf8))?.status == status,
+                    "\(request.prefix(40).debugDescription)")
             }
             let head = try #require(HTTPProbe.get(port, "/metrics", method: "HEAD"))
             #expect(head.status == 200 && head.body.isEmpty)
@@ -132,13 +157,16 @@ extension Integration {
             let flooded = TestSupport.monotonicSeconds()
             #expect(HTTPProbe.get(port, "/healthz")?.status == 200)
             #expect(TestSupport.monotonicSeconds() - flooded < 2)
-            #expect(HTTPProbe.readToEnd(idle[0], within: 2) == [], "the oldest idle connection closed without an answer")
+            #expect(
+                HTTPProbe.readToEnd(idle[0], within: 2) == [], "the oldest idle connection closed without an answer")
             #expect(idle.dropFirst().allSatisfy(HTTPProbe.isHeld))
             idle.forEach { close($0) }
             idle = []
             let cuts = try Self.scrape(port)
             #expect((cuts.value("k8s_worker_http_connections_cut_total", ["reason": "server_full"]) ?? 0) >= 1)
-            #expect(cuts.value("k8s_worker_http_connections_cut_total", ["reason": "head_timeout"]) == 1, "the half request")
+            #expect(
+                cuts.value("k8s_worker_http_connections_cut_total", ["reason": "head_timeout"]) == 1, "the half request"
+            )
             #expect(cuts.value("k8s_worker_http_connections_refused_total") == 0)
 
             // The service carried on: alive, ready, taking work.
@@ -151,11 +179,14 @@ extension Integration {
             #expect(supervisor.waitForExit(within: 15) == 0)
         }
 
-        @Test("with the Kubernetes handler: upstream's pod and ConfigMap metrics and the API retries the workers report")
+        @Test(
+            "with the Kubernetes handler: upstream's pod and ConfigMap metrics and the API retries the workers report")
         func kubernetesMetrics() throws {
             let directory = TestSupport.makeTemporaryDirectory()
             // Three 503s on Pod creates: each is retried by a worker's client.
-            let faults = FaultConfiguration(rules: [FaultRule(.serviceUnavailable, verbs: ["create"], resources: ["pods"], remaining: 3)])
+            let faults = FaultConfiguration(rules: [
+                FaultRule(.serviceUnavailable, verbs: ["create"], resources: ["pods"], remaining: 3)
+            ])
             let simulator = try KubernetesFlow.simulator(directory, faults: faults)
             defer {
                 simulator.stop()
@@ -166,16 +197,22 @@ extension Integration {
             let supervisor = SupervisorProcess(config: KubernetesFlow.kubernetesConfig(simulator), commands: lines)
             supervisor.start()
             let port = try #require(HTTPProbe.port(of: supervisor), "log: \(supervisor.log().suffix(2000))")
-            #expect(TestSupport.eventually(within: 60) { supervisor.journal().count == ids.count }, "log: \(supervisor.log().suffix(2000))")
+            #expect(
+                TestSupport.eventually(within: 60) { supervisor.journal().count == ids.count },
+                "log: \(supervisor.log().suffix(2000))")
             #expect(supervisor.journal().allSatisfy { $0.outcome == "created" })
 
             // Workers report after a heartbeat: wait for their counters to arrive.
             var metrics: Exposition?
             let python = ["status": "success", "language": "python"]
-            #expect(TestSupport.eventually(within: 10) {
-                metrics = try? Self.scrape(port)
-                return metrics?.value("pod_creations_total", python) == 12 && metrics?.value("k8s_worker_kubernetes_api_retries_total", ["code": "503"]) == 3
-            }, "\(metrics?.samples.filter { $0.name.hasPrefix("pod_") || $0.name.contains("kubernetes") }.map { "\($0.name)\($0.labels) \($0.value)" } ?? [])")
+            #expect(
+                TestSupport.eventually(within: 10) {
+                    metrics = try? Self.scrape(port)
+                    return metrics?.value("pod_creations_total", python) == 12
+                        && metrics?.value("k8s_worker_kubernetes_api_retries_total", ["code": "503"]) == 3
+                },
+                "\(metrics?.samples.filter { $0.name.hasPrefix("pod_") || $0.name.contains("kubernetes") }.map { "\($0.name)\($0.labels) \($0.value)" } ?? [])"
+            )
             #expect(metrics?.samples(named: "pod_creations_total").count == 1, "no failures, one language")
             #expect(metrics?.value("configmaps_created_total", ["status": "success"]) == 12)
             #expect(metrics?.value("pod_creation_duration_seconds_count", ["language": "python"]) == 12)
@@ -185,7 +222,8 @@ extension Integration {
             #expect(metrics?.value("k8s_worker_commands_done_total") == 12)
 
             // The worker's own lines about a command carry where it came from.
-            let created = Self.logLines(supervisor, containing: ["\"msg\":\"execution created\"", "\"execution.id\":\"\(ids[0])\""])
+            let created = Self.logLines(
+                supervisor, containing: ["\"msg\":\"execution created\"", "\"execution.id\":\"\(ids[0])\""])
             #expect(created.count == 1)
             for field in ["\"partition\":\"0\"", "\"offset\":\"0\"", "\"worker.id\":\"w", "\"command.id\":\""] {
                 #expect(created.first?.contains(field) == true, "\(field) in \(created)")
@@ -194,7 +232,9 @@ extension Integration {
             #expect(supervisor.waitForExit(within: 15) == 0)
         }
 
-        @Test("with Kafka: ready once assigned; consumed, dead-lettered, published and committed counts; lag per partition")
+        @Test(
+            "with Kafka: ready once assigned; consumed, dead-lettered, published and committed counts; lag per partition"
+        )
         func kafkaMetrics() throws {
             let kafka = try KafkaHarness()
             try kafka.sendCreates(0..<20)
@@ -202,26 +242,37 @@ extension Integration {
             let supervisor = SupervisorProcess(config: Integration.config(workers: 2, concurrency: 4))
             supervisor.start(arguments: kafka.supervisorArguments())
             let port = try #require(HTTPProbe.port(of: supervisor), "log: \(supervisor.log().suffix(2000))")
-            #expect(TestSupport.eventually(within: 30) { HTTPProbe.get(port, "/readyz")?.status == 200 }, "log: \(supervisor.log().suffix(2000))")
+            #expect(
+                TestSupport.eventually(within: 30) { HTTPProbe.get(port, "/readyz")?.status == 200 },
+                "log: \(supervisor.log().suffix(2000))")
             kafka.observe(for: 60) { $0.count >= 41 }
             #expect(kafka.observed.count == 41)
 
             var metrics: Exposition?
-            #expect(TestSupport.eventually(within: 15) {
-                metrics = try? Self.scrape(port)
-                let lag = metrics?.samples(named: "k8s_worker_kafka_consumer_lag") ?? []
-                return (metrics?.value("k8s_worker_kafka_commits_total") ?? 0) >= 1 && !lag.isEmpty && lag.allSatisfy { $0.value == 0 }
-                    && metrics?.value("k8s_worker_kafka_records_published_total") == 41
-            }, "\(metrics?.samples.filter { $0.name.contains("kafka") }.map { "\($0.name)\($0.labels) \($0.value)" } ?? [])")
+            #expect(
+                TestSupport.eventually(within: 15) {
+                    metrics = try? Self.scrape(port)
+                    let lag = metrics?.samples(named: "k8s_worker_kafka_consumer_lag") ?? []
+                    return (metrics?.value("k8s_worker_kafka_commits_total") ?? 0) >= 1 && !lag.isEmpty
+                        && lag.allSatisfy { $0.value == 0 }
+                        && metrics?.value("k8s_worker_kafka_records_published_total") == 41
+                },
+                "\(metrics?.samples.filter { $0.name.contains("kafka") }.map { "\($0.name)\($0.labels) \($0.value)" } ?? [])"
+            )
             #expect(metrics?.value("k8s_worker_kafka_records_consumed_total") == 21)
             #expect(metrics?.value("k8s_worker_kafka_dead_letters_total") == 1)
             #expect(metrics?.value("k8s_worker_kafka_assigned_partitions") == 6)
             #expect(metrics?.value("k8s_worker_commands_done_total") == 20)
             let lag = metrics?.samples(named: "k8s_worker_kafka_consumer_lag") ?? []
-            #expect(lag.count <= 6 && lag.allSatisfy { $0.labels["topic"] == "saga_commands" && Int($0.labels["partition"] ?? "") != nil })
+            #expect(
+                lag.count <= 6
+                    && lag.allSatisfy {
+                        $0.labels["topic"] == "saga_commands" && Int($0.labels["partition"] ?? "") != nil
+                    })
 
             // Supervisor lines about a command carry its execution id, topic, partition and offset.
-            let dispatched = Self.logLines(supervisor, containing: ["\"msg\":\"command dispatched\"", "\"execution.id\":\"\(executionID(0))\""])
+            let dispatched = Self.logLines(
+                supervisor, containing: ["\"msg\":\"command dispatched\"", "\"execution.id\":\"\(executionID(0))\""])
             #expect(!dispatched.isEmpty)
             for field in ["\"topic\":\"saga_commands\"", "\"partition\":\"", "\"offset\":\"", "\"worker.id\":\"w"] {
                 #expect(dispatched.first?.contains(field) == true, "\(field) in \(dispatched)")

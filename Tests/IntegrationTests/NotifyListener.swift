@@ -31,7 +31,9 @@ final class NotifyListener {
             for (index, byte) in path.utf8.prefix(raw.count - 1).enumerated() { raw[index] = byte }
         }
         _ = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         }
         var on: Int32 = 1
         _ = setsockopt(descriptor, SOL_SOCKET, SO_PASSCRED, &on, socklen_t(MemoryLayout<Int32>.size))
@@ -83,6 +85,8 @@ final class NotifyListener {
             pid = control.withUnsafeBytes { $0.load(fromByteOffset: 16, as: pid_t.self) }
         }
         received.append(
-            Datagram(pid: pid, text: String(decoding: buffer[0..<count.0], as: UTF8.self), receivedAt: TestSupport.monotonicSeconds()))
+            Datagram(
+                pid: pid, text: String(decoding: buffer[0..<count.0], as: UTF8.self),
+                receivedAt: TestSupport.monotonicSeconds()))
     }
 }

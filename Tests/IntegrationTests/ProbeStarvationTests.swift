@@ -35,12 +35,16 @@ extension Integration {
             }
         }
 
-        @Test("64 clients trickling request heads a byte at a time: every /healthz and /readyz probe is answered 200 within 2 s")
+        @Test(
+            "64 clients trickling request heads a byte at a time: every /healthz and /readyz probe is answered 200 within 2 s"
+        )
         func slowClientsCannotStarveProbes() throws {
             let supervisor = SupervisorProcess(config: Integration.config(workers: 2))
             supervisor.start()
             let port = try #require(HTTPProbe.port(of: supervisor), "log: \(supervisor.log().suffix(2000))")
-            #expect(TestSupport.eventually(within: 15) { HTTPProbe.get(port, "/readyz")?.status == 200 }, "log: \(supervisor.log().suffix(2000))")
+            #expect(
+                TestSupport.eventually(within: 15) { HTTPProbe.get(port, "/readyz")?.status == 200 },
+                "log: \(supervisor.log().suffix(2000))")
 
             // Half of them share the probes' address, the others come from 16 more (two each).
             let clients = (0..<64).map { SlowClient(source: $0 < 32 ? "127.0.0.1" : "127.0.0.\(2 + $0 % 16)") }
@@ -59,7 +63,9 @@ extension Integration {
                     let response = HTTPProbe.get(port, path, within: 2)
                     let took = TestSupport.monotonicSeconds() - started
                     if response?.status != 200 || took >= 2 {
-                        failures.append("\(path) in round \(rounds): \(response.map { "\($0.status) \($0.body)" } ?? "no answer") after \(took) s")
+                        failures.append(
+                            "\(path) in round \(rounds): \(response.map { "\($0.status) \($0.body)" } ?? "no answer") after \(took) s"
+                        )
                     }
                 }
                 TestSupport.sleep(milliseconds: 100)  // the slow clients' pace: a byte each per round
@@ -97,7 +103,8 @@ extension Integration {
 
             for (index, fd) in greedy.enumerated() {
                 if index < 12 {
-                    #expect(HTTPProbe.readToEnd(fd, within: 2) == [], "greedy connection \(index) closed without an answer")
+                    #expect(
+                        HTTPProbe.readToEnd(fd, within: 2) == [], "greedy connection \(index) closed without an answer")
                 } else {
                     #expect(HTTPProbe.isHeld(fd), "greedy connection \(index) still held")
                 }

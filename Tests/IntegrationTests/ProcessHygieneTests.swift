@@ -17,8 +17,14 @@ extension Integration {
                 // Signals 32 and 33 are glibc's own (thread cancellation, setxid); posix_spawn cannot and need not
                 // reset them, so they are masked out of the comparison.
                 let glibcInternal: UInt64 = 0b11 << 31
-                #expect(TestSupport.statusField("SigBlk", of: worker).flatMap { UInt64($0, radix: 16) }.map { $0 & ~glibcInternal } == 0)
-                #expect(TestSupport.statusField("SigIgn", of: worker).flatMap { UInt64($0, radix: 16) }.map { $0 & ~glibcInternal } == 0)
+                #expect(
+                    TestSupport.statusField("SigBlk", of: worker).flatMap { UInt64($0, radix: 16) }.map {
+                        $0 & ~glibcInternal
+                    } == 0)
+                #expect(
+                    TestSupport.statusField("SigIgn", of: worker).flatMap { UInt64($0, radix: 16) }.map {
+                        $0 & ~glibcInternal
+                    } == 0)
                 #expect(TestSupport.descriptors(of: worker) == [0, 1, 2, 3])
                 let environment = TestSupport.environment(of: worker)
                 for name in ["NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "LISTEN_FDS", "LISTEN_PID"] {
@@ -30,7 +36,9 @@ extension Integration {
             #expect(supervisor.waitForExit(within: 15) == 0)
         }
 
-        @Test("Workers get the allow-listed environment only: no SASL password, no other K8S_WORKER_ secret, nothing unnamed")
+        @Test(
+            "Workers get the allow-listed environment only: no SASL password, no other K8S_WORKER_ secret, nothing unnamed"
+        )
         func workersGetNoSecrets() throws {
             let marker = "m\(UInt64.random(in: 1...UInt64.max))"
             let withheld = [
@@ -50,13 +58,20 @@ extension Integration {
                 let environment = TestSupport.environment(of: worker)
                 #expect(!environment.isEmpty, "/proc/\(worker)/environ unreadable")
                 for (name, value) in withheld {
-                    #expect(!environment.contains { $0.hasPrefix(name + "=") || $0.contains(value) }, "\(name) reached worker \(worker)")
+                    #expect(
+                        !environment.contains { $0.hasPrefix(name + "=") || $0.contains(value) },
+                        "\(name) reached worker \(worker)")
                 }
                 #expect(!environment.contains { $0.contains(marker) })
-                for (name, value) in allowed { #expect(environment.contains("\(name)=\(value)"), "\(name) missing in worker \(worker)") }
+                for (name, value) in allowed {
+                    #expect(environment.contains("\(name)=\(value)"), "\(name) missing in worker \(worker)")
+                }
                 #expect(environment.contains("K8S_WORKER_LOG_FORMAT=json"))
                 let names = environment.map { String($0.prefix { $0 != "=" }) }
-                #expect(names.filter { $0.hasPrefix("K8S_WORKER_") }.sorted() == ["K8S_WORKER_LOG_FORMAT", "K8S_WORKER_LOG_LEVEL"])
+                #expect(
+                    names.filter { $0.hasPrefix("K8S_WORKER_") }.sorted() == [
+                        "K8S_WORKER_LOG_FORMAT", "K8S_WORKER_LOG_LEVEL",
+                    ])
             }
             supervisor.signal(SIGTERM)
             #expect(supervisor.waitForExit(within: 15) == 0)
@@ -69,8 +84,12 @@ extension Integration {
         @Test("Supervisor and workers: core file size limit 0, and not dumpable (their /proc files belong to root)")
         func noCoreDumps() throws {
             let nobody: uid_t = 65534
-            let prefix = ["/usr/bin/prlimit", "--core=unlimited", "/usr/bin/setpriv", "--reuid=\(nobody)", "--regid=\(nobody)", "--clear-groups"]
-            let control = try #require(try? ProcessTable.spawn(prefix + ["/bin/sleep", "30"], environment: [:], outputPath: "/dev/null").get())
+            let prefix = [
+                "/usr/bin/prlimit", "--core=unlimited", "/usr/bin/setpriv", "--reuid=\(nobody)", "--regid=\(nobody)",
+                "--clear-groups",
+            ]
+            let control = try #require(
+                try? ProcessTable.spawn(prefix + ["/bin/sleep", "30"], environment: [:], outputPath: "/dev/null").get())
             defer {
                 _ = kill(control, SIGKILL)
                 TestSupport.eventually(within: 5) { ProcessTable.reap(control) != nil }
@@ -87,7 +106,9 @@ extension Integration {
             let workers = supervisor.workers()
             #expect(workers.count == 2)
             for pid in [supervisor.pid] + workers {
-                #expect(TestSupport.statusField("Uid", of: pid)?.hasPrefix("\(nobody)") == true, "\(pid) does not run as \(nobody)")
+                #expect(
+                    TestSupport.statusField("Uid", of: pid)?.hasPrefix("\(nobody)") == true,
+                    "\(pid) does not run as \(nobody)")
                 #expect(TestSupport.coreSizeLimit(of: pid) == "0 0", "\(pid)")
                 #expect(TestSupport.owner(of: "/proc/\(pid)/limits") == 0, "\(pid) is dumpable")
             }
@@ -101,15 +122,17 @@ extension Integration {
             supervisor.append(commands: (0..<4).map { "k\($0)\torphan 200" })
             supervisor.start(prefix: ["/usr/bin/unshare", "--pid", "--fork"])
             var inner: pid_t = 0
-            #expect(TestSupport.eventually(within: 10) {
-                inner = TestSupport.children(of: supervisor.pid).first ?? 0
-                return inner > 0
-            })
+            #expect(
+                TestSupport.eventually(within: 10) {
+                    inner = TestSupport.children(of: supervisor.pid).first ?? 0
+                    return inner > 0
+                })
             #expect(TestSupport.eventually(within: 15) { supervisor.journal().count == 4 })
             #expect(TestSupport.eventually(within: 10) { supervisor.log().ranges(of: "reaped orphan").count >= 4 })
-            #expect(TestSupport.eventually(within: 5) {
-                TestSupport.children(of: inner).allSatisfy { TestSupport.state(of: $0) != "Z" }
-            })
+            #expect(
+                TestSupport.eventually(within: 5) {
+                    TestSupport.children(of: inner).allSatisfy { TestSupport.state(of: $0) != "Z" }
+                })
             _ = kill(inner, SIGTERM)
             #expect(supervisor.waitForExit(within: 15) == 0)
         }

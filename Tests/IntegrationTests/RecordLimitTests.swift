@@ -19,10 +19,13 @@ extension Integration {
             let kafka = try KafkaHarness()
             let key = "same-partition"
             // Malformed, 1,040,000 bytes: passes the default kafka.max_record_bytes (4 MiB), fails to parse.
-            let malformed = Array("{\"event_type\":".utf8) + [UInt8](repeating: UInt8(ascii: " "), count: 1_040_000 - 14)
+            let malformed =
+                Array("{\"event_type\":".utf8) + [UInt8](repeating: UInt8(ascii: " "), count: 1_040_000 - 14)
             // A valid command whose user_id alone is 1,030,000 bytes: refused at triage, no Pod, no event.
-            let hugeUser = Array(createTemplate.replacing("EXEC", with: executionID(5))
-                .replacing("7e2d4c1b-5a3f-4b8e-9c6d-1f0a2b3c4d5e", with: String(repeating: "u", count: 1_030_000)).utf8)
+            let hugeUser = Array(
+                createTemplate.replacing("EXEC", with: executionID(5))
+                    .replacing("7e2d4c1b-5a3f-4b8e-9c6d-1f0a2b3c4d5e", with: String(repeating: "u", count: 1_030_000))
+                    .utf8)
             try kafka.send([(key, create(1)), (key, malformed), (key, create(2)), (key, hugeUser), (key, create(3))])
             let supervisor = SupervisorProcess(config: Integration.config(workers: 2))
             supervisor.start(arguments: kafka.supervisorArguments())
@@ -37,7 +40,9 @@ extension Integration {
                 #expect(text(cut.header("x-dlq-truncated")) == "value")
                 #expect(text(cut.header("x-dlq-value-bytes")) == "1040000")
                 #expect(text(cut.header("x-dlq-value-sha256")) == SHA256.hash(malformed).hex)
-                #expect(cut.value.count < 1_000_000 && cut.value.count > 990_000, "a prefix of what fits: \(cut.value.count)")
+                #expect(
+                    cut.value.count < 1_000_000 && cut.value.count > 990_000,
+                    "a prefix of what fits: \(cut.value.count)")
                 #expect(Array(malformed.prefix(cut.value.count)) == cut.value, "the prefix of the original value")
                 let refused = dead[1]
                 #expect(text(refused.header("x-dlq-error-kind")) == "field_too_large")
@@ -45,7 +50,9 @@ extension Integration {
             }
             #expect(Set(kafka.createdExecutionIDs()) == Set([1, 2, 3].map(executionID)))
             // Every record, the two refused ones included, is committed: the partition moved on.
-            #expect(TestSupport.eventually(within: 20) { (try? kafka.committedTotal()) == 5 }, "log: \(supervisor.log().suffix(3000))")
+            #expect(
+                TestSupport.eventually(within: 20) { (try? kafka.committedTotal()) == 5 },
+                "log: \(supervisor.log().suffix(3000))")
             #expect(!supervisor.log().contains("MSG_SIZE_TOO_LARGE"))
             supervisor.signal(SIGTERM)
             #expect(supervisor.waitForExit(within: 30) == 0)
@@ -66,12 +73,16 @@ extension Integration {
             #expect(dead.count == 1)
             #expect(dead.first.map { text($0.header("x-dlq-error-kind")) } == "too_large")
             #expect(dead.first.map { text($0.header("x-dlq-truncated")) } == "value")
-            #expect(TestSupport.eventually(within: 20) { (try? kafka.committedTotal()) == 2 }, "log: \(supervisor.log().suffix(3000))")
+            #expect(
+                TestSupport.eventually(within: 20) { (try? kafka.committedTotal()) == 2 },
+                "log: \(supervisor.log().suffix(3000))")
             supervisor.signal(SIGTERM)
             #expect(supervisor.waitForExit(within: 30) == 0)
         }
 
-        @Test("an unpublishable event: not ready after the stall bound; SIGTERM exits 1 by the hard deadline, never extended past it")
+        @Test(
+            "an unpublishable event: not ready after the stall bound; SIGTERM exits 1 by the hard deadline, never extended past it"
+        )
         func hardStop() throws {
             let kafka = try KafkaHarness()
             try kafka.sendCreates(1..<2)
@@ -79,16 +90,18 @@ extension Integration {
             // delivered (librdkafka retries them until message.timeout.ms, 300 s).
             try kafka.refuseProduceRequests()
             let supervisor = SupervisorProcess(config: Integration.config(workers: 1))
-            supervisor.start(arguments: kafka.supervisorArguments([
-                "kafka.publish_stall_timeout": "1s", "shutdown.drain_timeout": "2s", "shutdown.kill_grace": "1s",
-                "shutdown.final_timeout": "5s",
-            ]))
+            supervisor.start(
+                arguments: kafka.supervisorArguments([
+                    "kafka.publish_stall_timeout": "1s", "shutdown.drain_timeout": "2s", "shutdown.kill_grace": "1s",
+                    "shutdown.final_timeout": "5s",
+                ]))
             let port = try #require(HTTPProbe.port(of: supervisor))
             var readiness: HTTPProbe.Response?
-            #expect(TestSupport.eventually(within: 30) {
-                readiness = HTTPProbe.get(port, "/readyz")
-                return readiness?.status == 503 && readiness?.body.contains("unpublished") == true
-            }, "readyz: \(String(describing: readiness)); log: \(supervisor.log().suffix(2000))")
+            #expect(
+                TestSupport.eventually(within: 30) {
+                    readiness = HTTPProbe.get(port, "/readyz")
+                    return readiness?.status == 503 && readiness?.body.contains("unpublished") == true
+                }, "readyz: \(String(describing: readiness)); log: \(supervisor.log().suffix(2000))")
             #expect(supervisor.notify.waitFor(5) { $0.fields["STATUS"]?.contains("unpublished") == true } != nil)
             let metrics = HTTPProbe.get(port, "/metrics")?.body ?? ""
             #expect(metrics.contains("k8s_worker_kafka_oldest_unpublished_seconds"))
@@ -116,7 +129,8 @@ extension Integration {
             }
             // Nothing unfinished was committed: the command is redone by the next owner.
             #expect(try kafka.committedTotal() == 0)
-            #expect(supervisor.log().contains("stop deadline reached") || supervisor.log().contains("records unpublished"))
+            #expect(
+                supervisor.log().contains("stop deadline reached") || supervisor.log().contains("records unpublished"))
         }
 
         @Test("a second SIGTERM while records wait to be published goes to the final commit at once")
@@ -125,9 +139,10 @@ extension Integration {
             try kafka.sendCreates(1..<2)
             try kafka.refuseProduceRequests()
             let supervisor = SupervisorProcess(config: Integration.config(workers: 1))
-            supervisor.start(arguments: kafka.supervisorArguments([
-                "shutdown.drain_timeout": "30s", "shutdown.final_timeout": "60s",
-            ]))
+            supervisor.start(
+                arguments: kafka.supervisorArguments([
+                    "shutdown.drain_timeout": "30s", "shutdown.final_timeout": "60s",
+                ]))
             #expect(supervisor.notify.waitFor(30) { $0.fields["STATUS"]?.contains("unpublished") == true } != nil)
             supervisor.signal(SIGTERM)
             // Workers finish at once (nothing in flight); the supervisor then waits for the publish.

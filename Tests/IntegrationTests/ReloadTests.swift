@@ -54,9 +54,10 @@ extension Integration {
             supervisor.writeConfig(Integration.config(workers: 3))
             supervisor.signal(SIGHUP)
             #expect(TestSupport.eventually(within: 10) { supervisor.workers().count == 3 })
-            #expect(supervisor.notify.waitFor(5) {
-                $0.fields["STATUS"].map { $0.contains("3/3 ready") && !$0.contains("reload failed") } ?? false
-            } != nil)
+            #expect(
+                supervisor.notify.waitFor(5) {
+                    $0.fields["STATUS"].map { $0.contains("3/3 ready") && !$0.contains("reload failed") } ?? false
+                } != nil)
             supervisor.signal(SIGTERM)
             #expect(supervisor.waitForExit(within: 15) == 0)
         }

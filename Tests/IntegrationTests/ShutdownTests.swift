@@ -15,7 +15,10 @@ extension Integration {
             #expect(supervisor.waitForExit(within: 10) == 0)
             #expect(TestSupport.monotonicSeconds() - started < 10)
             let journal = supervisor.journal()
-            #expect(Set(journal.map(\.offset)) == Set(0..<8), "in-flight work finished; queued work was not started; log: \(supervisor.log().split(separator: "\n").filter { !$0.contains("heard") }.suffix(40).joined(separator: "\n"))")
+            #expect(
+                Set(journal.map(\.offset)) == Set(0..<8),
+                "in-flight work finished; queued work was not started; log: \(supervisor.log().split(separator: "\n").filter { !$0.contains("heard") }.suffix(40).joined(separator: "\n"))"
+            )
             #expect(supervisor.committedPosition() == 8)
             supervisor.notify.collect(for: 0.3)
             #expect(supervisor.notify.received.contains { $0.fields["STOPPING"] == "1" })

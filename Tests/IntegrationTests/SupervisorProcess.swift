@@ -110,7 +110,9 @@ struct JournalRecord {
     var worker: Int?
 
     init?(_ line: Substring) {
-        guard let offset = Self.number("offset", in: line), let outcome = Self.string("outcome", in: line) else { return nil }
+        guard let offset = Self.number("offset", in: line), let outcome = Self.string("outcome", in: line) else {
+            return nil
+        }
         self.offset = offset
         self.outcome = outcome
         self.key = Self.string("key", in: line) ?? ""

@@ -4,7 +4,9 @@ import Testing
 extension Integration {
     /// What the supervisor tells systemd, read off a fake NOTIFY_SOCKET with sender credentials.
     @Suite struct SystemdNotify {
-        @Test("READY after the pool is up and SIGHUP is caught; WATCHDOG at half WATCHDOG_USEC; RELOADING then READY; STOPPING")
+        @Test(
+            "READY after the pool is up and SIGHUP is caught; WATCHDOG at half WATCHDOG_USEC; RELOADING then READY; STOPPING"
+        )
         func notifySequence() throws {
             let supervisor = SupervisorProcess(config: Integration.config(workers: 2, minReady: 2))
             supervisor.start(environment: ["WATCHDOG_USEC": "300000"])
@@ -17,7 +19,9 @@ extension Integration {
             // Watchdog: WATCHDOG_USEC/2 = 150 ms.
             let windowStart = TestSupport.monotonicSeconds()
             supervisor.notify.collect(for: 1.2)
-            let pings = supervisor.notify.received.filter { $0.fields["WATCHDOG"] == "1" && $0.receivedAt >= windowStart }
+            let pings = supervisor.notify.received.filter {
+                $0.fields["WATCHDOG"] == "1" && $0.receivedAt >= windowStart
+            }
             #expect(pings.count >= 5)
             let gaps = zip(pings.dropFirst(), pings).map { $0.receivedAt - $1.receivedAt }
             #expect(gaps.allSatisfy { $0 < 0.3 }, "gaps \(gaps)")

@@ -7,13 +7,17 @@ extension Integration {
     @Suite struct TransientFailure {
         @Test("A command answered 'retry later' twice completes on its third dispatch; its key waits, others flow")
         func deferredCommandCompletesLater() throws {
-            let supervisor = SupervisorProcess(config: Integration.config(
-                workers: 2, extra: "dispatch:\n  retry_initial_backoff: 1500ms\n  retry_max_backoff: 1500ms"))
+            let supervisor = SupervisorProcess(
+                config: Integration.config(
+                    workers: 2, extra: "dispatch:\n  retry_initial_backoff: 1500ms\n  retry_max_backoff: 1500ms"))
             supervisor.append(commands: ["flaky\ttransient 2", "flaky\tnoop"] + (1...10).map { "k\($0)\tnoop" })
             supervisor.start()
-            #expect(supervisor.notify.waitFor(10) { $0.fields["STATUS"]?.contains("waiting to retry 1") == true } != nil,
+            #expect(
+                supervisor.notify.waitFor(10) { $0.fields["STATUS"]?.contains("waiting to retry 1") == true } != nil,
                 "STATUS shows the waiting command")
-            #expect(TestSupport.eventually(within: 15) { supervisor.journal().count == 12 }, "log: \(supervisor.log().suffix(1500))")
+            #expect(
+                TestSupport.eventually(within: 15) { supervisor.journal().count == 12 },
+                "log: \(supervisor.log().suffix(1500))")
             let journal = supervisor.journal()
             let flaky = journal.filter { $0.offset == 0 }
             #expect(flaky.count == 1)

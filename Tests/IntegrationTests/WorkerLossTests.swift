@@ -11,10 +11,11 @@ extension Integration {
             supervisor.append(commands: ["held\tpidfile \(marker) 1500"] + (1...20).map { "k\($0)\tnoop" })
             supervisor.start()
             var firstHolder: pid_t = 0
-            #expect(TestSupport.eventually(within: 10) {
-                firstHolder = pid_t(TestSupport.read(marker)?.trimmingCharacters ?? "") ?? 0
-                return firstHolder > 0
-            })
+            #expect(
+                TestSupport.eventually(within: 10) {
+                    firstHolder = pid_t(TestSupport.read(marker)?.trimmingCharacters ?? "") ?? 0
+                    return firstHolder > 0
+                })
             #expect(kill(firstHolder, SIGKILL) == 0)
             #expect(TestSupport.eventually(within: 15) { supervisor.journal().count == 21 })
             let journal = supervisor.journal()
@@ -23,7 +24,10 @@ extension Integration {
             #expect(held.first?.attempts == 2)
             #expect(held.first?.outcome == "completed")
             #expect(Set(journal.map(\.offset)) == Set(0...20))
-            #expect(TestSupport.eventually(within: 5) { supervisor.workers().count == 2 && !supervisor.workers().contains(firstHolder) })
+            #expect(
+                TestSupport.eventually(within: 5) {
+                    supervisor.workers().count == 2 && !supervisor.workers().contains(firstHolder)
+                })
             supervisor.signal(SIGTERM)
             #expect(supervisor.waitForExit(within: 15) == 0)
             #expect(supervisor.committedPosition() == 21)
@@ -36,10 +40,11 @@ extension Integration {
             supervisor.append(commands: ["held\tpidfile \(marker) 300"])
             supervisor.start()
             var stopped: pid_t = 0
-            #expect(TestSupport.eventually(within: 10) {
-                stopped = pid_t(TestSupport.read(marker)?.trimmingCharacters ?? "") ?? 0
-                return stopped > 0
-            })
+            #expect(
+                TestSupport.eventually(within: 10) {
+                    stopped = pid_t(TestSupport.read(marker)?.trimmingCharacters ?? "") ?? 0
+                    return stopped > 0
+                })
             #expect(kill(stopped, SIGSTOP) == 0)
             // Heartbeat timeout is 1 s: the stopped worker must be killed (and reaped) well within 5 s.
             #expect(TestSupport.eventually(within: 5) { !TestSupport.isAlive(stopped) })
@@ -93,7 +98,8 @@ extension Integration {
             let supervisor = SupervisorProcess(
                 config: Integration.config(
                     workers: 1,
-                    restart: "initial_backoff: 20ms\n  max_backoff: 2s\n  crash_loop_threshold: 3\n  crash_loop_window: 60s",
+                    restart:
+                        "initial_backoff: 20ms\n  max_backoff: 2s\n  crash_loop_threshold: 3\n  crash_loop_window: 60s",
                     executable: script))
             supervisor.start()
             #expect(supervisor.notify.waitFor(10) { $0.fields["STATUS"]?.contains("CRASH-LOOP") == true } != nil)

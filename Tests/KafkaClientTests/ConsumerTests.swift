@@ -5,7 +5,9 @@ import Testing
 @Suite("Consumer against the mock cluster", .timeLimit(.minutes(1)))
 struct ConsumerTests {
     /// Produces `range` as records `key-(i % 37)` / `value-i` with three headers, and waits for delivery.
-    static func produce(_ range: Range<Int>, to topic: String, on cluster: KafkaMockCluster) throws
+    static func produce(
+        _ range: Range<Int>, to topic: String, on cluster: KafkaMockCluster
+    ) throws
         -> [KafkaDeliveryReport]
     {
         let producer = try KafkaProducer(configuration: TestConfiguration.producer(cluster))

@@ -9,7 +9,9 @@ import Testing
     }
 
     static func connectFailed(after milliseconds: Int) -> KafkaLogLine {
-        line("[thrd:127.0.0.1:9/bootstrap]: Connect to ipv4#127.0.0.1:9 failed: Connection refused (after \(milliseconds)ms in state CONNECT)")
+        line(
+            "[thrd:127.0.0.1:9/bootstrap]: Connect to ipv4#127.0.0.1:9 failed: Connection refused (after \(milliseconds)ms in state CONNECT)"
+        )
     }
 
     @Test func anOutageOf19LinesASecondLogsOnePer10SecondsWithTheCount() {
@@ -30,8 +32,10 @@ import Testing
         var throttle = KafkaLogThrottle(interval: .seconds(10))
         #expect(throttle.admit(Self.line("broker down"), now: .zero) == .pass(suppressed: 0))
         #expect(throttle.admit(Self.line("broker down"), now: .seconds(1)) == .drop)
-        #expect(throttle.admit(Self.line("broker down", facility: "REQTMOUT"), now: .seconds(1)) == .pass(suppressed: 0))
-        #expect(throttle.admit(Self.line("broker down", client: "c#producer-2"), now: .seconds(1)) == .pass(suppressed: 0))
+        #expect(
+            throttle.admit(Self.line("broker down", facility: "REQTMOUT"), now: .seconds(1)) == .pass(suppressed: 0))
+        #expect(
+            throttle.admit(Self.line("broker down", client: "c#producer-2"), now: .seconds(1)) == .pass(suppressed: 0))
         #expect(throttle.admit(Self.line("all brokers down"), now: .seconds(1)) == .pass(suppressed: 0))
         #expect(throttle.admit(Self.line("broker down"), now: .seconds(2)) == .drop)
         #expect(throttle.admit(Self.line("broker down"), now: .seconds(10)) == .pass(suppressed: 2))
@@ -41,16 +45,20 @@ import Testing
     @Test func offsetResetsAndDebugLinesAlwaysPass() {
         var throttle = KafkaLogThrottle(interval: .seconds(10))
         for partition in 0..<5 {
-            let reset = Self.line("saga_commands [\(partition)]: offset reset (at offset 90) to END", facility: "OFFSET")
+            let reset = Self.line(
+                "saga_commands [\(partition)]: offset reset (at offset 90) to END", facility: "OFFSET")
             #expect(throttle.admit(reset, now: .milliseconds(partition)) == .pass(suppressed: 0))
-            let debug = KafkaLogLine(level: .debug, facility: "FETCH", message: "Fetch topic saga_commands [\(partition)]")
+            let debug = KafkaLogLine(
+                level: .debug, facility: "FETCH", message: "Fetch topic saga_commands [\(partition)]")
             #expect(throttle.admit(debug, now: .milliseconds(partition)) == .pass(suppressed: 0))
         }
     }
 
     @Test func memoryIsBoundedAndNewKindsStillPass() {
         var throttle = KafkaLogThrottle(interval: .seconds(10), capacity: 4)
-        for index in 0..<4 { _ = throttle.admit(Self.line("kind \(String(UnicodeScalar(UInt8(97 + index))))"), now: .zero) }
+        for index in 0..<4 {
+            _ = throttle.admit(Self.line("kind \(String(UnicodeScalar(UInt8(97 + index))))"), now: .zero)
+        }
         // Full of recent kinds: a new kind passes (and is not remembered, so it passes again).
         #expect(throttle.admit(Self.line("kind z"), now: .seconds(1)) == .pass(suppressed: 0))
         #expect(throttle.admit(Self.line("kind z"), now: .seconds(2)) == .pass(suppressed: 0))

@@ -19,7 +19,8 @@ struct OffsetResetTests {
         try committer.close()
 
         let collected = LogRecorder()
-        let consumer = try KafkaConsumer(configuration: TestConfiguration.consumer(cluster, group: "g"), logHandler: collected.handler)
+        let consumer = try KafkaConsumer(
+            configuration: TestConfiguration.consumer(cluster, group: "g"), logHandler: collected.handler)
         try consumer.subscribe(topics: ["reset"])
         let messages = receive(5, from: consumer, within: .seconds(30))
         try consumer.close()

@@ -37,7 +37,9 @@ struct ExecPluginTests {
     }
 
     /// A kubeconfig whose user runs `./plugin.sh` (relative to the kubeconfig) with `STATE` in its environment.
-    private func kubeconfig(_ harness: SimulatorHarness, apiVersion: String = "client.authentication.k8s.io/v1")
+    private func kubeconfig(
+        _ harness: SimulatorHarness, apiVersion: String = "client.authentication.k8s.io/v1"
+    )
         -> String
     {
         harness.kubeconfig(user: [

@@ -245,7 +245,8 @@ struct KubeconfigTests {
         let config = try load(
             kubeconfig(cluster: "    server: https://10.1.2.3:6443\n    certificate-authority: ca.pem", user: user),
             files: [
-                "ca.pem": Self.fakePEM, "key.pem": "-----BEGIN PRIVATE KEY-----\n\(keyMarker)\n-----END PRIVATE KEY-----\n",
+                "ca.pem": Self.fakePEM,
+                "key.pem": "-----BEGIN PRIVATE KEY-----\n\(keyMarker)\n-----END PRIVATE KEY-----\n",
             ])
         var dumped = ""
         dump(config, to: &dumped)
@@ -267,7 +268,9 @@ struct KubeconfigTests {
         #expect(dumped.contains("origin"))
     }
 
-    @Test("the files a kubeconfig names are listed as loading resolves them, with their roles; the chosen context decides")
+    @Test(
+        "the files a kubeconfig names are listed as loading resolves them, with their roles; the chosen context decides"
+    )
     func referencedFiles() {
         let directory = TestSupport.temporaryDirectory()
         defer { TestSupport.removeDirectory(directory) }
@@ -279,7 +282,9 @@ struct KubeconfigTests {
         }
         let files = listed(
             kubeconfig(
-                user: "    client-certificate: /etc/pki/client.crt\n    client-key: keys/client.key\n    tokenFile: token"))
+                user:
+                    "    client-certificate: /etc/pki/client.crt\n    client-key: keys/client.key\n    tokenFile: token"
+            ))
         #expect(
             files == [
                 "certificate authority|\(directory)/ca.pem|public", "client certificate|/etc/pki/client.crt|public",
@@ -288,11 +293,15 @@ struct KubeconfigTests {
         let plugin = "    exec:\n      command: ./bin/get-token\n      apiVersion: client.authentication.k8s.io/v1"
         #expect(
             listed(kubeconfig(user: plugin))
-                == ["certificate authority|\(directory)/ca.pem|public", "credential plugin|\(directory)/./bin/get-token|public"], "as loading resolves it; the check resolves it fully")
+                == [
+                    "certificate authority|\(directory)/ca.pem|public",
+                    "credential plugin|\(directory)/./bin/get-token|public",
+                ], "as loading resolves it; the check resolves it fully")
         let bare = "    exec:\n      command: aws\n      apiVersion: client.authentication.k8s.io/v1"
         #expect(listed(kubeconfig(user: bare)) == ["certificate authority|\(directory)/ca.pem|public"], "PATH lookup")
         #expect(
-            listed(kubeconfig(cluster: "    server: https://h:1", user: "    tokenFile: /run/token"), context: "other") == [],
+            listed(kubeconfig(cluster: "    server: https://h:1", user: "    tokenFile: /run/token"), context: "other")
+                == [],
             "context other names no user")
         #expect(listed("clusters: [") == [], "a kubeconfig that does not load lists nothing; loading says why")
         #expect(KubeClusterConfig.referencedFiles(.inCluster(root: directory, host: nil, port: nil)) == [])
@@ -303,12 +312,27 @@ struct KubeconfigTests {
         for (json, fragment): (JSONValue, String) in [
             (.string("x"), "not a JSON object"),
             (.object(JSONObject(pairs: ["origin": .string("o")])), "'server' is missing"),
-            (.object(JSONObject(pairs: ["server": .string("https://h:1"), "origin": .string("o"), "ca_pem": .string("%%")])),
-             "'ca_pem' is not base64"),
-            (.object(JSONObject(pairs: ["server": .string("https://h:1"), "origin": .string("o"),
-                "client_key_pem": .string("AAAA")])), "must come together"),
-            (.object(JSONObject(pairs: ["server": .string("https://h:1"), "origin": .string("o"),
-                "exec": .object(JSONObject(pairs: ["command": .string(Self.secret)]))])), "'executable' is missing"),
+            (
+                .object(
+                    JSONObject(pairs: [
+                        "server": .string("https://h:1"), "origin": .string("o"), "ca_pem": .string("%%"),
+                    ])),
+                "'ca_pem' is not base64"
+            ),
+            (
+                .object(
+                    JSONObject(pairs: [
+                        "server": .string("https://h:1"), "origin": .string("o"),
+                        "client_key_pem": .string("AAAA"),
+                    ])), "must come together"
+            ),
+            (
+                .object(
+                    JSONObject(pairs: [
+                        "server": .string("https://h:1"), "origin": .string("o"),
+                        "exec": .object(JSONObject(pairs: ["command": .string(Self.secret)])),
+                    ])), "'executable' is missing"
+            ),
         ] {
             do {
                 _ = try KubeClusterConfig(wire: json)

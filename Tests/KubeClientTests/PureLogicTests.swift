@@ -170,7 +170,8 @@ struct PureLogicTests {
         for bad in [
             "Wed, 29 Feb 2023 00:00:00 GMT", "Thu, 29 Feb 1900 00:00:00 GMT", "Wed, 31 Apr 2015 00:00:00 GMT",
             "Wed, 21 Foo 2015 07:28:00 GMT", "Wed, 21 Oct 2015 24:00:00 GMT", "Wed, 21 Oct 2015 07:28:00 UTC",
-            "Wed, 1 Oct 2015 07:28:00 GMT", "Wed, 21 Oct 15 07:28:00 GMT", "21 Oct 2015", "", "Wed, 21 Oct 2015 7:28:00 GMT",
+            "Wed, 1 Oct 2015 07:28:00 GMT", "Wed, 21 Oct 15 07:28:00 GMT", "21 Oct 2015", "",
+            "Wed, 21 Oct 2015 7:28:00 GMT",
         ] {
             #expect(HTTPDate.epochSeconds(bad, currentYear: 2026) == nil, "\(bad)")
         }
@@ -229,7 +230,9 @@ struct PureLogicTests {
 
     @Test("a credential plugin's environment never carries k8s-worker's settings or systemd's variables")
     func pluginEnvironmentWithholdsSettings() {
-        let base = ["K8S_WORKER_KAFKA_SASL_PASSWORD=hunter2", "NOTIFY_SOCKET=/run/notify", "PLUGIN_TEST_KEPT=yes", "EXTRA=0"]
+        let base = [
+            "K8S_WORKER_KAFKA_SASL_PASSWORD=hunter2", "NOTIFY_SOCKET=/run/notify", "PLUGIN_TEST_KEPT=yes", "EXTRA=0",
+        ]
         let environment = ChildProcess.environment(with: [("EXTRA", "1")], base: base)
         #expect(!environment.contains { $0.hasPrefix("K8S_WORKER_") || $0.contains("hunter2") })
         #expect(!environment.contains { $0.hasPrefix("NOTIFY_SOCKET=") })

@@ -79,7 +79,9 @@ enum TestSupport {
     }
 
     /// Settings for tests: fast retries, no rate limit unless asked.
-    static func settings(_ source: KubeClusterSource, _ tweak: (inout KubeClientSettings) -> Void = { _ in })
+    static func settings(
+        _ source: KubeClusterSource, _ tweak: (inout KubeClientSettings) -> Void = { _ in }
+    )
         -> KubeClientSettings
     {
         var settings = KubeClientSettings(source: source)

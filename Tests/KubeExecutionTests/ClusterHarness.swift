@@ -9,20 +9,25 @@ import KubeSimulator
 import Logging
 
 /// The docs/upstream-contract.md §3.7 create command, with the execution id substituted (and the saga id, script and event id when given).
-func createCommand(_ executionID: String, language: String = "python", version: String = "3.11",
-                   image: String = "python:3.11-slim", sagaID: String = "c3a1e7d2-9b4f-4e8a-a6d5-2f7b1c9e0a34",
-                   script: String = "print('MARKER-SCRIPT')\n", eventID: String = "0f4b6a9e-2d3c-4b1a-8e7f-6a5b4c3d2e1f") -> [UInt8] {
-    let text = #"{"event_id":"EVENT","event_type":"create_pod_command","event_version":"1.0","timestamp":"2026-03-06T21:29:12.481337Z","aggregate_id":"EXEC","metadata":{"service_name":"saga-orchestrator","service_version":"1.0.0","user_id":"7e2d4c1b-5a3f-4b8e-9c6d-1f0a2b3c4d5e","environment":"production"},"saga_id":"SAGA","execution_id":"EXEC","script":SCRIPT,"language":"LANG","language_version":"VERSION","runtime_image":"IMAGE","runtime_command":["python","/scripts/main.py"],"runtime_filename":"main.py","timeout_seconds":5,"cpu_limit":"1000m","memory_limit":"128Mi","cpu_request":"200m","memory_request":"128Mi","priority":"normal"}"#
+func createCommand(
+    _ executionID: String, language: String = "python", version: String = "3.11",
+    image: String = "python:3.11-slim", sagaID: String = "c3a1e7d2-9b4f-4e8a-a6d5-2f7b1c9e0a34",
+    script: String = "print('MARKER-SCRIPT')\n", eventID: String = "0f4b6a9e-2d3c-4b1a-8e7f-6a5b4c3d2e1f"
+) -> [UInt8] {
+    let text =
+        #"{"event_id":"EVENT","event_type":"create_pod_command","event_version":"1.0","timestamp":"2026-03-06T21:29:12.481337Z","aggregate_id":"EXEC","metadata":{"service_name":"saga-orchestrator","service_version":"1.0.0","user_id":"7e2d4c1b-5a3f-4b8e-9c6d-1f0a2b3c4d5e","environment":"production"},"saga_id":"SAGA","execution_id":"EXEC","script":SCRIPT,"language":"LANG","language_version":"VERSION","runtime_image":"IMAGE","runtime_command":["python","/scripts/main.py"],"runtime_filename":"main.py","timeout_seconds":5,"cpu_limit":"1000m","memory_limit":"128Mi","cpu_request":"200m","memory_request":"128Mi","priority":"normal"}"#
     // The script last, so that nothing in it is taken for a placeholder.
-    return Array(text.replacing("EVENT", with: eventID).replacing("EXEC", with: executionID).replacing("SAGA", with: sagaID)
-        .replacing("LANG", with: language).replacing("VERSION", with: version).replacing("IMAGE", with: image)
-        .replacing("SCRIPT", with: String(decoding: JSONWriter.encode(.string(script)), as: UTF8.self)).utf8)
+    return Array(
+        text.replacing("EVENT", with: eventID).replacing("EXEC", with: executionID).replacing("SAGA", with: sagaID)
+            .replacing("LANG", with: language).replacing("VERSION", with: version).replacing("IMAGE", with: image)
+            .replacing("SCRIPT", with: String(decoding: JSONWriter.encode(.string(script)), as: UTF8.self)).utf8)
 }
 
 /// The docs/upstream-contract.md §3.7 delete command.
 func deleteCommand(_ executionID: String, podName: String? = nil) -> [UInt8] {
     let pod = podName.map { "\"\($0)\"" } ?? "null"
-    let text = #"{"event_id":"9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d","event_type":"delete_pod_command","event_version":"1.0","timestamp":"2026-03-06T21:29:15.004200Z","aggregate_id":"EXEC","metadata":{"service_name":"saga-orchestrator","service_version":"1.0.0","user_id":"7e2d4c1b-5a3f-4b8e-9c6d-1f0a2b3c4d5e","environment":"production"},"saga_id":"c3a1e7d2-9b4f-4e8a-a6d5-2f7b1c9e0a34","execution_id":"EXEC","reason":"Saga compensation due to failure","pod_name":POD,"namespace":null}"#
+    let text =
+        #"{"event_id":"9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d","event_type":"delete_pod_command","event_version":"1.0","timestamp":"2026-03-06T21:29:15.004200Z","aggregate_id":"EXEC","metadata":{"service_name":"saga-orchestrator","service_version":"1.0.0","user_id":"7e2d4c1b-5a3f-4b8e-9c6d-1f0a2b3c4d5e","environment":"production"},"saga_id":"c3a1e7d2-9b4f-4e8a-a6d5-2f7b1c9e0a34","execution_id":"EXEC","reason":"Saga compensation due to failure","pod_name":POD,"namespace":null}"#
     return Array(text.replacing("EXEC", with: executionID).replacing("POD", with: pod).utf8)
 }
 
@@ -50,7 +55,8 @@ final class ClusterHarness {
         simulator = try APISimulator(configuration)
         try simulator.start()
         settings = KubernetesSettings(
-            source: .kubeconfig(path: simulator.kubeconfigPath, context: nil), namespace: namespace, qps: 0, burst: 1000,
+            source: .kubeconfig(path: simulator.kubeconfigPath, context: nil), namespace: namespace, qps: 0,
+            burst: 1000,
             connectTimeout: .seconds(2), requestTimeout: .seconds(2))
         var clientSettings = settings.clientSettings
         clientSettings.retryBaseDelay = .milliseconds(20)
@@ -71,15 +77,20 @@ final class ClusterHarness {
     }
 
     /// Runs one command through a handler with `deadline`.
-    func run(_ payload: [UInt8], deadline: Duration = .seconds(10), api: (any KubernetesAPI)? = nil, attempt: UInt32 = 1) throws -> CommandOutcome {
-        let milliseconds = UInt32(deadline.components.seconds * 1000 + deadline.components.attoseconds / 1_000_000_000_000_000)
+    func run(
+        _ payload: [UInt8], deadline: Duration = .seconds(10), api: (any KubernetesAPI)? = nil, attempt: UInt32 = 1
+    ) throws -> CommandOutcome {
+        let milliseconds = UInt32(
+            deadline.components.seconds * 1000 + deadline.components.attoseconds / 1_000_000_000_000_000)
         return try handler(api: api).handle(
             DispatchedCommand(id: 1, attempt: attempt, deadlineMilliseconds: milliseconds, key: "k", payload: payload))
     }
 
     func pods() -> [JSONObject] { simulator.objects(namespace: namespace, kind: "Pod") }
     func configMaps() -> [JSONObject] { simulator.objects(namespace: namespace, kind: "ConfigMap") }
-    func pod(_ executionID: String) -> JSONObject? { simulator.object(namespace: namespace, kind: "Pod", name: "executor-" + executionID) }
+    func pod(_ executionID: String) -> JSONObject? {
+        simulator.object(namespace: namespace, kind: "Pod", name: "executor-" + executionID)
+    }
     func configMap(_ executionID: String) -> JSONObject? {
         simulator.object(namespace: namespace, kind: "ConfigMap", name: "script-" + executionID)
     }
@@ -98,8 +109,12 @@ final class ClusterHarness {
     func orphanConfigMaps() -> [String] {
         let podUIDs = Set(pods().compactMap { $0["metadata"]?.objectValue?["uid"]?.stringValue })
         return configMaps().compactMap { configMap in
-            let owners = configMap["metadata"]?.objectValue?["ownerReferences"]?.arrayValue?.compactMap { $0.objectValue?["uid"]?.stringValue } ?? []
-            return owners.contains(where: podUIDs.contains) ? nil : configMap["metadata"]?.objectValue?["name"]?.stringValue
+            let owners =
+                configMap["metadata"]?.objectValue?["ownerReferences"]?.arrayValue?.compactMap {
+                    $0.objectValue?["uid"]?.stringValue
+                } ?? []
+            return owners.contains(where: podUIDs.contains)
+                ? nil : configMap["metadata"]?.objectValue?["name"]?.stringValue
         }
     }
 }
@@ -124,7 +139,9 @@ final class FailingAPI: KubernetesAPI, @unchecked Sendable {
         if let error = failure("DELETE", path) { throw error }
         return try inner.delete(path, body: body, deadline: deadline)
     }
-    func patch(_ path: String, body: [UInt8], contentType: String, query: [(String, String)], deadline: KubeDeadline) throws(KubeAPIError) -> JSONValue {
+    func patch(
+        _ path: String, body: [UInt8], contentType: String, query: [(String, String)], deadline: KubeDeadline
+    ) throws(KubeAPIError) -> JSONValue {
         if let error = failure("PATCH", path) { throw error }
         return try inner.patch(path, body: body, contentType: contentType, query: query, deadline: deadline)
     }

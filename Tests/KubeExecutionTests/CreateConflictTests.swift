@@ -34,10 +34,13 @@ import Testing
         #expect(outcome == .failed(reason: "Failed to create the Pod: " + Self.conflictReason))
         #expect(Snapshot(cluster, id) == before, "the first command's objects are unchanged")
         let calls = cluster.simulator.requests(after: sequence - 1).map { "\($0.verb) \($0.resource) \($0.status)" }
-        #expect(calls == ["create pods 409", "get pods 200"], "only the create that met the Pod and the GET that read it")
+        #expect(
+            calls == ["create pods 409", "get pods 200"], "only the create that met the Pod and the GET that read it")
     }
 
-    @Test("a redelivery of the identical command (or a copy re-sent with a new event id) adopts the objects and reports created")
+    @Test(
+        "a redelivery of the identical command (or a copy re-sent with a new event id) adopts the objects and reports created"
+    )
     func redeliveryAdopts() throws {
         let cluster = try ClusterHarness()
         let id = freshExecutionID()
@@ -46,7 +49,8 @@ import Testing
         let uid = try #require(before.pod?["metadata"]?.objectValue?["uid"]?.stringValue)
         #expect(first == .created(podName: "executor-" + id, namespace: cluster.namespace, uid: uid))
         #expect(try cluster.run(createCommand(id), attempt: 2) == first)
-        #expect(try cluster.run(createCommand(id, eventID: "5d6e7f80-9a0b-4c1d-8e2f-3a4b5c6d7e8f"), attempt: 3) == first)
+        #expect(
+            try cluster.run(createCommand(id, eventID: "5d6e7f80-9a0b-4c1d-8e2f-3a4b5c6d7e8f"), attempt: 3) == first)
         #expect(Snapshot(cluster, id) == before)
         #expect(cluster.pods().count == 1 && cluster.configMaps().count == 1)
     }
@@ -66,7 +70,9 @@ import Testing
         try expectConflict(createCommand(id, sagaID: "0e9d8c7b-6a5f-4e3d-8c2b-1a0f9e8d7c6b"), after: id, in: cluster)
     }
 
-    @Test("an empty saga id (no saga annotation on either side) still adopts on a redelivery; a saga id then is a conflict")
+    @Test(
+        "an empty saga id (no saga annotation on either side) still adopts on a redelivery; a saga id then is a conflict"
+    )
     func emptySagaID() throws {
         let cluster = try ClusterHarness()
         let id = freshExecutionID()
@@ -76,22 +82,29 @@ import Testing
             return
         }
         #expect(try cluster.run(createCommand(id, sagaID: ""), attempt: 2) == first)
-        #expect(try cluster.run(createCommand(id), attempt: 3) == .failed(reason: "Failed to create the Pod: " + Self.conflictReason))
+        #expect(
+            try cluster.run(createCommand(id), attempt: 3)
+                == .failed(reason: "Failed to create the Pod: " + Self.conflictReason))
     }
 
     @Test("a Pod of this execution without a command digest (an older worker's, upstream's) is not adopted")
     func podWithoutDigestConflicts() throws {
         let cluster = try ClusterHarness()
         let id = freshExecutionID()
-        let older = #"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"executor-\#(id)","labels":{"app":"integr8s","component":"executor","execution-id":"\#(id)"},"annotations":{"integr8s.io/saga-id":"c3a1e7d2-9b4f-4e8a-a6d5-2f7b1c9e0a34"}},"spec":{"containers":[{"name":"c","image":"busybox"}]}}"#
-        _ = try cluster.client.create("/api/v1/namespaces/\(cluster.namespace)/pods", body: Array(older.utf8), deadline: .after(.seconds(5)))
+        let older =
+            #"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"executor-\#(id)","labels":{"app":"integr8s","component":"executor","execution-id":"\#(id)"},"annotations":{"integr8s.io/saga-id":"c3a1e7d2-9b4f-4e8a-a6d5-2f7b1c9e0a34"}},"spec":{"containers":[{"name":"c","image":"busybox"}]}}"#
+        _ = try cluster.client.create(
+            "/api/v1/namespaces/\(cluster.namespace)/pods", body: Array(older.utf8), deadline: .after(.seconds(5)))
         let before = cluster.pod(id)
-        #expect(try cluster.run(createCommand(id)) == .failed(reason: "Failed to create the Pod: " + Self.conflictReason))
+        #expect(
+            try cluster.run(createCommand(id)) == .failed(reason: "Failed to create the Pod: " + Self.conflictReason))
         #expect(cluster.pod(id) == before)
         #expect(cluster.configMap(id) == nil)
     }
 
-    @Test("a leftover ConfigMap of another command: the new Pod is removed again, the ConfigMap is neither re-owned nor changed")
+    @Test(
+        "a leftover ConfigMap of another command: the new Pod is removed again, the ConfigMap is neither re-owned nor changed"
+    )
     func leftoverConfigMapOfAnotherCommand() throws {
         let cluster = try ClusterHarness()
         let id = freshExecutionID()
@@ -100,7 +113,9 @@ import Testing
         let leftover = cluster.configMap(id)
         let outcome = try cluster.run(createCommand(id, script: "print('ANOTHER-SCRIPT')\n"), attempt: 2)
         #expect(outcome == .failed(reason: "Failed to create the script ConfigMap: " + Self.conflictReason))
-        #expect(TestPolling.eventually { cluster.pod(id) == nil }, "the Pod that would have mounted another command's script")
+        #expect(
+            TestPolling.eventually { cluster.pod(id) == nil },
+            "the Pod that would have mounted another command's script")
         #expect(cluster.configMap(id) == leftover)
     }
 

@@ -63,8 +63,10 @@ import Testing
     func foreignPodIsNotAdopted() throws {
         let cluster = try ClusterHarness()
         let id = freshExecutionID()
-        let foreign = #"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"executor-\#(id)","labels":{"app":"someone-else"}},"spec":{"containers":[{"name":"c","image":"busybox"}]}}"#
-        _ = try cluster.client.create("/api/v1/namespaces/\(cluster.namespace)/pods", body: Array(foreign.utf8), deadline: .after(.seconds(5)))
+        let foreign =
+            #"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"executor-\#(id)","labels":{"app":"someone-else"}},"spec":{"containers":[{"name":"c","image":"busybox"}]}}"#
+        _ = try cluster.client.create(
+            "/api/v1/namespaces/\(cluster.namespace)/pods", body: Array(foreign.utf8), deadline: .after(.seconds(5)))
         let outcome = try cluster.run(createCommand(id))
         guard case .failed(let reason) = outcome else {
             Issue.record("expected a permanent failure, got \(outcome)")
@@ -72,7 +74,8 @@ import Testing
         }
         #expect(reason.contains("not created for this execution"))
         #expect(cluster.configMap(id) == nil)
-        #expect(cluster.pod(id)?["metadata"]?.objectValue?["labels"]?.objectValue?["app"]?.stringValue == "someone-else")
+        #expect(
+            cluster.pod(id)?["metadata"]?.objectValue?["labels"]?.objectValue?["app"]?.stringValue == "someone-else")
     }
 
     @Test("a leftover ConfigMap of this execution owned by an earlier Pod is re-pointed at the new Pod")
@@ -102,10 +105,15 @@ import Testing
         #expect(cluster.simulator.nextRequestSequence == before)
     }
 
-    @Test("each transient fault kind on the Pod create is retried; the execution is created once", arguments: FaultRule.Kind.allCases)
+    @Test(
+        "each transient fault kind on the Pod create is retried; the execution is created once",
+        arguments: FaultRule.Kind.allCases)
     func transientFaultsAreRetried(kind: FaultRule.Kind) throws {
         let cluster = try ClusterHarness()
-        cluster.simulator.setFaults(FaultConfiguration(rules: [FaultRule(kind, retryAfterSeconds: 0, verbs: ["create"], resources: ["pods"], remaining: 2)]))
+        cluster.simulator.setFaults(
+            FaultConfiguration(rules: [
+                FaultRule(kind, retryAfterSeconds: 0, verbs: ["create"], resources: ["pods"], remaining: 2)
+            ]))
         let id = freshExecutionID()
         let outcome = try cluster.run(createCommand(id))
         guard case .created = outcome else {
@@ -121,21 +129,26 @@ import Testing
     @Test("a Pod create whose response is lost after it happened: the retry meets AlreadyExists and adopts it")
     func lostResponseIsAdopted() throws {
         let cluster = try ClusterHarness()
-        cluster.simulator.setFaults(FaultConfiguration(rules: [FaultRule(.drop, verbs: ["create"], resources: ["pods"], remaining: 1, afterExecution: true)]))
+        cluster.simulator.setFaults(
+            FaultConfiguration(rules: [
+                FaultRule(.drop, verbs: ["create"], resources: ["pods"], remaining: 1, afterExecution: true)
+            ]))
         let id = freshExecutionID()
         let outcome = try cluster.run(createCommand(id))
         guard case .created = outcome else {
             Issue.record("expected created, got \(outcome)")
             return
         }
-        #expect(cluster.simulator.requestLog.contains { $0.verb == "create" && $0.resource == "pods" && $0.status == 409 })
+        #expect(
+            cluster.simulator.requestLog.contains { $0.verb == "create" && $0.resource == "pods" && $0.status == 409 })
         #expect(cluster.pods().count == 1 && cluster.configMaps().count == 1)
     }
 
     @Test("an API down past the deadline: retry later, never failed; nothing half-made is left without its owner")
     func outageAsksForRetry() throws {
         let cluster = try ClusterHarness()
-        cluster.simulator.setFaults(FaultConfiguration(rules: [FaultRule(.serviceUnavailable, verbs: ["create"], resources: ["configmaps"])]))
+        cluster.simulator.setFaults(
+            FaultConfiguration(rules: [FaultRule(.serviceUnavailable, verbs: ["create"], resources: ["configmaps"])]))
         let id = freshExecutionID()
         let outcome = try cluster.run(createCommand(id), deadline: .seconds(2))
         guard case .retryLater(let reason) = outcome else {
@@ -158,7 +171,8 @@ import Testing
         let id = freshExecutionID()
         let refusing = FailingAPI(cluster.client) { method, path in
             method == "POST" && path.hasSuffix("/configmaps")
-                ? KubeAPIError(kind: .invalid, code: 422, reason: "Invalid", message: "data: Too long", attempts: 1) : nil
+                ? KubeAPIError(kind: .invalid, code: 422, reason: "Invalid", message: "data: Too long", attempts: 1)
+                : nil
         }
         let outcome = try cluster.run(createCommand(id), api: refusing)
         guard case .failed(let reason) = outcome else {
@@ -174,7 +188,8 @@ import Testing
     @Test("the created Pod passes Pod Security 'restricted' enforced by the namespace")
     func podPassesRestricted() throws {
         let cluster = try ClusterHarness()
-        try cluster.simulator.setNamespaceLabels(cluster.namespace, labels: ["pod-security.kubernetes.io/enforce": "restricted"])
+        try cluster.simulator.setNamespaceLabels(
+            cluster.namespace, labels: ["pod-security.kubernetes.io/enforce": "restricted"])
         let outcome = try cluster.run(createCommand(freshExecutionID()))
         guard case .created = outcome else {
             Issue.record("expected created, got \(outcome)")

@@ -34,8 +34,10 @@ import Testing
     func foreignPodIsNotDeleted() throws {
         let cluster = try ClusterHarness()
         let id = freshExecutionID()
-        let foreign = #"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"executor-\#(id)","labels":{"app":"someone-else"}},"spec":{"containers":[{"name":"c","image":"busybox"}]}}"#
-        _ = try cluster.client.create("/api/v1/namespaces/\(cluster.namespace)/pods", body: Array(foreign.utf8), deadline: .after(.seconds(5)))
+        let foreign =
+            #"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"executor-\#(id)","labels":{"app":"someone-else"}},"spec":{"containers":[{"name":"c","image":"busybox"}]}}"#
+        _ = try cluster.client.create(
+            "/api/v1/namespaces/\(cluster.namespace)/pods", body: Array(foreign.utf8), deadline: .after(.seconds(5)))
         guard case .failed = try cluster.run(deleteCommand(id)) else {
             Issue.record("a foreign Pod must not be deleted")
             return
@@ -47,7 +49,10 @@ import Testing
     func mismatchedPodNameIsRefused() throws {
         let cluster = try ClusterHarness()
         let before = cluster.simulator.nextRequestSequence
-        guard case .failed(let reason) = try cluster.run(deleteCommand(freshExecutionID(), podName: "executor-someone-else")) else {
+        guard
+            case .failed(let reason) = try cluster.run(
+                deleteCommand(freshExecutionID(), podName: "executor-someone-else"))
+        else {
             Issue.record("expected failed")
             return
         }

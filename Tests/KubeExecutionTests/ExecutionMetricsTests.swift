@@ -15,18 +15,24 @@ import Testing
         let handler = try cluster.handler()
         let id = freshExecutionID()
         for attempt in 1...2 {
-            guard case .created = handler.handle(
-                DispatchedCommand(id: UInt64(attempt), attempt: UInt32(attempt), deadlineMilliseconds: 10_000, key: id, payload: createCommand(id)))
+            guard
+                case .created = handler.handle(
+                    DispatchedCommand(
+                        id: UInt64(attempt), attempt: UInt32(attempt), deadlineMilliseconds: 10_000, key: id,
+                        payload: createCommand(id)))
             else {
                 Issue.record("attempt \(attempt) did not create")
                 return
             }
         }
         _ = handler.handle(
-            DispatchedCommand(id: 3, attempt: 1, deadlineMilliseconds: 10_000, key: "x", payload: createCommand(freshExecutionID(), language: "cobol")))
+            DispatchedCommand(
+                id: 3, attempt: 1, deadlineMilliseconds: 10_000, key: "x",
+                payload: createCommand(freshExecutionID(), language: "cobol")))
         let statistics = handler.statistics()
         #expect(Self.count(statistics, "success", "python") == 2)
-        #expect(Self.count(statistics, "failed", "unknown") == 1, "a language outside the registry is never a label value")
+        #expect(
+            Self.count(statistics, "failed", "unknown") == 1, "a language outside the registry is never a label value")
         #expect(statistics?.podCreations.count == 2)
         #expect(statistics?.configMapsCreated == ["success": 1, "already_exists": 1])
         #expect(statistics?.podCreationSeconds["python"]?.count == 2)
@@ -41,11 +47,13 @@ import Testing
         let cluster = try ClusterHarness()
         let refusing = FailingAPI(cluster.client) { method, path in
             method == "POST" && path.hasSuffix("/configmaps")
-                ? KubeAPIError(kind: .invalid, code: 422, reason: "Invalid", message: "data: Too long", attempts: 1) : nil
+                ? KubeAPIError(kind: .invalid, code: 422, reason: "Invalid", message: "data: Too long", attempts: 1)
+                : nil
         }
         let handler = try cluster.handler(api: refusing)
         let outcome = handler.handle(
-            DispatchedCommand(id: 1, attempt: 1, deadlineMilliseconds: 10_000, key: "k", payload: createCommand(freshExecutionID())))
+            DispatchedCommand(
+                id: 1, attempt: 1, deadlineMilliseconds: 10_000, key: "k", payload: createCommand(freshExecutionID())))
         guard case .failed = outcome else {
             Issue.record("expected failed, got \(outcome)")
             return

@@ -58,12 +58,16 @@ import Testing
         case "generated:record-at-limit", "generated:record-under-limit", "generated:record-over-limit":
             // A valid command padded with trailing white space (valid JSON) to the triage's default limit.
             let limit = CommandTriage(layout: .standard).maxRecordBytes
-            let size = testCase.file.hasSuffix("at-limit") ? limit : testCase.file.hasSuffix("under-limit") ? limit - 1 : limit + 1
+            let size =
+                testCase.file.hasSuffix("at-limit")
+                ? limit : testCase.file.hasSuffix("under-limit") ? limit - 1 : limit + 1
             let command = createCommand("00000000-0000-4000-8000-00000099810\(size - limit + 1)")
             return command + [UInt8](repeating: UInt8(ascii: " "), count: size - command.count)
         case "generated:script-at-limit", "generated:script-under-limit", "generated:script-over-limit":
             let limit = ManifestSettings(namespace: "executions").maxScriptBytes
-            let size = testCase.file.hasSuffix("at-limit") ? limit : testCase.file.hasSuffix("under-limit") ? limit - 1 : limit + 1
+            let size =
+                testCase.file.hasSuffix("at-limit")
+                ? limit : testCase.file.hasSuffix("under-limit") ? limit - 1 : limit + 1
             let command = createCommand("00000000-0000-4000-8000-00000099820\(size - limit + 1)")
             return command.replacingScript(with: String(repeating: "x", count: size))
         default:
@@ -103,9 +107,11 @@ import Testing
         }
         let cluster = try ClusterHarness()
         if testCase.file == "delete-foreign-pod.json" {
-            let foreign = #"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"executor-\#(command.executionID)","labels":{"app":"someone-else"}},"spec":{"containers":[{"name":"c","image":"busybox"}]}}"#
+            let foreign =
+                #"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"executor-\#(command.executionID)","labels":{"app":"someone-else"}},"spec":{"containers":[{"name":"c","image":"busybox"}]}}"#
             _ = try cluster.client.create(
-                "/api/v1/namespaces/\(cluster.namespace)/pods", body: Array(foreign.utf8), deadline: .after(.seconds(5)))
+                "/api/v1/namespaces/\(cluster.namespace)/pods", body: Array(foreign.utf8), deadline: .after(.seconds(5))
+            )
         }
         let outcome = try cluster.run(value)
         switch outcome {

@@ -21,17 +21,25 @@ import TestKit
     @Test("preflight applies the deny-all NetworkPolicy (server-side apply) and the Pod Security labels")
     func preflightPreparesTheNamespace() throws {
         let cluster = try ClusterHarness()
-        let report = try NamespacePreflight(api: cluster.client, namespace: cluster.namespace, policy: .fail, logger: quiet).run()
+        let report = try NamespacePreflight(
+            api: cluster.client, namespace: cluster.namespace, policy: .fail, logger: quiet
+        ).run()
         #expect(report.networkPolicyApplied && report.labelsApplied && report.warnings.isEmpty)
-        let policy = try #require(cluster.simulator.object(namespace: cluster.namespace, kind: "NetworkPolicy", name: NetworkPolicyManifest.name))
+        let policy = try #require(
+            cluster.simulator.object(
+                namespace: cluster.namespace, kind: "NetworkPolicy", name: NetworkPolicyManifest.name))
         #expect(policy["spec"]?.objectValue?["policyTypes"]?.arrayValue?.count == 2)
         let namespace = try cluster.client.get("/api/v1/namespaces/\(cluster.namespace)", deadline: .after(.seconds(5)))
         #expect(NamespaceSecurityPatch.missingLabels(in: namespace).isEmpty)
         // Twice is harmless.
-        #expect(try NamespacePreflight(api: cluster.client, namespace: cluster.namespace, policy: .fail, logger: quiet).run().networkPolicyApplied)
+        #expect(
+            try NamespacePreflight(api: cluster.client, namespace: cluster.namespace, policy: .fail, logger: quiet)
+                .run().networkPolicyApplied)
     }
 
-    @Test("preflight refuses the forbidden namespaces and a namespace that does not exist", arguments: ["default", "kube-system", "missing-ns"])
+    @Test(
+        "preflight refuses the forbidden namespaces and a namespace that does not exist",
+        arguments: ["default", "kube-system", "missing-ns"])
     func preflightRefuses(namespace: String) throws {
         let cluster = try ClusterHarness()
         #expect(throws: NamespacePreflightError.self) {
@@ -43,7 +51,8 @@ import TestKit
     func forbiddenWritesFollowThePolicy() throws {
         let cluster = try ClusterHarness()
         let rbac = FailingAPI(cluster.client) { method, _ in
-            method == "PATCH" ? KubeAPIError(kind: .forbidden, code: 403, reason: "Forbidden", message: "no", attempts: 1) : nil
+            method == "PATCH"
+                ? KubeAPIError(kind: .forbidden, code: 403, reason: "Forbidden", message: "no", attempts: 1) : nil
         }
         #expect(throws: NamespacePreflightError.self) {
             try NamespacePreflight(api: rbac, namespace: cluster.namespace, policy: .fail, logger: quiet).run()
@@ -53,13 +62,17 @@ import TestKit
         #expect(report.warnings.count == 2)
     }
 
-    @Test("settings survive the trip to the worker", arguments: [
-        KubernetesSettings(),
-        KubernetesSettings(source: .kubeconfig(path: "/etc/k8s-worker/kubeconfig", context: "prod"), namespace: "exec", qps: 7.5,
-            burst: 3, connectTimeout: .milliseconds(1500), requestTimeout: .seconds(9), terminationGracePeriodSeconds: 0,
-            runtimeClassName: "gvisor"),
-        KubernetesSettings(source: .inCluster(root: "/tmp/sa", host: "10.0.0.1", port: "6443")),
-    ])
+    @Test(
+        "settings survive the trip to the worker",
+        arguments: [
+            KubernetesSettings(),
+            KubernetesSettings(
+                source: .kubeconfig(path: "/etc/k8s-worker/kubeconfig", context: "prod"), namespace: "exec", qps: 7.5,
+                burst: 3, connectTimeout: .milliseconds(1500), requestTimeout: .seconds(9),
+                terminationGracePeriodSeconds: 0,
+                runtimeClassName: "gvisor"),
+            KubernetesSettings(source: .inCluster(root: "/tmp/sa", host: "10.0.0.1", port: "6443")),
+        ])
     func settingsRoundTrip(settings: KubernetesSettings) throws {
         #expect(try KubernetesSettings(json: settings.json) == settings)
     }
@@ -80,7 +93,8 @@ import TestKit
         let handler = try KubernetesHandler.make(settings: received, logger: quiet)
         let executionID = freshExecutionID()
         let outcome = handler.handle(
-            DispatchedCommand(id: 1, attempt: 1, deadlineMilliseconds: 10_000, key: "k", payload: createCommand(executionID)))
+            DispatchedCommand(
+                id: 1, attempt: 1, deadlineMilliseconds: 10_000, key: "k", payload: createCommand(executionID)))
         guard case .created = outcome else {
             Issue.record("\(outcome)")
             return
@@ -90,10 +104,14 @@ import TestKit
 
     @Test("unusable settings are refused with the member named")
     func badSettings() {
-        #expect(throws: KubernetesSettingsError.self) { try KubernetesSettings(json: Array(#"{"source":"magic"}"#.utf8)) }
+        #expect(throws: KubernetesSettingsError.self) {
+            try KubernetesSettings(json: Array(#"{"source":"magic"}"#.utf8))
+        }
         #expect(throws: KubernetesSettingsError.self) { try KubernetesSettings(json: Array(#"{"burst":"ten"}"#.utf8)) }
         #expect(throws: KubernetesSettingsError.self) { try KubernetesSettings(json: Array("not json".utf8)) }
-        let error = #expect(throws: KubernetesSettingsError.self) { try KubernetesSettings(json: Array(#"{"qps":"fast"}"#.utf8)) }
+        let error = #expect(throws: KubernetesSettingsError.self) {
+            try KubernetesSettings(json: Array(#"{"qps":"fast"}"#.utf8))
+        }
         #expect(error?.description.contains("qps") == true, "the member is named")
     }
 
@@ -101,19 +119,22 @@ import TestKit
     func handlerRefusesForbiddenNamespace() throws {
         let cluster = try ClusterHarness()
         #expect(throws: ManifestError.self) {
-            try KubernetesHandler(settings: KubernetesSettings(namespace: "default"), api: cluster.client, logger: quiet)
+            try KubernetesHandler(
+                settings: KubernetesSettings(namespace: "default"), api: cluster.client, logger: quiet)
         }
     }
 }
 
 /// Modes and owners of the credentials file and its directories.
 @Suite struct CredentialFileCheckTests {
-    @Test("0600 and 0640 are fine, 0644 is readable by others, 0620 and 0666 are writable by others", arguments: [
-        (0o600, nil), (0o640, nil), (0o400, nil),
-        (0o644, CredentialFileCheck.Finding.readableByOthers(mode: "0644")),
-        (0o620, CredentialFileCheck.Finding.writableByOthers(mode: "0620")),
-        (0o666, CredentialFileCheck.Finding.writableByOthers(mode: "0666")),
-    ] as [(Int, CredentialFileCheck.Finding?)])
+    @Test(
+        "0600 and 0640 are fine, 0644 is readable by others, 0620 and 0666 are writable by others",
+        arguments: [
+            (0o600, nil), (0o640, nil), (0o400, nil),
+            (0o644, CredentialFileCheck.Finding.readableByOthers(mode: "0644")),
+            (0o620, CredentialFileCheck.Finding.writableByOthers(mode: "0620")),
+            (0o666, CredentialFileCheck.Finding.writableByOthers(mode: "0666")),
+        ] as [(Int, CredentialFileCheck.Finding?)])
     func modes(mode: Int, expected: CredentialFileCheck.Finding?) throws {
         let directory = try Self.directory()
         defer { Self.remove(directory) }
@@ -161,7 +182,8 @@ import TestKit
         let link = directory + "/link"
         #expect(symlink(target, link) == 0)
         #expect(
-            CredentialFileCheck.examine(link) == .unsafeDirectory(path: unsafe, reason: "is writable by others (mode 0777)"))
+            CredentialFileCheck.examine(link)
+                == .unsafeDirectory(path: unsafe, reason: "is writable by others (mode 0777)"))
         #expect(CredentialFileCheck.examine(directory + "/missing") == nil, "loading reports a missing file")
     }
 

@@ -18,7 +18,8 @@ struct ClusterObjectTests {
         #expect(policy.name == "executor-deny-all" && policy.kind == "NetworkPolicy")
         #expect(
             NetworkPolicyManifest.applyPath(namespace: "integr8scode")
-                == "/apis/networking.k8s.io/v1/namespaces/integr8scode/networkpolicies/executor-deny-all?fieldManager=integr8s&force=true")
+                == "/apis/networking.k8s.io/v1/namespaces/integr8scode/networkpolicies/executor-deny-all?fieldManager=integr8s&force=true"
+        )
         #expect(NetworkPolicyManifest.applyContentType == "application/apply-patch+yaml")
     }
 
@@ -48,9 +49,11 @@ struct ClusterObjectTests {
     @Test("missing PSA labels are reported for a namespace object")
     func missingLabels() throws {
         let labelled = try Samples.json(
-            #"{"metadata":{"name":"x","labels":{"pod-security.kubernetes.io/enforce":"restricted","pod-security.kubernetes.io/enforce-version":"latest","pod-security.kubernetes.io/warn":"restricted","pod-security.kubernetes.io/audit":"restricted"}}}"#)
+            #"{"metadata":{"name":"x","labels":{"pod-security.kubernetes.io/enforce":"restricted","pod-security.kubernetes.io/enforce-version":"latest","pod-security.kubernetes.io/warn":"restricted","pod-security.kubernetes.io/audit":"restricted"}}}"#
+        )
         #expect(NamespaceSecurityPatch.missingLabels(in: labelled).isEmpty)
-        let weak = try Samples.json(#"{"metadata":{"name":"x","labels":{"pod-security.kubernetes.io/enforce":"baseline"}}}"#)
+        let weak = try Samples.json(
+            #"{"metadata":{"name":"x","labels":{"pod-security.kubernetes.io/enforce":"baseline"}}}"#)
         #expect(NamespaceSecurityPatch.missingLabels(in: weak).count == 4)
         #expect(NamespaceSecurityPatch.missingLabels(in: try Samples.json(#"{"metadata":{"name":"x"}}"#)).count == 4)
     }

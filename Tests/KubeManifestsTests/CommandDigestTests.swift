@@ -37,17 +37,32 @@ struct CommandDigestTests {
         let (field, change) = Self.coveredChanges[index]
         let changed = CommandDigest.hex(try Samples.command(change))
         #expect(changed != UpstreamRenderings.commandDigest, "\(field)")
-        #expect(changed.utf8.count == 64 && changed.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0) })
+        #expect(
+            changed.utf8.count == 64
+                && changed.utf8.allSatisfy {
+                    (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)
+                        || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0)
+                })
     }
 
     @Test("a value moved from one field to the next changes the digest (the fields are delimited)")
     func delimited() throws {
-        let first = CommandDigest.hex(try Samples.command { $0.cpuLimit = "1"; $0.memoryLimit = "28Mi" })
-        let second = CommandDigest.hex(try Samples.command { $0.cpuLimit = "12"; $0.memoryLimit = "8Mi" })
+        let first = CommandDigest.hex(
+            try Samples.command {
+                $0.cpuLimit = "1"
+                $0.memoryLimit = "28Mi"
+            })
+        let second = CommandDigest.hex(
+            try Samples.command {
+                $0.cpuLimit = "12"
+                $0.memoryLimit = "8Mi"
+            })
         #expect(first != second)
     }
 
-    @Test("what a redelivered or re-sent copy may change leaves it alone: event id, timestamp, aggregate id, priority, service metadata, saga id")
+    @Test(
+        "what a redelivered or re-sent copy may change leaves it alone: event id, timestamp, aggregate id, priority, service metadata, saga id"
+    )
     func uncoveredFields() throws {
         let copy = try Samples.command {
             $0.eventID = "11111111-2222-4333-8444-555555555555"

@@ -12,16 +12,23 @@ struct ConfigMapManifestTests {
     func upstreamFields() throws {
         let ours = try ourConfigMap()
         let upstream = try Samples.json(UpstreamRenderings.configMap)
-        #expect(ours.name == "script-\(Samples.executionID)" && ours.namespace == "integr8scode" && ours.kind == "ConfigMap")
+        #expect(
+            ours.name == "script-\(Samples.executionID)" && ours.namespace == "integr8scode" && ours.kind == "ConfigMap"
+        )
         #expect(sameJSON(ours.body["apiVersion"], upstream["apiVersion"]))
         #expect(sameJSON(ours.body["kind"], upstream["kind"]))
         for key in ["name", "namespace", "labels"] {
             #expect(sameJSON(ours.body["metadata"][key], upstream["metadata"][key]), "metadata.\(key)")
         }
         // Our addition: the command's identity, which upstream's ConfigMap does not carry.
-        #expect(ours.body["metadata"]["annotations"]?.objectValue?.keys == ["integr8s.io/saga-id", "integr8s.io/command-digest"])
+        #expect(
+            ours.body["metadata"]["annotations"]?.objectValue?.keys == [
+                "integr8s.io/saga-id", "integr8s.io/command-digest",
+            ])
         #expect(ours.body["metadata"]["annotations"]["integr8s.io/saga-id"]?.stringValue == Samples.sagaID)
-        #expect(ours.body["metadata"]["annotations"]["integr8s.io/command-digest"]?.stringValue == UpstreamRenderings.commandDigest)
+        #expect(
+            ours.body["metadata"]["annotations"]["integr8s.io/command-digest"]?.stringValue
+                == UpstreamRenderings.commandDigest)
         #expect(ours.body["data"]?.objectValue?.keys == ["main.py", "entrypoint.sh"])
         #expect(ours.body["data"]["main.py"] == upstream["data"]["main.py"])
         #expect(ours.body["data"]["entrypoint.sh"]?.stringValue == EntrypointScript.text)
@@ -56,7 +63,8 @@ struct ConfigMapManifestTests {
     @Test("the script goes in verbatim, whatever it holds")
     func verbatimScript() throws {
         let script = "#!/usr/bin/env python3\n\"quotes\" \\ back\tslash \u{0} nul ünïcødé 🚀\r\n"
-        let configMap = try Samples.builder().prepare(Samples.command { $0.script = script }).configMap(podUID: Samples.podUID)
+        let configMap = try Samples.builder().prepare(Samples.command { $0.script = script }).configMap(
+            podUID: Samples.podUID)
         #expect(configMap.body["data"]["main.py"]?.stringValue == script)
         let reparsed = try JSONParser().parse(configMap.json)
         #expect(reparsed["data"]["main.py"]?.stringValue == script)

@@ -9,7 +9,9 @@ struct FramedOutput: Equatable {
 
     init?(_ bytes: [UInt8]) {
         var rest = bytes[...]
-        guard let out = Self.section("STDOUT", &rest), let err = Self.section("STDERR", &rest), rest.isEmpty else { return nil }
+        guard let out = Self.section("STDOUT", &rest), let err = Self.section("STDERR", &rest), rest.isEmpty else {
+            return nil
+        }
         stdout = out
         stderr = err
     }
@@ -45,7 +47,8 @@ struct TerminationLog {
             guard line.hasPrefix(key + "=") else { return nil }
             values.append(String(line.dropFirst(key.count + 1)))
         }
-        guard let exit = Int(values[0]), let cpu = Int(values[1]), let tck = Int(values[2]), let peak = Int(values[3]) else { return nil }
+        guard let exit = Int(values[0]), let cpu = Int(values[1]), let tck = Int(values[2]), let peak = Int(values[3])
+        else { return nil }
         exitCode = exit
         cpuJiffies = cpu
         clkTck = tck
@@ -57,27 +60,35 @@ struct TerminationLog {
     var wallHasSixDecimals: Bool {
         let parts = wallSeconds.split(separator: ".", omittingEmptySubsequences: false)
         return parts.count == 2 && !parts[0].isEmpty && parts[1].count == 6
-            && wallSeconds.utf8.allSatisfy { $0 == UInt8(ascii: ".") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
+            && wallSeconds.utf8.allSatisfy {
+                $0 == UInt8(ascii: ".") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)
+            }
     }
 }
 
 @Suite("Entrypoint script, run for real on dash, busybox ash and bash", .serialized)
 struct EntrypointScriptTests {
-    @Test("stdout and stderr with non-ASCII bytes, exit 3: exact framing and termination log", arguments: ShellHarness.shells)
+    @Test(
+        "stdout and stderr with non-ASCII bytes, exit 3: exact framing and termination log",
+        arguments: ShellHarness.shells)
     func scriptOutput(shell: ShellHarness.Shell) throws {
         let harness = try ShellHarness()
-        let program = #"printf 'h\303\251llo w\303\266rld\n'; printf 'raw \377\376 bytes'; printf '\303\253rr \342\234\223\n' >&2; exit 3"#
+        let program =
+            #"printf 'h\303\251llo w\303\266rld\n'; printf 'raw \377\376 bytes'; printf '\303\253rr \342\234\223\n' >&2; exit 3"#
         let run = try harness.run(shell, ["sh", "-c", program])
         #expect(run.status == 0, "the entrypoint always exits 0")
         let framed = try #require(FramedOutput(run.stdout), "framing: \(String(decoding: run.stdout, as: UTF8.self))")
-        #expect(framed.stdout == Array("héllo wörld\n".utf8) + Array("raw ".utf8) + [0xFF, 0xFE] + Array(" bytes".utf8))
+        #expect(
+            framed.stdout == Array("héllo wörld\n".utf8) + Array("raw ".utf8) + [0xFF, 0xFE] + Array(" bytes".utf8))
         #expect(framed.stderr == Array("ërr ✓\n".utf8))
         #expect(run.stdout.starts(with: Array("STDOUT 26\n".utf8)))
         let log = try #require(TerminationLog(run.terminationLog), "termination log: \(run.terminationLog ?? "<none>")")
         #expect(log.exitCode == 3)
         #expect(log.clkTck > 0 && log.cpuJiffies >= 0 && log.peakMemoryKB >= 0)
         #expect(log.wallHasSixDecimals, "wall_seconds=\(log.wallSeconds)")
-        #expect(run.stderr.isEmpty, "nothing on the entrypoint's own stderr: \(String(decoding: run.stderr, as: UTF8.self))")
+        #expect(
+            run.stderr.isEmpty, "nothing on the entrypoint's own stderr: \(String(decoding: run.stderr, as: UTF8.self))"
+        )
         #expect(run.tmpEntries.isEmpty, "temporary files removed: \(run.tmpEntries)")
     }
 
@@ -86,16 +97,21 @@ struct EntrypointScriptTests {
         let harness = try ShellHarness()
         let run = try harness.run(shell, [])
         #expect(run.status == 127)
-        #expect(String(decoding: run.stdout, as: UTF8.self) == "STDOUT 0\nSTDERR 38\nEntrypoint Error: No command provided.")
+        #expect(
+            String(decoding: run.stdout, as: UTF8.self) == "STDOUT 0\nSTDERR 38\nEntrypoint Error: No command provided."
+        )
         #expect(run.terminationLog == "exit_code=127\ncpu_jiffies=0\nclk_tck=100\npeak_memory_kb=0\nwall_seconds=0\n")
         #expect(run.stderr.isEmpty)
     }
 
-    @Test("TERM to the entrypoint: forwarded to the command, results still written, exit 143", arguments: ShellHarness.shells)
+    @Test(
+        "TERM to the entrypoint: forwarded to the command, results still written, exit 143",
+        arguments: ShellHarness.shells)
     func terminated(shell: ShellHarness.Shell) throws {
         let harness = try ShellHarness()
         let marker = harness.directory + "/started"
-        let pid = try harness.start(shell, ["sh", "-c", "echo partial output; echo oops >&2; touch '\(marker)'; exec sleep 30"])
+        let pid = try harness.start(
+            shell, ["sh", "-c", "echo partial output; echo oops >&2; touch '\(marker)'; exec sleep 30"])
         #expect(harness.waitForFile(marker, seconds: 10), "the command started")
         ShellHarness.sleep(milliseconds: 20)
         let sentAt = ShellHarness.now()
@@ -117,7 +133,8 @@ struct EntrypointScriptTests {
         let harness = try ShellHarness()
         let marker = harness.directory + "/started"
         let program = "trap '' TERM; echo stubborn; touch '\(marker)'; while :; do sleep 1; done"
-        let pid = try harness.start(shell, ["sh", "-c", program], environment: [EntrypointScript.killAfterVariable: "1"])
+        let pid = try harness.start(
+            shell, ["sh", "-c", program], environment: [EntrypointScript.killAfterVariable: "1"])
         #expect(harness.waitForFile(marker, seconds: 10), "the command started")
         let sentAt = ShellHarness.now()
         kill(pid, SIGTERM)
@@ -152,7 +169,8 @@ struct EntrypointScriptTests {
     @Test("binary output with no trailing newline: byte counts exact", arguments: ShellHarness.shells)
     func binaryOutput(shell: ShellHarness.Shell) throws {
         let harness = try ShellHarness()
-        let run = try harness.run(shell, ["sh", "-c", "dd if=/dev/zero bs=1000 count=200 2>/dev/null; printf 'end' >&2"])
+        let run = try harness.run(
+            shell, ["sh", "-c", "dd if=/dev/zero bs=1000 count=200 2>/dev/null; printf 'end' >&2"])
         let framed = try #require(FramedOutput(run.stdout))
         #expect(framed.stdout == [UInt8](repeating: 0, count: 200_000))
         #expect(framed.stderr == Array("end".utf8))

@@ -26,15 +26,17 @@ struct ExecutionManifestBuilderTests {
         #expect(!ForbiddenNamespaces.contains("integr8scode"))
     }
 
-    @Test("invalid settings are refused", arguments: [
-        ManifestSettings(namespace: "Bad_Namespace"),
-        ManifestSettings(runtimeClassName: "Not Valid"),
-        ManifestSettings(terminationGracePeriodSeconds: -1),
-        ManifestSettings(queueName: "bad queue"),
-        ManifestSettings(dnsNameservers: []),
-        ManifestSettings(dnsNameservers: ["1.1.1.1", "8.8.8.8", "9.9.9.9", "1.0.0.1"]),
-        ManifestSettings(maxScriptBytes: 1 << 20),
-    ])
+    @Test(
+        "invalid settings are refused",
+        arguments: [
+            ManifestSettings(namespace: "Bad_Namespace"),
+            ManifestSettings(runtimeClassName: "Not Valid"),
+            ManifestSettings(terminationGracePeriodSeconds: -1),
+            ManifestSettings(queueName: "bad queue"),
+            ManifestSettings(dnsNameservers: []),
+            ManifestSettings(dnsNameservers: ["1.1.1.1", "8.8.8.8", "9.9.9.9", "1.0.0.1"]),
+            ManifestSettings(maxScriptBytes: 1 << 20),
+        ])
     func invalidSettings(settings: ManifestSettings) {
         #expect(throws: ManifestError.self) { try ExecutionManifestBuilder(settings: settings) }
     }
@@ -49,19 +51,24 @@ struct ExecutionManifestBuilderTests {
             ResourcePolicy(ephemeralStorage: EphemeralStorage(request: .mebibytes(128), limit: .mebibytes(64))),
         ]
         for policy in policies {
-            #expect(throws: ManifestError.self) { try ExecutionManifestBuilder(policy: policy, settings: ManifestSettings()) }
+            #expect(throws: ManifestError.self) {
+                try ExecutionManifestBuilder(policy: policy, settings: ManifestSettings())
+            }
         }
         #expect(throws: ManifestError.self) {
             try ExecutionManifestBuilder(settings: ManifestSettings(tmpSizeLimit: .mebibytes(60)))
         }
         #expect(throws: Never.self) {
-            try ExecutionManifestBuilder(policy: ResourcePolicy(ephemeralStorage: nil), settings: ManifestSettings(tmpSizeLimit: .mebibytes(60)))
+            try ExecutionManifestBuilder(
+                policy: ResourcePolicy(ephemeralStorage: nil), settings: ManifestSettings(tmpSizeLimit: .mebibytes(60)))
         }
     }
 
-    @Test("execution ids that cannot name objects are refused", arguments: [
-        "", "UPPER", "has space", "-leading", "trailing-", "dots.in.id", String(repeating: "a", count: 55), "ünï",
-    ])
+    @Test(
+        "execution ids that cannot name objects are refused",
+        arguments: [
+            "", "UPPER", "has space", "-leading", "trailing-", "dots.in.id", String(repeating: "a", count: 55), "ünï",
+        ])
     func badExecutionID(id: String) throws {
         let builder = try Samples.builder()
         #expect {
@@ -81,14 +88,18 @@ struct ExecutionManifestBuilderTests {
     @Test("scripts over the limit are refused before anything is created")
     func scriptTooLarge() throws {
         let builder = try Samples.builder(settings: ManifestSettings(maxScriptBytes: 1000))
-        #expect(throws: Never.self) { try builder.prepare(Samples.command { $0.script = String(repeating: "x", count: 1000) }) }
+        #expect(throws: Never.self) {
+            try builder.prepare(Samples.command { $0.script = String(repeating: "x", count: 1000) })
+        }
         #expect {
             try builder.prepare(Samples.command { $0.script = String(repeating: "x", count: 1001) })
         } throws: { error in
             (error as? ManifestError)?.code == .scriptTooLarge
         }
         let defaults = try Samples.builder()
-        #expect(throws: ManifestError.self) { try defaults.prepare(Samples.command { $0.script = String(repeating: "é", count: 600_000) }) }
+        #expect(throws: ManifestError.self) {
+            try defaults.prepare(Samples.command { $0.script = String(repeating: "é", count: 600_000) })
+        }
     }
 
     @Test("refusals carry short, user-safe reasons that quote at most 64 characters of input")
@@ -120,12 +131,18 @@ struct ExecutionManifestBuilderTests {
         #expect(first == second)
         let namespaceBody = JSONWriter.encode(NamespaceSecurityPatch.body())
         #expect(namespaceBody == JSONWriter.encode(NamespaceSecurityPatch.body()))
-        #expect(NetworkPolicyManifest.build(namespace: "integr8scode").json == NetworkPolicyManifest.build(namespace: "integr8scode").json)
+        #expect(
+            NetworkPolicyManifest.build(namespace: "integr8scode").json
+                == NetworkPolicyManifest.build(namespace: "integr8scode").json)
     }
 
     @Test("adjustments made by the policy are exposed for logging")
     func adjustmentsExposed() throws {
-        let prepared = try Samples.builder().prepare(Samples.command { $0.cpuLimit = "8"; $0.timeoutSeconds = 0 })
+        let prepared = try Samples.builder().prepare(
+            Samples.command {
+                $0.cpuLimit = "8"
+                $0.timeoutSeconds = 0
+            })
         #expect(prepared.adjustments.map(\.field) == [.cpuLimit, .timeoutSeconds])
         #expect(prepared.pod.body["spec"]["activeDeadlineSeconds"]?.numberValue?.int64Value == 300)
         #expect(prepared.pod.body["spec"]["containers"][0]["resources"]["limits"]["cpu"]?.stringValue == "2000m")

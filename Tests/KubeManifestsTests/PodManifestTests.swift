@@ -52,11 +52,14 @@ struct PodManifestTests {
         #expect(env.count >= upstreamEnv.count && zip(env, upstreamEnv).allSatisfy { sameJSON($0, $1) })
         // Every upstream security-context member is present with the same value.
         for key in upstreamContainer["securityContext"]?.objectValue?.keys ?? [] {
-            #expect(sameJSON(container["securityContext"][key], upstreamContainer["securityContext"][key]), "securityContext.\(key)")
+            #expect(
+                sameJSON(container["securityContext"][key], upstreamContainer["securityContext"][key]),
+                "securityContext.\(key)")
         }
         for kind in ["limits", "requests"] {
             for resource in ["cpu", "memory"] {
-                #expect(sameJSON(container["resources"][kind][resource], upstreamContainer["resources"][kind][resource]))
+                #expect(
+                    sameJSON(container["resources"][kind][resource], upstreamContainer["resources"][kind][resource]))
             }
         }
 
@@ -80,13 +83,17 @@ struct PodManifestTests {
         let container = spec["containers"][0]
         #expect(container["imagePullPolicy"]?.stringValue == "IfNotPresent")
         #expect(container["securityContext"]["privileged"]?.boolValue == false)
-        let env = (container["env"]?.arrayValue ?? []).map { "\($0["name"]?.stringValue ?? "")=\($0["value"]?.stringValue ?? "")" }
-        #expect(env == ["EXECUTION_ID=\(Samples.executionID)", "OUTPUT_PATH=/output", "HOME=/tmp", "GOCACHE=/tmp/go-cache"])
+        let env = (container["env"]?.arrayValue ?? []).map {
+            "\($0["name"]?.stringValue ?? "")=\($0["value"]?.stringValue ?? "")"
+        }
+        #expect(
+            env == ["EXECUTION_ID=\(Samples.executionID)", "OUTPUT_PATH=/output", "HOME=/tmp", "GOCACHE=/tmp/go-cache"])
         #expect(container["resources"]["limits"]["ephemeral-storage"]?.stringValue == "64Mi")
         #expect(container["resources"]["requests"]["ephemeral-storage"]?.stringValue == "16Mi")
         #expect(spec["volumes"][0]["configMap"]["defaultMode"]?.numberValue?.int64Value == 0o444)
         #expect(spec["volumes"][1]["configMap"]["defaultMode"]?.numberValue?.int64Value == 0o444)
-        #expect(spec["runtimeClassName"] == nil && spec["priorityClassName"] == nil && spec["serviceAccountName"] == nil)
+        #expect(
+            spec["runtimeClassName"] == nil && spec["priorityClassName"] == nil && spec["serviceAccountName"] == nil)
     }
 
     @Test("exact bytes, member order included")
@@ -129,7 +136,8 @@ struct PodManifestTests {
             $0.metadata.userID = String(repeating: "ü../ \u{1}", count: 80)
             $0.language = "Py thon/../3"
         }
-        let builder = try ExecutionManifestBuilder(registry: RuntimeRegistry(entries: RuntimeRegistry.upstreamEntries, allowUnlisted: true),
+        let builder = try ExecutionManifestBuilder(
+            registry: RuntimeRegistry(entries: RuntimeRegistry.upstreamEntries, allowUnlisted: true),
             settings: ManifestSettings())
         let pod = try builder.prepare(command).pod
         let labels = pod.body["metadata"]["labels"]?.objectValue

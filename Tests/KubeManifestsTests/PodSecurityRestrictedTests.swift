@@ -34,10 +34,15 @@ struct PodSecurityRestrictedTests {
 
     @Test("privileged container")
     func privileged() throws {
-        let pod = try weakened { $0.edit("spec", "containers", 0, "securityContext") { $0.set("privileged", .bool(true)) } }
-        #expect(checker.evaluate(pod: pod) == [
-            PodSecurityViolation(check: "privileged", reason: "privileged", detail: #"container "executor" must not set securityContext.privileged=true"#)
-        ])
+        let pod = try weakened {
+            $0.edit("spec", "containers", 0, "securityContext") { $0.set("privileged", .bool(true)) }
+        }
+        #expect(
+            checker.evaluate(pod: pod) == [
+                PodSecurityViolation(
+                    check: "privileged", reason: "privileged",
+                    detail: #"container "executor" must not set securityContext.privileged=true"#)
+            ])
     }
 
     @Test("runAsUser 0 (and runAsNonRoot false) without a user namespace")
@@ -46,25 +51,33 @@ struct PodSecurityRestrictedTests {
             $0.edit("spec", "securityContext") { $0.set("runAsUser", .number(JSONNumber(0))) }
             $0.edit("spec", "containers", 0, "securityContext") { $0.set("runAsUser", .number(JSONNumber(0))) }
         }
-        #expect(checker.evaluate(pod: pod) == [
-            PodSecurityViolation(check: "runAsUser", reason: "runAsUser=0", detail: #"pod and container "executor" must not set runAsUser=0"#)
-        ])
+        #expect(
+            checker.evaluate(pod: pod) == [
+                PodSecurityViolation(
+                    check: "runAsUser", reason: "runAsUser=0",
+                    detail: #"pod and container "executor" must not set runAsUser=0"#)
+            ])
         let nonRootFalse = try weakened(hostUsers: true) {
             $0.edit("spec", "containers", 0, "securityContext") { $0.set("runAsNonRoot", .bool(false)) }
         }
-        #expect(checker.evaluate(pod: nonRootFalse).map(\.description) == [
-            #"runAsNonRoot != true (container "executor" must not set securityContext.runAsNonRoot=false)"#
-        ])
+        #expect(
+            checker.evaluate(pod: nonRootFalse).map(\.description) == [
+                #"runAsNonRoot != true (container "executor" must not set securityContext.runAsNonRoot=false)"#
+            ])
     }
 
     @Test("from 1.35, hostUsers: false exempts runAsUser and runAsNonRoot; 1.34 does not")
     func userNamespaceRelaxation() throws {
         let pod = try weakened(hostUsers: false) {
-            $0.edit("spec", "securityContext") { $0.set("runAsUser", .number(JSONNumber(0))); $0.removeAll(named: "runAsNonRoot") }
+            $0.edit("spec", "securityContext") {
+                $0.set("runAsUser", .number(JSONNumber(0)))
+                $0.removeAll(named: "runAsNonRoot")
+            }
             $0.edit("spec", "containers", 0, "securityContext") { $0.removeAll(named: "runAsNonRoot") }
         }
         #expect(checker.evaluate(pod: pod).isEmpty)
-        #expect(PodSecurityRestricted(minorVersion: 34).evaluate(pod: pod).map(\.check) == ["runAsNonRoot", "runAsUser"])
+        #expect(
+            PodSecurityRestricted(minorVersion: 34).evaluate(pod: pod).map(\.check) == ["runAsNonRoot", "runAsUser"])
     }
 
     @Test("missing runAsNonRoot at both levels")
@@ -73,9 +86,10 @@ struct PodSecurityRestrictedTests {
             $0.edit("spec", "securityContext") { $0.removeAll(named: "runAsNonRoot") }
             $0.edit("spec", "containers", 0, "securityContext") { $0.removeAll(named: "runAsNonRoot") }
         }
-        #expect(checker.evaluate(pod: pod).map(\.description) == [
-            #"runAsNonRoot != true (pod or container "executor" must set securityContext.runAsNonRoot=true)"#
-        ])
+        #expect(
+            checker.evaluate(pod: pod).map(\.description) == [
+                #"runAsNonRoot != true (pod or container "executor" must set securityContext.runAsNonRoot=true)"#
+            ])
     }
 
     @Test("allowPrivilegeEscalation missing or true")
@@ -83,12 +97,17 @@ struct PodSecurityRestrictedTests {
         for value: JSONValue? in [nil, .bool(true)] {
             let pod = try weakened {
                 $0.edit("spec", "containers", 0, "securityContext") { context in
-                    if let value { context.set("allowPrivilegeEscalation", value) } else { context.removeAll(named: "allowPrivilegeEscalation") }
+                    if let value {
+                        context.set("allowPrivilegeEscalation", value)
+                    } else {
+                        context.removeAll(named: "allowPrivilegeEscalation")
+                    }
                 }
             }
-            #expect(checker.evaluate(pod: pod).map(\.description) == [
-                #"allowPrivilegeEscalation != false (container "executor" must set securityContext.allowPrivilegeEscalation=false)"#
-            ])
+            #expect(
+                checker.evaluate(pod: pod).map(\.description) == [
+                    #"allowPrivilegeEscalation != false (container "executor" must set securityContext.allowPrivilegeEscalation=false)"#
+                ])
         }
     }
 
@@ -97,39 +116,55 @@ struct PodSecurityRestrictedTests {
         let pod = try weakened {
             $0.edit("spec") { spec in
                 var volumes = spec["volumes"]?.arrayValue ?? []
-                volumes.append(.object(JSONObject(pairs: ["name": .string("host"), "hostPath": .object(JSONObject(pairs: ["path": .string("/")]))])))
+                volumes.append(
+                    .object(
+                        JSONObject(pairs: [
+                            "name": .string("host"), "hostPath": .object(JSONObject(pairs: ["path": .string("/")])),
+                        ])))
                 spec.set("volumes", .array(volumes))
             }
         }
-        #expect(checker.evaluate(pod: pod) == [
-            PodSecurityViolation(
-                check: "restrictedVolumes", reason: "restricted volume types",
-                detail: #"volume "host" uses restricted volume type "hostPath""#)
-        ])
+        #expect(
+            checker.evaluate(pod: pod) == [
+                PodSecurityViolation(
+                    check: "restrictedVolumes", reason: "restricted volume types",
+                    detail: #"volume "host" uses restricted volume type "hostPath""#)
+            ])
     }
 
     @Test("host namespaces")
     func hostNamespaces() throws {
-        let pod = try weakened { $0.edit("spec") { $0.set("hostNetwork", .bool(true)); $0.set("hostPID", .bool(true)) } }
+        let pod = try weakened {
+            $0.edit("spec") {
+                $0.set("hostNetwork", .bool(true))
+                $0.set("hostPID", .bool(true))
+            }
+        }
         #expect(checker.evaluate(pod: pod).map(\.description) == ["host namespaces (hostNetwork=true, hostPID=true)"])
     }
 
     @Test("capabilities: adding SYS_ADMIN, not dropping ALL")
     func capabilities() throws {
         let adding = try weakened {
-            $0.edit("spec", "containers", 0, "securityContext", "capabilities") { $0.set("add", .array([.string("SYS_ADMIN"), .string("NET_BIND_SERVICE")])) }
+            $0.edit("spec", "containers", 0, "securityContext", "capabilities") {
+                $0.set("add", .array([.string("SYS_ADMIN"), .string("NET_BIND_SERVICE")]))
+            }
         }
-        #expect(checker.evaluate(pod: adding).map(\.description) == [
-            #"unrestricted capabilities (container "executor" must not include "SYS_ADMIN" in securityContext.capabilities.add)"#
-        ])
+        #expect(
+            checker.evaluate(pod: adding).map(\.description) == [
+                #"unrestricted capabilities (container "executor" must not include "SYS_ADMIN" in securityContext.capabilities.add)"#
+            ])
         let notDropping = try weakened {
             $0.edit("spec", "containers", 0, "securityContext") { $0.removeAll(named: "capabilities") }
         }
-        #expect(checker.evaluate(pod: notDropping).map(\.description) == [
-            #"unrestricted capabilities (container "executor" must set securityContext.capabilities.drop=["ALL"])"#
-        ])
+        #expect(
+            checker.evaluate(pod: notDropping).map(\.description) == [
+                #"unrestricted capabilities (container "executor" must set securityContext.capabilities.drop=["ALL"])"#
+            ])
         let netBindOnly = try weakened {
-            $0.edit("spec", "containers", 0, "securityContext", "capabilities") { $0.set("add", .array([.string("NET_BIND_SERVICE")])) }
+            $0.edit("spec", "containers", 0, "securityContext", "capabilities") {
+                $0.set("add", .array([.string("NET_BIND_SERVICE")]))
+            }
         }
         #expect(checker.evaluate(pod: netBindOnly).isEmpty)
     }
@@ -137,18 +172,22 @@ struct PodSecurityRestrictedTests {
     @Test("seccomp Unconfined, or absent at both levels")
     func seccomp() throws {
         let unconfined = try weakened {
-            $0.edit("spec", "containers", 0, "securityContext", "seccompProfile") { $0.set("type", .string("Unconfined")) }
+            $0.edit("spec", "containers", 0, "securityContext", "seccompProfile") {
+                $0.set("type", .string("Unconfined"))
+            }
         }
-        #expect(checker.evaluate(pod: unconfined).map(\.description) == [
-            #"seccompProfile (container "executor" must not set securityContext.seccompProfile.type to "Unconfined")"#
-        ])
+        #expect(
+            checker.evaluate(pod: unconfined).map(\.description) == [
+                #"seccompProfile (container "executor" must not set securityContext.seccompProfile.type to "Unconfined")"#
+            ])
         let absent = try weakened {
             $0.edit("spec", "securityContext") { $0.removeAll(named: "seccompProfile") }
             $0.edit("spec", "containers", 0, "securityContext") { $0.removeAll(named: "seccompProfile") }
         }
-        #expect(checker.evaluate(pod: absent).map(\.description) == [
-            #"seccompProfile (pod or container "executor" must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")"#
-        ])
+        #expect(
+            checker.evaluate(pod: absent).map(\.description) == [
+                #"seccompProfile (pod or container "executor" must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")"#
+            ])
         let podLevelOnly = try weakened {
             $0.edit("spec", "containers", 0, "securityContext") { $0.removeAll(named: "seccompProfile") }
         }
@@ -162,8 +201,25 @@ struct PodSecurityRestrictedTests {
     @Test("hostPort, procMount, unsafe sysctl, SELinux, AppArmor, hostProcess, probe host")
     func baselineChecks() throws {
         let pod = try weakened {
-            $0.edit("spec", "containers", 0) { $0.set("ports", .array([.object(JSONObject(pairs: ["containerPort": .number(JSONNumber(80)), "hostPort": .number(JSONNumber(8080))]))])) }
-            $0.edit("spec", "containers", 0) { $0.set("livenessProbe", .object(JSONObject(pairs: ["tcpSocket": .object(JSONObject(pairs: ["host": .string("10.0.0.1"), "port": .number(JSONNumber(1))]))]))) }
+            $0.edit("spec", "containers", 0) {
+                $0.set(
+                    "ports",
+                    .array([
+                        .object(
+                            JSONObject(pairs: [
+                                "containerPort": .number(JSONNumber(80)), "hostPort": .number(JSONNumber(8080)),
+                            ]))
+                    ]))
+            }
+            $0.edit("spec", "containers", 0) {
+                $0.set(
+                    "livenessProbe",
+                    .object(
+                        JSONObject(pairs: [
+                            "tcpSocket": .object(
+                                JSONObject(pairs: ["host": .string("10.0.0.1"), "port": .number(JSONNumber(1))]))
+                        ])))
+            }
             $0.edit("spec", "containers", 0, "securityContext") {
                 $0.set("procMount", .string("Unmasked"))
                 $0.set("seLinuxOptions", .object(JSONObject(pairs: ["type": .string("spc_t")])))
@@ -171,25 +227,37 @@ struct PodSecurityRestrictedTests {
                 $0.set("windowsOptions", .object(JSONObject(pairs: ["hostProcess": .bool(true)])))
             }
             $0.edit("spec", "securityContext") {
-                $0.set("sysctls", .array([.object(JSONObject(pairs: ["name": .string("kernel.msgmax"), "value": .string("1")])),
-                    .object(JSONObject(pairs: ["name": .string("net.ipv4.tcp_syncookies"), "value": .string("1")]))]))
+                $0.set(
+                    "sysctls",
+                    .array([
+                        .object(JSONObject(pairs: ["name": .string("kernel.msgmax"), "value": .string("1")])),
+                        .object(
+                            JSONObject(pairs: ["name": .string("net.ipv4.tcp_syncookies"), "value": .string("1")])),
+                    ]))
             }
         }
         let violations = checker.evaluate(pod: pod)
-        #expect(violations.map(\.check) == [
-            "appArmorProfile", "hostPorts", "hostProbesAndHostLifecycle", "procMount_restricted", "seLinuxOptions", "sysctls",
-            "windowsHostProcess",
-        ])
+        #expect(
+            violations.map(\.check) == [
+                "appArmorProfile", "hostPorts", "hostProbesAndHostLifecycle", "procMount_restricted", "seLinuxOptions",
+                "sysctls",
+                "windowsHostProcess",
+            ])
         #expect(violations.first { $0.check == "hostPorts" }?.detail == #"container "executor" uses hostPort 8080"#)
         #expect(violations.first { $0.check == "sysctls" }?.detail == "kernel.msgmax")
-        #expect(violations.first { $0.check == "procMount_restricted" }?.detail == #"container "executor" must not set securityContext.procMount to "Unmasked""#)
+        #expect(
+            violations.first { $0.check == "procMount_restricted" }?.detail
+                == #"container "executor" must not set securityContext.procMount to "Unmasked""#)
         #expect(PodSecurityRestricted(minorVersion: 33).evaluate(pod: pod).map(\.check).contains("procMount"))
-        #expect(!PodSecurityRestricted(minorVersion: 33).evaluate(pod: pod).map(\.check).contains("hostProbesAndHostLifecycle"))
+        #expect(
+            !PodSecurityRestricted(minorVersion: 33).evaluate(pod: pod).map(\.check).contains(
+                "hostProbesAndHostLifecycle"))
     }
 
     @Test("init containers are checked too, and the refusal reads like the API server's")
     func initContainers() throws {
-        let pod = try Samples.json(#"""
+        let pod = try Samples.json(
+            #"""
             {"metadata":{"name":"p"},"spec":{"securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"}},
               "initContainers":[{"name":"setup","image":"busybox"}],
               "containers":[{"name":"main","image":"busybox","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]}}}]}}
@@ -198,20 +266,24 @@ struct PodSecurityRestrictedTests {
         #expect(violations.map(\.check) == ["allowPrivilegeEscalation", "capabilities_restricted"])
         #expect(
             PodSecurityRestricted.forbiddenMessage(violations)
-                == #"violates PodSecurity "restricted:latest": allowPrivilegeEscalation != false (container "setup" must set securityContext.allowPrivilegeEscalation=false), unrestricted capabilities (container "setup" must set securityContext.capabilities.drop=["ALL"])"#)
+                == #"violates PodSecurity "restricted:latest": allowPrivilegeEscalation != false (container "setup" must set securityContext.allowPrivilegeEscalation=false), unrestricted capabilities (container "setup" must set securityContext.capabilities.drop=["ALL"])"#
+        )
     }
 
     @Test("a bare Pod with nothing set fails the restricted checks that need explicit settings")
     func barePod() throws {
         let pod = try Samples.json(#"{"spec":{"containers":[{"name":"a","image":"x"}]}}"#)
-        #expect(checker.evaluate(pod: pod).map(\.check) == [
-            "allowPrivilegeEscalation", "capabilities_restricted", "runAsNonRoot", "seccompProfile_restricted",
-        ])
+        #expect(
+            checker.evaluate(pod: pod).map(\.check) == [
+                "allowPrivilegeEscalation", "capabilities_restricted", "runAsNonRoot", "seccompProfile_restricted",
+            ])
     }
 
     @Test("Windows Pods are exempt from seccomp, capabilities and privilege escalation")
     func windows() throws {
-        let pod = try Samples.json(#"{"spec":{"os":{"name":"windows"},"securityContext":{"runAsNonRoot":true},"containers":[{"name":"a","image":"x"}]}}"#)
+        let pod = try Samples.json(
+            #"{"spec":{"os":{"name":"windows"},"securityContext":{"runAsNonRoot":true},"containers":[{"name":"a","image":"x"}]}}"#
+        )
         #expect(checker.evaluate(pod: pod).isEmpty)
     }
 }

@@ -36,7 +36,8 @@ struct ResourcePolicyTests {
 
     @Test("values above the maxima are clamped, never refused, and listed")
     func clamping() throws {
-        let resources = try resolve(cpuLimit: "64", cpuRequest: "32", memoryLimit: "64Gi", memoryRequest: "1Ti", timeout: 3600)
+        let resources = try resolve(
+            cpuLimit: "64", cpuRequest: "32", memoryLimit: "64Gi", memoryRequest: "1Ti", timeout: 3600)
         #expect(resources.cpuLimit.description == "2000m")
         #expect(resources.cpuRequest.description == "2000m")
         #expect(resources.memoryLimit.description == "512Mi")
@@ -99,16 +100,19 @@ struct ResourcePolicyTests {
             (error as? ManifestError)?.code == .invalidTimeout
         }
         let strict = ResourcePolicy(defaultTimeoutSeconds: 30, maxTimeoutSeconds: 60)
-        let resolved = try strict.resolve(cpuLimit: "", cpuRequest: "", memoryLimit: "", memoryRequest: "", timeoutSeconds: 0)
+        let resolved = try strict.resolve(
+            cpuLimit: "", cpuRequest: "", memoryLimit: "", memoryRequest: "", timeoutSeconds: 0)
         #expect(resolved.activeDeadlineSeconds == 30)
-        let clamped = try strict.resolve(cpuLimit: "1", cpuRequest: "1", memoryLimit: "1Mi", memoryRequest: "1Mi", timeoutSeconds: 120)
+        let clamped = try strict.resolve(
+            cpuLimit: "1", cpuRequest: "1", memoryLimit: "1Mi", memoryRequest: "1Mi", timeoutSeconds: 120)
         #expect(clamped.activeDeadlineSeconds == 60)
     }
 
     @Test("configured maxima apply")
     func configuredMaxima() throws {
         let roomy = ResourcePolicy(maxCPULimit: CPUQuantity.cores(4), maxMemoryLimit: .gibibytes(2))
-        let resources = try roomy.resolve(cpuLimit: "3", cpuRequest: "1", memoryLimit: "1Gi", memoryRequest: "1Gi", timeoutSeconds: 5)
+        let resources = try roomy.resolve(
+            cpuLimit: "3", cpuRequest: "1", memoryLimit: "1Gi", memoryRequest: "1Gi", timeoutSeconds: 5)
         #expect(resources.cpuLimit.description == "3000m" && resources.memoryLimit.description == "1Gi")
         #expect(resources.adjustments.isEmpty)
     }

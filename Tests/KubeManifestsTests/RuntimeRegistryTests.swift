@@ -43,7 +43,8 @@ struct RuntimeRegistryTests {
         #expect(!registry.allowUnlisted)
         for row in Self.table {
             let runtime = try registry.resolve(command(row))
-            #expect(runtime.image == row.2 && runtime.filename == row.3 && runtime.command == row.4, "\(row.0) \(row.1)")
+            #expect(
+                runtime.image == row.2 && runtime.filename == row.3 && runtime.command == row.4, "\(row.0) \(row.1)")
             #expect(runtime.source == .registry)
         }
         #expect(registry.distinctImages.count == 18)
@@ -53,7 +54,10 @@ struct RuntimeRegistryTests {
     @Test("an unknown (language, version) is refused with a short reason")
     func unknownRuntime() throws {
         for (language, version) in [("python", "2.7"), ("cobol", "1"), ("Python", "3.11"), ("", "")] {
-            let command = try Samples.command { $0.language = language; $0.languageVersion = version }
+            let command = try Samples.command {
+                $0.language = language
+                $0.languageVersion = version
+            }
             do {
                 _ = try RuntimeRegistry.upstream.resolve(command)
                 Issue.record("accepted \(language) \(version)")
@@ -83,7 +87,10 @@ struct RuntimeRegistryTests {
                 #expect(error.reason == "\(field) does not match runtime python 3.11")
             }
         }
-        let both = try Samples.command { $0.runtimeImage = "x"; $0.runtimeFilename = "y.py" }
+        let both = try Samples.command {
+            $0.runtimeImage = "x"
+            $0.runtimeFilename = "y.py"
+        }
         do {
             _ = try RuntimeRegistry.upstream.resolve(both)
             Issue.record("accepted a changed image and file name")
@@ -96,20 +103,28 @@ struct RuntimeRegistryTests {
     func allowUnlisted() throws {
         var registry = RuntimeRegistry.upstream
         registry.allowUnlisted = true
-        let custom = try registry.resolve(Samples.command {
-            $0.language = "rust"
-            $0.languageVersion = "1.80"
-            $0.runtimeImage = "rust:1.80-slim"
-            $0.runtimeFilename = "main.rs"
-            $0.runtimeCommand = ["sh", "-c", "rustc /scripts/main.rs -o /tmp/m && /tmp/m"]
-        })
+        let custom = try registry.resolve(
+            Samples.command {
+                $0.language = "rust"
+                $0.languageVersion = "1.80"
+                $0.runtimeImage = "rust:1.80-slim"
+                $0.runtimeFilename = "main.rs"
+                $0.runtimeCommand = ["sh", "-c", "rustc /scripts/main.rs -o /tmp/m && /tmp/m"]
+            })
         #expect(custom.image == "rust:1.80-slim" && custom.filename == "main.rs" && custom.source == .message)
         let listed = try registry.resolve(Samples.command())
         #expect(listed.source == .registry)
-        let filledIn = try registry.resolve(Samples.command { $0.runtimeImage = ""; $0.runtimeCommand = [] })
+        let filledIn = try registry.resolve(
+            Samples.command {
+                $0.runtimeImage = ""
+                $0.runtimeCommand = []
+            })
         #expect(filledIn.image == "python:3.11-slim" && filledIn.command == ["python", "/scripts/main.py"])
         for change: (inout CreatePodCommand) -> Void in [
-            { $0.language = "x"; $0.runtimeImage = "" },
+            {
+                $0.language = "x"
+                $0.runtimeImage = ""
+            },
             { $0.runtimeImage = "bad image" },
             { $0.runtimeFilename = "../etc/passwd" },
             { $0.runtimeFilename = "entrypoint.sh" },
@@ -129,10 +144,11 @@ struct RuntimeRegistryTests {
             language: "python", version: "3.11", image: "registry.local/python@sha256:abc", filename: "main.py",
             command: ["python", "-I", "/scripts/main.py"])
         let registry = try RuntimeRegistry(entries: [entry])
-        let runtime = try registry.resolve(Samples.command {
-            $0.runtimeImage = entry.image
-            $0.runtimeCommand = entry.command
-        })
+        let runtime = try registry.resolve(
+            Samples.command {
+                $0.runtimeImage = entry.image
+                $0.runtimeCommand = entry.command
+            })
         #expect(runtime.image == entry.image && runtime.command == entry.command)
         #expect(throws: ManifestError.self) { try registry.resolve(Samples.command()) }
         #expect(throws: ManifestError.self) { try RuntimeRegistry(entries: [entry, entry]) }
@@ -148,8 +164,11 @@ struct RuntimeRegistryTests {
     @Test("overrides replace listed entries in place and append new ones")
     func merging() throws {
         let pinned = RuntimeRegistry.Entry(
-            language: "python", version: "3.11", image: "python@sha256:0123", filename: "main.py", command: ["python", "/scripts/main.py"])
-        let deno = RuntimeRegistry.Entry(language: "deno", version: "2", image: "denoland/deno:2.0.0", filename: "main.ts", command: ["deno", "run", "/scripts/main.ts"])
+            language: "python", version: "3.11", image: "python@sha256:0123", filename: "main.py",
+            command: ["python", "/scripts/main.py"])
+        let deno = RuntimeRegistry.Entry(
+            language: "deno", version: "2", image: "denoland/deno:2.0.0", filename: "main.ts",
+            command: ["deno", "run", "/scripts/main.ts"])
         let merged = try RuntimeRegistry.upstream.merging([pinned, deno])
         #expect(merged.entries.count == 19)
         #expect(merged.entries[4] == pinned)

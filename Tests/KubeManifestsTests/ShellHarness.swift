@@ -61,10 +61,15 @@ final class ShellHarness {
     /// The shell's argv with an absolute program path, or a clear error when it is not installed.
     func resolve(_ shell: Shell) throws(HarnessError) -> [String] {
         guard let program = Self.locate(shell.argv[0]) else {
-            throw HarnessError("\(shell.argv[0]) is not installed: run `apt-get install -y dash busybox` (the entrypoint must be tested on dash, busybox ash and bash)")
+            throw HarnessError(
+                "\(shell.argv[0]) is not installed: run `apt-get install -y dash busybox` (the entrypoint must be tested on dash, busybox ash and bash)"
+            )
         }
         if shell.busyboxUserland {
-            for applet in ["sh", "date", "mktemp", "head", "wc", "sleep", "cat", "rm", "kill", "printf", "echo", "true", "touch", "dd"] {
+            for applet in [
+                "sh", "date", "mktemp", "head", "wc", "sleep", "cat", "rm", "kill", "printf", "echo", "true", "touch",
+                "dd",
+            ] {
                 symlink(program, binPath + "/" + applet)
             }
         }
@@ -72,7 +77,9 @@ final class ShellHarness {
     }
 
     /// Starts `<shell> entrypoint.sh <arguments…>`; stdout and stderr go to files in the directory.
-    func start(_ shell: Shell, _ arguments: [String], environment extra: [String: String] = [:]) throws(HarnessError) -> pid_t {
+    func start(
+        _ shell: Shell, _ arguments: [String], environment extra: [String: String] = [:]
+    ) throws(HarnessError) -> pid_t {
         let argv = try resolve(shell) + [scriptPath] + arguments
         var environment = [
             "PATH": shell.busyboxUserland ? binPath : "/usr/local/bin:/usr/bin:/bin",
@@ -124,7 +131,8 @@ final class ShellHarness {
         }
         let code = status & 0x7F == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
         return Run(
-            status: code, stdout: Self.read(directory + "/stdout") ?? [], stderr: Self.read(directory + "/stderr") ?? [],
+            status: code, stdout: Self.read(directory + "/stdout") ?? [],
+            stderr: Self.read(directory + "/stderr") ?? [],
             terminationLog: Self.read(terminationLogPath).map { String(decoding: $0, as: UTF8.self) },
             tmpEntries: Self.list(tmpPath))
     }

@@ -33,7 +33,8 @@ import Testing
     }
 
     @Test func everySplitPointGivesTheSameRequest() {
-        let bytes = Array("GET /readyz HTTP/1.1\r\nHost: a\r\nX-Long: \(String(repeating: "v", count: 300))\r\n\r\n".utf8)
+        let bytes = Array(
+            "GET /readyz HTTP/1.1\r\nHost: a\r\nX-Long: \(String(repeating: "v", count: 300))\r\n\r\n".utf8)
         var whole = HTTPRequestParser()
         let expected = whole.append(bytes)
         for cut in 1..<bytes.count {
@@ -148,4 +149,3 @@ import Testing
         }
     }
 }
-

@@ -8,23 +8,26 @@ import Testing
             MetricFamily(.counter, "jobs_total", "Jobs done.", value: 3),
             MetricFamily(.gauge, "temperature", "Degrees.", value: -1.5),
         ])
-        #expect(text == """
-            # HELP jobs_total Jobs done.
-            # TYPE jobs_total counter
-            jobs_total 3
-            # HELP temperature Degrees.
-            # TYPE temperature gauge
-            temperature -1.5
+        #expect(
+            text == """
+                # HELP jobs_total Jobs done.
+                # TYPE jobs_total counter
+                jobs_total 3
+                # HELP temperature Degrees.
+                # TYPE temperature gauge
+                temperature -1.5
 
-            """)
+                """)
     }
 
     @Test func labelledSeriesKeepTheirOrder() {
         let text = PrometheusText.render([
-            MetricFamily(.counter, "pod_creations_total", "h", series: [
-                ([MetricLabel("status", "success"), MetricLabel("language", "python")], 2),
-                ([MetricLabel("status", "failed"), MetricLabel("language", "unknown")], 1),
-            ])
+            MetricFamily(
+                .counter, "pod_creations_total", "h",
+                series: [
+                    ([MetricLabel("status", "success"), MetricLabel("language", "python")], 2),
+                    ([MetricLabel("status", "failed"), MetricLabel("language", "unknown")], 1),
+                ])
         ])
         #expect(text.contains("pod_creations_total{status=\"success\",language=\"python\"} 2\n"))
         #expect(text.contains("pod_creations_total{status=\"failed\",language=\"unknown\"} 1\n"))
@@ -41,14 +44,18 @@ import Testing
     }
 
     @Test func familyWithoutSamplesStillDeclaresItself() {
-        #expect(PrometheusText.render([MetricFamily(.counter, "none_total", "h", series: [])]) == "# HELP none_total h\n# TYPE none_total counter\n")
+        #expect(
+            PrometheusText.render([MetricFamily(.counter, "none_total", "h", series: [])])
+                == "# HELP none_total h\n# TYPE none_total counter\n")
     }
 
     @Test func invalidNamesAreLeftOutNotRendered() {
         let text = PrometheusText.render([
             MetricFamily(.gauge, "9starts_with_digit", "h", value: 1),
             MetricFamily(.gauge, "has-dash", "h", value: 1),
-            MetricFamily(.gauge, "ok:name_1", "h", series: [([MetricLabel("bad-label", "x")], 1), ([MetricLabel("good", "x")], 2)]),
+            MetricFamily(
+                .gauge, "ok:name_1", "h",
+                series: [([MetricLabel("bad-label", "x")], 1), ([MetricLabel("good", "x")], 2)]),
             MetricFamily(.gauge, "reserved", "h", series: [([MetricLabel("__name__", "x")], 1)]),
         ])
         #expect(!text.contains("starts_with_digit") && !text.contains("has-dash") && !text.contains("bad-label"))
@@ -56,10 +63,11 @@ import Testing
         #expect(!text.contains("reserved{"))
     }
 
-    @Test(arguments: [
-        (0.0, "0"), (-0.0, "0"), (42, "42"), (1e15, "1000000000000000"), (0.25, "0.25"), (0.005, "0.005"),
-        (.infinity, "+Inf"), (-.infinity, "-Inf"), (.nan, "NaN"), (1e300, "1e+300"), (123.456, "123.456"),
-    ] as [(Double, String)])
+    @Test(
+        arguments: [
+            (0.0, "0"), (-0.0, "0"), (42, "42"), (1e15, "1000000000000000"), (0.25, "0.25"), (0.005, "0.005"),
+            (.infinity, "+Inf"), (-.infinity, "-Inf"), (.nan, "NaN"), (1e300, "1e+300"), (123.456, "123.456"),
+        ] as [(Double, String)])
     func numbers(value: Double, expected: String) {
         #expect(PrometheusText.format(value) == expected)
     }
@@ -70,17 +78,18 @@ import Testing
         let text = PrometheusText.render([
             MetricFamily(histogram: "d_seconds", "h", series: [([MetricLabel("language", "go")], histogram)])
         ])
-        #expect(text == """
-            # HELP d_seconds h
-            # TYPE d_seconds histogram
-            d_seconds_bucket{language="go",le="0.1"} 2
-            d_seconds_bucket{language="go",le="1"} 3
-            d_seconds_bucket{language="go",le="10"} 4
-            d_seconds_bucket{language="go",le="+Inf"} 6
-            d_seconds_sum{language="go"} 43.65
-            d_seconds_count{language="go"} 6
+        #expect(
+            text == """
+                # HELP d_seconds h
+                # TYPE d_seconds histogram
+                d_seconds_bucket{language="go",le="0.1"} 2
+                d_seconds_bucket{language="go",le="1"} 3
+                d_seconds_bucket{language="go",le="10"} 4
+                d_seconds_bucket{language="go",le="+Inf"} 6
+                d_seconds_sum{language="go"} 43.65
+                d_seconds_count{language="go"} 6
 
-            """)
+                """)
     }
 
     @Test func histogramsAddOnlyOverTheSameBounds() {

@@ -10,13 +10,17 @@ import Testing
 struct RecordBoundsTests {
     static let limit = 20_000
 
-    func letter(value: Int, key: Int = 36, headerBytes: Int = 0, limit: Int = limit) -> (ConsumedRecord, OutgoingRecord) {
+    func letter(value: Int, key: Int = 36, headerBytes: Int = 0, limit: Int = limit) -> (ConsumedRecord, OutgoingRecord)
+    {
         var headers: [OutgoingRecord.Header] = [.init("traceparent", "x")]
         if headerBytes > 0 { headers.append(.init("big", [UInt8](repeating: 0x68, count: headerBytes))) }
         let original = ConsumedRecord(
             topic: "saga_commands", partition: 0, offset: 7, key: [UInt8](repeating: 0x6B, count: key),
             value: (0..<value).map { UInt8(truncatingIfNeeded: $0 &* 31) }, headers: headers)
-        return (original, DeadLetter.record(for: original, kind: "undecodable", reason: "bad", topic: "dlq", maxBytes: limit))
+        return (
+            original,
+            DeadLetter.record(for: original, kind: "undecodable", reason: "bad", topic: "dlq", maxBytes: limit)
+        )
     }
 
     /// The value length at which the whole dead letter is exactly `limit` bytes on the wire.
@@ -111,7 +115,8 @@ struct RecordBoundsTests {
         return Array(replaced.utf8)
     }
 
-    @Test("echoed fields: at the bound and one under pass, one over is refused with the field named",
+    @Test(
+        "echoed fields: at the bound and one under pass, one over is refused with the field named",
         arguments: ["user_id", "saga_id", "service_name"])
     func echoedFields(field: String) {
         let triage = CommandTriage(layout: .standard, maxRecordBytes: 4 << 20)
@@ -122,14 +127,19 @@ struct RecordBoundsTests {
                 return
             }
         }
-        guard case .deadLetter(let kind, let reason) = triage.triage(consumed(command(field, length: bound + 1)), now: now) else {
+        guard
+            case .deadLetter(let kind, let reason) = triage.triage(
+                consumed(command(field, length: bound + 1)), now: now)
+        else {
             Issue.record("\(field) of \(bound + 1) bytes accepted")
             return
         }
         #expect(kind == "field_too_large")
         #expect(reason.contains(field) && reason.contains("\(bound + 1) bytes"))
         // Two megabytes, as reported: refused the same way, before any Pod could be created.
-        guard case .deadLetter("field_too_large", _) = triage.triage(consumed(command(field, length: 2 << 20)), now: now) else {
+        guard
+            case .deadLetter("field_too_large", _) = triage.triage(consumed(command(field, length: 2 << 20)), now: now)
+        else {
             Issue.record("\(field) of 2 MiB accepted")
             return
         }
@@ -141,16 +151,25 @@ struct RecordBoundsTests {
         // Worst case for JSON: every echoed character escaped as \u00XX.
         let control = String(repeating: "\u{01}", count: bound)
         var text = String(decoding: createCommand, as: UTF8.self)
-        for original in ["7e2d4c1b-5a3f-4b8e-9c6d-1f0a2b3c4d5e", "c3a1e7d2-9b4f-4e8a-a6d5-2f7b1c9e0a34", "saga-orchestrator", "1.0.0"] {
-            text = text.replacing("\"\(original)\"", with: "\"\(control.unicodeScalars.map { _ in "\\u0001" }.joined())\"")
+        for original in [
+            "7e2d4c1b-5a3f-4b8e-9c6d-1f0a2b3c4d5e", "c3a1e7d2-9b4f-4e8a-a6d5-2f7b1c9e0a34", "saga-orchestrator",
+            "1.0.0",
+        ] {
+            text = text.replacing(
+                "\"\(original)\"", with: "\"\(control.unicodeScalars.map { _ in "\\u0001" }.joined())\"")
         }
         let triage = CommandTriage(layout: .standard, maxRecordBytes: 4 << 20)
         guard case .command(let command) = triage.triage(consumed(Array(text.utf8)), now: now) else {
             Issue.record("the largest acceptable command was refused")
             return
         }
-        for outcome: CommandOutcome in [.created(podName: "executor-x", namespace: "ns", uid: "u"), .failed(reason: String(repeating: "r", count: 300))] {
-            for record in OutcomeEvents.plan(for: command, outcome: outcome, layout: .standard, now: now, trace: nil).records {
+        for outcome: CommandOutcome in [
+            .created(podName: "executor-x", namespace: "ns", uid: "u"),
+            .failed(reason: String(repeating: "r", count: 300)),
+        ] {
+            for record in OutcomeEvents.plan(for: command, outcome: outcome, layout: .standard, now: now, trace: nil)
+                .records
+            {
                 #expect(record.wireSize < 64 << 10)
             }
         }

@@ -14,7 +14,9 @@ let deleteCommand = Array(
 let executionID = "5b0f0f6e-3c1a-4f7e-9d2b-8a6c4e2f1d90"
 let now = Timestamp(secondsSinceEpoch: 1_772_832_553, microsecond: 250_004)!
 
-func consumed(_ value: [UInt8], topic: String = "saga_commands", headers: [OutgoingRecord.Header] = []) -> ConsumedRecord {
+func consumed(
+    _ value: [UInt8], topic: String = "saga_commands", headers: [OutgoingRecord.Header] = []
+) -> ConsumedRecord {
     ConsumedRecord(topic: topic, partition: 2, offset: 41, key: Array(executionID.utf8), value: value, headers: headers)
 }
 
@@ -37,13 +39,15 @@ struct TriageTests {
         }
     }
 
-    @Test("poison records are dead-lettered with a kind", arguments: [
-        (Array("{not json".utf8), "undecodable"),
-        (Array(#"{"event_type":"pod_created"}"#.utf8), "unknown_event_type"),
-        (Array(#"{"no_type":1}"#.utf8), "unknown_event_type"),
-        ([0xFF, 0xFE, 0x00], "undecodable"),
-        (Array(createCommand.dropLast(40)), "undecodable"),
-    ])
+    @Test(
+        "poison records are dead-lettered with a kind",
+        arguments: [
+            (Array("{not json".utf8), "undecodable"),
+            (Array(#"{"event_type":"pod_created"}"#.utf8), "unknown_event_type"),
+            (Array(#"{"no_type":1}"#.utf8), "unknown_event_type"),
+            ([0xFF, 0xFE, 0x00], "undecodable"),
+            (Array(createCommand.dropLast(40)), "undecodable"),
+        ])
     func poison(value: [UInt8], kind: String) {
         guard case .deadLetter(let got, let reason) = triage.triage(consumed(value), now: now) else {
             Issue.record("accepted poison")
@@ -56,7 +60,9 @@ struct TriageTests {
     @Test("an oversized record is refused before parsing")
     func oversized() {
         let small = CommandTriage(layout: .standard, maxRecordBytes: 100)
-        #expect(small.triage(consumed(createCommand), now: now) == .deadLetter(kind: "too_large", reason: "record of \(createCommand.count) bytes exceeds 100"))
+        #expect(
+            small.triage(consumed(createCommand), now: now)
+                == .deadLetter(kind: "too_large", reason: "record of \(createCommand.count) bytes exceeds 100"))
     }
 
     @Test("a non-JSON content-type is refused; a missing one is accepted")
@@ -81,7 +87,9 @@ struct TriageTests {
             Issue.record("refused a matching topic")
             return
         }
-        guard case .deadLetter(let kind, _) = upstream.triage(consumed(createCommand, topic: "delete_pod_command"), now: now)
+        guard
+            case .deadLetter(let kind, _) = upstream.triage(
+                consumed(createCommand, topic: "delete_pod_command"), now: now)
         else {
             Issue.record("accepted a create on the delete topic")
             return
@@ -89,10 +97,13 @@ struct TriageTests {
         #expect(kind == "topic_mismatch")
     }
 
-    @Test("execution ids that cannot name pods are refused", arguments: [
-        "", "UPPER", "a/b", "..", "has space", "tab\there", "-leading", "trailing-", String(repeating: "a", count: 55),
-        "ctl\u{7}",
-    ])
+    @Test(
+        "execution ids that cannot name pods are refused",
+        arguments: [
+            "", "UPPER", "a/b", "..", "has space", "tab\there", "-leading", "trailing-",
+            String(repeating: "a", count: 55),
+            "ctl\u{7}",
+        ])
     func badExecutionIDs(id: String) {
         #expect(CommandTriage.executionIDProblem(id) != nil)
     }
@@ -106,7 +117,8 @@ struct TriageTests {
 @Suite("Events published for outcomes")
 struct OutcomeEventsTests {
     let create: InboundCommand = {
-        guard case .command(let command) = CommandTriage(layout: .standard).triage(consumed(createCommand), now: now) else {
+        guard case .command(let command) = CommandTriage(layout: .standard).triage(consumed(createCommand), now: now)
+        else {
             fatalError("fixture does not decode")
         }
         return command
@@ -125,7 +137,10 @@ struct OutcomeEventsTests {
         let podCreated = try PodCreatedEvent.decode(plan.records[0].value, options: DecodingOptions())
         #expect(podCreated.namespace == "integr8scode")
         #expect(podCreated.podName == "executor-\(executionID)")
-        #expect(podCreated.eventID == EventID.derive(executionID: executionID, sagaID: "c3a1e7d2-9b4f-4e8a-a6d5-2f7b1c9e0a34", eventType: .podCreated))
+        #expect(
+            podCreated.eventID
+                == EventID.derive(
+                    executionID: executionID, sagaID: "c3a1e7d2-9b4f-4e8a-a6d5-2f7b1c9e0a34", eventType: .podCreated))
         let started = try ExecutionStartedEvent.decode(plan.records[1].value, options: DecodingOptions())
         #expect(started.podName == "executor-\(executionID)")
     }
@@ -162,18 +177,25 @@ struct OutcomeEventsTests {
         #expect(parsed.spanID != "b7ad6b7169203331")
         #expect(parsed.flags == "01")
         // A malformed parent is ignored rather than propagated.
-        let bad = OutcomeEvents.plan(for: create, outcome: .failed(reason: "x"), layout: .standard, now: now, trace: "garbage")
+        let bad = OutcomeEvents.plan(
+            for: create, outcome: .failed(reason: "x"), layout: .standard, now: now, trace: "garbage")
         #expect(bad.records.first?.header("traceparent") == nil)
     }
 
     @Test("a delete publishes nothing; mismatched outcomes are flagged")
     func deleteAndAnomalies() {
-        guard case .command(let delete) = CommandTriage(layout: .standard).triage(consumed(deleteCommand), now: now) else {
+        guard case .command(let delete) = CommandTriage(layout: .standard).triage(consumed(deleteCommand), now: now)
+        else {
             Issue.record("delete fixture does not decode")
             return
         }
-        #expect(OutcomeEvents.plan(for: delete, outcome: .deleted(podName: "p", namespace: "n"), layout: .standard, now: now, trace: nil).records.isEmpty)
-        #expect(OutcomeEvents.plan(for: delete, outcome: .failed(reason: "403"), layout: .standard, now: now, trace: nil).anomaly != nil)
+        #expect(
+            OutcomeEvents.plan(
+                for: delete, outcome: .deleted(podName: "p", namespace: "n"), layout: .standard, now: now, trace: nil
+            ).records.isEmpty)
+        #expect(
+            OutcomeEvents.plan(for: delete, outcome: .failed(reason: "403"), layout: .standard, now: now, trace: nil)
+                .anomaly != nil)
         let odd = OutcomeEvents.plan(for: create, outcome: .completed, layout: .standard, now: now, trace: nil)
         #expect(odd.anomaly != nil)
         #expect(odd.records.map(\.topic) == ["execution_events"])
@@ -185,7 +207,8 @@ struct DeadLetterTests {
     @Test("the dead letter keeps key, value and headers and adds why and where")
     func deadLetterHeaders() {
         let original = consumed(Array("{bad".utf8), headers: [.init("traceparent", "x"), .init("empty", nil)])
-        let record = DeadLetter.record(for: original, kind: "undecodable", reason: "bad JSON", topic: "saga_commands.dlq", maxBytes: 1_000_000)
+        let record = DeadLetter.record(
+            for: original, kind: "undecodable", reason: "bad JSON", topic: "saga_commands.dlq", maxBytes: 1_000_000)
         #expect(record.topic == "saga_commands.dlq")
         #expect(record.key == original.key)
         #expect(record.value == original.value)
@@ -197,16 +220,18 @@ struct DeadLetterTests {
         #expect(text(record.header("x-dlq-source-offset")) == "41")
     }
 
-    @Test("traceparent parsing follows W3C rules", arguments: [
-        ("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", true),
-        ("00-00000000000000000000000000000000-b7ad6b7169203331-01", false),
-        ("00-0af7651916cd43dd8448eb211c80319c-0000000000000000-01", false),
-        ("ff-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", false),
-        ("00-0AF7651916CD43DD8448EB211C80319C-b7ad6b7169203331-01", false),
-        ("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01-extra", false),
-        ("01-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01-extra", true),
-        ("", false),
-    ])
+    @Test(
+        "traceparent parsing follows W3C rules",
+        arguments: [
+            ("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", true),
+            ("00-00000000000000000000000000000000-b7ad6b7169203331-01", false),
+            ("00-0af7651916cd43dd8448eb211c80319c-0000000000000000-01", false),
+            ("ff-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", false),
+            ("00-0AF7651916CD43DD8448EB211C80319C-b7ad6b7169203331-01", false),
+            ("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01-extra", false),
+            ("01-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01-extra", true),
+            ("", false),
+        ])
     func parse(header: String, valid: Bool) {
         #expect((TraceParent(header: header) != nil) == valid)
     }

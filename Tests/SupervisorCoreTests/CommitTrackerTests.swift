@@ -152,7 +152,9 @@ import Testing
             for partition in offsets.keys {
                 let expected = pending[partition]!.min() ?? (offsets[partition]!.last! + 1)
                 let mark = tracker.lowWaterMark(partition: partition)
-                if mark != expected { problems.append("partition \(partition): mark \(String(describing: mark)), expected \(expected)") }
+                if mark != expected {
+                    problems.append("partition \(partition): mark \(String(describing: mark)), expected \(expected)")
+                }
                 if tracker.pendingCount(partition: partition) != pending[partition]!.count {
                     problems.append("partition \(partition): pendingCount")
                 }
@@ -165,7 +167,9 @@ import Testing
                 if let last = confirmed[partition], position <= last {
                     problems.append("partition \(partition): offered \(position), already confirmed \(last)")
                 }
-                if position != tracker.lowWaterMark(partition: partition) { problems.append("partition \(partition): offered \(position)") }
+                if position != tracker.lowWaterMark(partition: partition) {
+                    problems.append("partition \(partition): offered \(position)")
+                }
             }
             for partition in offsets.keys where !offered.contains(where: { $0.partition == partition }) {
                 if confirmed[partition] != tracker.lowWaterMark(partition: partition) {

@@ -23,7 +23,8 @@ import Testing
         #expect(
             ConfigurationKeys.key(named: "restart.crash_loop_window")?.environmentName
                 == "K8S_WORKER_RESTART_CRASH_LOOP_WINDOW")
-        #expect(ConfigurationKeys.key(named: "ipc.max_frame_bytes")?.environmentName == "K8S_WORKER_IPC_MAX_FRAME_BYTES")
+        #expect(
+            ConfigurationKeys.key(named: "ipc.max_frame_bytes")?.environmentName == "K8S_WORKER_IPC_MAX_FRAME_BYTES")
         #expect(ConfigurationKeys.key(named: "metrics.listen")?.environmentName == "K8S_WORKER_METRICS_LISTEN")
         let environmentNames = ConfigurationKeys.all.map(\.environmentName)
         #expect(Set(environmentNames).count == environmentNames.count)
@@ -43,10 +44,12 @@ import Testing
         #expect(ConfigurationKeys.key(named: "kafka.properties")?.type == "mapping")
         #expect(ConfigurationKeys.key(named: "kafka.properties.fetch.wait.max.ms")?.type == "string")
         #expect(ConfigurationKeys.key(named: "workers.handler")?.type == "one of `kubernetes`, `stub` or `test`")
-        #expect(ConfigurationKeys.all.allSatisfy {
-            (["integer", "duration", "string", "boolean", "mapping"].contains($0.type) || $0.type.hasPrefix("one of `"))
-                && !$0.summary.isEmpty
-        })
+        #expect(
+            ConfigurationKeys.all.allSatisfy {
+                (["integer", "duration", "string", "boolean", "mapping"].contains($0.type)
+                    || $0.type.hasPrefix("one of `"))
+                    && !$0.summary.isEmpty
+            })
     }
 
     @Test(arguments: ConfigurationKeys.all.map(\.name))
@@ -93,7 +96,8 @@ import Testing
         let key = try #require(ConfigurationKeys.key(named: name))
         let value = Self.otherValue(for: key)
         let loader = ConfigurationLoader(
-            path: nil, environment: [:], overrides: name == "source.path" ? [(name, value)] : [("source.path", "/x"), (name, value)])
+            path: nil, environment: [:],
+            overrides: name == "source.path" ? [(name, value)] : [("source.path", "/x"), (name, value)])
         let loaded = try loader.load()
         // Secrets render as "(secret)", never as themselves.
         #expect(key.value(in: loaded) == (name == "kafka.sasl_password" ? "(secret)" : value))
@@ -110,7 +114,11 @@ import Testing
             for field in Mirror(reflecting: section.value).children {
                 // `groupID` is `group_id`: an all-caps "ID" is one word.
                 let snake = field.label!.replacing("ID", with: "Id").reduce(into: "") { result, character in
-                    if character.isUppercase { result += "_" + character.lowercased() } else { result.append(character) }
+                    if character.isUppercase {
+                        result += "_" + character.lowercased()
+                    } else {
+                        result.append(character)
+                    }
                 }
                 fields.append("\(section.label!).\(snake)")
             }
@@ -120,14 +128,19 @@ import Testing
 
     @Test(arguments: ["abc", "1.5", "", "0x10", "1e3", "12abc"])
     func integerKeysRefuseNonIntegers(text: String) {
-        let loader = ConfigurationLoader(path: nil, environment: [:], overrides: [("source.path", "/x"), ("workers.count", text)])
-        #expect(throws: ConfigurationError(key: "workers.count", message: "'\(text)' is not an integer", origin: "flag")) {
+        let loader = ConfigurationLoader(
+            path: nil, environment: [:], overrides: [("source.path", "/x"), ("workers.count", text)])
+        #expect(
+            throws: ConfigurationError(key: "workers.count", message: "'\(text)' is not an integer", origin: "flag")
+        ) {
             try loader.load()
         }
     }
 
-    @Test(arguments: [("true", true), ("yes", true), ("on", true), ("1", true), (" TRUE ", true), ("false", false),
-        ("no", false), ("off", false), ("0", false), ("False", false)])
+    @Test(arguments: [
+        ("true", true), ("yes", true), ("on", true), ("1", true), (" TRUE ", true), ("false", false),
+        ("no", false), ("off", false), ("0", false), ("False", false),
+    ])
     func booleanKeysAcceptCommonSpellings(text: String, expected: Bool) throws {
         let loader = ConfigurationLoader(
             path: nil, environment: [:], overrides: [("source.path", "/x"), ("source.stop_at_end", text)])
@@ -138,13 +151,17 @@ import Testing
     func booleanKeysRefuseAnythingElse(text: String) {
         let loader = ConfigurationLoader(
             path: nil, environment: [:], overrides: [("source.path", "/x"), ("source.stop_at_end", text)])
-        #expect(throws: ConfigurationError(key: "source.stop_at_end", message: "'\(text)' is not a boolean (true or false)", origin: "flag")) {
+        #expect(
+            throws: ConfigurationError(
+                key: "source.stop_at_end", message: "'\(text)' is not a boolean (true or false)", origin: "flag")
+        ) {
             try loader.load()
         }
     }
 
     @Test func integerKeysTrimWhitespace() throws {
-        let loader = ConfigurationLoader(path: nil, environment: [:], overrides: [("source.path", "/x"), ("workers.count", " 7 ")])
+        let loader = ConfigurationLoader(
+            path: nil, environment: [:], overrides: [("source.path", "/x"), ("workers.count", " 7 ")])
         #expect(try loader.load().workers.count == 7)
     }
 }

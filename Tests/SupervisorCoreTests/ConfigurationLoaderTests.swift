@@ -99,7 +99,8 @@ import Testing
     }
 
     @Test func laterFlagsWin() throws {
-        let configuration = try load(nil, flags: [("source.path", "/a"), ("workers.count", "3"), ("workers.count", "5")])
+        let configuration = try load(
+            nil, flags: [("source.path", "/a"), ("workers.count", "3"), ("workers.count", "5")])
         #expect(configuration.workers.count == 5)
     }
 
@@ -148,7 +149,8 @@ import Testing
 
     @Test func badDurationInTheEnvironment() throws {
         let error = try #require(
-            try loadError(nil, environment: ["K8S_WORKER_WORKERS_HEARTBEAT_TIMEOUT": "soon"], flags: [("source.path", "/x")]))
+            try loadError(
+                nil, environment: ["K8S_WORKER_WORKERS_HEARTBEAT_TIMEOUT": "soon"], flags: [("source.path", "/x")]))
         #expect(error.key == "workers.heartbeat_timeout")
         #expect(error.origin == "environment K8S_WORKER_WORKERS_HEARTBEAT_TIMEOUT")
         #expect(error.message.contains("'soon'"))

@@ -100,7 +100,9 @@ import Testing
         Case("workers.heartbeat_timeout", "just above the interval") {
             $0.workers.heartbeatTimeout = $0.workers.heartbeatInterval + .nanoseconds(1)
         },
-        Case("restart.max_backoff", "equal to the initial backoff") { $0.restart.maxBackoff = $0.restart.initialBackoff },
+        Case("restart.max_backoff", "equal to the initial backoff") {
+            $0.restart.maxBackoff = $0.restart.initialBackoff
+        },
         Case("shutdown.drain_timeout", "zero") { $0.shutdown.drainTimeout = .zero },
         Case("shutdown.kill_grace", "zero") { $0.shutdown.killGrace = .zero },
         Case("ipc.max_frame_bytes", "4096") { $0.ipc.maxFrameBytes = 4096 },
@@ -118,7 +120,8 @@ import Testing
     }
 
     @Test func errorDescriptionNamesKeyAndOrigin() {
-        let error = ConfigurationError(key: "workers.count", message: "'x' is not an integer", origin: "/etc/k8s-worker.yaml")
+        let error = ConfigurationError(
+            key: "workers.count", message: "'x' is not an integer", origin: "/etc/k8s-worker.yaml")
         #expect(error.description == "workers.count: 'x' is not an integer (from /etc/k8s-worker.yaml)")
         #expect(ConfigurationError(key: "", message: "not valid YAML").description == "not valid YAML")
     }
@@ -151,10 +154,14 @@ import Testing
         }
     }
 
-    @Test("every allowed value is read back as itself", arguments: unknown.flatMap { row in row.allowed.map { [row.key, $0] } })
+    @Test(
+        "every allowed value is read back as itself",
+        arguments: unknown.flatMap { row in row.allowed.map { [row.key, $0] } })
     func allowedValueRoundTrips(_ pair: [String]) throws {
         var overrides = [("source.path", "/x"), (pair[0], pair[1])]
-        if pair[0] == "kubernetes.source" && pair[1] == "kubeconfig" { overrides.append(("kubernetes.kubeconfig", "/k")) }
+        if pair[0] == "kubernetes.source" && pair[1] == "kubeconfig" {
+            overrides.append(("kubernetes.kubeconfig", "/k"))
+        }
         if pair[0] == "source.kind" && pair[1] == "kafka" { overrides.append(("kafka.bootstrap_servers", "b:9092")) }
         let loaded = try ConfigurationLoader(path: nil, environment: [:], overrides: overrides).load()
         #expect(ConfigurationKeys.key(named: pair[0])?.value(in: loaded) == pair[1])

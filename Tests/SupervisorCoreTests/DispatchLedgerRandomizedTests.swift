@@ -64,7 +64,9 @@ import Testing
             let id = nextID
             nextID += 1
             let key = keys.randomElement(using: &generator)!
-            ledger.add(id: CommandID(id), key: key, payload: [UInt8(id & 0xFF)], origin: CommandOrigin(partition: 0, offset: Int64(id)))
+            ledger.add(
+                id: CommandID(id), key: key, payload: [UInt8(id & 0xFF)],
+                origin: CommandOrigin(partition: 0, offset: Int64(id)))
             model.open[key, default: []].append(id)
             model.keyOf[id] = key
             model.attempts[id] = 0
@@ -83,13 +85,17 @@ import Testing
             let entry = ledger.dispatchNext(to: worker, at: ms(clock))
             guard let entry else {
                 // Nothing for this worker: it is isolated, it is (now) set aside for a waiting suspect, or nothing fits.
-                let reserves = !isolated && !idle && !suspects.isEmpty && (model.reserved == nil || model.reserved == worker)
+                let reserves =
+                    !isolated && !idle && !suspects.isEmpty && (model.reserved == nil || model.reserved == worker)
                 if reserves { model.reserved = worker }
-                check(isolated || reserves || ((suspects.isEmpty || !idle) && ready.isEmpty),
-                    "nothing dispatched to \(worker) (idle \(idle)) although suspects \(suspects) / ready \(ready) wait")
+                check(
+                    isolated || reserves || ((suspects.isEmpty || !idle) && ready.isEmpty),
+                    "nothing dispatched to \(worker) (idle \(idle)) although suspects \(suspects) / ready \(ready) wait"
+                )
                 return
             }
-            check(idle || suspects.isEmpty || (model.reserved != nil && model.reserved != worker),
+            check(
+                idle || suspects.isEmpty || (model.reserved != nil && model.reserved != worker),
                 "busy \(worker) got work while a suspect waits and no other worker is set aside")
             if model.reserved == worker { model.reserved = nil }
             let id = entry.id.rawValue
@@ -146,7 +152,9 @@ import Testing
             model.isolated.remove(worker)
             if model.reserved == worker { model.reserved = nil }
             let quarantined = ledger.workerLost(worker)
-            check(quarantined.map(\.id.rawValue) == expected, "quarantined \(quarantined.map(\.id)), expected \(expected)")
+            check(
+                quarantined.map(\.id.rawValue) == expected, "quarantined \(quarantined.map(\.id)), expected \(expected)"
+            )
             for entry in quarantined {
                 check(entry.soloLosses == model.quarantineAfter)
                 check(entry.owner == nil)

@@ -202,7 +202,11 @@ import Testing
             next += 2
             for worker in [w2, w3] {
                 if let entry = ledger.dispatchNext(to: worker, at: ms(round)) {
-                    if entry.id == CommandID(1) { suspectTakenBy = worker } else { held[worker, default: []].append(entry.id) }
+                    if entry.id == CommandID(1) {
+                        suspectTakenBy = worker
+                    } else {
+                        held[worker, default: []].append(entry.id)
+                    }
                 }
                 if let oldest = held[worker]?.first {
                     held[worker]?.removeFirst()

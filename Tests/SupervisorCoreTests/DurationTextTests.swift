@@ -58,7 +58,8 @@ import Testing
     @Test func formatThenParseIsExact() {
         var generator = SeededGenerator(seed: 11)
         for _ in 0..<2000 {
-            let unit = [1, 1_000, 1_000_000, 1_000_000_000, 60_000_000_000, 3_600_000_000_000].randomElement(using: &generator)!
+            let unit = [1, 1_000, 1_000_000, 1_000_000_000, 60_000_000_000, 3_600_000_000_000].randomElement(
+                using: &generator)!
             let nanos = Int64.random(in: 1...1_000_000, using: &generator) * Int64(unit)
             let duration = Duration.nanoseconds(nanos)
             let text = DurationText.format(duration)

@@ -6,22 +6,28 @@ import Testing
     static func peer(_ last: Int) -> HTTPPeer { HTTPPeer("10.0.0.\(last)")! }
 
     /// `count` holders from `peer`, ids and accept order starting at `first`.
-    static func holders(_ count: Int, peer: Int, from first: Int, _ standing: HTTPAdmission.Standing = .awaitingHead) -> [HTTPAdmission.Holder] {
-        (first..<first + count).map { HTTPAdmission.Holder(id: UInt32($0), peer: Self.peer(peer), order: UInt64($0), standing: standing) }
+    static func holders(
+        _ count: Int, peer: Int, from first: Int, _ standing: HTTPAdmission.Standing = .awaitingHead
+    ) -> [HTTPAdmission.Holder] {
+        (first..<first + count).map {
+            HTTPAdmission.Holder(id: UInt32($0), peer: Self.peer(peer), order: UInt64($0), standing: standing)
+        }
     }
 
     let policy = HTTPAdmission(maxConnections: 16, maxPerPeer: 4, reservedSlots: 4)
 
     @Test func admitsWhileThereIsRoomAndThePeerIsUnderItsLimit() {
         #expect(policy.admit(from: Self.peer(1), holders: []) == .admit)
-        let held = Self.holders(3, peer: 1, from: 0) + Self.holders(4, peer: 2, from: 3) + Self.holders(4, peer: 3, from: 7)
+        let held =
+            Self.holders(3, peer: 1, from: 0) + Self.holders(4, peer: 2, from: 3) + Self.holders(4, peer: 3, from: 7)
         #expect(policy.admit(from: Self.peer(1), holders: held) == .admit)
         #expect(policy.admit(from: Self.peer(4), holders: held) == .admit)
     }
 
     @Test func aFullServerEvictsTheOldestConnectionWithoutAHead() {
         // Peers 1–4 hold four slots each; the oldest awaiting a head is id 2 (ids 0 and 1 are being answered).
-        var held = Self.holders(4, peer: 1, from: 0) + Self.holders(4, peer: 2, from: 4) + Self.holders(4, peer: 3, from: 8)
+        var held =
+            Self.holders(4, peer: 1, from: 0) + Self.holders(4, peer: 2, from: 4) + Self.holders(4, peer: 3, from: 8)
             + Self.holders(4, peer: 4, from: 12)
         held[0].standing = .sending
         held[1].standing = .lingering
@@ -81,7 +87,9 @@ import Testing
     /// gets a slot and keeps it while the next `maxConnections - 1` attacking connections arrive, far longer
     /// than its one-packet head needs.
     @Test func aNewcomerOutlivesTheNextFullRoundOfArrivals() {
-        var held = (0..<16).map { HTTPAdmission.Holder(id: UInt32($0), peer: Self.peer($0 % 4), order: UInt64($0), standing: .awaitingHead) }
+        var held = (0..<16).map {
+            HTTPAdmission.Holder(id: UInt32($0), peer: Self.peer($0 % 4), order: UInt64($0), standing: .awaitingHead)
+        }
         var order: UInt64 = 16
         func arrive(_ peer: HTTPPeer) -> UInt32 {
             let id = UInt32(order)
@@ -128,11 +136,16 @@ import Testing
                     #expect(!underLimit, "peer \(peer) holds \(held.count { $0.peer == peer })")
                     continue
                 }
-                held.append(HTTPAdmission.Holder(id: UInt32(truncatingIfNeeded: order), peer: peer, order: order, standing: .awaitingHead))
+                held.append(
+                    HTTPAdmission.Holder(
+                        id: UInt32(truncatingIfNeeded: order), peer: peer, order: order, standing: .awaitingHead))
                 order += 1
             case 5..<8:
                 // A head completes: the answer is handed over, or stalls if the policy lets it.
-                guard let index = held.indices.filter({ held[$0].standing == .awaitingHead }).randomElement(using: &generator) else { continue }
+                guard
+                    let index = held.indices.filter({ held[$0].standing == .awaitingHead }).randomElement(
+                        using: &generator)
+                else { continue }
                 if Bool.random(using: &generator) {
                     held[index].standing = .lingering
                 } else if policy.mayStall(whileStalled: held.count { $0.standing == .sending }) {

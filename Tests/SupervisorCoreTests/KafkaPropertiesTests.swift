@@ -24,15 +24,21 @@ import Testing
     }
 
     @Test func aFileMappingCarriesAnyValueVerbatim() throws {
-        let configuration = try load("kafka:\n  properties:\n    debug: cgrp,consumer\n    fetch.wait.max.ms: 10\n    ssl.cipher.suites: 'A=B, C'\n")
-        #expect(configuration.kafka.properties == ["debug": "cgrp,consumer", "fetch.wait.max.ms": "10", "ssl.cipher.suites": "A=B, C"])
+        let configuration = try load(
+            "kafka:\n  properties:\n    debug: cgrp,consumer\n    fetch.wait.max.ms: 10\n    ssl.cipher.suites: 'A=B, C'\n"
+        )
+        #expect(
+            configuration.kafka.properties == [
+                "debug": "cgrp,consumer", "fetch.wait.max.ms": "10", "ssl.cipher.suites": "A=B, C",
+            ])
     }
 
     @Test func theCommaSeparatedTextStillWorksWithoutCommasInValues() throws {
         let configuration = try load("kafka:\n  properties: fetch.wait.max.ms=10, linger.ms = 2\n")
         #expect(configuration.kafka.properties == ["fetch.wait.max.ms": "10", "linger.ms": "2"])
         #expect(
-            error("kafka:\n  properties: debug=cgrp,consumer\n")?.message.hasPrefix("'consumer' is not name=value") == true)
+            error("kafka:\n  properties: debug=cgrp,consumer\n")?.message.hasPrefix("'consumer' is not name=value")
+                == true)
     }
 
     @Test func oneTextReplacesTheMapAndOneEntryFlagAddsToIt() throws {
@@ -54,13 +60,18 @@ import Testing
         #expect(file?.key == "kafka.properties.\(name)")
         #expect(file?.message.contains(reason) == true, "\(String(describing: file))")
         #expect(error(nil, flags: [("kafka.properties", "\(name)=x")])?.message.contains(reason) == true)
-        #expect(error(nil, environment: ["K8S_WORKER_KAFKA_PROPERTIES": "{\(name): x}"])?.message.contains(reason) == true)
+        #expect(
+            error(nil, environment: ["K8S_WORKER_KAFKA_PROPERTIES": "{\(name): x}"])?.message.contains(reason) == true)
     }
 
     @Test func malformedTextIsRefused() {
         #expect(error(nil, flags: [("kafka.properties", "{debug: [a, b]}")])?.message == "must be a single value")
-        #expect(error(nil, flags: [("kafka.properties", "{debug: ")])?.message.hasPrefix("not a valid YAML mapping") == true)
-        #expect(error(nil, flags: [("kafka.properties.bad name", "1")])?.message == "'bad name' is not a librdkafka property name")
+        #expect(
+            error(nil, flags: [("kafka.properties", "{debug: ")])?.message.hasPrefix("not a valid YAML mapping") == true
+        )
+        #expect(
+            error(nil, flags: [("kafka.properties.bad name", "1")])?.message
+                == "'bad name' is not a librdkafka property name")
         #expect(error("kafka:\n  properties:\n    debug: [a]\n")?.key == "kafka.properties.debug")
     }
 

@@ -43,7 +43,9 @@ import Testing
             let jitter = Double.random(in: 0..<1, using: &generator)
             let base = Int64(100_000_000) << (attempt - 1)
             let value = backoff(attempt, jitter: jitter)
-            #expect(value >= base * 9 / 10 - 1_000 && value <= base * 11 / 10 + 1_000, "attempt \(attempt) jitter \(jitter)")
+            #expect(
+                value >= base * 9 / 10 - 1_000 && value <= base * 11 / 10 + 1_000, "attempt \(attempt) jitter \(jitter)"
+            )
             // Monotone in the jitter.
             #expect(backoff(attempt, jitter: jitter / 2) <= value)
             if attempt == 3 {

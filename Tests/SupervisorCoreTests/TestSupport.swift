@@ -22,7 +22,9 @@ func withTemporaryDirectory<T>(_ body: (String) throws -> T) throws -> T {
     defer {
         if let handle = opendir(directory) {
             while let entry = readdir(handle) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+                let name = withUnsafeBytes(of: entry.pointee.d_name) {
+                    String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+                }
                 if name != "." && name != ".." { unlink(directory + "/" + name) }
             }
             closedir(handle)

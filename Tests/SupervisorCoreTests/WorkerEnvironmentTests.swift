@@ -23,7 +23,8 @@ import Testing
     /// among them), systemd's, and anything not named.
     static let withheld: [String: String] = [
         "K8S_WORKER_KAFKA_SASL_PASSWORD": "hunter2", "K8S_WORKER_KAFKA_SASL_USERNAME": "svc",
-        "K8S_WORKER_KAFKA_BOOTSTRAP_SERVERS": "b:9092", "K8S_WORKER_KUBERNETES_KUBECONFIG": "/etc/k8s-worker/kubeconfig",
+        "K8S_WORKER_KAFKA_BOOTSTRAP_SERVERS": "b:9092",
+        "K8S_WORKER_KUBERNETES_KUBECONFIG": "/etc/k8s-worker/kubeconfig",
         "K8S_WORKER_KAFKA_PROPERTIES": "ssl.key.password=x", "K8S_WORKER_API_TOKEN": "t0ken", "K8S_WORKER_": "x",
         "NOTIFY_SOCKET": "/run/systemd/notify", "WATCHDOG_USEC": "30000000", "WATCHDOG_PID": "1", "LISTEN_FDS": "1",
         "LISTEN_PID": "1", "LISTEN_FDNAMES": "http", "CREDENTIALS_DIRECTORY": "/run/credentials/k8s-worker.service",

@@ -77,7 +77,8 @@ import Testing
         #expect(kills.first?.actions.killReasons.first?.contains("heartbeat") == true)
         #expect(driver.pool.worker(WorkerID(3))?.phase == .exiting)
         #expect(driver.pool.readyWorkers == ids(1, 2))
-        #expect(!log.filter { $0.time > 5500 }.allActions.pinged.contains(WorkerID(3)), "exiting workers are not pinged")
+        #expect(
+            !log.filter { $0.time > 5500 }.allActions.pinged.contains(WorkerID(3)), "exiting workers are not pinged")
     }
 
     @Test func pingsGoToReadyWorkersAtTheInterval() {

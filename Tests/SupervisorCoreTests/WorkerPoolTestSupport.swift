@@ -56,7 +56,9 @@ struct PoolDriver {
 
     /// Ticks at every multiple of `step` ms after the last tick, up to `end` (inclusive). Before each tick, every ready or
     /// draining worker not in `silent` is heard from. Returns each tick's actions with its time.
-    mutating func run(to end: Int, every step: Int = 250, silent: Set<WorkerID> = [])
+    mutating func run(
+        to end: Int, every step: Int = 250, silent: Set<WorkerID> = []
+    )
         -> [(time: Int, actions: [WorkerPool.Action])]
     {
         var log: [(Int, [WorkerPool.Action])] = []

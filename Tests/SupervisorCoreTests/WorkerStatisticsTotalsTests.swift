@@ -68,7 +68,8 @@ import Testing
         #expect(rendered == expected)
         let labels = [MetricLabel("language", "go")]
         let text = PrometheusText.render([MetricFamily(histogram: "d_seconds", "h", series: [(labels, rendered)])])
-        #expect(text == PrometheusText.render([MetricFamily(histogram: "d_seconds", "h", series: [(labels, expected)])]))
+        #expect(
+            text == PrometheusText.render([MetricFamily(histogram: "d_seconds", "h", series: [(labels, expected)])]))
         #expect(text.contains("d_seconds_bucket{language=\"go\",le=\"0.5\"} 4\n"))
         #expect(text.contains("d_seconds_bucket{language=\"go\",le=\"+Inf\"} 6\n"))
         #expect(text.contains("d_seconds_count{language=\"go\"} 6\n"))

@@ -39,13 +39,16 @@ enum Benchmark {
             print(usage)
             exit(0)
         }
-        let flags: Set = ["--quick", "--ipc-only", "--roundtrip-only", "--kafka-only", "--kubernetes-only", "--end-to-end-only"]
+        let flags: Set = [
+            "--quick", "--ipc-only", "--roundtrip-only", "--kafka-only", "--kubernetes-only", "--end-to-end-only",
+        ]
         var index = 1
         while index < arguments.count {
             switch arguments[index] {
             case let flag where flags.contains(flag): index += 1
             case "--output" where index + 1 < arguments.count: index += 2
-            case "--end-to-end-row" where index + 2 < arguments.count && Int(arguments[index + 1]) != nil && Int(arguments[index + 2]) != nil:
+            case "--end-to-end-row"
+            where index + 2 < arguments.count && Int(arguments[index + 1]) != nil && Int(arguments[index + 2]) != nil:
                 index += 3
             default:
                 let text = "k8s-worker-bench: unexpected argument '\(arguments[index])'\n\n\(usage)\n"
@@ -77,7 +80,8 @@ enum Benchmark {
         if let index = arguments.firstIndex(of: "--end-to-end-row"), index + 2 < arguments.count,
             let workers = Int(arguments[index + 1]), let latency = Int(arguments[index + 2])
         {
-            let row = try EndToEndBench.run(workers: workers, latencyMilliseconds: latency, commands: quick ? 300 : 3_000, latencySamples: 20)
+            let row = try EndToEndBench.run(
+                workers: workers, latencyMilliseconds: latency, commands: quick ? 300 : 3_000, latencySamples: 20)
             print(EndToEndBench.table([row]))
             return
         }
@@ -105,18 +109,24 @@ enum Benchmark {
         }
         let raw = Result.median(raws)
         let single = Result.median(singles)
-        report.add("raw socketpair ping-pong (\(frameSize) B), median of \(raws.count) runs", p50: raw.p50, p99: raw.p99, rate: nil)
         report.add(
-            "supervisor round trip, 1 worker, 1 at a time, median of \(singles.count) runs", p50: single.p50, p99: single.p99,
+            "raw socketpair ping-pong (\(frameSize) B), median of \(raws.count) runs", p50: raw.p50, p99: raw.p99,
+            rate: nil)
+        report.add(
+            "supervisor round trip, 1 worker, 1 at a time, median of \(singles.count) runs", p50: single.p50,
+            p99: single.p99,
             rate: nil)
 
         // `sleep 0` is not answered on the reading thread: it pays the leader/follower hand-off that every command
         // doing I/O (a Kubernetes call) pays.
         let handOff = try runSupervisor(workers: 1, concurrency: 1, total: rounds, oneAtATime: true, payload: "sleep 0")
-        report.add("supervisor round trip with the worker's thread hand-off (`sleep 0`)", p50: handOff.p50, p99: handOff.p99, rate: nil)
+        report.add(
+            "supervisor round trip with the worker's thread hand-off (`sleep 0`)", p50: handOff.p50, p99: handOff.p99,
+            rate: nil)
 
         for workers in [1, 2, 4] {
-            let result = try runSupervisor(workers: workers, concurrency: 8, total: throughputCommands, oneAtATime: false)
+            let result = try runSupervisor(
+                workers: workers, concurrency: 8, total: throughputCommands, oneAtATime: false)
             report.add(
                 "supervisor throughput, \(workers) worker(s) x 8, 256 in flight", p50: result.p50, p99: result.p99,
                 rate: result.rate)
@@ -126,10 +136,14 @@ enum Benchmark {
         report.memory = rss
 
         report.goals = [
-            ("p99 round trip within 2x raw ping-pong p99", single.p99 <= 2 * raw.p99,
-                String(format2(single.p99 / raw.p99)) + "x"),
-            ("no-op dispatches/s across 4 workers >= 50,000", (report.rows.last?.rate ?? 0) >= 50_000,
-                "\(Int(report.rows.last?.rate ?? 0))/s"),
+            (
+                "p99 round trip within 2x raw ping-pong p99", single.p99 <= 2 * raw.p99,
+                String(format2(single.p99 / raw.p99)) + "x"
+            ),
+            (
+                "no-op dispatches/s across 4 workers >= 50,000", (report.rows.last?.rate ?? 0) >= 50_000,
+                "\(Int(report.rows.last?.rate ?? 0))/s"
+            ),
             ("idle worker RSS <= 15 MB", rss.workerKiB <= 15 * 1024, "\(rss.workerKiB / 1024) MB"),
         ]
         if arguments.contains("--ipc-only") {  // issue 2's measurements and goals alone
@@ -138,12 +152,18 @@ enum Benchmark {
             return
         }
         let kafka = try KafkaBench.run(count: quick ? 5_000 : 20_000, latencySamples: quick ? 50 : 200)
-        report.goals.append(("Kafka ingest >= 50% of kcat's consume rate", kafka.supervisorRate >= kafka.kcatRate / 2,
-            "\(Int(kafka.supervisorRate / kafka.kcatRate * 100))%"))
+        report.goals.append(
+            (
+                "Kafka ingest >= 50% of kcat's consume rate", kafka.supervisorRate >= kafka.kcatRate / 2,
+                "\(Int(kafka.supervisorRate / kafka.kcatRate * 100))%"
+            ))
         let kube = try KubeBench.matrix(quick: quick)
         if let loaded = kube.last(where: { $0.ideal != nil }), let ideal = loaded.ideal {
-            report.goals.append(("Kubernetes creates at 25 ms >= 80% of the latency-bound ideal (\(loaded.workers) workers)",
-                loaded.rate >= 0.8 * ideal, "\(Int(loaded.rate / ideal * 100))%"))
+            report.goals.append(
+                (
+                    "Kubernetes creates at 25 ms >= 80% of the latency-bound ideal (\(loaded.workers) workers)",
+                    loaded.rate >= 0.8 * ideal, "\(Int(loaded.rate / ideal * 100))%"
+                ))
         }
         let endToEnd = try EndToEndBench.matrix(quick: quick)
         report.sections = [

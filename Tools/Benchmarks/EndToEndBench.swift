@@ -23,14 +23,16 @@ enum EndToEndBench {
     static func run(workers: Int, latencyMilliseconds: Int, commands: Int, latencySamples: Int) throws -> Row {
         let directory = KubeBench.scratchDirectory()
         defer { _ = system("rm -rf '\(directory)'") }
-        let (simulator, kubernetes) = try KubeBench.simulator(latencyMilliseconds: latencyMilliseconds, directory: directory)
+        let (simulator, kubernetes) = try KubeBench.simulator(
+            latencyMilliseconds: latencyMilliseconds, directory: directory)
         defer { simulator.stop() }
         let cluster = try KafkaMockCluster(brokers: 1)
         for topic in ["saga_commands", "pod_events", "execution_events", "saga_commands.dlq"] {
             try cluster.createTopic(topic, partitions: topic == "saga_commands" ? 6 : 3)
         }
         let bootstrap = cluster.bootstrapServers.joined(separator: ",")
-        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: cluster.bootstrapServers))
+        let producer = try KafkaProducer(
+            configuration: KafkaProducerConfiguration(bootstrapServers: cluster.bootstrapServers))
         try KafkaBench.produce(producer, range: 0..<commands)
         let kcatRate = try KafkaBench.kcat(bootstrap: bootstrap, expected: commands)
 
@@ -38,15 +40,18 @@ enum EndToEndBench {
         // acknowledged.
         let counting = Observer(bootstrap: cluster.bootstrapServers, producer: producer, backlog: commands, samples: 0)
         counting.start()
-        let source = try KafkaBench.runSupervisor(bootstrap: bootstrap, fastFetch: false, workers: workers, kubernetes: kubernetes)
+        let source = try KafkaBench.runSupervisor(
+            bootstrap: bootstrap, fastFetch: false, workers: workers, kubernetes: kubernetes)
         counting.join()
         let elapsed = (source.lastSettledAt ?? .now()).since(source.firstConsumedAt ?? .now()).seconds
         let rate = Double(source.settled) / max(elapsed, 1e-9)
 
         // Latency at low load: one command at a time, produce → pod_created delivered to a consumer.
-        let timing = Observer(bootstrap: cluster.bootstrapServers, producer: producer, backlog: 0, samples: latencySamples)
+        let timing = Observer(
+            bootstrap: cluster.bootstrapServers, producer: producer, backlog: 0, samples: latencySamples)
         timing.start()
-        _ = try KafkaBench.runSupervisor(bootstrap: bootstrap, fastFetch: true, workers: workers, kubernetes: kubernetes)
+        _ = try KafkaBench.runSupervisor(
+            bootstrap: bootstrap, fastFetch: true, workers: workers, kubernetes: kubernetes)
         timing.join()
         let stats = Stats(timing.latencies)
         let created = simulator.objects(namespace: "integr8scode", kind: "Pod").count
@@ -63,8 +68,10 @@ enum EndToEndBench {
         for latency in [0, 25] {
             for workers in [1, 2, 4, 8] {
                 let commands = quick ? 300 : (latency == 0 ? 3_000 : min(3_000, 300 * workers))
-                let row = try run(workers: workers, latencyMilliseconds: latency, commands: commands, latencySamples: quick ? 20 : 60)
-                let progress = "end to end: \(workers) worker(s), \(latency) ms: \(Int(row.rate)) commands/s, p99 \(Report.fixed(row.p99Milliseconds)) ms\n"
+                let row = try run(
+                    workers: workers, latencyMilliseconds: latency, commands: commands, latencySamples: quick ? 20 : 60)
+                let progress =
+                    "end to end: \(workers) worker(s), \(latency) ms: \(Int(row.rate)) commands/s, p99 \(Report.fixed(row.p99Milliseconds)) ms\n"
                 _ = progress.withCString { write(2, $0, strlen($0)) }
                 rows.append(row)
             }
@@ -79,17 +86,19 @@ enum EndToEndBench {
         ]
         for row in rows {
             lines.append(
-                "| \(row.workers) worker(s), \(row.latencyMilliseconds) ms API latency, \(row.commands) commands; latency from \(row.samples) single commands | \(Int(row.rate)) | \(Report.idealCell(row.ideal)) | \(Int(row.kcatRate)) | \(Report.fixed(row.p50Milliseconds)) | \(Report.fixed(row.p99Milliseconds)) |")
+                "| \(row.workers) worker(s), \(row.latencyMilliseconds) ms API latency, \(row.commands) commands; latency from \(row.samples) single commands | \(Int(row.rate)) | \(Report.idealCell(row.ideal)) | \(Int(row.kcatRate)) | \(Report.fixed(row.p50Milliseconds)) | \(Report.fixed(row.p99Milliseconds)) |"
+            )
         }
         return lines.joined(separator: "\n")
     }
 
     static func json(_ rows: [Row]) -> String {
-        "[" + rows.map { row in
-            "{\"workers\":\(row.workers),\"api_latency_ms\":\(row.latencyMilliseconds),\"commands\":\(row.commands),"
-                + "\"rate_per_s\":\(Int(row.rate)),\"ideal_per_s\":\(Report.idealJSON(row.ideal)),"
-                + "\"kcat_records_per_s\":\(Int(row.kcatRate)),\"p50_ms\":\(Report.fixed(row.p50Milliseconds)),"
-                + "\"p99_ms\":\(Report.fixed(row.p99Milliseconds)),\"latency_samples\":\(row.samples)}"
-        }.joined(separator: ",") + "]"
+        "["
+            + rows.map { row in
+                "{\"workers\":\(row.workers),\"api_latency_ms\":\(row.latencyMilliseconds),\"commands\":\(row.commands),"
+                    + "\"rate_per_s\":\(Int(row.rate)),\"ideal_per_s\":\(Report.idealJSON(row.ideal)),"
+                    + "\"kcat_records_per_s\":\(Int(row.kcatRate)),\"p50_ms\":\(Report.fixed(row.p50Milliseconds)),"
+                    + "\"p99_ms\":\(Report.fixed(row.p99Milliseconds)),\"latency_samples\":\(row.samples)}"
+            }.joined(separator: ",") + "]"
     }
 }

@@ -35,7 +35,8 @@ enum KafkaBench {
             try cluster.createTopic(topic, partitions: topic == "saga_commands" ? 6 : 3)
         }
         let bootstrap = cluster.bootstrapServers.joined(separator: ",")
-        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: cluster.bootstrapServers))
+        let producer = try KafkaProducer(
+            configuration: KafkaProducerConfiguration(bootstrapServers: cluster.bootstrapServers))
         let produceStart = Benchmark.now()
         try produce(producer, range: 0..<count)
         let produceRate = Double(count) / max(Double(Benchmark.now() - produceStart) / 1e9, 1e-9)
@@ -55,12 +56,15 @@ enum KafkaBench {
         // Phase 2, latency at low load: one command at a time. The mock broker answers a fetch only when
         // fetch.wait.max.ms expires (a real broker answers as soon as data arrives), so both consumers use 5 ms
         // here; with the default every hop would add the mock's 500 ms of waiting.
-        let timing = Observer(bootstrap: cluster.bootstrapServers, producer: producer, backlog: 0, samples: latencySamples)
+        let timing = Observer(
+            bootstrap: cluster.bootstrapServers, producer: producer, backlog: 0, samples: latencySamples)
         timing.start()
         _ = try runSupervisor(bootstrap: bootstrap, fastFetch: true)
         timing.join()
         let stats = Stats(timing.latencies)
-        return Result(produceRate: produceRate, kcatRate: kcatRate, supervisorRate: rate, latencyP50: stats.p50, latencyP99: stats.p99, count: count)
+        return Result(
+            produceRate: produceRate, kcatRate: kcatRate, supervisorRate: rate, latencyP50: stats.p50,
+            latencyP99: stats.p99, count: count)
     }
 
     /// Runs the real supervisor on the topic until an observer raises SIGTERM: 4 workers with the stub handler,
@@ -93,7 +97,8 @@ enum KafkaBench {
         let loader = ConfigurationLoader(path: nil, environment: ["PATH": "/usr/bin:/bin"], overrides: [])
         let settings = kubernetes?.json ?? []
         let supervisor = try Supervisor(
-            configuration: configuration, loader: loader, source: source, logger: logger, handlerSettings: { _ in settings })
+            configuration: configuration, loader: loader, source: source, logger: logger,
+            handlerSettings: { _ in settings })
         _ = try supervisor.run()
         return source
     }
@@ -175,11 +180,13 @@ final class Observer: @unchecked Sendable {
 
     func start() {
         let context = Unmanaged.passRetained(self)
-        pthread_create(&thread, nil, { raw in
-            guard let raw else { return nil }
-            Unmanaged<Observer>.fromOpaque(raw).takeRetainedValue().body()
-            return nil
-        }, context.toOpaque())
+        pthread_create(
+            &thread, nil,
+            { raw in
+                guard let raw else { return nil }
+                Unmanaged<Observer>.fromOpaque(raw).takeRetainedValue().body()
+                return nil
+            }, context.toOpaque())
     }
 
     func join() { pthread_join(thread, nil) }
@@ -193,9 +200,11 @@ final class Observer: @unchecked Sendable {
         guard let consumer = try? KafkaConsumer(configuration: configuration) else { return }
         // Counting joins a group. Sampling reads every partition from the beginning without one: with a group and
         // `latest`, a sample produced before the group settles would be missed and cost a whole sample deadline.
-        let subscribed = samples == 0
+        let subscribed =
+            samples == 0
             ? (try? consumer.subscribe(topics: ["pod_events"])) != nil
-            : (try? consumer.assignFromBeginning((0..<3).map { KafkaTopicPartition(topic: "pod_events", partition: $0) })) != nil
+            : (try? consumer.assignFromBeginning(
+                (0..<3).map { KafkaTopicPartition(topic: "pod_events", partition: $0) })) != nil
         guard subscribed else { return }
         var first: UInt64 = 0
         var last: UInt64 = 0
@@ -217,9 +226,12 @@ final class Observer: @unchecked Sendable {
         for index in 0..<(samples + warmUp) {
             let id = KafkaBench.executionID(1_000_000 + index)
             let start = Benchmark.now()
-            guard (try? producer.produce(
-                topic: "saga_commands", key: Array(id.utf8), value: Array(KafkaBench.template.replacing("EXEC", with: id).utf8),
-                headers: [KafkaHeader(name: "content-type", string: "application/json")], token: UInt64(index))) != nil
+            guard
+                (try? producer.produce(
+                    topic: "saga_commands", key: Array(id.utf8),
+                    value: Array(KafkaBench.template.replacing("EXEC", with: id).utf8),
+                    headers: [KafkaHeader(name: "content-type", string: "application/json")], token: UInt64(index)))
+                    != nil
             else { return }
             _ = producer.poll(maxEvents: 100)
             var seen = false

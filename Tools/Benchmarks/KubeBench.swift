@@ -40,7 +40,8 @@ enum KubeBench {
         try simulator.start()
         let cluster = KubeClusterSource.kubeconfig(path: simulator.kubeconfigPath, context: nil)
         let settings = KubernetesSettings(
-            source: cluster, namespace: "integr8scode", qps: 0, burst: 1000, cluster: try KubeClusterConfig.load(cluster))
+            source: cluster, namespace: "integr8scode", qps: 0, burst: 1000,
+            cluster: try KubeClusterConfig.load(cluster))
         return (simulator, settings)
     }
 
@@ -69,19 +70,25 @@ enum KubeBench {
         var logger = Logger(label: "bench")
         logger.logLevel = .warning
         let stamp = UInt64(Benchmark.now() % 1_000_000_000)
-        let source = BenchSource(total: commands, oneAtATime: false, keys: 1 << 30, payloadFor: { index in
-            let digits = String(stamp * 100_000 + UInt64(index))
-            let id = "00000000-0000-4000-8000-" + String(repeating: "0", count: max(0, 12 - digits.count)) + digits
-            return Array(Self.template.replacing("EXEC", with: id).utf8)
-        }) { raise(SIGTERM) }
-        let loader = ConfigurationLoader(path: nil, environment: ["PATH": "/usr/bin:/bin", "K8S_WORKER_LOG_LEVEL": "warning"], overrides: [])
+        let source = BenchSource(
+            total: commands, oneAtATime: false, keys: 1 << 30,
+            payloadFor: { index in
+                let digits = String(stamp * 100_000 + UInt64(index))
+                let id = "00000000-0000-4000-8000-" + String(repeating: "0", count: max(0, 12 - digits.count)) + digits
+                return Array(Self.template.replacing("EXEC", with: id).utf8)
+            }
+        ) { raise(SIGTERM) }
+        let loader = ConfigurationLoader(
+            path: nil, environment: ["PATH": "/usr/bin:/bin", "K8S_WORKER_LOG_LEVEL": "warning"], overrides: [])
         let supervisor = try Supervisor(
-            configuration: configuration, loader: loader, source: source, logger: logger, handlerSettings: { _ in kubernetes.json })
+            configuration: configuration, loader: loader, source: source, logger: logger,
+            handlerSettings: { _ in kubernetes.json })
         _ = try supervisor.run()
         let stats = Stats(source.latencies)
         let seconds = Double(source.lastFinish - source.firstIssue) / 1e9
         return Row(
-            workers: workers, concurrency: concurrency, latencyMilliseconds: latencyMilliseconds, commands: source.finished,
+            workers: workers, concurrency: concurrency, latencyMilliseconds: latencyMilliseconds,
+            commands: source.finished,
             rate: Double(source.finished) / max(seconds, 1e-9), p50: stats.p50 / 1000, p99: stats.p99 / 1000,
             failures: source.unsuccessful.count)
     }
@@ -105,7 +112,8 @@ enum KubeBench {
         ]
         for row in rows {
             lines.append(
-                "| \(row.workers) worker(s) × \(row.concurrency), \(row.latencyMilliseconds) ms API latency, \(row.commands) creates | \(Int(row.rate)) | \(Report.idealCell(row.ideal)) | \(Report.fixed(row.p50)) | \(Report.fixed(row.p99)) | \(row.failures) |")
+                "| \(row.workers) worker(s) × \(row.concurrency), \(row.latencyMilliseconds) ms API latency, \(row.commands) creates | \(Int(row.rate)) | \(Report.idealCell(row.ideal)) | \(Report.fixed(row.p50)) | \(Report.fixed(row.p99)) | \(row.failures) |"
+            )
         }
         return lines.joined(separator: "\n")
     }
@@ -113,11 +121,12 @@ enum KubeBench {
 
 extension KubeBench {
     static func json(_ rows: [Row]) -> String {
-        "[" + rows.map { row in
-            "{\"workers\":\(row.workers),\"concurrency\":\(row.concurrency),\"api_latency_ms\":\(row.latencyMilliseconds),"
-                + "\"creates\":\(row.commands),\"rate_per_s\":\(Int(row.rate)),"
-                + "\"ideal_per_s\":\(Report.idealJSON(row.ideal)),\"p50_ms\":\(Report.fixed(row.p50)),"
-                + "\"p99_ms\":\(Report.fixed(row.p99)),\"failures\":\(row.failures)}"
-        }.joined(separator: ",") + "]"
+        "["
+            + rows.map { row in
+                "{\"workers\":\(row.workers),\"concurrency\":\(row.concurrency),\"api_latency_ms\":\(row.latencyMilliseconds),"
+                    + "\"creates\":\(row.commands),\"rate_per_s\":\(Int(row.rate)),"
+                    + "\"ideal_per_s\":\(Report.idealJSON(row.ideal)),\"p50_ms\":\(Report.fixed(row.p50)),"
+                    + "\"p99_ms\":\(Report.fixed(row.p99)),\"failures\":\(row.failures)}"
+            }.joined(separator: ",") + "]"
     }
 }

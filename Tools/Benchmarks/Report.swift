@@ -21,9 +21,13 @@ struct Report {
     }
 
     func table() -> String {
-        var lines = ["machine: \(machine)", "", "| measurement | p50 µs | p99 µs | commands/s |", "|---|---:|---:|---:|"]
+        var lines = [
+            "machine: \(machine)", "", "| measurement | p50 µs | p99 µs | commands/s |", "|---|---:|---:|---:|",
+        ]
         for row in rows {
-            lines.append("| \(row.name) | \(Self.fixed(row.p50)) | \(Self.fixed(row.p99)) | \(row.rate.map { String(Int($0)) } ?? "–") |")
+            lines.append(
+                "| \(row.name) | \(Self.fixed(row.p50)) | \(Self.fixed(row.p99)) | \(row.rate.map { String(Int($0)) } ?? "–") |"
+            )
         }
         lines += [
             "", "| process | RSS |", "|---|---:|",
@@ -41,7 +45,8 @@ struct Report {
         text += rows.map {
             "{\"name\":\"\($0.name)\",\"p50_us\":\(Self.fixed($0.p50)),\"p99_us\":\(Self.fixed($0.p99)),\"rate_per_s\":\($0.rate.map { String(Int($0)) } ?? "null")}"
         }.joined(separator: ",")
-        text += "],\"rss_kib\":{\"supervisor\":\(memory.supervisorKiB),\"worker\":\(memory.workerKiB),\"worker_private\":\(memory.workerPrivateKiB),\"worker_pss\":\(memory.workerPssKiB)},\"goals\":["
+        text +=
+            "],\"rss_kib\":{\"supervisor\":\(memory.supervisorKiB),\"worker\":\(memory.workerKiB),\"worker_private\":\(memory.workerPrivateKiB),\"worker_pss\":\(memory.workerPssKiB)},\"goals\":["
         text += goals.map { "{\"goal\":\"\($0.0)\",\"met\":\($0.1),\"measured\":\"\($0.2)\"}" }.joined(separator: ",")
         text += "]"
         for section in sections { text += ",\"\(section.name)\":\(section.json)" }

@@ -34,10 +34,13 @@ enum ResidentMemory {
             for (index, byte) in socketPath.utf8.enumerated() { raw[index] = byte }
         }
         _ = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(listener, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         }
         let argv = [
-            Benchmark.binDirectory + "/k8s-worker", "run", "--set", "source.path=\(commands)", "--workers", "\(workers)",
+            Benchmark.binDirectory + "/k8s-worker", "run", "--set", "source.path=\(commands)", "--workers",
+            "\(workers)",
             "--set", "workers.min_ready=\(workers)", "--set", "log.level=warning",
         ]
         var args = argv.map { strdup($0) } + [nil]
@@ -48,7 +51,9 @@ enum ResidentMemory {
             envp.forEach { free($0) }
         }
         var pid: pid_t = 0
-        guard posix_spawn(&pid, argv[0], nil, nil, &args, &envp) == 0 else { throw SupervisorError("cannot start k8s-worker") }
+        guard posix_spawn(&pid, argv[0], nil, nil, &args, &envp) == 0 else {
+            throw SupervisorError("cannot start k8s-worker")
+        }
         defer {
             kill(pid, SIGTERM)
             var status: Int32 = 0
@@ -69,7 +74,8 @@ enum ResidentMemory {
         let rollup = smapsRollup(of: largest)
         return Sample(
             supervisorKiB: rss(of: pid), workerKiB: rss(of: largest),
-            workerPrivateKiB: (rollup["Private_Clean"] ?? 0) + (rollup["Private_Dirty"] ?? 0), workerPssKiB: rollup["Pss"] ?? 0)
+            workerPrivateKiB: (rollup["Private_Clean"] ?? 0) + (rollup["Private_Dirty"] ?? 0),
+            workerPssKiB: rollup["Pss"] ?? 0)
     }
 
     /// The kB fields of /proc/<pid>/smaps_rollup.

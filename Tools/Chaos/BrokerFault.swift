@@ -44,8 +44,10 @@ public enum BrokerFault: Sendable, Hashable, CustomStringConvertible {
         case .down(let broker): "broker \(broker) down"
         case .allDown: "all brokers down"
         case .slow(let broker, let milliseconds): "broker \(broker) answers \(milliseconds) ms late"
-        case .leaderMove(let topic, let partition, let broker): "leader of \(topic)[\(partition)] moves to broker \(broker)"
-        case .requestErrors(let api, let codes): "request errors on \(Self.name(of: api)): \(codes.map(\.description).joined(separator: ", "))"
+        case .leaderMove(let topic, let partition, let broker):
+            "leader of \(topic)[\(partition)] moves to broker \(broker)"
+        case .requestErrors(let api, let codes):
+            "request errors on \(Self.name(of: api)): \(codes.map(\.description).joined(separator: ", "))"
         }
     }
 

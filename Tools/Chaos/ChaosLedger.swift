@@ -64,7 +64,8 @@ public struct ChaosLedger: Sendable {
         public var livePodsOfDeletes: Set<String>
 
         public init(
-            label: String, at: Double, committed: [Int32: Int64], watermarks: [String: [Int32: Int64]], livePodsOfDeletes: Set<String>
+            label: String, at: Double, committed: [Int32: Int64], watermarks: [String: [Int32: Int64]],
+            livePodsOfDeletes: Set<String>
         ) {
             self.label = label
             self.at = at
@@ -154,7 +155,9 @@ public struct ChaosLedger: Sendable {
         let exact = Fingerprint.of(value)
         let masked = Fingerprint.of(Fingerprint.maskingTimestamp(value))
         guard var copies = events[eventKey] else {
-            events[eventKey] = EventCopies(eventID: event.event.eventID, topic: topic, partition: partition, offset: offset, exact: exact, masked: masked)
+            events[eventKey] = EventCopies(
+                eventID: event.event.eventID, topic: topic, partition: partition, offset: offset, exact: exact,
+                masked: masked)
             return
         }
         copies.copies += 1
@@ -189,7 +192,9 @@ public struct ChaosLedger: Sendable {
     public func deletes(notBelow floor: [Int32: Int64]) -> [String] {
         commands.compactMap { command in
             guard case .delete = command.kind else { return nil }
-            if let partition = command.partition, let offset = command.offset, offset < floor[partition, default: 0] { return nil }
+            if let partition = command.partition, let offset = command.offset, offset < floor[partition, default: 0] {
+                return nil
+            }
             return command.executionID
         }
     }
@@ -207,7 +212,8 @@ public struct ChaosLedger: Sendable {
     public func missingEvents(limit: Int = .max) -> [String] {
         var missing: [String] = []
         for command in commands where command.kind == .create {
-            for type in Self.createEvents where events[EventKey(executionID: command.executionID, eventType: type)] == nil {
+            for type in Self.createEvents
+            where events[EventKey(executionID: command.executionID, eventType: type)] == nil {
                 missing.append("\(command.executionID): \(type)")
                 if missing.count >= limit { return missing }
             }

@@ -25,35 +25,61 @@ public struct ChaosReport: Sendable {
     public var text: String {
         let counts = verdict.counts
         let seconds = ChaosVerdict.seconds
-        let topics = ["pod_events", "execution_events", "saga_commands.dlq"].map { "\($0) \(counts.recordsPerTopic[$0, default: 0])" }
+        let topics = ["pod_events", "execution_events", "saga_commands.dlq"].map {
+            "\($0) \(counts.recordsPerTopic[$0, default: 0])"
+        }
         let deleted = counts.creates - counts.expectedPods
-        let brokerFaults = tally.brokerFaults.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        let brokerFaults = tally.brokerFaults.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(
+            separator: ", ")
         let apiFaults = apiFaults.sorted { $0.key < $1.key }.map { "\($0.key) ×\($0.value)" }.joined(separator: ", ")
         var rows: [(String, String)] = [
             ("seed", "\(settings.seed)"),
-            ("time", "\(seconds(timings.chaos)) of traffic and faults, drained in \(seconds(timings.drain)), \(seconds(timings.total)) in all"),
-            ("commands", "\(counts.creates + counts.deletes) (\(counts.creates) creates, \(counts.deletes) deletes of earlier creates) "
-                + "on \(counts.partitionsUsed) partitions, \(counts.creates) keys"),
+            (
+                "time",
+                "\(seconds(timings.chaos)) of traffic and faults, drained in \(seconds(timings.drain)), \(seconds(timings.total)) in all"
+            ),
+            (
+                "commands",
+                "\(counts.creates + counts.deletes) (\(counts.creates) creates, \(counts.deletes) deletes of earlier creates) "
+                    + "on \(counts.partitionsUsed) partitions, \(counts.creates) keys"
+            ),
             ("events (distinct)", "pod_created \(counts.podCreated), execution_started \(counts.executionStarted)"),
             ("records read", topics.joined(separator: ", ")),
-            ("duplicates", "\(counts.identicalDuplicates + counts.timestampOnlyDuplicates) extra copies, same event id each "
-                + "(\(counts.identicalDuplicates) byte-identical, \(counts.timestampOnlyDuplicates) differing only in timestamp); "
-                + "\(counts.republishedExecutions) executions published more than once"),
+            (
+                "duplicates",
+                "\(counts.identicalDuplicates + counts.timestampOnlyDuplicates) extra copies, same event id each "
+                    + "(\(counts.identicalDuplicates) byte-identical, \(counts.timestampOnlyDuplicates) differing only in timestamp); "
+                    + "\(counts.republishedExecutions) executions published more than once"
+            ),
             ("execution_failed / dead letters", "\(counts.executionFailed) / \(counts.deadLetters)"),
-            ("simulator", "\(counts.pods) Pods, \(counts.configMaps) ConfigMaps (expected \(counts.expectedPods) each; "
-                + "\(deleted) deleted executions)"),
-            ("commits", "\(counts.committedRecords) of \(counts.endRecords) records committed at the end; "
-                + "\(counts.commitSamples) samples (\(tally.samplesSkipped) skipped in outages\(tally.sampleError.map { ", the last for: \($0)" } ?? "")), "
-                + "\(counts.offsetsChecked) offsets checked; supervisor frozen \(tally.freezes.count)× for sampling, "
-                + "\(tally.freezes.averageMilliseconds) ms on average, \(tally.freezes.longestMilliseconds) ms at most"),
+            (
+                "simulator",
+                "\(counts.pods) Pods, \(counts.configMaps) ConfigMaps (expected \(counts.expectedPods) each; "
+                    + "\(deleted) deleted executions)"
+            ),
+            (
+                "commits",
+                "\(counts.committedRecords) of \(counts.endRecords) records committed at the end; "
+                    + "\(counts.commitSamples) samples (\(tally.samplesSkipped) skipped in outages\(tally.sampleError.map { ", the last for: \($0)" } ?? "")), "
+                    + "\(counts.offsetsChecked) offsets checked; supervisor frozen \(tally.freezes.count)× for sampling, "
+                    + "\(tally.freezes.averageMilliseconds) ms on average, \(tally.freezes.longestMilliseconds) ms at most"
+            ),
         ]
         for (index, committed) in counts.committedAtKills.enumerated() {
-            rows.append(("supervisor SIGKILL \(index + 1)", "\(committed) records committed at the kill; "
-                + "\(counts.redoneAfterKills[index]) finished but uncommitted creates done again"))
+            rows.append(
+                (
+                    "supervisor SIGKILL \(index + 1)",
+                    "\(committed) records committed at the kill; "
+                        + "\(counts.redoneAfterKills[index]) finished but uncommitted creates done again"
+                ))
         }
         rows += [
             ("worker SIGKILLs", "\(tally.workerKills) (\(tally.workerKillsSkipped) found no worker alive)"),
-            ("SIGHUP resizes", "\(tally.workerCounts.count - 1): workers.count " + tally.workerCounts.map(String.init).joined(separator: " → ")),
+            (
+                "SIGHUP resizes",
+                "\(tally.workerCounts.count - 1): workers.count "
+                    + tally.workerCounts.map(String.init).joined(separator: " → ")
+            ),
             ("supervisor SIGKILLs", "\(tally.supervisorKills) (unexpected exits \(tally.unexpectedExits))"),
             ("broker faults", brokerFaults.isEmpty ? "none" : brokerFaults),
             ("API fault windows", "\(tally.apiFaultWindows); injected \(apiFaults.isEmpty ? "none" : apiFaults)"),

@@ -40,8 +40,10 @@ extension ChaosRun {
             switch fault {
             case .down(let broker): try cluster.setBrokerDown(broker)
             case .allDown: try cluster.setBrokerDown(nil)
-            case .slow(let broker, let milliseconds): try cluster.setBrokerRoundTripTime(.milliseconds(milliseconds), brokerID: broker)
-            case .leaderMove(let topic, let partition, let broker): try cluster.setPartitionLeader(topic: topic, partition: partition, brokerID: broker)
+            case .slow(let broker, let milliseconds):
+                try cluster.setBrokerRoundTripTime(.milliseconds(milliseconds), brokerID: broker)
+            case .leaderMove(let topic, let partition, let broker):
+                try cluster.setPartitionLeader(topic: topic, partition: partition, brokerID: broker)
             case .requestErrors(let api, let codes): try cluster.pushRequestErrors(codes, for: api)
             }
         } catch {
@@ -117,7 +119,9 @@ extension ChaosRun {
         guard let supervisor, let code = supervisor.waitForExit(until: 0) else { return }
         freezer.target(0)
         tally.unexpectedExits += 1
-        problems.append("supervisor \(supervisor.generation) exited on its own with code \(code); see supervisor-\(supervisor.generation).log")
+        problems.append(
+            "supervisor \(supervisor.generation) exited on its own with code \(code); see supervisor-\(supervisor.generation).log"
+        )
         try startSupervisor()
     }
 
@@ -137,7 +141,8 @@ extension ChaosRun {
         let (produced, answered) = ledger.withLock { ledger in
             (ledger.commands.count, ledger.events.count { $0.key.eventType == ChaosLedger.createEvents[1] })
         }
-        return "chaos \(ChaosVerdict.seconds(elapsed)): produced \(produced)/\(settings.commandCount), creates answered \(answered), "
+        return
+            "chaos \(ChaosVerdict.seconds(elapsed)): produced \(produced)/\(settings.commandCount), creates answered \(answered), "
             + "supervisor \(supervisor?.generation ?? 0) with \(supervisor?.workers().count ?? 0) workers, "
             + "worker SIGKILLs \(tally.workerKills), resizes \(tally.workerCounts.count - 1), "
             + "broker faults \(tally.brokerFaults.values.reduce(0, +)), API fault windows \(tally.apiFaultWindows)"

@@ -36,7 +36,9 @@ public final class ChaosRun {
 
     /// The topics of the run and their partitions.
     static let commandTopic = (name: "saga_commands", partitions: 6)
-    static let eventTopics: [(name: String, partitions: Int)] = [("pod_events", 3), ("execution_events", 3), ("saga_commands.dlq", 1)]
+    static let eventTopics: [(name: String, partitions: Int)] = [
+        ("pod_events", 3), ("execution_events", 3), ("saga_commands.dlq", 1),
+    ]
     static let brokers: Int32 = 3
 
     /// A run with `settings` on a thread of its own (off Swift's cooperative pool); returns its report.
@@ -78,20 +80,23 @@ public final class ChaosRun {
             sampler = nil
             environment.shutdown(keepingFiles: keepFiles)
         }
-        let schedule = ChaosSchedule(settings: settings, brokers: Self.brokers, topics: [Self.commandTopic] + Self.eventTopics)
+        let schedule = ChaosSchedule(
+            settings: settings, brokers: Self.brokers, topics: [Self.commandTopic] + Self.eventTopics)
         output(
             "chaos: seed \(settings.seed) (\(ChaosSettings.seedVariable)=\(settings.seed) repeats it): \(settings.commandCount) commands "
                 + "over \(ChaosVerdict.seconds(settings.duration.seconds)) at \(settings.commandsPerSecond)/s; \(schedule.summary); "
                 + "files in \(directory)")
         let configFile = SupervisorConfigFile(
-            path: directory + "/config.yaml", bootstrapServers: environment.bootstrap, kubeconfigPath: environment.kubeconfigPath,
+            path: directory + "/config.yaml", bootstrapServers: environment.bootstrap,
+            kubeconfigPath: environment.kubeconfigPath,
             namespace: DemoEnvironment.namespace, concurrency: settings.concurrency, logLevel: settings.logLevel)
         try configFile.write(workers: settings.initialWorkers)
         self.configFile = configFile
         tally.workerCounts = [settings.initialWorkers]
         let sampler = CommitSampler(
             bootstrapServers: environment.cluster.bootstrapServers, group: "k8s-worker",
-            topics: CommitSampler.Topics(command: Self.commandTopic, events: Self.eventTopics), interval: settings.sampleInterval,
+            topics: CommitSampler.Topics(command: Self.commandTopic, events: Self.eventTopics),
+            interval: settings.sampleInterval,
             ledger: ledger, freezer: freezer, simulator: environment.simulator, namespace: DemoEnvironment.namespace,
             started: started)
         try sampler.start()
@@ -116,7 +121,11 @@ public final class ChaosRun {
         let chaosEnded = ChaosClock.now()
         output("chaos: faults lifted after \(ChaosVerdict.seconds(chaosEnded - chaosStart)); draining")
         let drained = try drain(traffic: traffic, until: chaosEnded + settings.drainTimeout.seconds)
-        if !drained { problems.append("the system did not drain within \(ChaosVerdict.seconds(settings.drainTimeout.seconds)): \(drainState() ?? "nothing")") }
+        if !drained {
+            problems.append(
+                "the system did not drain within \(ChaosVerdict.seconds(settings.drainTimeout.seconds)): \(drainState() ?? "nothing")"
+            )
+        }
         let drainEnded = ChaosClock.now()
 
         // Stop the supervisor the way systemd does, then take the final readings.
@@ -131,13 +140,16 @@ public final class ChaosRun {
         if let failed = traffic.failed { problems.append("traffic: \(failed)") }
         if let failed = sampler.failed { problems.append("sampler: \(failed)") }
         let verdict = ChaosVerdict(
-            ledger: ledger.withLock { $0 }, cluster: ClusterSnapshot(simulator: environment.simulator, namespace: DemoEnvironment.namespace),
+            ledger: ledger.withLock { $0 },
+            cluster: ClusterSnapshot(simulator: environment.simulator, namespace: DemoEnvironment.namespace),
             committed: final.committed, ends: final.ends)
         if let stopped, stopped != 0 { problems.append("the supervisor exited with code \(stopped) after SIGTERM") }
         if stopped == nil { problems.append("the supervisor did not exit within 30 s of SIGTERM") }
         let report = ChaosReport(
-            settings: settings, verdict: verdict, tally: tally, apiFaults: environment.simulator.counters.faults, problems: problems,
-            timings: .init(chaos: chaosEnded - chaosStart, drain: drainEnded - chaosEnded, total: ChaosClock.now() - started),
+            settings: settings, verdict: verdict, tally: tally, apiFaults: environment.simulator.counters.faults,
+            problems: problems,
+            timings: .init(
+                chaos: chaosEnded - chaosStart, drain: drainEnded - chaosEnded, total: ChaosClock.now() - started),
             directory: directory)
         keepFiles = settings.keepFiles || !report.passed
         return report
@@ -184,18 +196,26 @@ public final class ChaosRun {
     /// What the drain still waits for, or `nil` when nothing.
     func drainState() -> String? {
         let (produced, undelivered, missing, expectedPods, deletes, observed) = ledger.withLock { ledger in
-            (ledger.commands.count, ledger.undelivered, ledger.missingEvents(limit: 1).first,
-             ledger.commands.count { $0.kind == .create } - ledger.deletedCreates.count, ledger.deletedExecutionIDs, ledger.observedEnd)
+            (
+                ledger.commands.count, ledger.undelivered, ledger.missingEvents(limit: 1).first,
+                ledger.commands.count { $0.kind == .create } - ledger.deletedCreates.count, ledger.deletedExecutionIDs,
+                ledger.observedEnd
+            )
         }
         if produced < settings.commandCount { return "produced \(produced) of \(settings.commandCount) commands" }
         if undelivered > 0 { return "\(undelivered) commands without a delivery report" }
         if let missing { return "events missing, e.g. \(missing)" }
         guard let environment, let sampler else { return "not started" }
         let cluster = ClusterSnapshot(simulator: environment.simulator, namespace: DemoEnvironment.namespace)
-        if cluster.pods.count != expectedPods || cluster.configMaps.count != expectedPods || cluster.pods.values.contains(where: \.terminating) {
-            return "cluster holds \(cluster.pods.count) Pods and \(cluster.configMaps.count) ConfigMaps, expected \(expectedPods) each"
+        if cluster.pods.count != expectedPods || cluster.configMaps.count != expectedPods
+            || cluster.pods.values.contains(where: \.terminating)
+        {
+            return
+                "cluster holds \(cluster.pods.count) Pods and \(cluster.configMaps.count) ConfigMaps, expected \(expectedPods) each"
         }
-        if !ClusterSnapshot.livePods(of: deletes, simulator: environment.simulator, namespace: DemoEnvironment.namespace).isEmpty {
+        if !ClusterSnapshot.livePods(
+            of: deletes, simulator: environment.simulator, namespace: DemoEnvironment.namespace
+        ).isEmpty {
             return "deleted executions still have Pods"
         }
         guard let reading = sampler.latest else { return "no committed offsets read yet" }
@@ -206,11 +226,14 @@ public final class ChaosRun {
     /// Where a reading shows unfinished business: a partition not committed to its end, or published records the
     /// observer has not read yet.
     static func unsettled(_ reading: CommitSampler.Reading, observed: [String: [Int32: Int64]]) -> String? {
-        for (partition, end) in reading.watermarks[commandTopic.name] ?? [:] where reading.committed[partition, default: 0] != end {
-            return "partition \(partition) committed \(reading.committed[partition].map(String.init) ?? "none") of \(end)"
+        for (partition, end) in reading.watermarks[commandTopic.name] ?? [:]
+        where reading.committed[partition, default: 0] != end {
+            return
+                "partition \(partition) committed \(reading.committed[partition].map(String.init) ?? "none") of \(end)"
         }
         for topic in eventTopics {
-            for (partition, mark) in reading.watermarks[topic.name] ?? [:] where observed[topic.name]?[partition] ?? 0 < mark {
+            for (partition, mark) in reading.watermarks[topic.name] ?? [:]
+            where observed[topic.name]?[partition] ?? 0 < mark {
                 return "\(topic.name)[\(partition)] read up to \(observed[topic.name]?[partition] ?? 0) of \(mark)"
             }
         }

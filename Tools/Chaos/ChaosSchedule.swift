@@ -50,7 +50,10 @@ public struct ChaosSchedule: Sendable {
             let fault = Self.brokerFault(brokers: brokers, topics: topics, using: &random)
             let length = fault.lasts ? Double.random(in: fault.lengthRange, using: &random) : 0
             guard at + length < end - 1 else { break }
-            let near = supervisorKills.contains { abs($0 - at) < Self.quietAroundSupervisorKill || abs($0 - (at + length)) < Self.quietAroundSupervisorKill }
+            let near = supervisorKills.contains {
+                abs($0 - at) < Self.quietAroundSupervisorKill
+                    || abs($0 - (at + length)) < Self.quietAroundSupervisorKill
+            }
             if !near {
                 entries.append(Entry(at: at, action: .brokerFault(fault)))
                 if fault.lasts { entries.append(Entry(at: at + length, action: .brokerRecovery(fault))) }
@@ -74,7 +77,9 @@ public struct ChaosSchedule: Sendable {
     }
 
     /// Moments spaced by `pace.interval`, at most `pace.maximum`, before `end`.
-    private static func moments(_ pace: ChaosFaultPlan.Pace, until end: Double, using random: inout SeededGenerator) -> [Double] {
+    private static func moments(
+        _ pace: ChaosFaultPlan.Pace, until end: Double, using random: inout SeededGenerator
+    ) -> [Double] {
         var result: [Double] = []
         var at = Double.random(in: pace.interval, using: &random)
         while result.count < pace.maximum, at < end {
@@ -84,7 +89,9 @@ public struct ChaosSchedule: Sendable {
         return result
     }
 
-    private static func brokerFault(brokers: Int32, topics: [(name: String, partitions: Int)], using random: inout SeededGenerator) -> BrokerFault {
+    private static func brokerFault(
+        brokers: Int32, topics: [(name: String, partitions: Int)], using random: inout SeededGenerator
+    ) -> BrokerFault {
         let broker = Int32.random(in: 1...max(1, brokers), using: &random)
         switch Int.random(in: 0..<10, using: &random) {
         case 0, 1, 2:
@@ -93,12 +100,15 @@ public struct ChaosSchedule: Sendable {
             return .allDown
         case 4, 5:
             let topic = topics.randomElement(using: &random) ?? (name: "saga_commands", partitions: 1)
-            return .leaderMove(topic: topic.name, partition: Int32.random(in: 0..<Int32(max(1, topic.partitions)), using: &random), broker: broker)
+            return .leaderMove(
+                topic: topic.name, partition: Int32.random(in: 0..<Int32(max(1, topic.partitions)), using: &random),
+                broker: broker)
         case 6, 7, 8:
             let menu = BrokerFault.requestErrorMenu
             let (api, codes) = menu[Int.random(in: 0..<menu.count, using: &random)]
             let count = Int.random(in: 1...3, using: &random)
-            return .requestErrors(api: api, codes: (0..<count).map { _ in codes[Int.random(in: 0..<codes.count, using: &random)] })
+            return .requestErrors(
+                api: api, codes: (0..<count).map { _ in codes[Int.random(in: 0..<codes.count, using: &random)] })
         default:
             return .slow(broker: broker, milliseconds: Int.random(in: 100...400, using: &random))
         }
@@ -117,7 +127,8 @@ public struct ChaosSchedule: Sendable {
             case .brokerRecovery, .apiFaultsOff: break
             }
         }
-        return "worker SIGKILLs \(kills), SIGHUP resizes \(resizes), supervisor SIGKILLs \(supervisors), broker faults \(broker), "
+        return
+            "worker SIGKILLs \(kills), SIGHUP resizes \(resizes), supervisor SIGKILLs \(supervisors), broker faults \(broker), "
             + "API fault windows \(api)"
     }
 }

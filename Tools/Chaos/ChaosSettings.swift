@@ -111,7 +111,9 @@ public struct ChaosFaultPlan: Sendable {
     /// No faults: a baseline.
     public static var none: ChaosFaultPlan {
         var plan = ChaosFaultPlan()
-        for pace in [\ChaosFaultPlan.workerKills, \.resizes, \.brokerFaults, \.apiFaultWindows] { plan[keyPath: pace].maximum = 0 }
+        for pace in [\ChaosFaultPlan.workerKills, \.resizes, \.brokerFaults, \.apiFaultWindows] {
+            plan[keyPath: pace].maximum = 0
+        }
         plan.supervisorKills = 0
         return plan
     }

@@ -50,9 +50,10 @@ final class ChaosTraffic: Sendable {
             configuration.clientID = "chaos-observer"
             configuration.additionalProperties = Self.recoveryProperties.merging(["fetch.wait.max.ms": "10"]) { $1 }
             consumer = try KafkaConsumer(configuration: configuration)
-            try consumer.assignFromBeginning(settings.observedTopics.flatMap { topic in
-                (0..<topic.partitions).map { KafkaTopicPartition(topic: topic.name, partition: Int32($0)) }
-            })
+            try consumer.assignFromBeginning(
+                settings.observedTopics.flatMap { topic in
+                    (0..<topic.partitions).map { KafkaTopicPartition(topic: topic.name, partition: Int32($0)) }
+                })
         } catch {
             return "traffic: \(error)"
         }
@@ -67,7 +68,8 @@ final class ChaosTraffic: Sendable {
                 do {
                     try producer.produce(
                         topic: settings.commandTopic, key: Array(command.key.utf8), value: command.value,
-                        headers: [KafkaHeader(name: "content-type", string: "application/json")], token: UInt64(command.index))
+                        headers: [KafkaHeader(name: "content-type", string: "application/json")],
+                        token: UInt64(command.index))
                 } catch {
                     return "producing command \(command.index): \(error)"
                 }
@@ -98,7 +100,9 @@ final class ChaosTraffic: Sendable {
                         topic: message.topic, partition: message.partition, offset: message.offset,
                         key: String(decoding: message.key ?? [], as: UTF8.self), value: message.value,
                         deadLetterTopic: settings.deadLetterTopic,
-                        deadLetterReason: message.header(RecordHeaders.dlqError).map { String(decoding: $0, as: UTF8.self) })
+                        deadLetterReason: message.header(RecordHeaders.dlqError).map {
+                            String(decoding: $0, as: UTF8.self)
+                        })
                 }
             }
         }

@@ -88,7 +88,9 @@ public struct ChaosVerdict: Sendable {
                 continue
             }
             if !owners.contains(ClusterSnapshot.Owner(kind: "Pod", name: podName, uid: pod.uid)) {
-                unowned.append("\(configMapName) not owned by its Pod (uid \(pod.uid)): \(owners.map { "\($0.kind)/\($0.name) \($0.uid)" })")
+                unowned.append(
+                    "\(configMapName) not owned by its Pod (uid \(pod.uid)): \(owners.map { "\($0.kind)/\($0.name) \($0.uid)" })"
+                )
             }
         }
         counts.pods = cluster.pods.count
@@ -112,19 +114,29 @@ public struct ChaosVerdict: Sendable {
         var wrongIDs: [String] = [], divergent: [String] = []
         var republished: Set<String> = []
         for (key, copies) in ledger.events {
-            if key.eventType == EventType.podCreated.rawValue { counts.podCreated += 1 } else { counts.executionStarted += 1 }
-            let expected = EventID.derive(executionID: key.executionID, sagaID: DemoPlan.sagaID, eventType: EventType(rawValue: key.eventType))
-            if copies.eventID != expected || copies.otherEventIDs > 0 {
-                wrongIDs.append("\(key.executionID) \(key.eventType): \(copies.eventID) (+\(copies.otherEventIDs) other ids), expected \(expected)")
+            if key.eventType == EventType.podCreated.rawValue {
+                counts.podCreated += 1
+            } else {
+                counts.executionStarted += 1
             }
-            if copies.divergent > 0 { divergent.append("\(key.executionID) \(key.eventType): \(copies.divergent) copies") }
+            let expected = EventID.derive(
+                executionID: key.executionID, sagaID: DemoPlan.sagaID, eventType: EventType(rawValue: key.eventType))
+            if copies.eventID != expected || copies.otherEventIDs > 0 {
+                wrongIDs.append(
+                    "\(key.executionID) \(key.eventType): \(copies.eventID) (+\(copies.otherEventIDs) other ids), expected \(expected)"
+                )
+            }
+            if copies.divergent > 0 {
+                divergent.append("\(key.executionID) \(key.eventType): \(copies.divergent) copies")
+            }
             counts.identicalDuplicates += copies.identical
             counts.timestampOnlyDuplicates += copies.timestampOnly
             if copies.copies > 1 { republished.insert(key.executionID) }
         }
         counts.republishedExecutions = republished.count
         report("invariant 3: events whose id is not the deterministic one, or varies between copies", wrongIDs)
-        report("invariant 3: copies of an event with the same id and different content (beyond the timestamp)", divergent)
+        report(
+            "invariant 3: copies of an event with the same id and different content (beyond the timestamp)", divergent)
         report("invariant 4: execution_failed events", ledger.failures.map { "\($0.executionID): \($0.reason)" })
         report("invariant 4: dead-lettered commands", ledger.deadLetters.map { "\($0.key): \($0.reason)" })
         report("unexpected records", ledger.surprises)
@@ -160,7 +172,9 @@ public struct ChaosVerdict: Sendable {
                 while offset < position {
                     counts.offsetsChecked += 1
                     if let problem = Self.unfinished(partition: partition, offset: offset, in: ledger, at: sample) {
-                        passed.append("\(sample.label) at \(Self.seconds(sample.at)) committed \(partition)@\(position) past \(problem)")
+                        passed.append(
+                            "\(sample.label) at \(Self.seconds(sample.at)) committed \(partition)@\(position) past \(problem)"
+                        )
                     }
                     offset += 1
                 }
@@ -173,21 +187,29 @@ public struct ChaosVerdict: Sendable {
         counts.committedRecords = committed.values.reduce(0, +)
         counts.endRecords = ends.values.reduce(0, +)
         let short = ends.sorted { $0.key < $1.key }.compactMap { partition, end in
-            committed[partition, default: 0] == end ? nil : "partition \(partition): committed \(committed[partition].map(String.init) ?? "none"), end \(end)"
+            committed[partition, default: 0] == end
+                ? nil
+                : "partition \(partition): committed \(committed[partition].map(String.init) ?? "none"), end \(end)"
         }
         report("invariant 5: partitions not committed to their end", short)
     }
 
     /// Why the command at `partition`@`offset` was not finished at `sample`, or `nil` if it was.
-    private static func unfinished(partition: Int32, offset: Int64, in ledger: ChaosLedger, at sample: ChaosLedger.CommitSample) -> String? {
-        guard let index = ledger.positions[partition]?[offset] else { return "offset \(offset), which holds no command of the run" }
+    private static func unfinished(
+        partition: Int32, offset: Int64, in ledger: ChaosLedger, at sample: ChaosLedger.CommitSample
+    ) -> String? {
+        guard let index = ledger.positions[partition]?[offset] else {
+            return "offset \(offset), which holds no command of the run"
+        }
         let command = ledger.commands[index]
         switch command.kind {
         case .delete:
-            return sample.livePodsOfDeletes.contains(command.executionID) ? "the delete of \(command.executionID) (its Pod was live)" : nil
+            return sample.livePodsOfDeletes.contains(command.executionID)
+                ? "the delete of \(command.executionID) (its Pod was live)" : nil
         case .create:
             for type in ChaosLedger.createEvents {
-                guard let copies = ledger.events[ChaosLedger.EventKey(executionID: command.executionID, eventType: type)],
+                guard
+                    let copies = ledger.events[ChaosLedger.EventKey(executionID: command.executionID, eventType: type)],
                     let mark = sample.watermarks[copies.topic]?[copies.partition], copies.offset < mark
                 else { return "the create of \(command.executionID) (its \(type) was not yet delivered)" }
             }
@@ -205,11 +227,18 @@ public struct ChaosVerdict: Sendable {
             for (offset, index) in offsets where offset >= position {
                 let command = ledger.commands[index]
                 guard command.kind == .create else { continue }
-                let copies = ChaosLedger.createEvents.compactMap { ledger.events[ChaosLedger.EventKey(executionID: command.executionID, eventType: $0)] }
-                let finished = copies.count == ChaosLedger.createEvents.count
+                let copies = ChaosLedger.createEvents.compactMap {
+                    ledger.events[ChaosLedger.EventKey(executionID: command.executionID, eventType: $0)]
+                }
+                let finished =
+                    copies.count == ChaosLedger.createEvents.count
                     && copies.allSatisfy { $0.offset < sample.watermarks[$0.topic]?[$0.partition] ?? 0 }
                 guard finished else { continue }
-                if copies.allSatisfy({ $0.copies > 1 }) { redone += 1 } else { notRedone.append("\(command.executionID) (\(partition)@\(offset))") }
+                if copies.allSatisfy({ $0.copies > 1 }) {
+                    redone += 1
+                } else {
+                    notRedone.append("\(command.executionID) (\(partition)@\(offset))")
+                }
             }
         }
         counts.committedAtKills.append(sample.committed.values.reduce(0, +))

@@ -44,18 +44,23 @@ public struct ClusterSnapshot: Sendable {
     public init(simulator: APISimulator, namespace: String) {
         var pods: [String: Pod] = [:]
         for object in simulator.objects(namespace: namespace, kind: "Pod") {
-            guard let metadata = object["metadata"]?.objectValue, let name = metadata["name"]?.stringValue else { continue }
+            guard let metadata = object["metadata"]?.objectValue, let name = metadata["name"]?.stringValue else {
+                continue
+            }
             pods[name] = Pod(
                 uid: metadata["uid"]?.stringValue ?? "",
                 terminating: metadata["deletionTimestamp"].map { !$0.isNull } ?? false)
         }
         var configMaps: [String: [Owner]] = [:]
         for object in simulator.objects(namespace: namespace, kind: "ConfigMap") {
-            guard let metadata = object["metadata"]?.objectValue, let name = metadata["name"]?.stringValue else { continue }
+            guard let metadata = object["metadata"]?.objectValue, let name = metadata["name"]?.stringValue else {
+                continue
+            }
             configMaps[name] = (metadata["ownerReferences"]?.arrayValue ?? []).compactMap { reference in
                 guard let owner = reference.objectValue else { return nil }
                 return Owner(
-                    kind: owner["kind"]?.stringValue ?? "", name: owner["name"]?.stringValue ?? "", uid: owner["uid"]?.stringValue ?? "")
+                    kind: owner["kind"]?.stringValue ?? "", name: owner["name"]?.stringValue ?? "",
+                    uid: owner["uid"]?.stringValue ?? "")
             }
         }
         self.pods = pods
@@ -64,10 +69,13 @@ public struct ClusterSnapshot: Sendable {
 
     /// Executions among `executionIDs` whose Pod exists and is not terminating (a delete has not reached it).
     public static func livePods(of executionIDs: [String], simulator: APISimulator, namespace: String) -> Set<String> {
-        Set(executionIDs.filter { id in
-            guard let pod = simulator.object(namespace: namespace, kind: "Pod", name: podName(id)) else { return false }
-            return pod["metadata"]?.objectValue?["deletionTimestamp"].map(\.isNull) ?? true
-        })
+        Set(
+            executionIDs.filter { id in
+                guard let pod = simulator.object(namespace: namespace, kind: "Pod", name: podName(id)) else {
+                    return false
+                }
+                return pod["metadata"]?.objectValue?["deletionTimestamp"].map(\.isNull) ?? true
+            })
     }
 
     /// `executor-<execution id>`.

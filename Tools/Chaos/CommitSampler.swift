@@ -93,7 +93,10 @@ final class CommitSampler: Sendable {
     /// How often and how long the supervisor was frozen for readings.
     var freezes: (count: Int, averageMilliseconds: Int, longestMilliseconds: Int) {
         state.withLock { state in
-            (state.freezes, state.freezes > 0 ? Int(state.frozenSeconds * 1000 / Double(state.freezes)) : 0, Int(state.longestFreeze * 1000))
+            (
+                state.freezes, state.freezes > 0 ? Int(state.frozenSeconds * 1000 / Double(state.freezes)) : 0,
+                Int(state.longestFreeze * 1000)
+            )
         }
     }
     /// Why the thread gave up, if it did.
@@ -148,7 +151,9 @@ final class CommitSampler: Sendable {
             if case .failure(let error) = result {
                 // A client that lost its coordinator or leaders in an outage may not find them again soon: start afresh.
                 try? consumer.close()
-                guard let fresh = try? makeConsumer() else { return "commit sampler: cannot create a consumer after \(error)" }
+                guard let fresh = try? makeConsumer() else {
+                    return "commit sampler: cannot create a consumer after \(error)"
+                }
                 consumer = fresh
             }
             state.withLock { state in
@@ -158,14 +163,17 @@ final class CommitSampler: Sendable {
                     state.request = nil
                     state.served += reading == nil ? 0 : 1
                 }
-                if reading.map({ $0.took > Self.promptness && label != ChaosLedger.killLabel }) ?? true { state.skipped += 1 }
+                if reading.map({ $0.took > Self.promptness && label != ChaosLedger.killLabel }) ?? true {
+                    state.skipped += 1
+                }
             }
             guard let reading, reading.took <= Self.promptness || label == ChaosLedger.killLabel else { continue }
             state.withLock { $0.floor.merge(reading.committed) { max($0, $1) } }
             ledger.withLock { ledger in
-                ledger.recordSample(ChaosLedger.CommitSample(
-                    label: label, at: reading.at, committed: reading.committed, watermarks: reading.watermarks,
-                    livePodsOfDeletes: reading.livePodsOfDeletes))
+                ledger.recordSample(
+                    ChaosLedger.CommitSample(
+                        label: label, at: reading.at, committed: reading.committed, watermarks: reading.watermarks,
+                        livePodsOfDeletes: reading.livePodsOfDeletes))
             }
         }
         return nil
@@ -204,28 +212,36 @@ final class CommitSampler: Sendable {
             let floor = state.withLock { $0.floor }
             let deletes = ledger.withLock { $0.deletes(notBelow: floor) }
             let live = ClusterSnapshot.livePods(of: deletes, simulator: simulator, namespace: namespace)
-            return .success(Reading(
-                committed: committed, watermarks: watermarks, livePodsOfDeletes: live, at: readAt - started, took: took))
+            return .success(
+                Reading(
+                    committed: committed, watermarks: watermarks, livePodsOfDeletes: live, at: readAt - started,
+                    took: took))
         } catch {
             return .failure(error)
         }
     }
 
     /// The end offsets of every partition of `topics`, in one call.
-    private func ends(of topics: [(name: String, partitions: Int)], _ consumer: KafkaConsumer) throws(KafkaError) -> [String: [Int32: Int64]] {
+    private func ends(
+        of topics: [(name: String, partitions: Int)], _ consumer: KafkaConsumer
+    ) throws(KafkaError) -> [String: [Int32: Int64]] {
         let partitions = topics.flatMap { topic in
             (0..<Int32(topic.partitions)).map { KafkaTopicPartition(topic: topic.name, partition: $0) }
         }
         var result: [String: [Int32: Int64]] = [:]
         for entry in try consumer.endOffsets(partitions, timeout: timeout) {
-            guard let offset = entry.offset else { throw KafkaError(code: .unknown, message: "no end offset for \(entry.topicPartition)") }
+            guard let offset = entry.offset else {
+                throw KafkaError(code: .unknown, message: "no end offset for \(entry.topicPartition)")
+            }
             result[entry.topic, default: [:]][entry.partition] = offset
         }
         return result
     }
 
     private func committed(_ consumer: KafkaConsumer) throws(KafkaError) -> [Int32: Int64] {
-        let partitions = (0..<topics.command.partitions).map { KafkaTopicPartition(topic: topics.command.name, partition: Int32($0)) }
+        let partitions = (0..<topics.command.partitions).map {
+            KafkaTopicPartition(topic: topics.command.name, partition: Int32($0))
+        }
         var result: [Int32: Int64] = [:]
         for entry in try consumer.committed(partitions, timeout: timeout) {
             if let offset = entry.offset, offset >= 0 { result[entry.partition] = offset }

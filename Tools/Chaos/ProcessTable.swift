@@ -7,7 +7,9 @@ public enum ProcessTable {
     ///
     /// One addition: this process's `ASAN_OPTIONS` and `TSAN_OPTIONS`, unless `environment` sets them. Under
     /// `scripts/sanitize.sh` the children are instrumented too, and their reports must land where the run looks.
-    public static func spawn(_ argv: [String], environment: [String: String], outputPath: String) -> Result<pid_t, SpawnError> {
+    public static func spawn(
+        _ argv: [String], environment: [String: String], outputPath: String
+    ) -> Result<pid_t, SpawnError> {
         var environment = environment
         for name in ["ASAN_OPTIONS", "TSAN_OPTIONS"] where environment[name] == nil {
             if let value = getenv(name) { environment[name] = String(cString: value) }

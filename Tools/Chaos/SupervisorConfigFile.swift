@@ -13,7 +13,8 @@ public struct SupervisorConfigFile: Sendable {
     let logLevel: String
 
     public init(
-        path: String, bootstrapServers: String, kubeconfigPath: String, namespace: String, concurrency: Int, logLevel: String
+        path: String, bootstrapServers: String, kubeconfigPath: String, namespace: String, concurrency: Int,
+        logLevel: String
     ) {
         self.path = path
         self.bootstrapServers = bootstrapServers
@@ -81,7 +82,9 @@ public struct SupervisorConfigFile: Sendable {
     /// Writes the file for `workers` workers: a temporary file renamed over the old one.
     public func write(workers: Int) throws(ChaosError) {
         let temporary = path + ".new"
-        guard let file = fopen(temporary, "w") else { throw ChaosError("cannot write \(temporary): \(String(cString: strerror(errno)))") }
+        guard let file = fopen(temporary, "w") else {
+            throw ChaosError("cannot write \(temporary): \(String(cString: strerror(errno)))")
+        }
         let text = text(workers: workers)
         let written = fputs(text, file) >= 0
         let closed = fclose(file) == 0

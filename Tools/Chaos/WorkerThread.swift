@@ -34,7 +34,12 @@ final class WorkerThread: Sendable {
     /// Asks the body to stop and waits for it. Idempotent.
     func stop() {
         stopRequested.store(true, ordering: .relaxed)
-        guard let thread = handle.withLock({ value in defer { value = nil }; return value }) else { return }
+        guard
+            let thread = handle.withLock({ value in
+                defer { value = nil }
+                return value
+            })
+        else { return }
         LoopThread.join(thread)
     }
 }

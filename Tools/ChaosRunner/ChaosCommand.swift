@@ -24,7 +24,9 @@ struct ChaosCommand: ParsableCommand {
     @Option(help: "How long commands are produced and faults injected (e.g. 90s, 30m, 2h).")
     var duration = "5m"
 
-    @Option(help: "Seed of the command stream and the fault schedule (default: $\(ChaosSettings.seedVariable), else random).")
+    @Option(
+        help:
+            "Seed of the command stream and the fault schedule (default: $\(ChaosSettings.seedVariable), else random).")
     var seed: String?
 
     @Option(help: "Commands produced per second.")
@@ -55,14 +57,26 @@ struct ChaosCommand: ParsableCommand {
     var keepFiles = false
 
     func validate() throws {
-        guard DurationText.parse(duration).map({ $0 > .zero }) == true else { throw ValidationError("--duration must be a positive duration") }
-        guard DurationText.parse(drainTimeout) != nil else { throw ValidationError("--drain-timeout must be a duration") }
-        if let seed, ChaosSettings.parseSeed(seed) == nil { throw ValidationError("--seed must be a number (decimal or 0x hex)") }
-        guard commandsPerSecond > 0, commandsPerSecond <= 5000 else { throw ValidationError("--commands-per-second must be within 0...5000") }
+        guard DurationText.parse(duration).map({ $0 > .zero }) == true else {
+            throw ValidationError("--duration must be a positive duration")
+        }
+        guard DurationText.parse(drainTimeout) != nil else {
+            throw ValidationError("--drain-timeout must be a duration")
+        }
+        if let seed, ChaosSettings.parseSeed(seed) == nil {
+            throw ValidationError("--seed must be a number (decimal or 0x hex)")
+        }
+        guard commandsPerSecond > 0, commandsPerSecond <= 5000 else {
+            throw ValidationError("--commands-per-second must be within 0...5000")
+        }
         guard (1...64).contains(concurrency) else { throw ValidationError("--concurrency must be within 1...64") }
-        guard (0...0.9).contains(deleteFraction) else { throw ValidationError("--delete-fraction must be within 0...0.9") }
+        guard (0...0.9).contains(deleteFraction) else {
+            throw ValidationError("--delete-fraction must be within 0...0.9")
+        }
         guard (supervisorKills ?? 0) >= 0 else { throw ValidationError("--supervisor-kills must not be negative") }
-        guard LogLevelName.parse(logLevel) != nil else { throw ValidationError("--log-level must be one of trace … critical") }
+        guard LogLevelName.parse(logLevel) != nil else {
+            throw ValidationError("--log-level must be one of trace … critical")
+        }
     }
 
     func run() throws {

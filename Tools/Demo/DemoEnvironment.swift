@@ -29,7 +29,9 @@ public final class DemoEnvironment {
         brokers: Int = 3, apiLatency: Duration = .zero, phaseProgression: Bool = true, token: String? = nil
     ) throws(DemoError) {
         var template = Array("/tmp/k8s-worker-demo-XXXXXX".utf8CString)
-        guard let created = mkdtemp(&template) else { throw DemoError("cannot create a temporary directory under /tmp") }
+        guard let created = mkdtemp(&template) else {
+            throw DemoError("cannot create a temporary directory under /tmp")
+        }
         directory = String(cString: created)
         do {
             cluster = try KafkaMockCluster(brokers: brokers)

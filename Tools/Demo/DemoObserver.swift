@@ -17,7 +17,9 @@ public final class DemoObserver: Sendable {
         /// The topic commands go to.
         public var commandTopic = "saga_commands"
         /// Topics the supervisor publishes to, dead-letter topic included, with their partition counts.
-        public var observedTopics: [(name: String, partitions: Int)] = [("pod_events", 3), ("execution_events", 3), ("saga_commands.dlq", 1)]
+        public var observedTopics: [(name: String, partitions: Int)] = [
+            ("pod_events", 3), ("execution_events", 3), ("saga_commands.dlq", 1),
+        ]
         /// The dead-letter topic.
         public var deadLetterTopic = "saga_commands.dlq"
         /// The simulator namespace holding the Pods.
@@ -83,11 +85,13 @@ public final class DemoObserver: Sendable {
     public func start() throws(DemoError) {
         let context = Unmanaged.passRetained(self)
         var handle = pthread_t()
-        let result = pthread_create(&handle, nil, { raw in
-            guard let raw else { return nil }
-            Unmanaged<DemoObserver>.fromOpaque(raw).takeRetainedValue().body()
-            return nil
-        }, context.toOpaque())
+        let result = pthread_create(
+            &handle, nil,
+            { raw in
+                guard let raw else { return nil }
+                Unmanaged<DemoObserver>.fromOpaque(raw).takeRetainedValue().body()
+                return nil
+            }, context.toOpaque())
         guard result == 0 else {
             context.release()
             throw DemoError("cannot start the observer thread (error \(result))")
@@ -103,7 +107,12 @@ public final class DemoObserver: Sendable {
 
     /// Waits for the thread to end.
     public func join() {
-        guard let handle = thread.withLock({ value in defer { value = nil }; return value }) else { return }
+        guard
+            let handle = thread.withLock({ value in
+                defer { value = nil }
+                return value
+            })
+        else { return }
         pthread_join(handle, nil)
     }
 
@@ -118,15 +127,17 @@ public final class DemoObserver: Sendable {
         let producer: KafkaProducer
         let consumer: KafkaConsumer
         do {
-            producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: settings.bootstrapServers))
+            producer = try KafkaProducer(
+                configuration: KafkaProducerConfiguration(bootstrapServers: settings.bootstrapServers))
             var configuration = KafkaConsumerConfiguration(bootstrapServers: settings.bootstrapServers)
             configuration.groupID = "k8s-worker-demo-observer"
             // The mock broker answers a fetch only when fetch.wait.max.ms expires: keep it short for latency.
             configuration.additionalProperties = ["fetch.wait.max.ms": "10"]
             consumer = try KafkaConsumer(configuration: configuration)
-            try consumer.assignFromBeginning(settings.observedTopics.flatMap { topic in
-                (0..<topic.partitions).map { KafkaTopicPartition(topic: topic.name, partition: Int32($0)) }
-            })
+            try consumer.assignFromBeginning(
+                settings.observedTopics.flatMap { topic in
+                    (0..<topic.partitions).map { KafkaTopicPartition(topic: topic.name, partition: Int32($0)) }
+                })
         } catch {
             return .failed("observer: \(error)")
         }
@@ -164,7 +175,8 @@ public final class DemoObserver: Sendable {
             // Read what was published.
             var entry = pollfd(fd: consumer.readinessDescriptor, events: Int16(POLLIN), revents: 0)
             let due = next < plan.records.count && (next != 1 || probeAnswered)
-            let waitMilliseconds = due ? max(0, min(20, Int32((Int64(nextProduce) - Int64(Self.now())) / 1_000_000))) : 20
+            let waitMilliseconds =
+                due ? max(0, min(20, Int32((Int64(nextProduce) - Int64(Self.now())) / 1_000_000))) : 20
             _ = poll(&entry, 1, waitMilliseconds)
             for event in consumer.poll(maxEvents: 1000) {
                 guard case .message(let message) = event else { continue }
@@ -213,7 +225,8 @@ public final class DemoObserver: Sendable {
 
     private func draw() {
         let (tally, elapsed) = state.withLock { ($0.tally, $0.elapsed) }
-        let line = "demo: produced \(tally.produced)/\(plan.records.count) · pod_created \(tally.podCreated.count)"
+        let line =
+            "demo: produced \(tally.produced)/\(plan.records.count) · pod_created \(tally.podCreated.count)"
             + " · started \(tally.executionStarted.count) · failed \(tally.failures.count)"
             + " · dead-lettered \(tally.deadLetters.count) · pods \(tally.pods) · \(DemoSummary.fixed(elapsed, digits: 1)) s"
         DemoOutput.write(to: 2, "\r\u{1B}[K" + line)

@@ -55,7 +55,8 @@ public struct DemoPlan: Sendable {
         // is the observer's warm-up probe).
         if let python = registry.entry(language: "python", version: "3.11") ?? runtimes.first {
             let id = Self.executionID(run: run, index: creates)
-            let command = Self.create(id: id, run: run, index: creates, entry: python, image: Self.disallowedImage, now: now)
+            let command = Self.create(
+                id: id, run: run, index: creates, entry: python, image: Self.disallowedImage, now: now)
             records.insert(
                 Record(kind: .disallowedImage(image: Self.disallowedImage), key: id, value: command.encoded()),
                 at: max(1, (2 * records.count) / 3))
@@ -74,7 +75,8 @@ public struct DemoPlan: Sendable {
     public static func validCreate(run: UInt32, index: Int, entry: RuntimeRegistry.Entry, now: Timestamp) -> Record {
         let id = executionID(run: run, index: index)
         let command = create(id: id, run: run, index: index, entry: entry, image: entry.image, now: now)
-        return Record(kind: .create(language: entry.language, version: entry.version), key: id, value: command.encoded())
+        return Record(
+            kind: .create(language: entry.language, version: entry.version), key: id, value: command.encoded())
     }
 
     /// A delete of `executionID`'s Pod; `index` makes its event id unique within `run`.
@@ -89,7 +91,9 @@ public struct DemoPlan: Sendable {
     /// Execution ids of the creates the registry allows.
     public var validCreates: [String] { records.compactMap { if case .create = $0.kind { $0.key } else { nil } } }
     /// Execution ids of the creates naming an image outside the registry.
-    public var disallowedCreates: [String] { records.compactMap { if case .disallowedImage = $0.kind { $0.key } else { nil } } }
+    public var disallowedCreates: [String] {
+        records.compactMap { if case .disallowedImage = $0.kind { $0.key } else { nil } }
+    }
     /// Execution ids whose Pods are deleted.
     public var deletedExecutions: [String] { records.compactMap { $0.kind == .delete ? $0.key : nil } }
     /// Keys of records that must be dead-lettered.
@@ -107,8 +111,11 @@ public struct DemoPlan: Sendable {
 
     /// A version-4-shaped UUID: `run` and `stream` in the high half, `index` in the low half.
     private static func uuid(run: UInt32, stream: UInt16, index: Int) -> String {
-        UUID(high: UInt64(run) << 32 | UInt64(stream) << 16 | 0x4000, low: 0x8000_0000_0000_0000 | UInt64(truncatingIfNeeded: index))
-            .uuidString
+        UUID(
+            high: UInt64(run) << 32 | UInt64(stream) << 16 | 0x4000,
+            low: 0x8000_0000_0000_0000 | UInt64(truncatingIfNeeded: index)
+        )
+        .uuidString
     }
 
     static func create(

@@ -40,7 +40,8 @@ public struct DemoSummary: Sendable {
 
     /// Every unmet expectation; empty means the demo succeeded.
     public var problems: [String] {
-        (run.timedOut ? ["timed out after \(DemoSummary.fixed(run.elapsedSeconds, digits: 1)) s"] : []) + tally.unmetExpectations
+        (run.timedOut ? ["timed out after \(DemoSummary.fixed(run.elapsedSeconds, digits: 1)) s"] : [])
+            + tally.unmetExpectations
             + extraProblems
     }
 
@@ -50,10 +51,12 @@ public struct DemoSummary: Sendable {
     /// The report, ending with a newline.
     public var text: String {
         let latencies = tally.latenciesMilliseconds
-        let latency = latencies.isEmpty
+        let latency =
+            latencies.isEmpty
             ? "n/a"
             : "\(Self.fixed(Self.percentile(latencies, 0.50), digits: 1)) ms / \(Self.fixed(Self.percentile(latencies, 0.99), digits: 1)) ms"
-        let breakdown = "\(plan.validCreates.count) creates, \(plan.disallowedCreates.count) disallowed image, "
+        let breakdown =
+            "\(plan.validCreates.count) creates, \(plan.disallowedCreates.count) disallowed image, "
             + "\(plan.deletedExecutions.count) deletes, \(plan.poisonKeys.count) poison"
         var rows: [(String, String)] = [
             ("commands produced", "\(tally.produced) (\(breakdown))"),
@@ -68,7 +71,10 @@ public struct DemoSummary: Sendable {
             ("execution_failed", "\(tally.failures.count)"),
             ("dead-lettered", "\(tally.deadLetters.count)"),
             ("latency p50 / p99 (produce → first event)", latency),
-            ("first command, start-up included", tally.startupMilliseconds.map { "\(Self.fixed($0, digits: 1)) ms" } ?? "n/a"),
+            (
+                "first command, start-up included",
+                tally.startupMilliseconds.map { "\(Self.fixed($0, digits: 1)) ms" } ?? "n/a"
+            ),
         ]
         let width = rows.map(\.0.count).max() ?? 0
         var lines = [
@@ -112,7 +118,8 @@ public struct DemoSummary: Sendable {
         let fraction = String(scaled % Int(scale))
         let sign = value < 0 && scaled != 0 ? "-" : ""
         return digits == 0
-            ? sign + String(whole) : sign + String(whole) + "." + String(repeating: "0", count: digits - fraction.count) + fraction
+            ? sign + String(whole)
+            : sign + String(whole) + "." + String(repeating: "0", count: digits - fraction.count) + fraction
     }
 
     private static func oneLine(_ text: String) -> String {

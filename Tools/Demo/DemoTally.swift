@@ -72,13 +72,16 @@ public struct DemoTally: Sendable {
     ///
     /// - Parameter deadLetterReason: for the dead-letter topic, its `x-dlq-error` header.
     public mutating func recordPublished(
-        topic: String, key: String, value: [UInt8], deadLetterReason: String?, deadLetterTopic: String, at nanoseconds: UInt64
+        topic: String, key: String, value: [UInt8], deadLetterReason: String?, deadLetterTopic: String,
+        at nanoseconds: UInt64
     ) {
         eventsPerTopic[topic, default: 0] += 1
         if firstEventAt[key] == nil { firstEventAt[key] = nanoseconds }
         if topic == deadLetterTopic {
             deadLetters.append(DeadLetter(key: key, reason: deadLetterReason))
-            if !poisonKeys.contains(key) { surprises.append("record \(key) was dead-lettered: \(deadLetterReason ?? "no reason")") }
+            if !poisonKeys.contains(key) {
+                surprises.append("record \(key) was dead-lettered: \(deadLetterReason ?? "no reason")")
+            }
             return
         }
         guard let event = try? AnyEvent.decode(value) else {
@@ -88,7 +91,8 @@ public struct DemoTally: Sendable {
         switch event {
         case .podCreated(let created): podCreated.insert(created.executionID)
         case .executionStarted(let started): executionStarted.insert(started.executionID)
-        case .executionFailed(let failed): failures.append(Failure(executionID: failed.executionID, reason: failed.stderr))
+        case .executionFailed(let failed):
+            failures.append(Failure(executionID: failed.executionID, reason: failed.stderr))
         default: surprises.append("a \(event.eventType) on \(topic) (key \(key))")
         }
         let id = event.executionID
@@ -132,22 +136,33 @@ public struct DemoTally: Sendable {
         var unmet: [String] = []
         if produced < expectedRecords { unmet.append("only \(produced) of \(expectedRecords) records were produced") }
         let missingCreated = validCreates.subtracting(podCreated)
-        if !missingCreated.isEmpty { unmet.append("\(missingCreated.count) valid create(s) without pod_created: \(Self.sample(missingCreated))") }
+        if !missingCreated.isEmpty {
+            unmet.append("\(missingCreated.count) valid create(s) without pod_created: \(Self.sample(missingCreated))")
+        }
         let missingStarted = validCreates.subtracting(executionStarted)
         if !missingStarted.isEmpty {
-            unmet.append("\(missingStarted.count) valid create(s) without execution_started: \(Self.sample(missingStarted))")
+            unmet.append(
+                "\(missingStarted.count) valid create(s) without execution_started: \(Self.sample(missingStarted))")
         }
         let failed = Set(failures.map(\.executionID))
         let missingFailed = disallowedCreates.subtracting(failed)
-        if !missingFailed.isEmpty { unmet.append("the disallowed-image create got no execution_failed: \(Self.sample(missingFailed))") }
-        for id in disallowedCreates.intersection(podCreated) { unmet.append("the disallowed-image create \(id) got a Pod") }
+        if !missingFailed.isEmpty {
+            unmet.append("the disallowed-image create got no execution_failed: \(Self.sample(missingFailed))")
+        }
+        for id in disallowedCreates.intersection(podCreated) {
+            unmet.append("the disallowed-image create \(id) got a Pod")
+        }
         let missingDead = poisonKeys.subtracting(Set(deadLetters.map(\.key)))
         if !missingDead.isEmpty { unmet.append("the poison record was not dead-lettered") }
         if !deletedStillPresent.isEmpty {
-            unmet.append("\(deletedStillPresent.count) deleted execution(s) still have a Pod: \(Self.sample(deletedStillPresent))")
+            unmet.append(
+                "\(deletedStillPresent.count) deleted execution(s) still have a Pod: \(Self.sample(deletedStillPresent))"
+            )
         }
         if pods != expectedPods { unmet.append("the simulator holds \(pods) Pods, expected \(expectedPods)") }
-        if configMaps != expectedPods { unmet.append("the simulator holds \(configMaps) ConfigMaps, expected \(expectedPods)") }
+        if configMaps != expectedPods {
+            unmet.append("the simulator holds \(configMaps) ConfigMaps, expected \(expectedPods)")
+        }
         for failure in failures where !disallowedCreates.contains(failure.executionID) {
             unmet.append("execution \(failure.executionID) failed: \(failure.reason)")
         }
@@ -170,7 +185,9 @@ public struct DemoTally: Sendable {
     /// Produce → first published record of the first record: the supervisor's start-up (worker handshakes,
     /// consumer group join) included.
     public var startupMilliseconds: Double? {
-        guard let key = firstKey, let start = producedAt[key], let seen = firstEventAt[key], seen >= start else { return nil }
+        guard let key = firstKey, let start = producedAt[key], let seen = firstEventAt[key], seen >= start else {
+            return nil
+        }
         return Double(seen - start) / 1e6
     }
 

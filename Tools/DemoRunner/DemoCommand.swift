@@ -30,13 +30,17 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Worker processes.")
     var workers = 2
 
-    @Option(name: .customLong("api-latency-ms"), help: "Latency the simulator adds to every API request, in milliseconds.")
+    @Option(
+        name: .customLong("api-latency-ms"), help: "Latency the simulator adds to every API request, in milliseconds.")
     var apiLatencyMilliseconds = 0
 
     @Option(help: "Seconds to wait for every expected event.")
     var timeout = 120
 
-    @Flag(help: "After the summary, keep everything up (kubeconfig and bootstrap servers are printed) until SIGINT/SIGTERM.")
+    @Flag(
+        help:
+            "After the summary, keep everything up (kubeconfig and bootstrap servers are printed) until SIGINT/SIGTERM."
+    )
     var keepRunning = false
 
     @Flag(help: "No progress line.")
@@ -51,9 +55,13 @@ struct DemoCommand: ParsableCommand {
     func validate() throws {
         guard commands >= 4 else { throw ValidationError("--commands must be at least 4") }
         guard (1...64).contains(workers) else { throw ValidationError("--workers must be between 1 and 64") }
-        guard (0...60_000).contains(apiLatencyMilliseconds) else { throw ValidationError("--api-latency-ms must be between 0 and 60000") }
+        guard (0...60_000).contains(apiLatencyMilliseconds) else {
+            throw ValidationError("--api-latency-ms must be between 0 and 60000")
+        }
         guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
-        guard LogLevelName.parse(logLevel) != nil else { throw ValidationError("--log-level must be one of trace … critical") }
+        guard LogLevelName.parse(logLevel) != nil else {
+            throw ValidationError("--log-level must be one of trace … critical")
+        }
     }
 
     func run() throws {
@@ -105,7 +113,8 @@ struct DemoCommand: ParsableCommand {
         let keepRunning = keepRunning
         let run = runDescription
         let banner = keepRunningBanner(environment)
-        let observer = DemoObserver(settings: observerSettings, plan: plan, simulator: environment.simulator) { outcome in
+        let observer = DemoObserver(settings: observerSettings, plan: plan, simulator: environment.simulator) {
+            outcome in
             if keepRunning {
                 DemoOutput.write(to: 1, DemoSummary(plan: plan, tally: outcome.tally, run: run(outcome)).text + banner)
             } else {
@@ -118,7 +127,8 @@ struct DemoCommand: ParsableCommand {
             let supervisor = try Supervisor(
                 configuration: configuration, loader: loader, source: source, logger: logger,
                 handlerSettings: WorkerSettings(logger: logger).callAsFunction)
-            supervisor.onMetricsListening = { address in DemoOutput.write(to: 1, "metrics: http://\(address)/metrics\n") }
+            supervisor.onMetricsListening = { address in DemoOutput.write(to: 1, "metrics: http://\(address)/metrics\n")
+            }
             try observer.start()
             exitCode = try supervisor.run()
         } catch {

@@ -341,7 +341,8 @@ final class EventLoop {
         }
         if let until = listenerPausedUntil, now >= until {
             listenerPausedUntil = nil
-            try? register(listener.fd, token: Self.listenerToken, events: EPOLLIN.rawValue | EPOLLEXCLUSIVE.rawValue, add: true)
+            try? register(
+                listener.fd, token: Self.listenerToken, events: EPOLLIN.rawValue | EPOLLEXCLUSIVE.rawValue, add: true)
         }
         if runsLifecycle { processor.tick() }
     }

@@ -123,7 +123,8 @@ extension ObjectStore {
     mutating func collectDanglingDependents(among candidates: Set<ObjectKey>? = nil, context: WriteContext) {
         let clusterUIDs = liveUIDs[""] ?? []
         var doomed: [ObjectKey] = []
-        let examined: [(ObjectKey, StoredObject)] = candidates.map { keys in keys.compactMap { key in objects[key].map { (key, $0) } } }
+        let examined: [(ObjectKey, StoredObject)] =
+            candidates.map { keys in keys.compactMap { key in objects[key].map { (key, $0) } } }
             ?? objects.map { ($0.key, $0.value) }
         for (key, entry) in examined {
             let references = entry.object.object("metadata")?.array("ownerReferences") ?? []

@@ -49,7 +49,9 @@ struct ObjectStore: Sendable {
     /// Stores (or replaces) an already rendered object (see `rendered`).
     mutating func commit(_ stored: StoredObject) {
         let key = Self.key(stored.resource, stored.namespace, stored.name)
-        if let replaced = objects[key], replaced.uid != stored.uid { liveUIDs[Self.scope(replaced)]?.remove(replaced.uid) }
+        if let replaced = objects[key], replaced.uid != stored.uid {
+            liveUIDs[Self.scope(replaced)]?.remove(replaced.uid)
+        }
         objects[key] = stored
         liveUIDs[Self.scope(stored), default: []].insert(stored.uid)
         if stored.object.object("metadata")?["ownerReferences"] != nil { sweepCandidates.insert(key) }

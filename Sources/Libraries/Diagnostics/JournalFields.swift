@@ -8,7 +8,9 @@ import Logging
 /// `WORKER_ID`). A key that would clash with one of the fixed fields is prefixed `META_`.
 public enum JournalFields {
     /// The fields this type sets itself; metadata never overrides them.
-    static let reserved: Set<String> = ["MESSAGE", "PRIORITY", "SYSLOG_IDENTIFIER", "LOGGER", "CODE_FILE", "CODE_LINE", "CODE_FUNC"]
+    static let reserved: Set<String> = [
+        "MESSAGE", "PRIORITY", "SYSLOG_IDENTIFIER", "LOGGER", "CODE_FILE", "CODE_LINE", "CODE_FUNC",
+    ]
 
     public static func entry(
         level: Logger.Level, message: String, identifier: String, label: String, metadata: Logger.Metadata,

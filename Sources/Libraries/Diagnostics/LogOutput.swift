@@ -18,7 +18,8 @@ public enum LogOutput {
         format: StderrLogHandler.Format, identifier: String, journalStream: String?, stderr: JournalStream?,
         journalSocketExists: Bool = true
     ) -> StderrLogHandler.Format {
-        guard journalSocketExists, let journalStream, let expected = JournalStream(journalStream), expected == stderr else {
+        guard journalSocketExists, let journalStream, let expected = JournalStream(journalStream), expected == stderr
+        else {
             return format
         }
         return .journal(identifier: identifier)

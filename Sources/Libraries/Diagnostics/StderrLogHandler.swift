@@ -78,8 +78,11 @@ public struct StderrLogHandler: LogHandler {
     }
 
     private func jsonLine(_ event: LogEvent, _ metadata: Logger.Metadata) -> String {
-        var text = "{\"ts\":\"\(Self.timestamp())\",\"level\":\"\(event.level)\",\"logger\":\(Self.quote(label)),\"msg\":\(Self.quote("\(event.message)"))"
-        for (key, value) in metadata.sorted(by: { $0.key < $1.key }) { text += ",\(Self.quote(key)):\(Self.quote("\(value)"))" }
+        var text =
+            "{\"ts\":\"\(Self.timestamp())\",\"level\":\"\(event.level)\",\"logger\":\(Self.quote(label)),\"msg\":\(Self.quote("\(event.message)"))"
+        for (key, value) in metadata.sorted(by: { $0.key < $1.key }) {
+            text += ",\(Self.quote(key)):\(Self.quote("\(value)"))"
+        }
         return text + "}\n"
     }
 

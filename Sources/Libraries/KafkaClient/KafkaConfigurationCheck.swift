@@ -17,7 +17,9 @@ public enum KafkaConfigurationCheck {
             problems.append(problem)
         }
         guard problems.isEmpty else { return problems }
-        for (kind, properties) in [(RDKafkaClient.Kind.consumer, consumer.librdkafkaProperties), (.producer, producer.librdkafkaProperties)] {
+        for (kind, properties) in [
+            (RDKafkaClient.Kind.consumer, consumer.librdkafkaProperties), (.producer, producer.librdkafkaProperties),
+        ] {
             do {
                 // Destroyed on return: a consumer without subscription leaves nothing behind (see RDKafkaClient).
                 _ = try RDKafkaClient(kind: kind, config: RDKafkaConfig(properties: properties, events: 0))

@@ -61,7 +61,9 @@ extension KafkaConsumer {
     ) throws(KafkaError) -> [KafkaTopicPartitionOffset] {
         try ensureOpen()
         let list = try RDKafkaTopicPartitionList(
-            offsets: partitions.map { KafkaTopicPartitionOffset(topic: $0.topic, partition: $0.partition, offset: Int64(RD_KAFKA_OFFSET_END)) })
+            offsets: partitions.map {
+                KafkaTopicPartitionOffset(topic: $0.topic, partition: $0.partition, offset: Int64(RD_KAFKA_OFFSET_END))
+            })
         let err = rd_kafka_offsets_for_times(client.handle, list.handle, timeout.timeoutMilliseconds)
         guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError.rdKafka(err) }
         if let error = list.firstError { throw error }
@@ -110,7 +112,9 @@ extension KafkaConsumer {
         return .success(RDKafkaTopicPartitionList.offsets(of: list))
     }
 
-    private static func commitList(_ offsets: [KafkaTopicPartitionOffset]) throws(KafkaError)
+    private static func commitList(
+        _ offsets: [KafkaTopicPartitionOffset]
+    ) throws(KafkaError)
         -> RDKafkaTopicPartitionList
     {
         guard !offsets.isEmpty else {

@@ -122,9 +122,11 @@ public final class KafkaConsumer {
     /// no commits. For observers and tools; a service consumer uses ``subscribe(topics:)``.
     public func assignFromBeginning(_ partitions: [KafkaTopicPartition]) throws(KafkaError) {
         try ensureOpen()
-        let list = try RDKafkaTopicPartitionList(offsets: partitions.map {
-            KafkaTopicPartitionOffset(topic: $0.topic, partition: $0.partition, offset: Int64(RD_KAFKA_OFFSET_BEGINNING))
-        })
+        let list = try RDKafkaTopicPartitionList(
+            offsets: partitions.map {
+                KafkaTopicPartitionOffset(
+                    topic: $0.topic, partition: $0.partition, offset: Int64(RD_KAFKA_OFFSET_BEGINNING))
+            })
         let err = rd_kafka_assign(client.handle, list.handle)
         guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError.rdKafka(err) }
     }
@@ -190,7 +192,10 @@ public final class KafkaConsumer {
         while rd_kafka_consumer_closed(client.handle) == 0 {
             let left = deadline - ContinuousClock.now
             guard left > .zero else { return false }
-            guard let event = closing.poll(timeoutMilliseconds: Int32(min(left, .milliseconds(100)).wholeMilliseconds) + 1) else {
+            guard
+                let event = closing.poll(
+                    timeoutMilliseconds: Int32(min(left, .milliseconds(100)).wholeMilliseconds) + 1)
+            else {
                 continue
             }
             if event.type == Int32(RD_KAFKA_EVENT_REBALANCE) {

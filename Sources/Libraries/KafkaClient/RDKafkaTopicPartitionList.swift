@@ -59,7 +59,9 @@ final class RDKafkaTopicPartitionList {
         rd_kafka_topic_partition_list_destroy(handle)
     }
 
-    private func add(topic: String, partition: Int32) throws(KafkaError)
+    private func add(
+        topic: String, partition: Int32
+    ) throws(KafkaError)
         -> UnsafeMutablePointer<rd_kafka_topic_partition_t>
     {
         guard let element = rd_kafka_topic_partition_list_add(handle, topic, partition) else {

@@ -8,14 +8,16 @@ extension KubeClient {
         to logger: Logger, config: KubeClusterConfig, settings: KubeClientSettings
     ) throws(KubeAPIError) -> KubeClient {
         let sink = Logger(label: "kubernetes.client", factory: { _ in logger.handler })
-        return try KubeClient(config: config, settings: settings, logger: { level, message in
-            switch level {
-            case .debug: sink.debug("\(message)")
-            case .info: sink.info("\(message)")
-            case .warning: sink.warning("\(message)")
-            case .error: sink.error("\(message)")
-            }
-        })
+        return try KubeClient(
+            config: config, settings: settings,
+            logger: { level, message in
+                switch level {
+                case .debug: sink.debug("\(message)")
+                case .info: sink.info("\(message)")
+                case .warning: sink.warning("\(message)")
+                case .error: sink.error("\(message)")
+                }
+            })
     }
 }
 

@@ -25,7 +25,9 @@ extension KubernetesAPI {
 extension KubeClient: KubernetesAPI {
     public var clientStatistics: KubeClientStatistics? { statistics }
 
-    public func create(_ collectionPath: String, body: [UInt8], deadline: KubeDeadline) throws(KubeAPIError) -> JSONValue {
+    public func create(
+        _ collectionPath: String, body: [UInt8], deadline: KubeDeadline
+    ) throws(KubeAPIError) -> JSONValue {
         try create(collectionPath, body: body, query: [], deadline: deadline)
     }
 

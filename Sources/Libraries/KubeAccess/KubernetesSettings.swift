@@ -92,7 +92,9 @@ public struct KubernetesSettings: Sendable, Equatable {
     public init(json bytes: [UInt8]) throws(KubernetesSettingsError) {
         self.init()
         let value: JSONValue
-        do { value = try JSONParser().parse(bytes) } catch { throw KubernetesSettingsError("settings are not JSON: \(error)") }
+        do { value = try JSONParser().parse(bytes) } catch {
+            throw KubernetesSettingsError("settings are not JSON: \(error)")
+        }
         guard let object = value.objectValue else { throw KubernetesSettingsError("settings are not a JSON object") }
         func text(_ key: String) throws(KubernetesSettingsError) -> String? {
             guard let member = object[key], !member.isNull else { return nil }
@@ -115,7 +117,9 @@ public struct KubernetesSettings: Sendable, Equatable {
         case "auto":
             source = .automatic
         case "kubeconfig":
-            guard let path = try text("kubeconfig") else { throw KubernetesSettingsError("'kubeconfig' is required with source kubeconfig") }
+            guard let path = try text("kubeconfig") else {
+                throw KubernetesSettingsError("'kubeconfig' is required with source kubeconfig")
+            }
             source = .kubeconfig(path: path, context: try text("context"))
         case "in-cluster":
             source = .inCluster(

@@ -42,7 +42,8 @@ package struct ExecPluginConfig: Sendable, Equatable {
 
     package static func == (left: ExecPluginConfig, right: ExecPluginConfig) -> Bool {
         left.command == right.command && left.executable == right.executable && left.arguments == right.arguments
-            && left.environment.elementsEqual(right.environment, by: { $0 == $1 }) && left.apiVersion == right.apiVersion
+            && left.environment.elementsEqual(right.environment, by: { $0 == $1 })
+            && left.apiVersion == right.apiVersion
             && left.execInfo == right.execInfo
     }
 

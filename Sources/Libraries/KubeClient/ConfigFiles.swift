@@ -12,7 +12,9 @@ package enum ConfigFiles {
     }
 
     /// Reads a whole file of at most `limit` bytes. `purpose` says what the file is for, in error messages.
-    package static func read(_ path: String, purpose: String, limit: Int = 4 * 1024 * 1024) throws(KubeAPIError) -> [UInt8] {
+    package static func read(
+        _ path: String, purpose: String, limit: Int = 4 * 1024 * 1024
+    ) throws(KubeAPIError) -> [UInt8] {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
             throw KubeAPIError.configuration("cannot open \(purpose) \(path): \(errorText(errno))")

@@ -12,7 +12,9 @@ public struct CurlVersion: Sendable, Equatable, CustomStringConvertible {
     /// The loaded library's answer.
     public static var current: CurlVersion {
         try? CurlGlobal.ensureInitialized()  // curl_version_info expects an initialized library
-        guard let info = ccurl_version_info() else { return CurlVersion(version: "unknown", sslBackend: "", http2: false) }
+        guard let info = ccurl_version_info() else {
+            return CurlVersion(version: "unknown", sslBackend: "", http2: false)
+        }
         return CurlVersion(
             version: info.pointee.version.map { String(cString: $0) } ?? "unknown",
             sslBackend: info.pointee.ssl_version.map { String(cString: $0) } ?? "",

@@ -50,7 +50,9 @@ extension Kubeconfig {
     /// The configuration of one context.
     func resolve(context requested: String?, home: String?) throws(KubeAPIError) -> KubeClusterConfig {
         let selection = try select(context: requested)
-        let (sourceName, contextName, clusterName) = (selection.sourceName, selection.contextName, selection.clusterName)
+        let (sourceName, contextName, clusterName) = (
+            selection.sourceName, selection.contextName, selection.clusterName
+        )
         let (cluster, user) = (selection.cluster, selection.user)
         let namespace = try selection.context.fields.nonEmptyString("namespace")
         let clusterSettings = try ClusterSettings(cluster, home: home)

@@ -53,7 +53,9 @@ extension Kubeconfig {
             let path = ConfigFiles.resolve(value, against: ConfigFiles.directory(of: entry.file), home: home)
             references.append(KubeconfigFileReference(path: path, role: role, isSecret: secret))
         }
-        add(selection.cluster, selection.cluster.fields, key: "certificate-authority", role: "certificate authority", secret: false)
+        add(
+            selection.cluster, selection.cluster.fields, key: "certificate-authority", role: "certificate authority",
+            secret: false)
         guard let user = selection.user else { return references }
         add(user, user.fields, key: "client-certificate", role: "client certificate", secret: false)
         add(user, user.fields, key: "client-key", role: "client key", secret: true)

@@ -97,7 +97,8 @@ public struct HTTPRequestParser: Sendable {
         guard !method.isEmpty, method.count <= 16, method.allSatisfy(Self.isTokenByte) else {
             return .invalid(status: 400, reason: "malformed method")
         }
-        guard target.first == UInt8(ascii: "/"), target.count <= 2048, target.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+        guard target.first == UInt8(ascii: "/"), target.count <= 2048, target.allSatisfy({ $0 > 0x20 && $0 < 0x7F })
+        else {
             return .invalid(status: 400, reason: "malformed request target")
         }
         let versionText = String(decoding: version, as: UTF8.self)
@@ -107,7 +108,9 @@ public struct HTTPRequestParser: Sendable {
         }
         var headers: [HTTPHeader] = []
         for line in lines.dropFirst() {
-            guard headers.count < maxHeaders else { return .invalid(status: 431, reason: "more than \(maxHeaders) header fields") }
+            guard headers.count < maxHeaders else {
+                return .invalid(status: 431, reason: "more than \(maxHeaders) header fields")
+            }
             guard let first = line.first, first != Self.space, first != Self.tab else {
                 return .invalid(status: 400, reason: "obsolete line folding or empty header line")
             }
@@ -120,7 +123,8 @@ public struct HTTPRequestParser: Sendable {
             }
             var trimmed = value
             while let last = trimmed.last, last == Self.space || last == Self.tab { trimmed = trimmed.dropLast() }
-            headers.append(HTTPHeader(String(decoding: line[..<colon], as: UTF8.self), String(decoding: trimmed, as: UTF8.self)))
+            headers.append(
+                HTTPHeader(String(decoding: line[..<colon], as: UTF8.self), String(decoding: trimmed, as: UTF8.self)))
         }
         return .complete(
             HTTPRequest(
@@ -131,7 +135,8 @@ public struct HTTPRequestParser: Sendable {
     /// RFC 9110 `tchar`.
     static func isTokenByte(_ byte: UInt8) -> Bool {
         switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
             true
         default:
             Array("!#$%&'*+-.^_`|~".utf8).contains(byte)

@@ -7,7 +7,9 @@ public struct HTTPResponse: Sendable, Equatable {
     /// Extra header fields (e.g. `Allow` on a 405).
     public var headers: [HTTPHeader]
 
-    public init(status: Int, contentType: String = "text/plain; charset=utf-8", body: [UInt8], headers: [HTTPHeader] = []) {
+    public init(
+        status: Int, contentType: String = "text/plain; charset=utf-8", body: [UInt8], headers: [HTTPHeader] = []
+    ) {
         self.status = status
         self.contentType = contentType
         self.body = body

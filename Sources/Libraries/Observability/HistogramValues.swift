@@ -47,7 +47,8 @@ public struct HistogramValues: Sendable, Equatable {
         for (index, count) in counts.enumerated() {
             running &+= count
             let bound = index < bounds.count ? PrometheusText.format(bounds[index]) : "+Inf"
-            result.append(MetricSample(suffix: "_bucket", labels: labels + [MetricLabel("le", bound)], value: Double(running)))
+            result.append(
+                MetricSample(suffix: "_bucket", labels: labels + [MetricLabel("le", bound)], value: Double(running)))
         }
         result.append(MetricSample(suffix: "_sum", labels: labels, value: sum))
         result.append(MetricSample(suffix: "_count", labels: labels, value: Double(running)))

@@ -17,7 +17,10 @@ public enum PrometheusText {
             for sample in family.samples where sample.labels.allSatisfy({ MetricFamily.isValidLabelName($0.name) }) {
                 text += family.name + sample.suffix
                 if !sample.labels.isEmpty {
-                    text += "{" + sample.labels.map { "\($0.name)=\"\(escape($0.value, quotes: true))\"" }.joined(separator: ",") + "}"
+                    text +=
+                        "{"
+                        + sample.labels.map { "\($0.name)=\"\(escape($0.value, quotes: true))\"" }.joined(
+                            separator: ",") + "}"
                 }
                 text += " " + format(sample.value) + "\n"
             }
@@ -36,7 +39,10 @@ public enum PrometheusText {
 
     /// Label values escape `\`, `"` and line feeds; help text (`quotes: false`) only `\` and line feeds.
     static func escape(_ text: String, quotes: Bool) -> String {
-        guard text.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\n") || (quotes && $0 == UInt8(ascii: "\"")) })
+        guard
+            text.utf8.contains(where: {
+                $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\n") || (quotes && $0 == UInt8(ascii: "\""))
+            })
         else { return text }
         var result = ""
         for character in text.unicodeScalars {

@@ -19,11 +19,15 @@ public enum ServiceEndpoints {
         }
         switch path {
         case "/metrics":
-            return HTTPResponse(status: 200, contentType: PrometheusText.contentType, body: Array(PrometheusText.render(metrics()).utf8))
+            return HTTPResponse(
+                status: 200, contentType: PrometheusText.contentType, body: Array(PrometheusText.render(metrics()).utf8)
+            )
         case "/healthz":
             return .text(200, "ok")
         default:
-            if let problem = readinessProblem() { return .text(503, "not ready: \(problem.filter { $0 != "\n" && $0 != "\r" })") }
+            if let problem = readinessProblem() {
+                return .text(503, "not ready: \(problem.filter { $0 != "\n" && $0 != "\r" })")
+            }
             return .text(200, "ready")
         }
     }

@@ -35,7 +35,8 @@ public final class SystemdNotifier {
             return
         }
         addressLength = path
-        descriptor = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+        descriptor = socket(
+            AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
         isSupervised = descriptor >= 0
     }
 
@@ -64,7 +65,9 @@ public final class SystemdNotifier {
             let sent = message.utf8CString.withUnsafeBufferPointer { bytes in
                 withUnsafePointer(to: &address) {
                     $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                        sendto(descriptor, bytes.baseAddress, bytes.count - 1, Int32(MSG_NOSIGNAL | MSG_DONTWAIT), $0, addressLength)
+                        sendto(
+                            descriptor, bytes.baseAddress, bytes.count - 1, Int32(MSG_NOSIGNAL | MSG_DONTWAIT), $0,
+                            addressLength)
                     }
                 }
             }

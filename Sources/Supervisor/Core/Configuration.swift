@@ -221,52 +221,68 @@ public struct Configuration: Equatable, Sendable {
         try require(workers.count >= 0 && workers.count <= 256, "workers.count", "must be between 0 and 256")
         try require(workers.minReady >= 0, "workers.min_ready", "must not be negative")
         try require(workers.concurrency >= 1 && workers.concurrency <= 1024, "workers.concurrency", "must be 1...1024")
-        try require(kubernetes.source != .kubeconfig || !kubernetes.kubeconfig.isEmpty, "kubernetes.kubeconfig",
+        try require(
+            kubernetes.source != .kubeconfig || !kubernetes.kubeconfig.isEmpty, "kubernetes.kubeconfig",
             "is required with kubernetes.source kubeconfig")
-        try require(!ForbiddenNamespaces.contains(kubernetes.namespace), "kubernetes.namespace",
-            "'\(kubernetes.namespace)' is refused: executor Pods never run in \(ForbiddenNamespaces.names.joined(separator: ", "))")
-        try require(KubernetesNames.isDNS1123Label(kubernetes.namespace), "kubernetes.namespace", "is not a valid namespace name")
+        try require(
+            !ForbiddenNamespaces.contains(kubernetes.namespace), "kubernetes.namespace",
+            "'\(kubernetes.namespace)' is refused: executor Pods never run in \(ForbiddenNamespaces.names.joined(separator: ", "))"
+        )
+        try require(
+            KubernetesNames.isDNS1123Label(kubernetes.namespace), "kubernetes.namespace",
+            "is not a valid namespace name")
         try require(kubernetes.qps >= 0, "kubernetes.qps", "must not be negative (0 means unlimited)")
         try require(kubernetes.burst >= 1, "kubernetes.burst", "must be at least 1")
         try require(kubernetes.connectTimeout > .zero, "kubernetes.connect_timeout", "must be positive")
         try require(kubernetes.requestTimeout > .zero, "kubernetes.request_timeout", "must be positive")
-        try require((0...3600).contains(kubernetes.terminationGracePeriod), "kubernetes.termination_grace_period",
+        try require(
+            (0...3600).contains(kubernetes.terminationGracePeriod), "kubernetes.termination_grace_period",
             "must be 0...3600 seconds")
-        try require(kubernetes.runtimeClass.isEmpty || KubernetesNames.isDNS1123Subdomain(kubernetes.runtimeClass),
+        try require(
+            kubernetes.runtimeClass.isEmpty || KubernetesNames.isDNS1123Subdomain(kubernetes.runtimeClass),
             "kubernetes.runtime_class", "is not a valid RuntimeClass name")
         try require(workers.heartbeatInterval > .zero, "workers.heartbeat_interval", "must be positive")
-        try require(workers.heartbeatTimeout > workers.heartbeatInterval, "workers.heartbeat_timeout",
+        try require(
+            workers.heartbeatTimeout > workers.heartbeatInterval, "workers.heartbeat_timeout",
             "must be longer than workers.heartbeat_interval")
         try require(workers.handshakeTimeout > .zero, "workers.handshake_timeout", "must be positive")
         try require(workers.commandDeadline > .zero, "workers.command_deadline", "must be positive")
         try require(workers.quarantineAfter >= 1, "workers.quarantine_after", "must be at least 1")
         try require(restart.initialBackoff > .zero, "restart.initial_backoff", "must be positive")
-        try require(restart.maxBackoff >= restart.initialBackoff, "restart.max_backoff",
+        try require(
+            restart.maxBackoff >= restart.initialBackoff, "restart.max_backoff",
             "must not be shorter than restart.initial_backoff")
         try require(restart.crashLoopThreshold >= 1, "restart.crash_loop_threshold", "must be at least 1")
         try require(dispatch.maxInFlight >= 1, "dispatch.max_in_flight", "must be at least 1")
         try require(dispatch.retryInitialBackoff > .zero, "dispatch.retry_initial_backoff", "must be positive")
-        try require(dispatch.retryMaxBackoff >= dispatch.retryInitialBackoff, "dispatch.retry_max_backoff",
+        try require(
+            dispatch.retryMaxBackoff >= dispatch.retryInitialBackoff, "dispatch.retry_max_backoff",
             "must be at least dispatch.retry_initial_backoff")
         try require(shutdown.drainTimeout >= .zero, "shutdown.drain_timeout", "must not be negative")
         try require(shutdown.killGrace >= .zero, "shutdown.kill_grace", "must not be negative")
-        try require(shutdown.finalTimeout >= .seconds(5), "shutdown.final_timeout",
+        try require(
+            shutdown.finalTimeout >= .seconds(5), "shutdown.final_timeout",
             "must be at least 5s (the last 3s are kept for the final commit)")
-        try require(ipc.maxFrameBytes >= 4096 && ipc.maxFrameBytes <= 256 << 20, "ipc.max_frame_bytes",
+        try require(
+            ipc.maxFrameBytes >= 4096 && ipc.maxFrameBytes <= 256 << 20, "ipc.max_frame_bytes",
             "must be between 4096 and 268435456")
-        try require(source.kind != .kafka || !kafka.bootstrapServers.isEmpty, "kafka.bootstrap_servers",
+        try require(
+            source.kind != .kafka || !kafka.bootstrapServers.isEmpty, "kafka.bootstrap_servers",
             "is required for the kafka source")
         try require(kafka.maxBuffered >= 1, "kafka.max_buffered", "must be at least 1")
         try require(kafka.maxBufferedBytes >= 1 << 20, "kafka.max_buffered_bytes", "must be at least 1 MiB")
         try require(kafka.maxRecordBytes >= 1024, "kafka.max_record_bytes", "must be at least 1024")
-        try require(kafka.maxMessageBytes >= 16 << 10 && kafka.maxMessageBytes <= 1_000_000_000, "kafka.max_message_bytes",
+        try require(
+            kafka.maxMessageBytes >= 16 << 10 && kafka.maxMessageBytes <= 1_000_000_000, "kafka.max_message_bytes",
             "must be 16384...1000000000 (librdkafka's range starts at 1000; events need 16 KiB)")
         try require(kafka.publishStallTimeout > .zero, "kafka.publish_stall_timeout", "must be positive")
         try require(source.kind != .lines || !source.path.isEmpty, "source.path", "is required for the lines source")
         try require(source.commitInterval > .zero, "source.commit_interval", "must be positive")
-        try require(metrics.listen.isEmpty || ListenAddress(metrics.listen) != nil, "metrics.listen",
+        try require(
+            metrics.listen.isEmpty || ListenAddress(metrics.listen) != nil, "metrics.listen",
             "'\(metrics.listen)' is not address:port (a numeric IPv4 address, or [IPv6]:port), nor empty to disable")
-        try require(LogLevelName.parse(log.level) != nil, "log.level",
+        try require(
+            LogLevelName.parse(log.level) != nil, "log.level",
             "must be one of trace, debug, info, notice, warning, error, critical")
     }
 }

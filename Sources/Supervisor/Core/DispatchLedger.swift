@@ -113,7 +113,8 @@ public struct DispatchLedger {
         inFlightCount += 1
         dispatchOrder.append((now, id, entry.attempts))
         if dispatchOrder.count > 4 * inFlightCount + 64 {
-            dispatchOrder = Deque(dispatchOrder.filter { entries[$0.id]?.owner != nil && entries[$0.id]?.attempts == $0.attempt })
+            dispatchOrder = Deque(
+                dispatchOrder.filter { entries[$0.id]?.owner != nil && entries[$0.id]?.attempts == $0.attempt })
         }
         return entry
     }
@@ -150,7 +151,9 @@ public struct DispatchLedger {
         while let first = deferred.first, first.at <= now {
             deferred.removeFirst()
             // Gone meanwhile (withdrawn on revocation): nothing to promote; its key moved on in `remove`.
-            guard let entry = entries[first.id], entry.owner == nil, keyQueues[entry.key]?.first == first.id else { continue }
+            guard let entry = entries[first.id], entry.owner == nil, keyQueues[entry.key]?.first == first.id else {
+                continue
+            }
             if entry.isSuspect { suspectKeys.append(entry.key) } else { readyKeys.append(entry.key) }
         }
     }
@@ -236,7 +239,9 @@ public struct DispatchLedger {
     public var oldestDispatch: Instant? {
         mutating get {
             while let first = dispatchOrder.first {
-                if let entry = entries[first.id], entry.owner != nil, entry.attempts == first.attempt { return first.at }
+                if let entry = entries[first.id], entry.owner != nil, entry.attempts == first.attempt {
+                    return first.at
+                }
                 dispatchOrder.removeFirst()
             }
             return nil

@@ -43,7 +43,8 @@ final class HTTPServer {
         self.limits = limits
         self.reactor = reactor
         let family = address.isIPv6 ? AF_INET6 : AF_INET
-        let fd = socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        let fd = socket(
+            family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw SupervisorError.system("socket for metrics.listen \(address)") }
         var one: Int32 = 1
         _ = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
@@ -134,9 +135,12 @@ final class HTTPServer {
                 connections[id] = connection
                 return
             case .complete(let request):
-                connection.answer(respond(request).serialized(includeBody: request.method != "HEAD"), deadline: now + limits.responseTimeout)
+                connection.answer(
+                    respond(request).serialized(includeBody: request.method != "HEAD"),
+                    deadline: now + limits.responseTimeout)
             case .invalid(let status, let reason):
-                connection.answer(HTTPResponse.text(status, reason).serialized(), deadline: now + limits.responseTimeout)
+                connection.answer(
+                    HTTPResponse.text(status, reason).serialized(), deadline: now + limits.responseTimeout)
             }
             connections[id] = connection
             write(id, now: now)
@@ -215,7 +219,9 @@ final class HTTPServer {
         guard var connection = connections[id] else { return }
         while connection.hasUnsentOutput {
             let sent = Self.transfer {
-                connection.output[connection.sent...].withUnsafeBytes { send(connection.descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                connection.output[connection.sent...].withUnsafeBytes {
+                    send(connection.descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+                }
             }
             switch sent {
             case .bytes(let count):
@@ -297,7 +303,9 @@ final class HTTPServer {
         socketAddress.sin_port = address.port.bigEndian
         withUnsafeMutableBytes(of: &socketAddress.sin_addr) { $0.copyBytes(from: bytes) }
         return withUnsafePointer(to: &socketAddress) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
         }
     }
 

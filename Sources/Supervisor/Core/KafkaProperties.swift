@@ -46,7 +46,8 @@ public enum KafkaProperties {
 
     /// Sets one entry, refusing managed and malformed names.
     static func set(_ name: String, _ value: String, in properties: inout [String: String]) throws(ConfigurationError) {
-        guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "_") }) else {
+        guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "_") })
+        else {
             throw ConfigurationError(key: entryPrefix + name, message: "'\(name)' is not a librdkafka property name")
         }
         if let refusal = refusal(of: name) { throw ConfigurationError(key: entryPrefix + name, message: refusal) }
@@ -79,7 +80,8 @@ public enum KafkaProperties {
             guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
                 throw ConfigurationError(
                     key: "kafka.properties",
-                    message: "'\(pair)' is not name=value (a value containing a comma needs the mapping form, see README)")
+                    message:
+                        "'\(pair)' is not name=value (a value containing a comma needs the mapping form, see README)")
             }
             try set(String(pair[..<equals]).trimmed, String(pair[pair.index(after: equals)...]).trimmed, in: &result)
         }

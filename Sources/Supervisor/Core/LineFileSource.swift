@@ -31,7 +31,9 @@ public final class LineFileSource: CommandSource {
     /// - Parameters:
     ///   - offsetFile: where the committed position is kept; empty means `<path>.offset`.
     ///   - stopAtEnd: treat the end of the file as the end of the input instead of waiting for more lines.
-    public init(path: String, offsetFile: String = "", journal: String, commitInterval: Duration, stopAtEnd: Bool = false) {
+    public init(
+        path: String, offsetFile: String = "", journal: String, commitInterval: Duration, stopAtEnd: Bool = false
+    ) {
         self.path = path
         self.offsetPath = offsetFile.isEmpty ? path + ".offset" : offsetFile
         self.journalPath = journal
@@ -72,7 +74,9 @@ public final class LineFileSource: CommandSource {
                 malformed += 1
                 logger.warning("malformed line skipped", metadata: ["offset": "\(offset)"])
                 tracker.track(partition: 0, offset: offset)
-                record(offset: offset, key: "", outcome: "malformed", reason: "expected key<TAB>payload", worker: nil, attempts: 0)
+                record(
+                    offset: offset, key: "", outcome: "malformed", reason: "expected key<TAB>payload", worker: nil,
+                    attempts: 0)
                 tracker.markDone(partition: 0, offset: offset)
                 continue
             }
@@ -156,7 +160,9 @@ public final class LineFileSource: CommandSource {
         }
     }
 
-    private func record(offset: Int64, key: String, outcome: String, reason: String?, worker: WorkerID?, attempts: UInt32) {
+    private func record(
+        offset: Int64, key: String, outcome: String, reason: String?, worker: WorkerID?, attempts: UInt32
+    ) {
         guard journal >= 0 else { return }
         var line = "{\"offset\":\(offset),\"key\":\(StderrLogHandler.quote(key)),\"outcome\":\"\(outcome)\""
         if let reason { line += ",\"reason\":\(StderrLogHandler.quote(reason))" }

@@ -12,7 +12,9 @@ public struct ListenAddress: Equatable, Sendable, CustomStringConvertible {
         let host: Substring
         let portText: Substring
         if text.hasPrefix("[") {
-            guard let close = text.firstIndex(of: "]"), text[text.index(after: close)...].hasPrefix(":") else { return nil }
+            guard let close = text.firstIndex(of: "]"), text[text.index(after: close)...].hasPrefix(":") else {
+                return nil
+            }
             host = text[text.index(after: text.startIndex)..<close]
             portText = text[text.index(close, offsetBy: 2)...]
             isIPv6 = true
@@ -22,7 +24,9 @@ public struct ListenAddress: Equatable, Sendable, CustomStringConvertible {
             portText = text[text.index(after: colon)...]
             isIPv6 = false
         }
-        guard !portText.isEmpty, portText.allSatisfy({ $0.isASCII && $0.isNumber }), let port = UInt16(portText) else { return nil }
+        guard !portText.isEmpty, portText.allSatisfy({ $0.isASCII && $0.isNumber }), let port = UInt16(portText) else {
+            return nil
+        }
         self.host = String(host)
         self.port = port
         guard Self.parse(self.host, ipv6: isIPv6) != nil else { return nil }

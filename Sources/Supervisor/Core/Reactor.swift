@@ -55,7 +55,9 @@ final class Reactor {
 
     func add(_ fd: Int32, _ token: Token, writable: Bool = false) throws(SupervisorError) {
         var event = Self.event(token, writable: writable)
-        guard epoll_ctl(descriptor, EPOLL_CTL_ADD, fd, &event) == 0 else { throw SupervisorError.system("epoll_ctl add") }
+        guard epoll_ctl(descriptor, EPOLL_CTL_ADD, fd, &event) == 0 else {
+            throw SupervisorError.system("epoll_ctl add")
+        }
     }
 
     /// Changes what `fd` is watched for. `readable: false` stops read readiness (hang-ups and errors are always

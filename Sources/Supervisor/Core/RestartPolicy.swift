@@ -29,7 +29,8 @@ public struct RestartPolicy: Sendable {
         recentCrashes.append(now)
         recentCrashes.removeAll { now.since($0) > settings.crashLoopWindow }
         if inCrashLoop(at: now) { return settings.maxBackoff }
-        return Self.backoff(attempt: consecutive, initial: settings.initialBackoff, max: settings.maxBackoff, jitter: jitter)
+        return Self.backoff(
+            attempt: consecutive, initial: settings.initialBackoff, max: settings.maxBackoff, jitter: jitter)
     }
 
     /// `initial × 2^(attempt−1)`, capped at `max`, then spread by ±10% with `jitter` in 0..<1.

@@ -29,7 +29,8 @@ extension Supervisor {
         } catch {
             statusVersion &+= 1
             reloadProblem = "reload failed, previous configuration kept: \(error)"
-            logger.error("configuration reload failed; keeping the previous configuration", metadata: ["error": "\(error)"])
+            logger.error(
+                "configuration reload failed; keeping the previous configuration", metadata: ["error": "\(error)"])
             notifier.ready(status: statusLine(now: now))
             return
         }
@@ -41,7 +42,9 @@ extension Supervisor {
             key.keep(&applied, configuration)
         }
         if !ignored.isEmpty {
-            logger.warning("changed keys that need a restart were not applied", metadata: ["keys": "\(ignored.joined(separator: ", "))"])
+            logger.warning(
+                "changed keys that need a restart were not applied",
+                metadata: ["keys": "\(ignored.joined(separator: ", "))"])
         }
         let previous = configuration
         configuration = applied
@@ -49,7 +52,8 @@ extension Supervisor {
         pool.settings = applied.workers
         ledger.quarantineAfter = applied.workers.quarantineAfter
         poolChanged()
-        let actions = pool.resize(to: applied.workers.count, now: now) { [processes] id in processes[id]?.inFlight ?? 0 }
+        let actions = pool.resize(to: applied.workers.count, now: now) { [processes] id in processes[id]?.inFlight ?? 0
+        }
         for action in actions { perform(action, now: now) }
         logger.info(
             "configuration reloaded",
@@ -65,8 +69,10 @@ extension Supervisor {
             logger.info(
                 "shutting down: draining in-flight work",
                 metadata: [
-                    "cause": "\(signal == 0 ? "input exhausted" : "signal \(signal)")", "in_flight": "\(ledger.inFlightCount)",
-                    "drain_timeout": "\(configuration.shutdown.drainTimeout)", "hard_deadline": "\(configuration.shutdown.hardStopAfter)",
+                    "cause": "\(signal == 0 ? "input exhausted" : "signal \(signal)")",
+                    "in_flight": "\(ledger.inFlightCount)",
+                    "drain_timeout": "\(configuration.shutdown.drainTimeout)",
+                    "hard_deadline": "\(configuration.shutdown.hardStopAfter)",
                 ])
             hardStop = now + configuration.shutdown.hardStopAfter
             state = .draining(deadline: now + configuration.shutdown.drainTimeout, killAt: nil)
@@ -97,7 +103,10 @@ extension Supervisor {
         if now >= hardStop - Configuration.Shutdown.commitReserve {
             logger.error(
                 "stop deadline reached; going to the final commit with work unfinished",
-                metadata: ["workers_left": "\(processes.count)", "in_flight": "\(ledger.inFlightCount)", "source": "\(source.status)"])
+                metadata: [
+                    "workers_left": "\(processes.count)", "in_flight": "\(ledger.inFlightCount)",
+                    "source": "\(source.status)",
+                ])
             for process in processes.values where pids[process.pid] != nil { _ = kill(process.pid, SIGKILL) }
             state = .finished
             return
@@ -107,7 +116,9 @@ extension Supervisor {
                 for process in processes.values where pids[process.pid] != nil { _ = kill(process.pid, SIGKILL) }
             }
         } else if now >= deadline {
-            logger.warning("drain deadline passed; stopping the remaining workers", metadata: ["in_flight": "\(ledger.inFlightCount)"])
+            logger.warning(
+                "drain deadline passed; stopping the remaining workers",
+                metadata: ["in_flight": "\(ledger.inFlightCount)"])
             for process in processes.values where pids[process.pid] != nil { _ = kill(process.pid, SIGTERM) }
             state = .draining(deadline: deadline, killAt: now + configuration.shutdown.killGrace)
         }

@@ -88,15 +88,18 @@ extension Supervisor {
             processes[id] = process
             process.connection?.enqueue(
                 SupervisorMessage.welcome(
-                    concurrency: UInt16(configuration.workers.concurrency), handler: configuration.workers.handler.rawValue,
+                    concurrency: UInt16(configuration.workers.concurrency),
+                    handler: configuration.workers.handler.rawValue,
                     settings: handlerSettings(configuration)
                 ).frame())
             pool.handshakeCompleted(id, now: now)
             poolChanged()
             logger.info("worker ready", metadata: workerMetadata(id))
         case .result(let commandID, .retryLater(let reason)):
-            guard process.handshaken, let entry = ledger.deferRetry(
-                CommandID(commandID), by: id, until: now + retryDelay(deferrals: (ledger.entry(CommandID(commandID))?.deferrals ?? 0) + 1))
+            guard process.handshaken,
+                let entry = ledger.deferRetry(
+                    CommandID(commandID), by: id,
+                    until: now + retryDelay(deferrals: (ledger.entry(CommandID(commandID))?.deferrals ?? 0) + 1))
             else {
                 throw IPCError(.malformedPayload, "result for command c\(commandID), which this worker does not hold")
             }
@@ -105,7 +108,9 @@ extension Supervisor {
             counters.deferred += 1
             logger.warning(
                 "command deferred; it will be tried again",
-                metadata: commandMetadata(entry, worker: id).merging(["reason": "\(reason)", "deferrals": "\(entry.deferrals)"]) {
+                metadata: commandMetadata(entry, worker: id).merging([
+                    "reason": "\(reason)", "deferrals": "\(entry.deferrals)",
+                ]) {
                     $1
                 })
         case .result(let commandID, let outcome):
@@ -116,13 +121,16 @@ extension Supervisor {
             statusVersion &+= 1
             if case .failed(let reason) = outcome {
                 counters.failed += 1
-                logger.notice("command failed", metadata: commandMetadata(entry, worker: id).merging(["reason": "\(reason)"]) { $1 })
+                logger.notice(
+                    "command failed",
+                    metadata: commandMetadata(entry, worker: id).merging(["reason": "\(reason)"]) { $1 })
             } else {
                 counters.done += 1
                 logger.debug("command done", metadata: commandMetadata(entry, worker: id))
             }
             source.finish(
-                FinishedCommand(origin: entry.origin, key: entry.key, outcome: outcome, worker: id, attempts: entry.attempts))
+                FinishedCommand(
+                    origin: entry.origin, key: entry.key, outcome: outcome, worker: id, attempts: entry.attempts))
         case .pong:
             guard process.handshaken else { throw IPCError(.malformedPayload, "pong before hello") }
         case .statistics(let statistics):
@@ -163,11 +171,14 @@ extension Supervisor {
             counters.quarantined += 1
             counters.failed += 1
             let why = "quarantined: \(entry.soloLosses) workers died while running this command alone"
-            logger.error("command quarantined", metadata: commandMetadata(entry, worker: nil).merging(["reason": "\(why)"]) { $1 })
+            logger.error(
+                "command quarantined",
+                metadata: commandMetadata(entry, worker: nil).merging(["reason": "\(why)"]) { $1 })
             source.finish(
                 FinishedCommand(
                     origin: entry.origin, key: entry.key,
-                    outcome: .failed(reason: "The command could not be executed: internal error (worker crashed repeatedly)"),
+                    outcome: .failed(
+                        reason: "The command could not be executed: internal error (worker crashed repeatedly)"),
                     worker: nil, attempts: entry.attempts))
         }
         if pids[process.pid] == nil { finishExit(id, now: now) }
@@ -195,7 +206,9 @@ extension Supervisor {
                 logger.debug("reaped orphan", metadata: ["pid": "\(pid)", "status": "\(ExitStatus(status))"])
                 continue
             }
-            logger.debug("worker reaped", metadata: ["worker.id": "\(id)", "worker.pid": "\(pid)", "status": "\(ExitStatus(status))"])
+            logger.debug(
+                "worker reaped",
+                metadata: ["worker.id": "\(id)", "worker.pid": "\(pid)", "status": "\(ExitStatus(status))"])
             if processes[id]?.connection != nil {
                 let expected = pool.worker(id)?.exitExpected ?? false
                 workerGone(id, reason: "exited (\(ExitStatus(status)))", kill: false, now: now)

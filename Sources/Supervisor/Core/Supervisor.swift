@@ -99,7 +99,8 @@ public final class Supervisor: SourceControl {
     ///   - version: the build's version, for `k8s_worker_build_info`.
     public init(
         configuration: Configuration, loader: ConfigurationLoader, source: any CommandSource, logger: Logger,
-        notifier: SystemdNotifier = SystemdNotifier(), handlerSettings: @escaping (Configuration) -> [UInt8] = { _ in [] },
+        notifier: SystemdNotifier = SystemdNotifier(),
+        handlerSettings: @escaping (Configuration) -> [UInt8] = { _ in [] },
         version: String = "unknown"
     ) throws(SupervisorError) {
         self.handlerSettings = handlerSettings
@@ -112,7 +113,8 @@ public final class Supervisor: SourceControl {
         self.source = source
         self.logger = logger
         self.notifier = notifier
-        let executable = configuration.workers.executable.isEmpty
+        let executable =
+            configuration.workers.executable.isEmpty
             ? WorkerLauncher.defaultExecutable() : configuration.workers.executable
         var workerEnvironment = loader.environment
         workerEnvironment["K8S_WORKER_LOG_LEVEL"] = configuration.log.level
@@ -157,8 +159,12 @@ public final class Supervisor: SourceControl {
         let stopBy = hardStop ?? now + configuration.shutdown.finalTimeout
         source.close(deadline: stopCutShort ? min(stopBy, now + Configuration.Shutdown.commitReserve) : stopBy)
         logger.log(
-            level: complete ? .info : .error, complete ? "supervisor stopped" : "supervisor stopped with records unpublished",
-            metadata: ["done": "\(counters.done)", "failed": "\(counters.failed)", "queued_not_started": "\(ledger.queuedCount)"])
+            level: complete ? .info : .error,
+            complete ? "supervisor stopped" : "supervisor stopped with records unpublished",
+            metadata: [
+                "done": "\(counters.done)", "failed": "\(counters.failed)",
+                "queued_not_started": "\(ledger.queuedCount)",
+            ])
         return complete ? 0 : Self.unfinishedStopStatus
     }
 
@@ -221,14 +227,17 @@ public final class Supervisor: SourceControl {
             statusVersion &+= 1
             let id = CommandID(nextCommandID)
             nextCommandID += 1
-            ledger.add(id: id, key: command.key, payload: command.payload, origin: command.origin, context: command.logContext)
+            ledger.add(
+                id: id, key: command.key, payload: command.payload, origin: command.origin, context: command.logContext)
         }
     }
 
     /// Hands dispatchable commands to the least-loaded ready workers.
     func dispatch(now: Instant) {
         guard state == .running, ledger.hasDispatchable else { return }
-        var candidates = pool.readyWorkers.compactMap { processes[$0] }.filter { $0.handshaken && $0.inFlight < $0.capacity }
+        var candidates = pool.readyWorkers.compactMap { processes[$0] }.filter {
+            $0.handshaken && $0.inFlight < $0.capacity
+        }
         while ledger.hasDispatchable, !candidates.isEmpty {
             // Least loaded first; ties go to the lowest id, which keeps dispatch deterministic.
             let index = candidates.indices.min { candidates[$0].inFlight < candidates[$1].inFlight } ?? 0
@@ -241,7 +250,9 @@ public final class Supervisor: SourceControl {
             let command = DispatchedCommand(
                 id: entry.id.rawValue, attempt: entry.attempts, deadlineMilliseconds: deadline, key: entry.key,
                 payload: entry.payload, logContext: entry.context)
-            logger.debug("command dispatched", metadata: commandMetadata(entry, worker: id).merging(["attempt": "\(entry.attempts)"]) { $1 })
+            logger.debug(
+                "command dispatched",
+                metadata: commandMetadata(entry, worker: id).merging(["attempt": "\(entry.attempts)"]) { $1 })
             processes[id]?.connection?.enqueue(SupervisorMessage.dispatch(command).frame())
             processes[id]?.inFlight += 1
             candidates[index].inFlight += 1
@@ -261,7 +272,9 @@ public final class Supervisor: SourceControl {
         guard let oldest = ledger.oldestDispatch, now.since(oldest) > limit else { return }
         let cutoff = now - limit
         for (worker, command) in ledger.overdue(dispatchedBefore: cutoff) {
-            workerGone(worker, reason: "command \(command) exceeded its deadline of \(configuration.workers.commandDeadline)", kill: true, now: now)
+            workerGone(
+                worker, reason: "command \(command) exceeded its deadline of \(configuration.workers.commandDeadline)",
+                kill: true, now: now)
         }
     }
 

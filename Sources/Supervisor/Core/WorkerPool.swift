@@ -232,7 +232,9 @@ public struct WorkerPool {
     /// Begins shutdown: no more spawns; every live worker is told to drain.
     public mutating func beginShutdown() -> [Action] {
         stopping = true
-        return workers.keys.sorted().compactMap { retire($0, reason: "shutting down before its handshake", leavingSlot: false) }
+        return workers.keys.sorted().compactMap {
+            retire($0, reason: "shutting down before its handshake", leavingSlot: false)
+        }
     }
 }
 

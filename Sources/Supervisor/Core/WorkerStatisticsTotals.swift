@@ -42,7 +42,10 @@ extension WorkerStatistics {
                 .counter, "pod_creations_total",
                 "Finished create_pod_commands by status (success, failed) and language (from the runtime registry, else unknown).",
                 series: podCreations.sorted { $0.key < $1.key }.map {
-                    ([MetricLabel("status", $0.key.status), MetricLabel("language", $0.key.language)], Double($0.value))
+                    (
+                        [MetricLabel("status", $0.key.status), MetricLabel("language", $0.key.language)],
+                        Double($0.value)
+                    )
                 }),
             MetricFamily(
                 histogram: "pod_creation_duration_seconds",
@@ -50,15 +53,22 @@ extension WorkerStatistics {
                 series: podCreationSeconds.sorted { $0.key < $1.key }.compactMap { language, counts in
                     HistogramValues(counts).map { ([MetricLabel("language", language)], $0) }
                 }),
-            MetricFamily(.gauge, "pod_creations_active", "Creations in progress on the workers.", value: Double(podCreationsActive)),
             MetricFamily(
-                .counter, "configmaps_created_total", "Script ConfigMap creations by status (success, already_exists, failed).",
-                series: configMapsCreated.sorted { $0.key < $1.key }.map { ([MetricLabel("status", $0.key)], Double($0.value)) }),
+                .gauge, "pod_creations_active", "Creations in progress on the workers.",
+                value: Double(podCreationsActive)),
             MetricFamily(
-                .counter, "k8s_worker_kubernetes_api_requests_total", "Kubernetes API calls made by the workers (retries not counted).",
+                .counter, "configmaps_created_total",
+                "Script ConfigMap creations by status (success, already_exists, failed).",
+                series: configMapsCreated.sorted { $0.key < $1.key }.map {
+                    ([MetricLabel("status", $0.key)], Double($0.value))
+                }),
+            MetricFamily(
+                .counter, "k8s_worker_kubernetes_api_requests_total",
+                "Kubernetes API calls made by the workers (retries not counted).",
                 value: Double(apiRequests)),
             MetricFamily(
-                .counter, "k8s_worker_kubernetes_api_failures_total", "Kubernetes API calls that ended in an error after their retries.",
+                .counter, "k8s_worker_kubernetes_api_failures_total",
+                "Kubernetes API calls that ended in an error after their retries.",
                 value: Double(apiFailures)),
             MetricFamily(
                 .counter, "k8s_worker_kubernetes_api_retries_total",

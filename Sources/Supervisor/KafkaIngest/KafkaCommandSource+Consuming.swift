@@ -26,18 +26,24 @@ extension KafkaCommandSource {
                 groupJoined = true
                 brokersDownSince = nil
                 lastError = nil
-                logger.info("partitions assigned", metadata: ["partitions": "\(partitions.map(\.description).joined(separator: " "))"])
+                logger.info(
+                    "partitions assigned",
+                    metadata: ["partitions": "\(partitions.map(\.description).joined(separator: " "))"])
             case .partitionsRevoked(let partitions):
                 beginRevocation(partitions, now: now)
             case .partitionsLost(let partitions):
                 // Involuntary (the session expired): they may belong to someone else already, so nothing of theirs
                 // is committed; in-flight results are dropped and the new owner redoes them (same event ids).
-                logger.warning("partitions lost", metadata: ["partitions": "\(partitions.map(\.description).joined(separator: " "))"])
+                logger.warning(
+                    "partitions lost",
+                    metadata: ["partitions": "\(partitions.map(\.description).joined(separator: " "))"])
                 groupJoined = false
                 if let revocation { release(revocation.partitions) }
                 revocation = nil
                 release(partitions)
-                do { try consumer.completeRevocation() } catch { logger.warning("completing revocation", metadata: ["error": "\(error)"]) }
+                do { try consumer.completeRevocation() } catch {
+                    logger.warning("completing revocation", metadata: ["error": "\(error)"])
+                }
             case .offsetsCommitted(let result):
                 commitInFlight = false
                 switch result {
@@ -45,7 +51,9 @@ extension KafkaCommandSource {
                     commitsAcknowledged += 1
                     brokersDownSince = nil
                     for offset in offsets {
-                        guard let stream = streamIDs[KafkaTopicPartition(topic: offset.topic, partition: offset.partition)],
+                        guard
+                            let stream = streamIDs[
+                                KafkaTopicPartition(topic: offset.topic, partition: offset.partition)],
                             let position = offset.offset
                         else { continue }
                         tracker.confirmCommit(partition: stream, position: position)
@@ -85,19 +93,22 @@ extension KafkaCommandSource {
                 "execution.id": command.executionID, "topic": message.topic, "partition": "\(message.partition)",
                 "offset": "\(message.offset)",
             ]
-            buffered.append(SourceCommand(origin: origin, key: command.executionID, payload: message.value, logContext: context))
+            buffered.append(
+                SourceCommand(origin: origin, key: command.executionID, payload: message.value, logContext: context))
             bufferedBytes += message.value.count
         case .deadLetter(let kind, let reason):
             deadLettered += 1
             logger.warning(
                 "record dead-lettered",
                 metadata: [
-                    "kind": "\(kind)", "reason": "\(reason)", "topic": "\(message.topic)", "partition": "\(message.partition)",
+                    "kind": "\(kind)", "reason": "\(reason)", "topic": "\(message.topic)",
+                    "partition": "\(message.partition)",
                     "offset": "\(message.offset)",
                 ])
             pending[origin] = Pending(command: nil, trace: nil, outstanding: 1)
             var letter = DeadLetter.record(
-                for: record, kind: kind, reason: reason, topic: settings.layout.deadLetter, maxBytes: settings.maxMessageBytes)
+                for: record, kind: kind, reason: reason, topic: settings.layout.deadLetter,
+                maxBytes: settings.maxMessageBytes)
             letter.valueIsNull = message.valueIsNull  // a tombstone's dead letter is a tombstone too
             publish(letter, for: origin, now: now)
         }
@@ -113,7 +124,10 @@ extension KafkaCommandSource {
         for origin in withdrawn { pending[origin] = nil }
         logger.info(
             "partitions revoked: finishing their in-flight work",
-            metadata: ["partitions": "\(partitions.map(\.description).joined(separator: " "))", "withdrawn": "\(withdrawn.count)"])
+            metadata: [
+                "partitions": "\(partitions.map(\.description).joined(separator: " "))",
+                "withdrawn": "\(withdrawn.count)",
+            ])
         revocation = Revocation(partitions: partitions, deadline: now + settings.revocationTimeout)
     }
 
@@ -122,13 +136,17 @@ extension KafkaCommandSource {
         guard var current = revocation, let consumer else { return }
         let streamsRevoked = Set(current.partitions.compactMap { streamIDs[$0] })
         let open = control?.openCount { streamsRevoked.contains($0.partition) } ?? 0
-        let unpublished = pending.keys.contains { streamsRevoked.contains($0.partition) && (pending[$0]?.outstanding ?? 0) > 0 }
+        let unpublished = pending.keys.contains {
+            streamsRevoked.contains($0.partition) && (pending[$0]?.outstanding ?? 0) > 0
+        }
         let finished = open == 0 && !unpublished
         guard finished || now >= current.deadline else { return }
         if !current.commitRequested {
             current.commitRequested = true
             revocation = current
-            let offsets = committableOffsets().filter { current.partitions.contains(KafkaTopicPartition(topic: $0.topic, partition: $0.partition)) }
+            let offsets = committableOffsets().filter {
+                current.partitions.contains(KafkaTopicPartition(topic: $0.topic, partition: $0.partition))
+            }
             if !offsets.isEmpty {
                 do {
                     _ = try consumer.commitSync(offsets, timeout: .seconds(2))
@@ -144,7 +162,9 @@ extension KafkaCommandSource {
         }
         release(current.partitions)
         revocation = nil
-        do { try consumer.completeRevocation() } catch { logger.warning("completing revocation", metadata: ["error": "\(error)"]) }
+        do { try consumer.completeRevocation() } catch {
+            logger.warning("completing revocation", metadata: ["error": "\(error)"])
+        }
     }
 
     /// Forgets partitions: nothing of theirs is committed or published any more by this supervisor.
@@ -153,7 +173,8 @@ extension KafkaCommandSource {
         buffered.removeAll { streamsReleased.contains($0.origin.partition) }
         bufferedBytes = buffered.reduce(0) { $0 + $1.payload.count }
         _ = control?.withdrawQueued { streamsReleased.contains($0.partition) }
-        for origin in pending.keys where streamsReleased.contains(origin.partition) && pending[origin]?.outstanding == 0 {
+        for origin in pending.keys where streamsReleased.contains(origin.partition) && pending[origin]?.outstanding == 0
+        {
             pending[origin] = nil
         }
         for stream in streamsReleased { tracker.remove(partition: stream) }
@@ -190,7 +211,8 @@ extension KafkaCommandSource {
         rejoinAt = nil
         do {
             try consumer.subscribe(topics: settings.layout.commandTopics)
-            logger.warning("committed offsets of the assignment could not be fetched; rejoined the group to fetch them again")
+            logger.warning(
+                "committed offsets of the assignment could not be fetched; rejoined the group to fetch them again")
         } catch {
             logger.warning("rejoining the group failed; trying again", metadata: ["error": "\(error)"])
             rejoinAt = now + Self.rejoinDelay
@@ -199,7 +221,9 @@ extension KafkaCommandSource {
 
     /// Commits every partition's low-water mark that moved, asynchronously.
     func commitIfDue(now: Instant) {
-        guard let consumer, !commitInFlight, lastCommit.map({ now.since($0) >= settings.commitInterval }) ?? true else { return }
+        guard let consumer, !commitInFlight, lastCommit.map({ now.since($0) >= settings.commitInterval }) ?? true else {
+            return
+        }
         lastCommit = now
         let offsets = committableOffsets()
         guard !offsets.isEmpty else { return }
@@ -215,7 +239,8 @@ extension KafkaCommandSource {
     func committableOffsets() -> [KafkaTopicPartitionOffset] {
         tracker.committable().compactMap { item in
             guard let partition = streams[item.partition], assigned.contains(partition) else { return nil }
-            return KafkaTopicPartitionOffset(topic: partition.topic, partition: partition.partition, offset: item.position)
+            return KafkaTopicPartitionOffset(
+                topic: partition.topic, partition: partition.partition, offset: item.position)
         }
     }
 

@@ -7,7 +7,9 @@ extension KafkaCommandSource {
     public func readinessProblem(now: Instant) -> String? {
         guard let consumer, let producer else { return "kafka: not connected" }
         if let fatal = consumer.fatalError ?? producer.fatalError { return "kafka: fatal error: \(fatal)" }
-        if let since = brokersDownSince, now.since(since) < settings.consumer.sessionTimeout { return "kafka: all brokers down" }
+        if let since = brokersDownSince, now.since(since) < settings.consumer.sessionTimeout {
+            return "kafka: all brokers down"
+        }
         if !groupJoined { return "kafka: waiting for the consumer group to assign partitions" }
         return publishStall(now: now)
     }
@@ -18,7 +20,11 @@ extension KafkaCommandSource {
             for partition in assigned.sorted(by: { ($0.topic, $0.partition) < ($1.topic, $1.partition) }) {
                 // Non-blocking: the cached high watermark of the last fetch minus the consumer's position.
                 guard let records = consumer.lag(for: partition) else { continue }
-                lag.append(([MetricLabel("topic", partition.topic), MetricLabel("partition", String(partition.partition))], Double(records)))
+                lag.append(
+                    (
+                        [MetricLabel("topic", partition.topic), MetricLabel("partition", String(partition.partition))],
+                        Double(records)
+                    ))
             }
         }
         return [
@@ -31,9 +37,14 @@ extension KafkaCommandSource {
             .counter("k8s_worker_kafka_records_consumed_total", "Records read from the command topics.", consumed),
             .gauge("k8s_worker_kafka_records_buffered", "Records read and waiting for dispatch.", buffered.count),
             .gauge("k8s_worker_kafka_paused", "1 while backpressure pauses the partitions.", paused ? 1 : 0),
-            .counter("k8s_worker_kafka_dead_letters_total", "Records sent to the dead-letter topic (undecodable or invalid).", deadLettered),
-            .counter("k8s_worker_kafka_records_published_total", "Records acknowledged by the brokers: events and dead letters.", published),
-            .gauge("k8s_worker_kafka_records_unpublished", "Records produced and not yet acknowledged.", deliveries.count),
+            .counter(
+                "k8s_worker_kafka_dead_letters_total",
+                "Records sent to the dead-letter topic (undecodable or invalid).", deadLettered),
+            .counter(
+                "k8s_worker_kafka_records_published_total",
+                "Records acknowledged by the brokers: events and dead letters.", published),
+            .gauge(
+                "k8s_worker_kafka_records_unpublished", "Records produced and not yet acknowledged.", deliveries.count),
             MetricFamily(
                 .gauge, "k8s_worker_kafka_oldest_unpublished_seconds",
                 "Age of the oldest record produced and not yet acknowledged (0 when none).",
@@ -45,8 +56,12 @@ extension KafkaCommandSource {
             .counter(
                 "k8s_worker_kafka_records_dropped_total",
                 "Dead letters the brokers refused for good, dropped so that their partition could move on.", dropped),
-            .counter("k8s_worker_kafka_commits_total", "Offset commits acknowledged by the group coordinator.", commitsAcknowledged),
-            .counter("k8s_worker_kafka_commit_failures_total", "Offset commits that failed (retried at the next interval).", commitFailures),
+            .counter(
+                "k8s_worker_kafka_commits_total", "Offset commits acknowledged by the group coordinator.",
+                commitsAcknowledged),
+            .counter(
+                "k8s_worker_kafka_commit_failures_total", "Offset commits that failed (retried at the next interval).",
+                commitFailures),
         ]
     }
 }

@@ -89,7 +89,8 @@ extension KafkaCommandSource {
             send(token, now: now)
         } else {
             dropped += 1
-            logger.error("record refused by Kafka for good; dropped so that its partition can move on", metadata: context)
+            logger.error(
+                "record refused by Kafka for good; dropped so that its partition can move on", metadata: context)
             resolve(token, now: now)
         }
     }
@@ -102,7 +103,8 @@ extension KafkaCommandSource {
         logger.warning(
             "publish failed; will retry",
             metadata: logContext(for: delivery.origin).merging([
-                "event.topic": "\(delivery.record.topic)", "error": "\(error)", "attempt": "\(delivery.attempts)", "retry_in": "\(delay)",
+                "event.topic": "\(delivery.record.topic)", "error": "\(error)", "attempt": "\(delivery.attempts)",
+                "retry_in": "\(delay)",
             ]) { $1 })
         retries.append((now + delay, token))
     }

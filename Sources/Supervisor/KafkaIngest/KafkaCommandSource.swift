@@ -128,7 +128,8 @@ public final class KafkaCommandSource: CommandSource {
             "kafka source subscribed",
             metadata: [
                 "topics": "\(settings.layout.commandTopics.joined(separator: ","))",
-                "group": "\(settings.consumer.groupID)", "brokers": "\(settings.consumer.bootstrapServers.joined(separator: ","))",
+                "group": "\(settings.consumer.groupID)",
+                "brokers": "\(settings.consumer.bootstrapServers.joined(separator: ","))",
             ])
     }
 
@@ -154,7 +155,9 @@ public final class KafkaCommandSource: CommandSource {
         let plan = OutcomeEvents.plan(
             for: command, outcome: finished.outcome, layout: settings.layout, now: Timestamp.now(), trace: state.trace)
         if let anomaly = plan.anomaly {
-            logger.warning("unexpected outcome", metadata: logContext(for: finished.origin).merging(["detail": "\(anomaly)"]) { $1 })
+            logger.warning(
+                "unexpected outcome",
+                metadata: logContext(for: finished.origin).merging(["detail": "\(anomaly)"]) { $1 })
         }
         if plan.records.isEmpty {
             pending[finished.origin] = nil
@@ -247,17 +250,23 @@ extension KafkaCommandSource {
         while true {
             attempt += 1
             do {
-                _ = try consumer.commitSync(offsets, timeout: max(min(.seconds(5), deadline.since(.now())), .milliseconds(1)))
-                logger.info("final commit", metadata: [
-                    "offsets": "\(offsets.map(\.description).joined(separator: " "))", "attempts": "\(attempt)"])
+                _ = try consumer.commitSync(
+                    offsets, timeout: max(min(.seconds(5), deadline.since(.now())), .milliseconds(1)))
+                logger.info(
+                    "final commit",
+                    metadata: [
+                        "offsets": "\(offsets.map(\.description).joined(separator: " "))", "attempts": "\(attempt)",
+                    ])
                 return
             } catch {
                 guard error.isRetriable, Instant.now() + .milliseconds(200) < deadline else {
-                    logger.error("final commit failed; the next owner redoes the uncommitted work",
+                    logger.error(
+                        "final commit failed; the next owner redoes the uncommitted work",
                         metadata: ["error": "\(error)", "attempts": "\(attempt)"])
                     return
                 }
-                logger.warning("final commit failed; retrying", metadata: ["error": "\(error)", "attempt": "\(attempt)"])
+                logger.warning(
+                    "final commit failed; retrying", metadata: ["error": "\(error)", "attempt": "\(attempt)"])
                 var pause = timespec(tv_sec: 0, tv_nsec: 200_000_000)
                 _ = nanosleep(&pause, nil)
             }

@@ -49,7 +49,9 @@ public struct KafkaSourceSettings: Sendable {
     /// - Throws: every property librdkafka rejects, with its reason, as one error.
     public init(_ configuration: Configuration) throws(ConfigurationError) {
         let kafka = configuration.kafka
-        let servers = kafka.bootstrapServers.split(separator: ",").map { String($0).trimmedSpaces }.filter { !$0.isEmpty }
+        let servers = kafka.bootstrapServers.split(separator: ",").map { String($0).trimmedSpaces }.filter {
+            !$0.isEmpty
+        }
         var consumer = KafkaConsumerConfiguration(bootstrapServers: servers)
         consumer.groupID = kafka.groupID
         consumer.clientID = kafka.clientID.isEmpty ? "k8s-worker-" + Self.hostname() : kafka.clientID
@@ -73,12 +75,16 @@ public struct KafkaSourceSettings: Sendable {
         if !topics.isEmpty { layout.commandTopics = topics }
         let problems = KafkaConfigurationCheck.problems(consumer: consumer, producer: producer)
         guard problems.isEmpty else {
-            let reasons = problems.map { problem in problem.property.map { "\($0): \(problem.message)" } ?? problem.message }
-            throw ConfigurationError(key: "kafka", message: "librdkafka refuses the configuration: " + reasons.joined(separator: "; "))
+            let reasons = problems.map { problem in
+                problem.property.map { "\($0): \(problem.message)" } ?? problem.message
+            }
+            throw ConfigurationError(
+                key: "kafka", message: "librdkafka refuses the configuration: " + reasons.joined(separator: "; "))
         }
         self.init(
             consumer: consumer, producer: producer, layout: layout, commitInterval: kafka.commitInterval,
-            maxBuffered: kafka.maxBuffered, maxBufferedBytes: kafka.maxBufferedBytes, maxRecordBytes: kafka.maxRecordBytes,
+            maxBuffered: kafka.maxBuffered, maxBufferedBytes: kafka.maxBufferedBytes,
+            maxRecordBytes: kafka.maxRecordBytes,
             revocationTimeout: kafka.revocationTimeout, publishStallTimeout: kafka.publishStallTimeout)
     }
 

@@ -9,11 +9,13 @@ public enum KubernetesWiring {
     /// The settings workers receive in their welcome.
     public static func settings(_ configuration: Configuration) -> KubernetesSettings {
         let section = configuration.kubernetes
-        let source: KubeClusterSource = switch section.source {
-        case .kubeconfig: .kubeconfig(path: section.kubeconfig, context: section.context.isEmpty ? nil : section.context)
-        case .inCluster: .inCluster()
-        case .auto: .automatic
-        }
+        let source: KubeClusterSource =
+            switch section.source {
+            case .kubeconfig:
+                .kubeconfig(path: section.kubeconfig, context: section.context.isEmpty ? nil : section.context)
+            case .inCluster: .inCluster()
+            case .auto: .automatic
+            }
         return KubernetesSettings(
             source: source, namespace: section.namespace, qps: Double(section.qps), burst: section.burst,
             connectTimeout: section.connectTimeout, requestTimeout: section.requestTimeout,
@@ -31,7 +33,8 @@ public enum KubernetesWiring {
                 throw KubernetesWiringError("refusing the \(role) \(path): \(finding.description)")
             }
             if isSecret {
-                logger.warning("SECURITY: the \(role) holds credentials and \(finding.description)", metadata: ["path": "\(path)"])
+                logger.warning(
+                    "SECURITY: the \(role) holds credentials and \(finding.description)", metadata: ["path": "\(path)"])
             }
         }
         // The kubeconfig itself before it is loaded; the files it names once it parses.

@@ -46,10 +46,12 @@ public struct NamespacePreflight {
         } catch {
             if error.kind == .notFound { throw NamespacePreflightError("namespace '\(namespace)' does not exist") }
             if error.kind == .forbidden {
-                try tolerate("reading namespace '\(namespace)' is forbidden; its Pod Security labels cannot be checked", &report)
+                try tolerate(
+                    "reading namespace '\(namespace)' is forbidden; its Pod Security labels cannot be checked", &report)
                 namespaceObject = .null
             } else {
-                throw NamespacePreflightError("cannot read namespace '\(namespace)': \(error.summary): \(error.message)")
+                throw NamespacePreflightError(
+                    "cannot read namespace '\(namespace)': \(error.summary): \(error.message)")
             }
         }
 
@@ -64,29 +66,39 @@ public struct NamespacePreflight {
             try handleWriteFailure(error, what: "applying NetworkPolicy \(NetworkPolicyManifest.name)", &report)
         }
 
-        let missing = namespaceObject.isNull ? NamespaceSecurityPatch.labels.map(\.key) : NamespaceSecurityPatch.missingLabels(in: namespaceObject)
+        let missing =
+            namespaceObject.isNull
+            ? NamespaceSecurityPatch.labels.map(\.key) : NamespaceSecurityPatch.missingLabels(in: namespaceObject)
         if missing.isEmpty {
             report.labelsApplied = true
         } else {
             do {
                 _ = try api.patch(
-                    NamespaceSecurityPatch.path(namespace: namespace), body: JSONWriter.encode(NamespaceSecurityPatch.body()),
+                    NamespaceSecurityPatch.path(namespace: namespace),
+                    body: JSONWriter.encode(NamespaceSecurityPatch.body()),
                     contentType: NamespaceSecurityPatch.contentType, query: [], deadline: deadline)
                 report.labelsApplied = true
             } catch {
-                try handleWriteFailure(error, what: "labelling namespace \(namespace) with Pod Security 'restricted' (\(missing.joined(separator: ", ")) missing)", &report)
+                try handleWriteFailure(
+                    error,
+                    what:
+                        "labelling namespace \(namespace) with Pod Security 'restricted' (\(missing.joined(separator: ", ")) missing)",
+                    &report)
             }
         }
         logger.info(
             "namespace prepared",
             metadata: [
-                "namespace": "\(namespace)", "network_policy": "\(report.networkPolicyApplied ? "applied" : "NOT applied")",
+                "namespace": "\(namespace)",
+                "network_policy": "\(report.networkPolicyApplied ? "applied" : "NOT applied")",
                 "pod_security_labels": "\(report.labelsApplied ? "present" : "NOT present")",
             ])
         return report
     }
 
-    private func handleWriteFailure(_ error: KubeAPIError, what: String, _ report: inout Report) throws(NamespacePreflightError) {
+    private func handleWriteFailure(
+        _ error: KubeAPIError, what: String, _ report: inout Report
+    ) throws(NamespacePreflightError) {
         guard error.kind == .forbidden else {
             throw NamespacePreflightError("\(what) failed: \(error.summary): \(error.message)")
         }
@@ -98,7 +110,9 @@ public struct NamespacePreflight {
         case .fail:
             throw NamespacePreflightError("\(problem) (kubernetes.on_forbidden is 'fail')")
         case .warn:
-            logger.error("SECURITY: \(problem); starting anyway because kubernetes.on_forbidden is 'warn' — make sure the cluster administrator has applied it")
+            logger.error(
+                "SECURITY: \(problem); starting anyway because kubernetes.on_forbidden is 'warn' — make sure the cluster administrator has applied it"
+            )
             report.warnings.append(problem)
         }
     }

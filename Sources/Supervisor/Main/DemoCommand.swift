@@ -10,7 +10,8 @@ struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Run the real supervisor and workers on an embedded Kafka mock cluster and Kubernetes API simulator.",
-        discussion: "Runs k8s-worker-demo from the directory of k8s-worker; `k8s-worker demo --help` lists its options.",
+        discussion:
+            "Runs k8s-worker-demo from the directory of k8s-worker; `k8s-worker demo --help` lists its options.",
         // `--help` goes to the demo too: it knows the options.
         helpNames: [])
 

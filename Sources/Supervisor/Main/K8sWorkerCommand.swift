@@ -13,7 +13,9 @@ struct K8sWorkerCommand: ParsableCommand {
             the pool; SIGTERM or SIGINT drains in-flight work and exits 0 (a second one cuts the drain short).
             """,
         version: VersionReport.text,
-        subcommands: [RunCommand.self, CheckConfigCommand.self, RenderCommand.self, ConfigReferenceCommand.self, DemoCommand.self],
+        subcommands: [
+            RunCommand.self, CheckConfigCommand.self, RenderCommand.self, ConfigReferenceCommand.self, DemoCommand.self,
+        ],
         defaultSubcommand: RunCommand.self)
 }
 
@@ -22,7 +24,9 @@ struct ConfigurationOptions: ParsableArguments {
     @Option(name: .shortAndLong, help: "YAML configuration file.")
     var config: String?
 
-    @Option(name: .customLong("set"), help: ArgumentHelp("Override one key, e.g. --set workers.count=4 (repeatable).", valueName: "key=value"))
+    @Option(
+        name: .customLong("set"),
+        help: ArgumentHelp("Override one key, e.g. --set workers.count=4 (repeatable).", valueName: "key=value"))
     var overrides: [String] = []
 
     @Option(name: .long, help: "Shorthand for --set workers.count=N.")

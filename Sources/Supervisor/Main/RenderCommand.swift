@@ -34,7 +34,9 @@ struct RenderCommand: ParsableCommand {
             throw ExitCode(66)  // EX_NOINPUT
         }
         do {
-            guard case .create(let command) = try InboundCommand.decode(Array(text.utf8), options: DecodingOptions(now: { .epoch }))
+            guard
+                case .create(let command) = try InboundCommand.decode(
+                    Array(text.utf8), options: DecodingOptions(now: { .epoch }))
             else {
                 printError("k8s-worker render: only create_pod_command produces objects")
                 throw ExitCode(65)

@@ -50,7 +50,8 @@ struct RunCommand: ParsableCommand {
         }
         do {
             let supervisor = try Supervisor(
-                configuration: configuration, loader: loader, source: source, logger: logger, handlerSettings: handlerSettings.callAsFunction,
+                configuration: configuration, loader: loader, source: source, logger: logger,
+                handlerSettings: handlerSettings.callAsFunction,
                 version: K8sWorkerCommand.version)
             throw ExitCode(try supervisor.run())
         } catch let error as SupervisorError {

@@ -9,7 +9,8 @@ enum VersionReport {
     /// `--version`: one line each.
     static var text: String {
         [
-            "k8s-worker \(K8sWorkerCommand.version)", KafkaLibraryVersion.current.description, CurlVersion.current.description,
+            "k8s-worker \(K8sWorkerCommand.version)", KafkaLibraryVersion.current.description,
+            CurlVersion.current.description,
         ].joined(separator: "\n")
     }
 

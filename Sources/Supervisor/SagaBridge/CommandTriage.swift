@@ -23,17 +23,20 @@ public struct CommandTriage: Sendable {
 
     public func triage(_ record: ConsumedRecord, now: Timestamp) -> Verdict {
         guard record.value.count <= maxRecordBytes else {
-            return .deadLetter(kind: "too_large", reason: "record of \(record.value.count) bytes exceeds \(maxRecordBytes)")
+            return .deadLetter(
+                kind: "too_large", reason: "record of \(record.value.count) bytes exceeds \(maxRecordBytes)")
         }
         if let contentType = record.headerText(RecordHeaders.contentType), !contentType.hasPrefix("application/json") {
-            return .deadLetter(kind: "content_type", reason: "content-type '\(Self.clip(contentType))' is not application/json")
+            return .deadLetter(
+                kind: "content_type", reason: "content-type '\(Self.clip(contentType))' is not application/json")
         }
         let command: InboundCommand
         do {
             command = try InboundCommand.decode(
                 record.value, options: DecodingOptions(maxInputBytes: maxRecordBytes, now: { now }))
         } catch {
-            return .deadLetter(kind: error.isUnroutable ? "unknown_event_type" : "undecodable", reason: Self.clip("\(error)"))
+            return .deadLetter(
+                kind: error.isUnroutable ? "unknown_event_type" : "undecodable", reason: Self.clip("\(error)"))
         }
         if layout.topicNamesEventType, command.eventType.rawValue != record.topic {
             return .deadLetter(

@@ -25,7 +25,8 @@ public enum DeadLetter {
             .init(RecordHeaders.dlqValueBytes, String(original.value.count)),
             .init(RecordHeaders.dlqValueSHA256, SHA256.hash(original.value).hex),
         ]
-        let whole = OutgoingRecord(topic: topic, key: original.key, value: original.value, headers: original.headers + headers)
+        let whole = OutgoingRecord(
+            topic: topic, key: original.key, value: original.value, headers: original.headers + headers)
         guard whole.wireSize > maxBytes else { return whole }
         // Cut in order until the rest fits: the value to a prefix, then the original headers, then the key.
         let budget = maxBytes - truncationHeadersRoom

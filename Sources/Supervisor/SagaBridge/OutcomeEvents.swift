@@ -29,7 +29,9 @@ public enum OutcomeEvents {
                 anomaly: nil)
         case (.create(let create), .failed(let reason)):
             let failed = ExecutionFailedEvent(replyingTo: create, stderr: reason, timestamp: now)
-            return Plan(records: [record(failed, executionID: create.executionID, layout: layout, parent: parent)], anomaly: nil)
+            return Plan(
+                records: [record(failed, executionID: create.executionID, layout: layout, parent: parent)], anomaly: nil
+            )
         case (.create(let create), .deleted), (.create(let create), .completed):
             let failed = ExecutionFailedEvent(
                 replyingTo: create, stderr: "The execution could not be started: internal error", timestamp: now)
@@ -52,10 +54,11 @@ public enum OutcomeEvents {
         _ event: some DomainEvent, executionID: String, layout: TopicLayout, parent: TraceParent?
     ) -> OutgoingRecord {
         var headers = [OutgoingRecord.Header(RecordHeaders.contentType, "application/json")]
-        if let parent { headers.append(.init(RecordHeaders.traceParent, parent.child(seed: event.eventID).description)) }
+        if let parent {
+            headers.append(.init(RecordHeaders.traceParent, parent.child(seed: event.eventID).description))
+        }
         return OutgoingRecord(
             topic: layout.topic(for: type(of: event).eventType), key: Array(executionID.utf8), value: event.encoded(),
             headers: headers)
     }
 }
-

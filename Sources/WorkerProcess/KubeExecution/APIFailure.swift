@@ -8,7 +8,9 @@ enum APIFailure {
     /// The command's outcome for `error`, met while doing `step` (e.g. "create the Pod").
     static func outcome(_ error: KubeAPIError, step: String) -> StepResult {
         if error.isTransient {
-            return .retryLater("Kubernetes API unavailable while trying to \(step): \(error.summary) after \(error.attempts) attempt(s)")
+            return .retryLater(
+                "Kubernetes API unavailable while trying to \(step): \(error.summary) after \(error.attempts) attempt(s)"
+            )
         }
         return .failed("Failed to \(step): \(userReason(error))")
     }

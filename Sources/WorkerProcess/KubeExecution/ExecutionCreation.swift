@@ -25,7 +25,9 @@ struct ExecutionCreation {
         let podUID: String
         switch createOrAdopt(pod, step: "create the Pod") {
         case .success(let (object, _)):
-            guard let uid = ObjectIdentity.uid(object) else { return .failed(reason: "Failed to create pod: the cluster returned no uid") }
+            guard let uid = ObjectIdentity.uid(object) else {
+                return .failed(reason: "Failed to create pod: the cluster returned no uid")
+            }
             podUID = uid
         case .failure(let result):
             return result.outcome
@@ -44,7 +46,9 @@ struct ExecutionCreation {
         }
         switch configMapResult {
         case .success:
-            logger.info("execution created", metadata: ["pod": "\(pod.name)", "namespace": "\(pod.namespace)", "pod.uid": "\(podUID)"])
+            logger.info(
+                "execution created",
+                metadata: ["pod": "\(pod.name)", "namespace": "\(pod.namespace)", "pod.uid": "\(podUID)"])
             return .created(podName: pod.name, namespace: pod.namespace, uid: podUID)
         case .failure(.retryLater(let reason)):
             // The Pod waits for its ConfigMap (the kubelet retries the mount); the retry creates it.
@@ -63,7 +67,7 @@ struct ExecutionCreation {
         let collection = "/api/v1/namespaces/\(object.namespace)/\(object.kind == "Pod" ? "pods" : "configmaps")"
         do throws(KubeAPIError) {
             return .success((try api.create(collection, body: object.json, deadline: deadline), false))
-        } catch where error.kind == .alreadyExists {
+        } catch  where error.kind == .alreadyExists {
             // Created by an earlier attempt of this command (or another delivery of it)? Then it is ours to use.
         } catch {
             log(error, step: step, object: object)
@@ -76,16 +80,21 @@ struct ExecutionCreation {
         } catch {
             // Gone between the two calls (deleted meanwhile): try the whole command again.
             log(error, step: step, object: object)
-            return .failure(error.kind == .notFound
-                ? .retryLater("the existing \(object.kind) disappeared while it was checked")
-                : APIFailure.outcome(error, step: step))
+            return .failure(
+                error.kind == .notFound
+                    ? .retryLater("the existing \(object.kind) disappeared while it was checked")
+                    : APIFailure.outcome(error, step: step))
         }
         switch Adoption.judge(existing, as: object) {
         case .same:
             break
         case .foreign:
-            logger.error("name taken by an object that is not this execution's", metadata: ["kind": "\(object.kind)", "name": "\(object.name)"])
-            return .failure(.failed("Failed to \(step): a \(object.kind) with its name exists and was not created for this execution"))
+            logger.error(
+                "name taken by an object that is not this execution's",
+                metadata: ["kind": "\(object.kind)", "name": "\(object.name)"])
+            return .failure(
+                .failed(
+                    "Failed to \(step): a \(object.kind) with its name exists and was not created for this execution"))
         case .conflict(let difference):
             logger.error(
                 "execution id already used by another command; its objects are left as they are",
@@ -97,17 +106,34 @@ struct ExecutionCreation {
         }
         if let owner, !ObjectIdentity.ownerUIDs(existing).contains(owner) {
             // Left by an earlier Pod of this execution, which the garbage collector would take it away with.
-            let patch = JSONWriter.encode(.object(JSONObject([JSONObject.Member(key: "metadata", value: .object(JSONObject([
-                JSONObject.Member(key: "ownerReferences", value: object.body.objectValue?["metadata"]?.objectValue?["ownerReferences"] ?? .null)
-            ])))])))
+            let patch = JSONWriter.encode(
+                .object(
+                    JSONObject([
+                        JSONObject.Member(
+                            key: "metadata",
+                            value: .object(
+                                JSONObject([
+                                    JSONObject.Member(
+                                        key: "ownerReferences",
+                                        value: object.body.objectValue?["metadata"]?.objectValue?["ownerReferences"]
+                                            ?? .null)
+                                ])))
+                    ])))
             do throws(KubeAPIError) {
-                return .success((try api.patch(path, body: patch, contentType: "application/merge-patch+json", query: [], deadline: deadline), true))
+                return .success(
+                    (
+                        try api.patch(
+                            path, body: patch, contentType: "application/merge-patch+json", query: [],
+                            deadline: deadline), true
+                    ))
             } catch {
                 log(error, step: "re-own the ConfigMap", object: object)
                 return .failure(APIFailure.outcome(error, step: step))
             }
         }
-        logger.info("adopted the existing object of this execution", metadata: ["kind": "\(object.kind)", "name": "\(object.name)"])
+        logger.info(
+            "adopted the existing object of this execution",
+            metadata: ["kind": "\(object.kind)", "name": "\(object.name)"])
         return .success((existing, true))
     }
 
@@ -115,8 +141,9 @@ struct ExecutionCreation {
     private func cleanUp(pod: KubeObject, podUID: String, after result: StepResult) -> CommandOutcome {
         let options = JSONWriter.encode(PodDeletion.options(gracePeriodSeconds: nil, preconditionUID: podUID))
         do throws(KubeAPIError) {
-            _ = try api.delete("/api/v1/namespaces/\(pod.namespace)/pods/\(pod.name)", body: options, deadline: deadline)
-        } catch where error.kind == .notFound || error.kind == .conflict {
+            _ = try api.delete(
+                "/api/v1/namespaces/\(pod.namespace)/pods/\(pod.name)", body: options, deadline: deadline)
+        } catch  where error.kind == .notFound || error.kind == .conflict {
             // Already gone, or replaced by another Pod (the precondition): nothing of ours is left.
         } catch {
             // The Pod stays for now; the retry finds it (ours), tries the ConfigMap again and cleans up again.

@@ -25,11 +25,14 @@ struct ExecutionDeletion {
             guard ObjectIdentity.label(ManifestLabels.app, of: pod) == ManifestLabels.appValue,
                 ObjectIdentity.label(ManifestLabels.executionID, of: pod) == executionLabel
             else {
-                logger.error("refusing to delete a Pod that is not this execution's", metadata: ["pod": "\(deletion.name)"])
-                return .failed(reason: "Failed to delete pod: the Pod with this name was not created for this execution")
+                logger.error(
+                    "refusing to delete a Pod that is not this execution's", metadata: ["pod": "\(deletion.name)"])
+                return .failed(
+                    reason: "Failed to delete pod: the Pod with this name was not created for this execution")
             }
             if !ObjectIdentity.isTerminating(pod), let uid = ObjectIdentity.uid(pod) {
-                _ = try api.delete(podPath, body: JSONWriter.encode(deletion.body(preconditionUID: uid)), deadline: deadline)
+                _ = try api.delete(
+                    podPath, body: JSONWriter.encode(deletion.body(preconditionUID: uid)), deadline: deadline)
             }
         } catch {
             switch error.kind {
@@ -50,7 +53,8 @@ struct ExecutionDeletion {
                 !ObjectIdentity.isTerminating(configMap), let uid = ObjectIdentity.uid(configMap)
             {
                 _ = try api.delete(
-                    configMapPath, body: JSONWriter.encode(PodDeletion.options(gracePeriodSeconds: nil, preconditionUID: uid)),
+                    configMapPath,
+                    body: JSONWriter.encode(PodDeletion.options(gracePeriodSeconds: nil, preconditionUID: uid)),
                     deadline: deadline)
             }
         } catch {

@@ -31,8 +31,10 @@ final class ExecutionMetrics: Sendable {
             switch outcome {
             case .created:
                 statistics.podCreations[.init(status: "success", language: language), default: 0] &+= 1
-                statistics.podCreationSeconds[language, default: HistogramCounts(bounds: WorkerStatistics.durationBounds)]
-                    .observe(seconds)
+                statistics.podCreationSeconds[
+                    language, default: HistogramCounts(bounds: WorkerStatistics.durationBounds)
+                ]
+                .observe(seconds)
             case .failed:
                 statistics.podCreations[.init(status: "failed", language: language), default: 0] &+= 1
             case .retryLater, .deleted, .completed:

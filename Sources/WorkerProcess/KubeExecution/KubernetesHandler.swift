@@ -45,9 +45,12 @@ public struct KubernetesHandler: CommandHandler {
 
     /// A handler with its own ``KubeClient`` built from `settings`, whose ``KubernetesSettings/cluster`` the
     /// supervisor has resolved.
-    public static func make(settings: KubernetesSettings, logger: Logger) throws(KubernetesStartupError) -> KubernetesHandler {
+    public static func make(
+        settings: KubernetesSettings, logger: Logger
+    ) throws(KubernetesStartupError) -> KubernetesHandler {
         guard let cluster = settings.cluster else {
-            throw KubernetesStartupError.settings(KubernetesSettingsError("the supervisor sent no resolved cluster configuration"))
+            throw KubernetesStartupError.settings(
+                KubernetesSettingsError("the supervisor sent no resolved cluster configuration"))
         }
         let client: KubeClient
         do { client = try KubeClient.logging(to: logger, config: cluster, settings: settings.clientSettings) } catch {
@@ -73,7 +76,8 @@ public struct KubernetesHandler: CommandHandler {
             // timestamp is not used by the objects, so a missing one may read as the epoch.
             inbound = try InboundCommand.decode(
                 command.payload,
-                options: DecodingOptions(maxInputBytes: max(command.payload.count, DecodingOptions.defaultMaxInputBytes), now: { .epoch }))
+                options: DecodingOptions(
+                    maxInputBytes: max(command.payload.count, DecodingOptions.defaultMaxInputBytes), now: { .epoch }))
         } catch {
             // The supervisor dead-letters undecodable records before dispatch; this is a defence only.
             logger.error("command payload is not a saga command", metadata: ["error": "\(error)"])
@@ -90,10 +94,14 @@ public struct KubernetesHandler: CommandHandler {
                 metrics.creationRefused(language: create.language)
                 return .failed(reason: "Failed to create pod: \(error.reason)")
             }
-            for adjustment in prepared.adjustments { logger.info("resources adjusted", metadata: ["adjustment": "\(adjustment)"]) }
+            for adjustment in prepared.adjustments {
+                logger.info("resources adjusted", metadata: ["adjustment": "\(adjustment)"])
+            }
             metrics.creationStarted()
             let started = ContinuousClock.now
-            let outcome = ExecutionCreation(api: api, prepared: prepared, deadline: deadline, logger: logger, metrics: metrics).run()
+            let outcome = ExecutionCreation(
+                api: api, prepared: prepared, deadline: deadline, logger: logger, metrics: metrics
+            ).run()
             let elapsed = (ContinuousClock.now - started).components
             metrics.creationEnded(
                 language: create.language, outcome: outcome,

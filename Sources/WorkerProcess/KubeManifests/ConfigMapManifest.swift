@@ -32,7 +32,9 @@ public enum ConfigMapManifest {
             (ManifestLabels.component, ManifestLabels.scriptComponent),
             (ManifestLabels.executionID, command.executionID),
         ]
-        if !command.sagaID.isEmpty { labels.append((ManifestLabels.sagaID, LabelSanitizer.sanitizeValue(command.sagaID))) }
+        if !command.sagaID.isEmpty {
+            labels.append((ManifestLabels.sagaID, LabelSanitizer.sanitizeValue(command.sagaID)))
+        }
         var annotations: [(String, String)] = []
         if !command.sagaID.isEmpty { annotations.append((ManifestLabels.sagaIDAnnotation, command.sagaID)) }
         annotations.append((ManifestLabels.commandDigestAnnotation, commandDigest))
@@ -59,13 +61,15 @@ public enum ConfigMapManifest {
             "kind": .text("ConfigMap"),
             "metadata": .object(metadata),
             "immutable": .bool(true),
-            "data": .stringMap([(runtime.filename, command.script), (EntrypointScript.fileName, EntrypointScript.text)]),
+            "data": .stringMap([(runtime.filename, command.script), (EntrypointScript.fileName, EntrypointScript.text)]
+            ),
         ])
         return KubeObject(apiVersion: "v1", kind: "ConfigMap", name: name, namespace: settings.namespace, body: body)
     }
 
     /// Bytes of `data` (keys and values) for a script under `filename`; the API refuses more than 1 MiB.
     public static func dataSize(script: String, filename: String) -> Int {
-        filename.utf8.count + script.utf8.count + EntrypointScript.fileName.utf8.count + EntrypointScript.text.utf8.count
+        filename.utf8.count + script.utf8.count + EntrypointScript.fileName.utf8.count
+            + EntrypointScript.text.utf8.count
     }
 }

@@ -25,11 +25,13 @@ public struct ExecutionManifestBuilder: Sendable {
         try policy.validate()
         try settings.validate()
         if let storage = policy.ephemeralStorage,
-            storage.limit.bytes < settings.tmpSizeLimit.bytes.addingReportingOverflow(settings.outputSizeLimit.bytes).partialValue
+            storage.limit.bytes
+                < settings.tmpSizeLimit.bytes.addingReportingOverflow(settings.outputSizeLimit.bytes).partialValue
         {
             throw ManifestError(
                 .invalidConfiguration,
-                "the ephemeral-storage limit (\(storage.limit)) must cover the /tmp and /output volumes (\(settings.tmpSizeLimit) + \(settings.outputSizeLimit))")
+                "the ephemeral-storage limit (\(storage.limit)) must cover the /tmp and /output volumes (\(settings.tmpSizeLimit) + \(settings.outputSizeLimit))"
+            )
         }
         self.registry = registry
         self.policy = policy
@@ -48,9 +50,11 @@ public struct ExecutionManifestBuilder: Sendable {
         let resources = try policy.resolve(command)
         let scriptBytes = command.script.utf8.count
         if scriptBytes > settings.maxScriptBytes
-            || ConfigMapManifest.dataSize(script: command.script, filename: runtime.filename) > ManifestSettings.configMapDataLimit
+            || ConfigMapManifest.dataSize(script: command.script, filename: runtime.filename)
+                > ManifestSettings.configMapDataLimit
         {
-            throw ManifestError(.scriptTooLarge, "the script is \(scriptBytes) bytes; at most \(settings.maxScriptBytes) are accepted")
+            throw ManifestError(
+                .scriptTooLarge, "the script is \(scriptBytes) bytes; at most \(settings.maxScriptBytes) are accepted")
         }
         return PreparedExecution(command: command, runtime: runtime, resources: resources, settings: settings)
     }

@@ -15,10 +15,12 @@ public enum ForbiddenNamespaces {
         if contains(namespace) {
             throw ManifestError(
                 .forbiddenNamespace,
-                "namespace '\(namespace)' is reserved; executions must run in a dedicated namespace (not \(names.joined(separator: ", ")))")
+                "namespace '\(namespace)' is reserved; executions must run in a dedicated namespace (not \(names.joined(separator: ", ")))"
+            )
         }
         guard KubernetesNames.isDNS1123Label(namespace) else {
-            throw ManifestError(.invalidConfiguration, "namespace '\(ManifestError.clip(namespace))' is not a valid namespace name")
+            throw ManifestError(
+                .invalidConfiguration, "namespace '\(ManifestError.clip(namespace))' is not a valid namespace name")
         }
     }
 }

@@ -29,7 +29,9 @@ public enum KubernetesNames {
     public static func isConfigMapKey(_ text: String) -> Bool {
         let bytes = Array(text.utf8)
         guard !bytes.isEmpty, bytes.count <= 253, text != ".", !text.hasPrefix("..") else { return false }
-        return bytes.allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") }
+        return bytes.allSatisfy {
+            isAlphanumeric($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".")
+        }
     }
 
     /// Why `id` cannot name the execution's objects, or `nil` when it can: a DNS-1123 label of at most

@@ -57,7 +57,8 @@ public enum LabelSanitizer {
 
     private static func isQualifiedNamePart(_ bytes: [UInt8]) -> Bool {
         guard let first = bytes.first, let last = bytes.last, bytes.count <= maxValueLength else { return false }
-        return KubernetesNames.isAlphanumeric(first) && KubernetesNames.isAlphanumeric(last) && bytes.allSatisfy(isValueByte)
+        return KubernetesNames.isAlphanumeric(first) && KubernetesNames.isAlphanumeric(last)
+            && bytes.allSatisfy(isValueByte)
     }
 
     private static func isValueByte(_ byte: UInt8) -> Bool {

@@ -62,7 +62,8 @@ public struct ManifestError: Error, Sendable, Hashable, CustomStringConvertible 
                 result += "…"
                 break
             }
-            let isControl = scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+            let isControl =
+                scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
                 || scalar.properties.generalCategory == .format
             result.unicodeScalars.append(isControl ? "?" : scalar)
             count += 1

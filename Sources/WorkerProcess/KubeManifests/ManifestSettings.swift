@@ -74,16 +74,27 @@ public struct ManifestSettings: Sendable, Hashable {
         func require(_ condition: Bool, _ reason: String) throws(ManifestError) {
             if !condition { throw ManifestError(.invalidConfiguration, reason) }
         }
-        for (name, value) in [("runtime class", runtimeClassName), ("priority class", priorityClassName), ("service account", serviceAccountName)] {
-            if let value { try require(KubernetesNames.isDNS1123Subdomain(value), "\(name) name '\(ManifestError.clip(value))' is not valid") }
+        for (name, value) in [
+            ("runtime class", runtimeClassName), ("priority class", priorityClassName),
+            ("service account", serviceAccountName),
+        ] {
+            if let value {
+                try require(
+                    KubernetesNames.isDNS1123Subdomain(value),
+                    "\(name) name '\(ManifestError.clip(value))' is not valid")
+            }
         }
         try require(terminationGracePeriodSeconds >= 0, "terminationGracePeriodSeconds must not be negative")
         if let queueName {
-            try require(LabelSanitizer.isValidValue(queueName) && !queueName.isEmpty, "queue name '\(ManifestError.clip(queueName))' is not a valid label value")
+            try require(
+                LabelSanitizer.isValidValue(queueName) && !queueName.isEmpty,
+                "queue name '\(ManifestError.clip(queueName))' is not a valid label value")
         }
         if let dnsNameservers {
             try require((1...3).contains(dnsNameservers.count), "dnsNameservers needs 1 to 3 addresses")
-            try require(dnsNameservers.allSatisfy { !$0.isEmpty && $0.utf8.allSatisfy(Self.isAddressByte) }, "dnsNameservers must be IP addresses")
+            try require(
+                dnsNameservers.allSatisfy { !$0.isEmpty && $0.utf8.allSatisfy(Self.isAddressByte) },
+                "dnsNameservers must be IP addresses")
         }
         try require(tmpSizeLimit.bytes > 0 && outputSizeLimit.bytes > 0, "emptyDir size limits must be positive")
         try require(

@@ -42,7 +42,8 @@ public enum NetworkPolicyManifest {
                 "egress": .array([]),
             ]),
         ])
-        return KubeObject(apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", name: name, namespace: namespace, body: body)
+        return KubeObject(
+            apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", name: name, namespace: namespace, body: body)
     }
 
     /// `/apis/networking.k8s.io/v1/namespaces/<ns>/networkpolicies/executor-deny-all?fieldManager=integr8s&force=true`.

@@ -23,10 +23,12 @@ public struct PodDeletion: Sendable, Hashable {
         }
         let name = PodManifest.name(executionID: command.executionID)
         if let podName = command.podName, podName != name {
-            throw ManifestError(.targetMismatch, "pod_name '\(ManifestError.clip(podName))' is not this execution's Pod")
+            throw ManifestError(
+                .targetMismatch, "pod_name '\(ManifestError.clip(podName))' is not this execution's Pod")
         }
         if let namespace = command.namespace, namespace != settings.namespace {
-            throw ManifestError(.targetMismatch, "namespace '\(ManifestError.clip(namespace))' is not the worker's namespace")
+            throw ManifestError(
+                .targetMismatch, "namespace '\(ManifestError.clip(namespace))' is not the worker's namespace")
         }
         self.name = name
         self.namespace = settings.namespace

@@ -42,7 +42,9 @@ public enum PodManifest {
         ]
         if let queue = settings.queueName { labels.append((ManifestLabels.queueName, queue)) }
         labels.append((ManifestLabels.userID, LabelSanitizer.sanitizeValue(command.metadata.userID)))
-        if !command.sagaID.isEmpty { labels.append((ManifestLabels.sagaID, LabelSanitizer.sanitizeValue(command.sagaID))) }
+        if !command.sagaID.isEmpty {
+            labels.append((ManifestLabels.sagaID, LabelSanitizer.sanitizeValue(command.sagaID)))
+        }
 
         var annotations: [(String, String)] = [
             (ManifestLabels.executionIDAnnotation, command.executionID),
@@ -85,14 +87,22 @@ public enum PodManifest {
                 "runAsUser": .integer(userID),
                 "seccompProfile": .members(["type": .text("RuntimeDefault")]),
             ]))
-        spec.append("containers", .array([container(command: command, runtime: runtime, resources: resources, settings: settings)]))
+        spec.append(
+            "containers",
+            .array([container(command: command, runtime: runtime, resources: resources, settings: settings)]))
         spec.append(
             "volumes",
             .array([
                 configMapVolume("script-volume", configMapName, key: runtime.filename),
                 configMapVolume("entrypoint-volume", configMapName, key: EntrypointScript.fileName),
-                .members(["name": .text("output-volume"), "emptyDir": .members(["sizeLimit": .text(settings.outputSizeLimit.description)])]),
-                .members(["name": .text("tmp-volume"), "emptyDir": .members(["sizeLimit": .text(settings.tmpSizeLimit.description)])]),
+                .members([
+                    "name": .text("output-volume"),
+                    "emptyDir": .members(["sizeLimit": .text(settings.outputSizeLimit.description)]),
+                ]),
+                .members([
+                    "name": .text("tmp-volume"),
+                    "emptyDir": .members(["sizeLimit": .text(settings.tmpSizeLimit.description)]),
+                ]),
             ]))
 
         let body = JSONValue.members([
@@ -152,7 +162,10 @@ public enum PodManifest {
             "volumeMounts",
             .array([
                 .members(["mountPath": .text("/scripts"), "name": .text("script-volume"), "readOnly": .bool(true)]),
-                .members(["mountPath": .text(EntrypointScript.mountPath), "name": .text("entrypoint-volume"), "readOnly": .bool(true)]),
+                .members([
+                    "mountPath": .text(EntrypointScript.mountPath), "name": .text("entrypoint-volume"),
+                    "readOnly": .bool(true),
+                ]),
                 .members(["mountPath": .text("/output"), "name": .text("output-volume")]),
                 .members(["mountPath": .text("/tmp"), "name": .text("tmp-volume")]),
             ]))

@@ -6,7 +6,8 @@ extension PodSecurityRestricted {
     func hostNamespaces(_ pod: PodView) -> PodSecurityViolation? {
         let set = ["hostNetwork", "hostPID", "hostIPC"].filter { pod.spec[$0]?.boolValue == true }.map { "\($0)=true" }
         guard !set.isEmpty else { return nil }
-        return PodSecurityViolation(check: "hostNamespaces", reason: "host namespaces", detail: set.joined(separator: ", "))
+        return PodSecurityViolation(
+            check: "hostNamespaces", reason: "host namespaces", detail: set.joined(separator: ", "))
     }
 
     /// `hostPorts`: every `ports[*].hostPort` unset or 0.
@@ -35,18 +36,23 @@ extension PodSecurityRestricted {
         let bad = pod.containers.filter { $0.securityContext?["privileged"]?.boolValue == true }.map(\.name)
         guard !bad.isEmpty else { return nil }
         return PodSecurityViolation(
-            check: "privileged", reason: "privileged", detail: "\(Self.containerList(bad)) must not set securityContext.privileged=true")
+            check: "privileged", reason: "privileged",
+            detail: "\(Self.containerList(bad)) must not set securityContext.privileged=true")
     }
 
     /// `appArmorProfile`: no `Unconfined` (or other unknown) profile at pod or container level, and no
     /// beta annotation other than `runtime/default` or `localhost/*`.
     func appArmorProfile(_ pod: PodView) -> PodSecurityViolation? {
         var bad: [String] = []
-        if let type = pod.securityContext?["appArmorProfile"]?[member: "type"]?.stringValue, !Self.isAllowedAppArmor(type) {
+        if let type = pod.securityContext?["appArmorProfile"]?[member: "type"]?.stringValue,
+            !Self.isAllowedAppArmor(type)
+        {
             bad.append("pod \(Self.joinQuote([type]))")
         }
         for container in pod.containers {
-            if let type = container.securityContext?["appArmorProfile"]?[member: "type"]?.stringValue, !Self.isAllowedAppArmor(type) {
+            if let type = container.securityContext?["appArmorProfile"]?[member: "type"]?.stringValue,
+                !Self.isAllowedAppArmor(type)
+            {
                 bad.append("container \(Self.joinQuote([container.name])) \(Self.joinQuote([type]))")
             }
         }
@@ -73,7 +79,9 @@ extension PodSecurityRestricted {
         func inspect(_ options: JSONObject?, setter: String) {
             guard let options else { return }
             var found: [String] = []
-            if let type = options["type"]?.stringValue, !allowedTypes.contains(type) { found.append("type \(Self.joinQuote([type]))") }
+            if let type = options["type"]?.stringValue, !allowedTypes.contains(type) {
+                found.append("type \(Self.joinQuote([type]))")
+            }
             if let user = options["user"]?.stringValue, !user.isEmpty { found.append("user \(Self.joinQuote([user]))") }
             if let role = options["role"]?.stringValue, !role.isEmpty { found.append("role \(Self.joinQuote([role]))") }
             if !found.isEmpty {
@@ -95,18 +103,24 @@ extension PodSecurityRestricted {
         guard !setters.isEmpty else { return nil }
         return PodSecurityViolation(
             check: "seLinuxOptions", reason: "seLinuxOptions",
-            detail: "\(setters.joined(separator: " and ")) set forbidden securityContext.seLinuxOptions: \(Self.sortedUnique(problems).joined(separator: "; "))")
+            detail:
+                "\(setters.joined(separator: " and ")) set forbidden securityContext.seLinuxOptions: \(Self.sortedUnique(problems).joined(separator: "; "))"
+        )
     }
 
     /// `sysctls`: only the safe set of the policy version.
     func sysctls(_ pod: PodView) -> PodSecurityViolation? {
         var allowed: Set<String> = [
-            "kernel.shm_rmid_forced", "net.ipv4.ip_local_port_range", "net.ipv4.tcp_syncookies", "net.ipv4.ping_group_range",
+            "kernel.shm_rmid_forced", "net.ipv4.ip_local_port_range", "net.ipv4.tcp_syncookies",
+            "net.ipv4.ping_group_range",
             "net.ipv4.ip_unprivileged_port_start",
         ]
         if minorVersion >= 27 { allowed.insert("net.ipv4.ip_local_reserved_ports") }
         if minorVersion >= 29 {
-            allowed.formUnion(["net.ipv4.tcp_keepalive_time", "net.ipv4.tcp_fin_timeout", "net.ipv4.tcp_keepalive_intvl", "net.ipv4.tcp_keepalive_probes"])
+            allowed.formUnion([
+                "net.ipv4.tcp_keepalive_time", "net.ipv4.tcp_fin_timeout", "net.ipv4.tcp_keepalive_intvl",
+                "net.ipv4.tcp_keepalive_probes",
+            ])
         }
         if minorVersion >= 32 { allowed.formUnion(["net.ipv4.tcp_rmem", "net.ipv4.tcp_wmem"]) }
         let names = (pod.securityContext?["sysctls"]?.arrayValue ?? []).compactMap { $0[member: "name"]?.stringValue }
@@ -119,12 +133,15 @@ extension PodSecurityRestricted {
     func windowsHostProcess(_ pod: PodView) -> PodSecurityViolation? {
         var setters: [String] = []
         if pod.securityContext?["windowsOptions"]?[member: "hostProcess"]?.boolValue == true { setters.append("pod") }
-        let bad = pod.containers.filter { $0.securityContext?["windowsOptions"]?[member: "hostProcess"]?.boolValue == true }.map(\.name)
+        let bad = pod.containers.filter {
+            $0.securityContext?["windowsOptions"]?[member: "hostProcess"]?.boolValue == true
+        }.map(\.name)
         if !bad.isEmpty { setters.append(Self.containerList(bad)) }
         guard !setters.isEmpty else { return nil }
         return PodSecurityViolation(
             check: "windowsHostProcess", reason: "hostProcess",
-            detail: "\(setters.joined(separator: " and ")) must not set securityContext.windowsOptions.hostProcess=true")
+            detail: "\(setters.joined(separator: " and ")) must not set securityContext.windowsOptions.hostProcess=true"
+        )
     }
 
     /// `hostProbesAndHostLifecycle` (1.34+): no `host` in probe or lifecycle `httpGet`/`tcpSocket` handlers.
@@ -137,7 +154,9 @@ extension PodSecurityRestricted {
                 handlers += ["postStart", "preStop"].compactMap { lifecycle[member: $0] }
             }
             let found = handlers.flatMap { handler in
-                ["httpGet", "tcpSocket"].compactMap { handler[member: $0]?[member: "host"]?.stringValue }.filter { !$0.isEmpty }
+                ["httpGet", "tcpSocket"].compactMap { handler[member: $0]?[member: "host"]?.stringValue }.filter {
+                    !$0.isEmpty
+                }
             }
             if !found.isEmpty {
                 bad.append(container.name)

@@ -5,7 +5,8 @@ extension PodSecurityRestricted {
     /// `allowPrivilegeEscalation`: every container sets `securityContext.allowPrivilegeEscalation: false`.
     func allowPrivilegeEscalation(_ pod: PodView) -> PodSecurityViolation? {
         guard !pod.isWindows else { return nil }
-        let bad = pod.containers.filter { $0.securityContext?["allowPrivilegeEscalation"]?.boolValue != false }.map(\.name)
+        let bad = pod.containers.filter { $0.securityContext?["allowPrivilegeEscalation"]?.boolValue != false }.map(
+            \.name)
         guard !bad.isEmpty else { return nil }
         return PodSecurityViolation(
             check: "allowPrivilegeEscalation", reason: "allowPrivilegeEscalation != false",
@@ -25,7 +26,9 @@ extension PodSecurityRestricted {
             }
             let drop = (capabilities["drop"]?.arrayValue ?? []).compactMap(\.stringValue)
             if !drop.contains("ALL") { missingDropAll.append(container.name) }
-            let added = (capabilities["add"]?.arrayValue ?? []).compactMap(\.stringValue).filter { $0 != "NET_BIND_SERVICE" }
+            let added = (capabilities["add"]?.arrayValue ?? []).compactMap(\.stringValue).filter {
+                $0 != "NET_BIND_SERVICE"
+            }
             if !added.isEmpty {
                 adding.append(container.name)
                 forbidden += added
@@ -37,10 +40,13 @@ extension PodSecurityRestricted {
         }
         if !adding.isEmpty {
             details.append(
-                "\(Self.containerList(adding)) must not include \(Self.joinQuote(Self.sortedUnique(forbidden))) in securityContext.capabilities.add")
+                "\(Self.containerList(adding)) must not include \(Self.joinQuote(Self.sortedUnique(forbidden))) in securityContext.capabilities.add"
+            )
         }
         guard !details.isEmpty else { return nil }
-        return PodSecurityViolation(check: "capabilities_restricted", reason: "unrestricted capabilities", detail: details.joined(separator: "; "))
+        return PodSecurityViolation(
+            check: "capabilities_restricted", reason: "unrestricted capabilities",
+            detail: details.joined(separator: "; "))
     }
 
     /// `restrictedVolumes`: only configMap, csi, downwardAPI, emptyDir, ephemeral, image,
@@ -60,7 +66,8 @@ extension PodSecurityRestricted {
             check: "restrictedVolumes", reason: "restricted volume types",
             detail: "\(Self.pluralize("volume", "volumes", badVolumes.count)) \(Self.joinQuote(badVolumes)) "
                 + "\(Self.pluralize("uses", "use", badVolumes.count)) "
-                + "\(Self.pluralize("restricted volume type", "restricted volume types", types.count)) \(Self.joinQuote(types))")
+                + "\(Self.pluralize("restricted volume type", "restricted volume types", types.count)) \(Self.joinQuote(types))"
+        )
     }
 
     /// `runAsNonRoot`: `true` at pod level or on every container, never `false` (exempt from 1.35 with
@@ -102,7 +109,8 @@ extension PodSecurityRestricted {
         if !bad.isEmpty { badSetters.append(Self.containerList(bad)) }
         guard !badSetters.isEmpty else { return nil }
         return PodSecurityViolation(
-            check: "runAsUser", reason: "runAsUser=0", detail: "\(badSetters.joined(separator: " and ")) must not set runAsUser=0")
+            check: "runAsUser", reason: "runAsUser=0",
+            detail: "\(badSetters.joined(separator: " and ")) must not set runAsUser=0")
     }
 
     /// `seccompProfile_restricted`: `RuntimeDefault` or `Localhost` at pod level or on every container;
@@ -114,7 +122,9 @@ extension PodSecurityRestricted {
         var podSet = false
         if let profile = pod.securityContext?["seccompProfile"]?.objectValue {
             let type = profile["type"]?.stringValue ?? ""
-            if Self.isValidSeccomp(type) { podSet = true } else {
+            if Self.isValidSeccomp(type) {
+                podSet = true
+            } else {
                 badSetters.append("pod")
                 badValues.append(type)
             }
@@ -142,7 +152,9 @@ extension PodSecurityRestricted {
         guard !implicitlyBad.isEmpty else { return nil }
         return PodSecurityViolation(
             check: "seccompProfile_restricted", reason: "seccompProfile",
-            detail: "pod or \(Self.containerList(implicitlyBad)) must set securityContext.seccompProfile.type to \"RuntimeDefault\" or \"Localhost\"")
+            detail:
+                "pod or \(Self.containerList(implicitlyBad)) must set securityContext.seccompProfile.type to \"RuntimeDefault\" or \"Localhost\""
+        )
     }
 
     /// `procMount_restricted` (1.35+; `procMount` before): `procMount` unset or `Default` everywhere,
@@ -158,11 +170,14 @@ extension PodSecurityRestricted {
         guard !bad.isEmpty else { return nil }
         return PodSecurityViolation(
             check: minorVersion >= 35 ? "procMount_restricted" : "procMount", reason: "procMount",
-            detail: "\(Self.containerList(bad)) must not set securityContext.procMount to \(Self.joinQuote(Self.sortedUnique(values)))")
+            detail:
+                "\(Self.containerList(bad)) must not set securityContext.procMount to \(Self.joinQuote(Self.sortedUnique(values)))"
+        )
     }
 
     static let allowedVolumeTypes: Set<String> = [
-        "configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "image", "persistentVolumeClaim", "projected", "secret",
+        "configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "image", "persistentVolumeClaim", "projected",
+        "secret",
     ]
 
     static let knownRestrictedVolumeTypes: Set<String> = [

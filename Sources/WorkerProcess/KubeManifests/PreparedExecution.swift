@@ -42,6 +42,7 @@ public struct PreparedExecution: Sendable, Hashable {
     /// The ConfigMap, owned by the created Pod whose `metadata.uid` is `podUID`.
     public func configMap(podUID: String) throws(ManifestError) -> KubeObject {
         try ConfigMapManifest.build(
-            command: command, runtime: runtime, settings: settings, commandDigest: commandDigest, ownerName: pod.name, ownerUID: podUID)
+            command: command, runtime: runtime, settings: settings, commandDigest: commandDigest, ownerName: pod.name,
+            ownerUID: podUID)
     }
 }

@@ -72,18 +72,22 @@ public struct ResourcePolicy: Sendable, Hashable {
             if !condition { throw ManifestError(.invalidConfiguration, reason) }
         }
         try require(minCPULimit.millicores > 0 && minCPULimit <= maxCPULimit, "cpu: need 0 < minimum ≤ maximum limit")
-        try require(minMemoryLimit.bytes > 0 && minMemoryLimit <= maxMemoryLimit, "memory: need 0 < minimum ≤ maximum limit")
+        try require(
+            minMemoryLimit.bytes > 0 && minMemoryLimit <= maxMemoryLimit, "memory: need 0 < minimum ≤ maximum limit")
         try require(
             (minCPULimit...maxCPULimit).contains(defaultCPULimit) && defaultCPURequest <= defaultCPULimit,
             "cpu: the default limit must be within [minimum, maximum] and the default request at most the limit")
         try require(
-            (minMemoryLimit...maxMemoryLimit).contains(defaultMemoryLimit) && defaultMemoryRequest <= defaultMemoryLimit,
+            (minMemoryLimit...maxMemoryLimit).contains(defaultMemoryLimit)
+                && defaultMemoryRequest <= defaultMemoryLimit,
             "memory: the default limit must be within [minimum, maximum] and the default request at most the limit")
         try require(
             maxTimeoutSeconds >= 1 && (1...maxTimeoutSeconds).contains(defaultTimeoutSeconds),
             "timeout: need 1 ≤ default ≤ maximum")
         if let storage = ephemeralStorage {
-            try require(storage.limit.bytes > 0 && storage.request <= storage.limit, "ephemeral-storage: need 0 < request ≤ limit")
+            try require(
+                storage.limit.bytes > 0 && storage.request <= storage.limit,
+                "ephemeral-storage: need 0 < request ≤ limit")
         }
     }
 
@@ -100,17 +104,21 @@ public struct ResourcePolicy: Sendable, Hashable {
     ) throws(ManifestError) -> ResolvedResources {
         var adjustments: [ResourceAdjustment] = []
 
-        var cpuLimitValue = try Self.parse(cpuLimit, .cpuLimit, default: defaultCPULimit, CPUQuantity.init(parsing:), &adjustments)
-        let cpuRequestValue = try Self.parse(cpuRequest, .cpuRequest, default: defaultCPURequest, CPUQuantity.init(parsing:), &adjustments)
+        var cpuLimitValue = try Self.parse(
+            cpuLimit, .cpuLimit, default: defaultCPULimit, CPUQuantity.init(parsing:), &adjustments)
+        let cpuRequestValue = try Self.parse(
+            cpuRequest, .cpuRequest, default: defaultCPURequest, CPUQuantity.init(parsing:), &adjustments)
         var memoryLimitValue = try Self.parse(
             memoryLimit, .memoryLimit, default: defaultMemoryLimit, MemoryQuantity.init(parsing:), &adjustments)
         let memoryRequestValue = try Self.parse(
             memoryRequest, .memoryRequest, default: defaultMemoryRequest, MemoryQuantity.init(parsing:), &adjustments)
 
         cpuLimitValue = Self.bound(cpuLimitValue, minCPULimit, maxCPULimit, .cpuLimit, cpuLimit, &adjustments)
-        memoryLimitValue = Self.bound(memoryLimitValue, minMemoryLimit, maxMemoryLimit, .memoryLimit, memoryLimit, &adjustments)
+        memoryLimitValue = Self.bound(
+            memoryLimitValue, minMemoryLimit, maxMemoryLimit, .memoryLimit, memoryLimit, &adjustments)
         let cpuRequestFinal = Self.cap(cpuRequestValue, at: cpuLimitValue, .cpuRequest, cpuRequest, &adjustments)
-        let memoryRequestFinal = Self.cap(memoryRequestValue, at: memoryLimitValue, .memoryRequest, memoryRequest, &adjustments)
+        let memoryRequestFinal = Self.cap(
+            memoryRequestValue, at: memoryLimitValue, .memoryRequest, memoryRequest, &adjustments)
 
         guard timeoutSeconds >= 0 else {
             throw ManifestError(.invalidTimeout, "timeout_seconds must not be negative")
@@ -118,7 +126,8 @@ public struct ResourcePolicy: Sendable, Hashable {
         var timeout = timeoutSeconds
         if timeout == 0 {
             timeout = defaultTimeoutSeconds
-            adjustments.append(ResourceAdjustment(field: .timeoutSeconds, kind: .defaulted, requested: "0", applied: "\(timeout)"))
+            adjustments.append(
+                ResourceAdjustment(field: .timeoutSeconds, kind: .defaulted, requested: "0", applied: "\(timeout)"))
         }
         if timeout > maxTimeoutSeconds {
             adjustments.append(
@@ -140,7 +149,8 @@ public struct ResourcePolicy: Sendable, Hashable {
         _ parser: (String) throws(QuantityError) -> Value, _ adjustments: inout [ResourceAdjustment]
     ) throws(ManifestError) -> Value {
         if text.isEmpty {
-            adjustments.append(ResourceAdjustment(field: field, kind: .defaulted, requested: "", applied: value.description))
+            adjustments.append(
+                ResourceAdjustment(field: field, kind: .defaulted, requested: "", applied: value.description))
             return value
         }
         do {
@@ -157,12 +167,16 @@ public struct ResourcePolicy: Sendable, Hashable {
     ) -> Value {
         if value > maximum {
             adjustments.append(
-                ResourceAdjustment(field: field, kind: .clampedToMaximum, requested: ManifestError.clip(text), applied: maximum.description))
+                ResourceAdjustment(
+                    field: field, kind: .clampedToMaximum, requested: ManifestError.clip(text),
+                    applied: maximum.description))
             return maximum
         }
         if value < minimum {
             adjustments.append(
-                ResourceAdjustment(field: field, kind: .raisedToMinimum, requested: ManifestError.clip(text), applied: minimum.description))
+                ResourceAdjustment(
+                    field: field, kind: .raisedToMinimum, requested: ManifestError.clip(text),
+                    applied: minimum.description))
             return minimum
         }
         return value
@@ -175,7 +189,8 @@ public struct ResourcePolicy: Sendable, Hashable {
     ) -> Value {
         guard request > limit else { return request }
         adjustments.append(
-            ResourceAdjustment(field: field, kind: .loweredToLimit, requested: ManifestError.clip(text), applied: limit.description))
+            ResourceAdjustment(
+                field: field, kind: .loweredToLimit, requested: ManifestError.clip(text), applied: limit.description))
         return limit
     }
 }

@@ -50,7 +50,8 @@ public struct RuntimeRegistry: Sendable, Hashable {
             guard seen.insert(Self.key(entry.language, entry.version)).inserted else {
                 throw ManifestError(
                     .invalidConfiguration,
-                    "runtime registry lists \(ManifestError.clip(entry.language)) \(ManifestError.clip(entry.version)) twice")
+                    "runtime registry lists \(ManifestError.clip(entry.language)) \(ManifestError.clip(entry.version)) twice"
+                )
             }
             if let problem = Self.problem(image: entry.image, filename: entry.filename, command: entry.command) {
                 throw ManifestError(
@@ -58,7 +59,8 @@ public struct RuntimeRegistry: Sendable, Hashable {
                     "runtime \(ManifestError.clip(entry.language)) \(ManifestError.clip(entry.version)): \(problem)")
             }
             guard !entry.language.isEmpty, !entry.version.isEmpty, !entry.command.isEmpty else {
-                throw ManifestError(.invalidConfiguration, "runtime registry entries need a language, a version and a command")
+                throw ManifestError(
+                    .invalidConfiguration, "runtime registry entries need a language, a version and a command")
             }
         }
         self.entries = entries
@@ -123,7 +125,8 @@ public struct RuntimeRegistry: Sendable, Hashable {
                 throw ManifestError(.invalidRuntime, "runtime \(name): \(problem)")
             }
             let source: ResolvedRuntime.Source =
-                listed.map { $0.image == image && $0.filename == filename && $0.command == argv } == true ? .registry : .message
+                listed.map { $0.image == image && $0.filename == filename && $0.command == argv } == true
+                ? .registry : .message
             return ResolvedRuntime(
                 language: command.language, version: command.languageVersion, image: image, filename: filename,
                 command: argv, source: source)
@@ -136,10 +139,12 @@ public struct RuntimeRegistry: Sendable, Hashable {
         if command.runtimeCommand != listed.command { mismatched.append("runtime_command") }
         if command.runtimeFilename != listed.filename { mismatched.append("runtime_filename") }
         guard mismatched.isEmpty else {
-            throw ManifestError(.runtimeMismatch, "\(mismatched.joined(separator: ", ")) does not match runtime \(name)")
+            throw ManifestError(
+                .runtimeMismatch, "\(mismatched.joined(separator: ", ")) does not match runtime \(name)")
         }
         return ResolvedRuntime(
-            language: command.language, version: command.languageVersion, image: listed.image, filename: listed.filename,
+            language: command.language, version: command.languageVersion, image: listed.image,
+            filename: listed.filename,
             command: listed.command, source: .registry)
     }
 

@@ -14,7 +14,8 @@ struct WorkerMain {
         let coreDumpProblems = CoreDumps.disable()
         let arguments = CommandLine.arguments
         if arguments.contains("--help") || arguments.contains("-h") {
-            print("""
+            print(
+                """
                 usage: k8s-worker-process --worker-id N --supervisor-pid P
 
                 A worker of k8s-worker: started by the supervisor only, with its socket on descriptor 3 (see README, \
@@ -33,9 +34,12 @@ struct WorkerMain {
         let parent = value("--supervisor-pid").flatMap(pid_t.init) ?? 0
         let level = getenv("K8S_WORKER_LOG_LEVEL").flatMap { Logger.Level(rawValue: String(cString: $0)) } ?? .info
         let format = LogOutput.detect(
-            format: .named(getenv("K8S_WORKER_LOG_FORMAT").map { String(cString: $0) } ?? "auto"), identifier: "k8s-worker-process")
+            format: .named(getenv("K8S_WORKER_LOG_FORMAT").map { String(cString: $0) } ?? "auto"),
+            identifier: "k8s-worker-process")
         LoggingSystem.bootstrap { label in
-            StderrLogHandler(label: label, level: level, format: format, metadata: ["worker.id": "w\(id)", "worker.pid": "\(getpid())"])
+            StderrLogHandler(
+                label: label, level: level, format: format,
+                metadata: ["worker.id": "w\(id)", "worker.pid": "\(getpid())"])
         }
         let logger = Logger(label: "k8s-worker.worker")
         for problem in coreDumpProblems { logger.error("SECURITY: core dumps stay possible: \(problem)") }
@@ -44,8 +48,11 @@ struct WorkerMain {
     }
 
     /// `kubernetes` (the production handler, configured by the welcome's settings) and the built-in ones.
-    @Sendable static func handler(named name: String, settings: [UInt8], logger: Logger) throws -> (any CommandHandler)? {
-        guard name == "kubernetes" else { return WorkerRuntime.builtInHandler(named: name, settings: settings, logger: logger) }
+    @Sendable static func handler(named name: String, settings: [UInt8], logger: Logger) throws -> (any CommandHandler)?
+    {
+        guard name == "kubernetes" else {
+            return WorkerRuntime.builtInHandler(named: name, settings: settings, logger: logger)
+        }
         let parsed: KubernetesSettings
         do { parsed = try KubernetesSettings(json: settings) } catch { throw KubernetesStartupError.settings(error) }
         return try KubernetesHandler.make(settings: parsed, logger: logger)

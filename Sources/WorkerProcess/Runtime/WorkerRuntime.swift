@@ -29,7 +29,8 @@ public final class WorkerRuntime: @unchecked Sendable {
 
     /// Builds the handler the welcome names, from its settings; `nil` for a name it does not know. Throws
     /// (with a message for the log) when the handler cannot start.
-    public typealias HandlerFactory = @Sendable (_ name: String, _ settings: [UInt8], _ logger: Logger) throws -> (any CommandHandler)?
+    public typealias HandlerFactory =
+        @Sendable (_ name: String, _ settings: [UInt8], _ logger: Logger) throws -> (any CommandHandler)?
 
     private let makeHandler: HandlerFactory
 
@@ -58,7 +59,8 @@ public final class WorkerRuntime: @unchecked Sendable {
         installTerminationHandler()
         do {
             try channel.send(
-                WorkerMessage.hello(protocolVersion: UInt16(IPCProtocol.version), workerID: workerID, pid: getpid()).frame())
+                WorkerMessage.hello(protocolVersion: UInt16(IPCProtocol.version), workerID: workerID, pid: getpid())
+                    .frame())
             guard let frame = try channel.receive() else { return 0 }
             guard case .welcome(let concurrency, let name, let settings) = try SupervisorMessage(frame: frame) else {
                 throw IPCError(.malformedPayload, "expected welcome first")
@@ -84,7 +86,9 @@ public final class WorkerRuntime: @unchecked Sendable {
     }
 
     /// The handlers every build has: `test` and `stub`.
-    @Sendable public static func builtInHandler(named name: String, settings: [UInt8], logger: Logger) -> (any CommandHandler)? {
+    @Sendable public static func builtInHandler(
+        named name: String, settings: [UInt8], logger: Logger
+    ) -> (any CommandHandler)? {
         switch name {
         case "test": TestCommandHandler()
         case "stub": StubKubernetesHandler()
@@ -110,7 +114,7 @@ public final class WorkerRuntime: @unchecked Sendable {
             let frame: Frame?
             do {
                 frame = try channel.receive()
-            } catch where error.code == .interrupted {
+            } catch  where error.code == .interrupted {
                 frame = nil
                 if terminationRequested.load(ordering: .acquiring) != 0 { beginDrain(reason: "SIGTERM") }
                 continue
@@ -124,7 +128,8 @@ public final class WorkerRuntime: @unchecked Sendable {
                 switch try SupervisorMessage(frame: frame) {
                 case .dispatch(let command):
                     if let handler, handler.canAnswerImmediately(command) {
-                        try channel.send(WorkerMessage.result(commandID: command.id, outcome: handler.handle(command)).frame())
+                        try channel.send(
+                            WorkerMessage.result(commandID: command.id, outcome: handler.handle(command)).frame())
                     } else if let mine = threads.leaderReceived([command]) {
                         return mine
                     }
@@ -181,10 +186,12 @@ public final class WorkerRuntime: @unchecked Sendable {
     private func startThread() {
         let context = Unmanaged.passRetained(self)
         var thread = pthread_t()
-        let result = pthread_create(&thread, nil, { raw in
-            guard let raw else { return nil }
-            Unmanaged<WorkerRuntime>.fromOpaque(raw).takeRetainedValue().serve()
-        }, context.toOpaque())
+        let result = pthread_create(
+            &thread, nil,
+            { raw in
+                guard let raw else { return nil }
+                Unmanaged<WorkerRuntime>.fromOpaque(raw).takeRetainedValue().serve()
+            }, context.toOpaque())
         if result == 0 {
             pthread_detach(thread)
         } else {

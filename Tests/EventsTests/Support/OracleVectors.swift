@@ -4,9 +4,11 @@
 /// pydantic-core 2.23.4) from model classes that mirror docs/upstream-contract.md §3.
 enum OracleVectors {
     /// Every ASCII character, DEL and some non-ASCII text.
-    static let escapingInput: String = "\u{0}\u{1}\u{2}\u{3}\u{4}\u{5}\u{6}\u{7}\u{8}\u{9}\u{a}\u{b}\u{c}\u{d}\u{e}\u{f}\u{10}\u{11}\u{12}\u{13}\u{14}\u{15}\u{16}\u{17}\u{18}\u{19}\u{1a}\u{1b}\u{1c}\u{1d}\u{1e}\u{1f} !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~\u{7f}\u{e9}\u{2713}\u{4e16}\u{754c}\u{1f600}\u{2028}\u{2029}\u{feff}"
+    static let escapingInput: String =
+        "\u{0}\u{1}\u{2}\u{3}\u{4}\u{5}\u{6}\u{7}\u{8}\u{9}\u{a}\u{b}\u{c}\u{d}\u{e}\u{f}\u{10}\u{11}\u{12}\u{13}\u{14}\u{15}\u{16}\u{17}\u{18}\u{19}\u{1a}\u{1b}\u{1c}\u{1d}\u{1e}\u{1f} !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~\u{7f}\u{e9}\u{2713}\u{4e16}\u{754c}\u{1f600}\u{2028}\u{2029}\u{feff}"
     /// `pydantic_core.to_json(escapingInput)`.
-    static let escapingExpected: String = "\"\\u0000\\u0001\\u0002\\u0003\\u0004\\u0005\\u0006\\u0007\\b\\t\\n\\u000b\\f\\r\\u000e\\u000f\\u0010\\u0011\\u0012\\u0013\\u0014\\u0015\\u0016\\u0017\\u0018\\u0019\\u001a\\u001b\\u001c\\u001d\\u001e\\u001f !\\\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\\\]^_`abcdefghijklmnopqrstuvwxyz{|}~\u{7f}\u{e9}\u{2713}\u{4e16}\u{754c}\u{1f600}\u{2028}\u{2029}\u{feff}\""
+    static let escapingExpected: String =
+        "\"\\u0000\\u0001\\u0002\\u0003\\u0004\\u0005\\u0006\\u0007\\b\\t\\n\\u000b\\f\\r\\u000e\\u000f\\u0010\\u0011\\u0012\\u0013\\u0014\\u0015\\u0016\\u0017\\u0018\\u0019\\u001a\\u001b\\u001c\\u001d\\u001e\\u001f !\\\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\\\]^_`abcdefghijklmnopqrstuvwxyz{|}~\u{7f}\u{e9}\u{2713}\u{4e16}\u{754c}\u{1f600}\u{2028}\u{2029}\u{feff}\""
     /// `(Double bit pattern, pydantic_core.to_json(value))`.
     static let floats: [(bits: UInt64, json: String)] = [
         (0xf2a74de452e6b438, "-1.989032661366619e244"),
@@ -102,11 +104,29 @@ enum OracleVectors {
     ]
     /// `ExecutionFailedEvent` with a resource usage whose wall time is the first element.
     static let executionFailedWithUsage: [(wall: Double, json: String)] = [
-        (1.5, "{\"event_id\":\"id-1\",\"event_type\":\"execution_failed\",\"event_version\":\"1.0\",\"timestamp\":\"2024-02-29T23:59:59.999999Z\",\"aggregate_id\":null,\"metadata\":{\"service_name\":\"pod-monitor\",\"service_version\":\"1.0.0\",\"user_id\":\"u-1\",\"environment\":\"production\"},\"execution_id\":\"x\",\"exit_code\":137,\"error_type\":\"resource_limit\",\"resource_usage\":{\"execution_time_wall_seconds\":1.5,\"cpu_time_jiffies\":12,\"clk_tck_hertz\":100,\"peak_memory_kb\":2048},\"stdout\":\"out\\u0001\u{7f}\",\"stderr\":\"\u{e9}\\t\\\"q\\\"\\\\\"}"),
-        (0.000123, "{\"event_id\":\"id-1\",\"event_type\":\"execution_failed\",\"event_version\":\"1.0\",\"timestamp\":\"2024-02-29T23:59:59.999999Z\",\"aggregate_id\":null,\"metadata\":{\"service_name\":\"pod-monitor\",\"service_version\":\"1.0.0\",\"user_id\":\"u-1\",\"environment\":\"production\"},\"execution_id\":\"x\",\"exit_code\":137,\"error_type\":\"resource_limit\",\"resource_usage\":{\"execution_time_wall_seconds\":0.000123,\"cpu_time_jiffies\":12,\"clk_tck_hertz\":100,\"peak_memory_kb\":2048},\"stdout\":\"out\\u0001\u{7f}\",\"stderr\":\"\u{e9}\\t\\\"q\\\"\\\\\"}"),
-        (1e-07, "{\"event_id\":\"id-1\",\"event_type\":\"execution_failed\",\"event_version\":\"1.0\",\"timestamp\":\"2024-02-29T23:59:59.999999Z\",\"aggregate_id\":null,\"metadata\":{\"service_name\":\"pod-monitor\",\"service_version\":\"1.0.0\",\"user_id\":\"u-1\",\"environment\":\"production\"},\"execution_id\":\"x\",\"exit_code\":137,\"error_type\":\"resource_limit\",\"resource_usage\":{\"execution_time_wall_seconds\":1e-7,\"cpu_time_jiffies\":12,\"clk_tck_hertz\":100,\"peak_memory_kb\":2048},\"stdout\":\"out\\u0001\u{7f}\",\"stderr\":\"\u{e9}\\t\\\"q\\\"\\\\\"}"),
-        (12345678.0, "{\"event_id\":\"id-1\",\"event_type\":\"execution_failed\",\"event_version\":\"1.0\",\"timestamp\":\"2024-02-29T23:59:59.999999Z\",\"aggregate_id\":null,\"metadata\":{\"service_name\":\"pod-monitor\",\"service_version\":\"1.0.0\",\"user_id\":\"u-1\",\"environment\":\"production\"},\"execution_id\":\"x\",\"exit_code\":137,\"error_type\":\"resource_limit\",\"resource_usage\":{\"execution_time_wall_seconds\":12345678.0,\"cpu_time_jiffies\":12,\"clk_tck_hertz\":100,\"peak_memory_kb\":2048},\"stdout\":\"out\\u0001\u{7f}\",\"stderr\":\"\u{e9}\\t\\\"q\\\"\\\\\"}"),
-        (0.0, "{\"event_id\":\"id-1\",\"event_type\":\"execution_failed\",\"event_version\":\"1.0\",\"timestamp\":\"2024-02-29T23:59:59.999999Z\",\"aggregate_id\":null,\"metadata\":{\"service_name\":\"pod-monitor\",\"service_version\":\"1.0.0\",\"user_id\":\"u-1\",\"environment\":\"production\"},\"execution_id\":\"x\",\"exit_code\":137,\"error_type\":\"resource_limit\",\"resource_usage\":{\"execution_time_wall_seconds\":0.0,\"cpu_time_jiffies\":12,\"clk_tck_hertz\":100,\"peak_memory_kb\":2048},\"stdout\":\"out\\u0001\u{7f}\",\"stderr\":\"\u{e9}\\t\\\"q\\\"\\\\\"}"),
-        (2.5e+16, "{\"event_id\":\"id-1\",\"event_type\":\"execution_failed\",\"event_version\":\"1.0\",\"timestamp\":\"2024-02-29T23:59:59.999999Z\",\"aggregate_id\":null,\"metadata\":{\"service_name\":\"pod-monitor\",\"service_version\":\"1.0.0\",\"user_id\":\"u-1\",\"environment\":\"production\"},\"execution_id\":\"x\",\"exit_code\":137,\"error_type\":\"resource_limit\",\"resource_usage\":{\"execution_time_wall_seconds\":2.5e16,\"cpu_time_jiffies\":12,\"clk_tck_hertz\":100,\"peak_memory_kb\":2048},\"stdout\":\"out\\u0001\u{7f}\",\"stderr\":\"\u{e9}\\t\\\"q\\\"\\\\\"}"),
+        (
+            1.5,
+            "{\"event_id\":\"id-1\",\"event_type\":\"execution_failed\",\"event_version\":\"1.0\",\"timestamp\":\"2024-02-29T23:59:59.999999Z\",\"aggregate_id\":null,\"metadata\":{\"service_name\":\"pod-monitor\",\"service_version\":\"1.0.0\",\"user_id\":\"u-1\",\"environment\":\"production\"},\"execution_id\":\"x\",\"exit_code\":137,\"error_type\":\"resource_limit\",\"resource_usage\":{\"execution_time_wall_seconds\":1.5,\"cpu_time_jiffies\":12,\"clk_tck_hertz\":100,\"peak_memory_kb\":2048},\"stdout\":\"out\\u0001\u{7f}\",\"stderr\":\"\u{e9}\\t\\\"q\\\"\\\\\"}"
+        ),
+        (
+            0.000123,
+            "{\"event_id\":\"id-1\",\"event_type\":\"execution_failed\",\"event_version\":\"1.0\",\"timestamp\":\"2024-02-29T23:59:59.999999Z\",\"aggregate_id\":null,\"metadata\":{\"service_name\":\"pod-monitor\",\"service_version\":\"1.0.0\",\"user_id\":\"u-1\",\"environment\":\"production\"},\"execution_id\":\"x\",\"exit_code\":137,\"error_type\":\"resource_limit\",\"resource_usage\":{\"execution_time_wall_seconds\":0.000123,\"cpu_time_jiffies\":12,\"clk_tck_hertz\":100,\"peak_memory_kb\":2048},\"stdout\":\"out\\u0001\u{7f}\",\"stderr\":\"\u{e9}\\t\\\"q\\\"\\\\\"}"
+        ),
+        (
+            1e-07,
+            "{\"event_id\":\"id-1\",\"event_type\":\"execution_failed\",\"event_version\":\"1.0\",\"timestamp\":\"2024-02-29T23:59:59.999999Z\",\"aggregate_id\":null,\"metadata\":{\"service_name\":\"pod-monitor\",\"service_version\":\"1.0.0\",\"user_id\":\"u-1\",\"environment\":\"production\"},\"execution_id\":\"x\",\"exit_code\":137,\"error_type\":\"resource_limit\",\"resource_usage\":{\"execution_time_wall_seconds\":1e-7,\"cpu_time_jiffies\":12,\"clk_tck_hertz\":100,\"peak_memory_kb\":2048},\"stdout\":\"out\\u0001\u{7f}\",\"stderr\":\"\u{e9}\\t\\\"q\\\"\\\\\"}"
+        ),
+        (
+            12345678.0,
+            "{\"event_id\":\"id-1\",\"event_type\":\"execution_failed\",\"event_version\":\"1.0\",\"timestamp\":\"2024-02-29T23:59:59.999999Z\",\"aggregate_id\":null,\"metadata\":{\"service_name\":\"pod-monitor\",\"service_version\":\"1.0.0\",\"user_id\":\"u-1\",\"environment\":\"production\"},\"execution_id\":\"x\",\"exit_code\":137,\"error_type\":\"resource_limit\",\"resource_usage\":{\"execution_time_wall_seconds\":12345678.0,\"cpu_time_jiffies\":12,\"clk_tck_hertz\":100,\"peak_memory_kb\":2048},\"stdout\":\"out\\u0001\u{7f}\",\"stderr\":\"\u{e9}\\t\\\"q\\\"\\\\\"}"
+        ),
+        (
+            0.0,
+            "{\"event_id\":\"id-1\",\"event_type\":\"execution_failed\",\"event_version\":\"1.0\",\"timestamp\":\"2024-02-29T23:59:59.999999Z\",\"aggregate_id\":null,\"metadata\":{\"service_name\":\"pod-monitor\",\"service_version\":\"1.0.0\",\"user_id\":\"u-1\",\"environment\":\"production\"},\"execution_id\":\"x\",\"exit_code\":137,\"error_type\":\"resource_limit\",\"resource_usage\":{\"execution_time_wall_seconds\":0.0,\"cpu_time_jiffies\":12,\"clk_tck_hertz\":100,\"peak_memory_kb\":2048},\"stdout\":\"out\\u0001\u{7f}\",\"stderr\":\"\u{e9}\\t\\\"q\\\"\\\\\"}"
+        ),
+        (
+            2.5e+16,
+            "{\"event_id\":\"id-1\",\"event_type\":\"execution_failed\",\"event_version\":\"1.0\",\"timestamp\":\"2024-02-29T23:59:59.999999Z\",\"aggregate_id\":null,\"metadata\":{\"service_name\":\"pod-monitor\",\"service_version\":\"1.0.0\",\"user_id\":\"u-1\",\"environment\":\"production\"},\"execution_id\":\"x\",\"exit_code\":137,\"error_type\":\"resource_limit\",\"resource_usage\":{\"execution_time_wall_seconds\":2.5e16,\"cpu_time_jiffies\":12,\"clk_tck_hertz\":100,\"peak_memory_kb\":2048},\"stdout\":\"out\\u0001\u{7f}\",\"stderr\":\"\u{e9}\\t\\\"q\\\"\\\\\"}"
+        ),
     ]
 }

@@ -62,7 +62,8 @@ struct FieldReader {
         return strings
     }
 
-    private static func string(_ value: JSONValue, path: @autoclosure () -> String) throws(EventDecodingError) -> String {
+    private static func string(_ value: JSONValue, path: @autoclosure () -> String) throws(EventDecodingError) -> String
+    {
         guard case .string(let text) = value else {
             throw .wrongType(path: path(), expected: "string", found: value.kind)
         }

@@ -29,11 +29,14 @@ enum LaxCoercion {
         switch decimal.integerValue() {
         case .exact(let integer):
             if let result = Int(exactly: integer) { return result }
-            throw .invalidValue(path: path(), expected: "an integer within the native range", found: FieldReader.render(value))
+            throw .invalidValue(
+                path: path(), expected: "an integer within the native range", found: FieldReader.render(value))
         case .outOfRange:
-            throw .invalidValue(path: path(), expected: "an integer within the 64-bit range", found: FieldReader.render(value))
+            throw .invalidValue(
+                path: path(), expected: "an integer within the 64-bit range", found: FieldReader.render(value))
         case .fractional:
-            throw .invalidValue(path: path(), expected: "an integer (no fractional part)", found: FieldReader.render(value))
+            throw .invalidValue(
+                path: path(), expected: "an integer (no fractional part)", found: FieldReader.render(value))
         }
     }
 

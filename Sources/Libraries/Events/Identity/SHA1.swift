@@ -52,7 +52,8 @@ public struct SHA1: Sendable {
             for round in 0..<80 {
                 let slot = round & 15
                 if round >= 16 {
-                    let mixed = schedule[(round - 3) & 15] ^ schedule[(round - 8) & 15]
+                    let mixed =
+                        schedule[(round - 3) & 15] ^ schedule[(round - 8) & 15]
                         ^ schedule[(round - 14) & 15] ^ schedule[slot]
                     schedule[slot] = mixed.rotatedLeft(by: 1)
                 }

@@ -15,7 +15,8 @@ public enum UUIDv5 {
         var bytes = Array(hasher.finalize().bytes.prefix(16))
         bytes[6] = (bytes[6] & 0x0F) | 0x50  // version 5
         bytes[8] = (bytes[8] & 0x3F) | 0x80  // RFC 9562 variant (10xx)
-        return UUID(high: bytes[0..<8].reduce(0) { $0 << 8 | UInt64($1) },
-                    low: bytes[8..<16].reduce(0) { $0 << 8 | UInt64($1) })
+        return UUID(
+            high: bytes[0..<8].reduce(0) { $0 << 8 | UInt64($1) },
+            low: bytes[8..<16].reduce(0) { $0 << 8 | UInt64($1) })
     }
 }

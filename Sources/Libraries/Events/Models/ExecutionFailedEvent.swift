@@ -56,7 +56,8 @@ public struct ExecutionFailedEvent: DomainEvent {
     /// short, user-safe message (it becomes the user's result).
     public init(replyingTo command: CreatePodCommand, stderr: String, timestamp: Timestamp) {
         self.init(
-            eventID: EventID.derive(executionID: command.executionID, sagaID: command.sagaID, eventType: Self.eventType),
+            eventID: EventID.derive(
+                executionID: command.executionID, sagaID: command.sagaID, eventType: Self.eventType),
             timestamp: timestamp, aggregateID: command.aggregateID, metadata: command.metadata,
             executionID: command.executionID, exitCode: -1, errorType: .systemError,
             resourceUsage: nil, stdout: "", stderr: stderr)

@@ -50,7 +50,8 @@ public struct ExecutionStartedEvent: DomainEvent {
         nodeName: String? = nil, containerID: String? = nil
     ) {
         self.init(
-            eventID: EventID.derive(executionID: command.executionID, sagaID: command.sagaID, eventType: Self.eventType),
+            eventID: EventID.derive(
+                executionID: command.executionID, sagaID: command.sagaID, eventType: Self.eventType),
             timestamp: timestamp, aggregateID: command.aggregateID, metadata: command.metadata,
             executionID: command.executionID, podName: podName, nodeName: nodeName, containerID: containerID)
     }

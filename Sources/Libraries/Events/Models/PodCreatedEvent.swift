@@ -44,7 +44,8 @@ public struct PodCreatedEvent: DomainEvent {
     /// `executor-<execution_id>`.
     public init(replyingTo command: CreatePodCommand, namespace: String, timestamp: Timestamp) {
         self.init(
-            eventID: EventID.derive(executionID: command.executionID, sagaID: command.sagaID, eventType: Self.eventType),
+            eventID: EventID.derive(
+                executionID: command.executionID, sagaID: command.sagaID, eventType: Self.eventType),
             timestamp: timestamp, aggregateID: command.aggregateID, metadata: command.metadata,
             executionID: command.executionID, podName: command.podName, namespace: namespace)
     }

@@ -11,7 +11,9 @@ public struct ResourceUsage: Sendable, Hashable {
     public var peakMemoryKB: Int
 
     /// Creates a usage record.
-    public init(executionTimeWallSeconds: Double = 0, cpuTimeJiffies: Int = 0, clkTckHertz: Int = 0, peakMemoryKB: Int = 0) {
+    public init(
+        executionTimeWallSeconds: Double = 0, cpuTimeJiffies: Int = 0, clkTckHertz: Int = 0, peakMemoryKB: Int = 0
+    ) {
         self.executionTimeWallSeconds = executionTimeWallSeconds
         self.cpuTimeJiffies = cpuTimeJiffies
         self.clkTckHertz = clkTckHertz

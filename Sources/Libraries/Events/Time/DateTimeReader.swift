@@ -9,7 +9,9 @@ struct DateTimeReader {
     mutating func advance(by count: Int = 1) { index += count }
 
     mutating func expect(_ byte: UInt8, _ description: String) throws(TimestampParseError) {
-        guard peek == byte else { throw TimestampParseError(offset: index, reason: .invalidCharacter(expected: description)) }
+        guard peek == byte else {
+            throw TimestampParseError(offset: index, reason: .invalidCharacter(expected: description))
+        }
         index += 1
     }
 
