@@ -8,9 +8,9 @@
 
 /// Locates and reads the shared golden fixtures without Foundation.
 ///
-/// A byte-identical copy is committed as `Tests/Fixtures/wire/upstream-encoded.jsonl`, so a clone tests on its
-/// own; walk up from this source file to the directory holding `Package.swift` to find it. The shared original
-/// beside the repository (`../shared/fixtures/...`) is compared with the copy when it is present.
+/// The goldens are committed as `Tests/Fixtures/wire/upstream-encoded.jsonl` (where they come from:
+/// `Tests/Fixtures/README.md` and docs/upstream-contract.md); walk up from this source file to the directory
+/// holding `Package.swift` to find them. Their SHA-256 is pinned (``sha256``), so an edit cannot pass unnoticed.
 enum FixtureFile {
     /// Why the fixture could not be read; the test fails with this message (it never skips).
     struct Missing: Error, CustomStringConvertible {
@@ -21,16 +21,12 @@ enum FixtureFile {
     }
 
     static let repositoryPath = "Tests/Fixtures/wire/upstream-encoded.jsonl"
-    static let sharedPath = "shared/fixtures/wire/upstream-encoded.jsonl"
+    /// The digest of the goldens as recorded from upstream's encoder (`Tests/Fixtures/README.md`).
+    static let sha256 = "13cadd20bf7bb3288d16ba7b07312ef0dfb3a10ccec68e1ab9891faa93bf33b4"
 
     /// The committed copy.
     static func candidatePaths(from filePath: String = #filePath) -> [String] {
         packageRoot(from: filePath).map { [$0 + "/" + repositoryPath] } ?? []
-    }
-
-    /// The shared original, if this checkout sits next to it.
-    static func sharedOriginal(from filePath: String = #filePath) -> [UInt8]? {
-        packageRoot(from: filePath).flatMap { readFile(parentDirectory(of: $0) + "/" + sharedPath) }
     }
 
     /// The bytes of the golden fixture.
