@@ -51,8 +51,9 @@ public enum KubernetesWiring {
         }
         logger.info("kubernetes API", metadata: ["server": "\(client.server)", "namespace": "\(settings.namespace)"])
         guard configuration.kubernetes.prepareNamespace else { return nil }
-        let policy = NamespacePreflight.Policy(rawValue: configuration.kubernetes.onForbidden.rawValue) ?? .fail
-        return try NamespacePreflight(api: client, namespace: settings.namespace, policy: policy, logger: logger).run()
+        return try NamespacePreflight(
+            api: client, namespace: settings.namespace, policy: configuration.kubernetes.onForbidden, logger: logger
+        ).run()
     }
 }
 

@@ -3,6 +3,7 @@ import KubeAccess
 import KubeClient
 import KubeManifests
 import Logging
+import SupervisorCore
 
 /// What the supervisor does to the namespace before any worker starts (docs/decisions.md, D6): refuse the forbidden namespaces,
 /// apply the deny-all NetworkPolicy (server-side apply) and the Pod Security Admission "restricted" labels.
@@ -11,9 +12,8 @@ import Logging
 /// loud error: the cluster administrator may have applied both already (the labels are checked and reported).
 public struct NamespacePreflight {
     /// What to do when the cluster forbids a write.
-    public enum Policy: String, Sendable, CaseIterable {
-        case fail, warn
-    }
+    /// What to do when RBAC forbids a write: the `kubernetes.on_forbidden` choice itself.
+    public typealias Policy = ForbiddenPolicy
 
     /// What the preflight found and did.
     public struct Report: Sendable, Equatable {
