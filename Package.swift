@@ -77,14 +77,14 @@ let package = Package(
         .target(
             name: "WorkerCore",
             dependencies: [
-                "IPC", "CLinux", "Diagnostics", "Events", "Locking", .product(name: "Logging", package: "swift-log"),
+                "IPC", "CLinux", "Diagnostics", "Events", "Platform", .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/WorkerProcess/Runtime", swiftSettings: swiftSettings),
         // The Kubernetes handler: create and delete the executor objects.
         .target(
             name: "KubeExecution",
             dependencies: [
-                "KubeAccess", "KubeClient", "KubeManifests", "WorkerCore", "Events", "IPC", "Locking",
+                "KubeAccess", "KubeClient", "KubeManifests", "WorkerCore", "Events", "IPC", "Platform",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/WorkerProcess/KubeExecution", swiftSettings: swiftSettings),
@@ -113,10 +113,10 @@ let package = Package(
         .target(
             name: "Systemd", dependencies: ["CSystemd", "CLinux"], path: "Sources/Libraries/Systemd",
             swiftSettings: swiftSettings),
-        // A pthread-mutex lock: visible to ThreadSanitizer, unlike Synchronization.Mutex on Linux.
-        .target(name: "Locking", path: "Sources/Libraries/Locking", swiftSettings: swiftSettings),
-        // SplitMix64: seeded randomness for fault schedules, retry jitter and randomized tests.
-        .target(name: "SplitMix", path: "Sources/Libraries/SplitMix", swiftSettings: swiftSettings),
+        // The platform layer both processes and the tools share: lock, seeded randomness (and, as they move here,
+        // spawn, clocks and the epoll reactor), thin Swift over CLinux.
+        .target(
+            name: "Platform", dependencies: ["CLinux"], path: "Sources/Libraries/Platform", swiftSettings: swiftSettings),
         // JSON, the upstream event models byte for byte, timestamps and identities.
         .target(name: "Events", path: "Sources/Libraries/Events", swiftSettings: swiftSettings),
         .target(name: "Observability", path: "Sources/Libraries/Observability", swiftSettings: swiftSettings),
@@ -127,7 +127,7 @@ let package = Package(
             name: "KafkaClient", dependencies: ["CRdKafka", "C11ThreadsForTSan"],
             path: "Sources/Libraries/KafkaClient", swiftSettings: swiftSettings),
         .target(
-            name: "KubeClient", dependencies: ["CCurl", "CLinux", "Events", "Locking", "SplitMix"],
+            name: "KubeClient", dependencies: ["CCurl", "CLinux", "Events", "Platform"],
             path: "Sources/Libraries/KubeClient", swiftSettings: swiftSettings),
         // What both processes agree on to reach the API: the settings' wire form, the API protocol, the logging client.
         .target(
@@ -142,14 +142,14 @@ let package = Package(
 
         // MARK: Tools (Tools/): the test doubles, the demo, chaos, benchmarks; none of it is the product.
         .target(
-            name: "KubeSimulator", dependencies: ["Events", "COpenSSL", "CLinux", "Locking", "SplitMix"],
+            name: "KubeSimulator", dependencies: ["Events", "COpenSSL", "CLinux", "Platform"],
             path: "Tools/KubeSimulator", swiftSettings: swiftSettings),
         .executableTarget(
             name: "APISimulator", dependencies: ["KubeSimulator"], path: "Tools/APISimulator",
             swiftSettings: swiftSettings),
         .target(
             name: "Demo",
-            dependencies: ["Events", "KubeManifests", "KafkaClient", "KubeSimulator", "SagaBridge", "Locking"],
+            dependencies: ["Events", "KubeManifests", "KafkaClient", "KubeSimulator", "SagaBridge", "Platform"],
             path: "Tools/Demo", swiftSettings: swiftSettings),
         // k8s-worker-demo, which `k8s-worker demo` execs: the supervisor in-process on the embedded cluster and simulator.
         .executableTarget(
@@ -163,7 +163,7 @@ let package = Package(
         .target(
             name: "Chaos",
             dependencies: [
-                "Demo", "Events", "KafkaClient", "KubeManifests", "KubeSimulator", "SagaBridge", "Locking",
+                "Demo", "Events", "KafkaClient", "KubeManifests", "KubeSimulator", "SagaBridge", "Platform",
                 .product(name: "DequeModule", package: "swift-collections"),
             ],
             path: "Tools/Chaos", swiftSettings: swiftSettings),
@@ -187,17 +187,17 @@ let package = Package(
         .target(name: "TestKit", path: "Tools/TestKit", swiftSettings: swiftSettings),
 
         // MARK: Tests.
-        .testTarget(name: "IPCTests", dependencies: ["IPC", "SplitMix"], swiftSettings: swiftSettings),
+        .testTarget(name: "IPCTests", dependencies: ["IPC", "Platform"], swiftSettings: swiftSettings),
         .testTarget(name: "ObservabilityTests", dependencies: ["Observability"], swiftSettings: swiftSettings),
         .testTarget(
             name: "DiagnosticsTests",
             dependencies: ["Diagnostics", "Systemd", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings),
-        .testTarget(name: "EventsTests", dependencies: ["Events", "SplitMix"], swiftSettings: swiftSettings),
+        .testTarget(name: "EventsTests", dependencies: ["Events", "Platform"], swiftSettings: swiftSettings),
         .testTarget(
             name: "KubeManifestsTests", dependencies: ["KubeManifests", "Events"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "KubeSimulatorTests", dependencies: ["TestKit", "KubeSimulator", "Events", "CLinux", "Locking"],
+            name: "KubeSimulatorTests", dependencies: ["TestKit", "KubeSimulator", "Events", "CLinux", "Platform"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "SagaBridgeTests", dependencies: ["SagaBridge", "Events", "IPC"], swiftSettings: swiftSettings),
@@ -205,7 +205,7 @@ let package = Package(
         .testTarget(
             name: "KubeClientTests",
             dependencies: [
-                "TestKit", "KubeClient", "KubeconfigLoading", "KubeSimulator", "Events", "CLinux", "Locking",
+                "TestKit", "KubeClient", "KubeconfigLoading", "KubeSimulator", "Events", "CLinux", "Platform",
             ],
             swiftSettings: swiftSettings),
         .testTarget(
@@ -219,7 +219,7 @@ let package = Package(
         .testTarget(
             name: "SupervisorCoreTests",
             dependencies: [
-                "SupervisorCore", "IPC", "Systemd", "Observability", "SplitMix",
+                "SupervisorCore", "IPC", "Systemd", "Observability", "Platform",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),

@@ -69,12 +69,11 @@ if ((need_kube)); then
         -I "$yams/CYaml/include" -Xcc -DYAML_DECLARE_STATIC -D SWIFT_PACKAGE -module-name Yams -emit-module \
         -emit-module-path "$mods/Yams.swiftmodule" -emit-library -static -o "$build/lib/libYams.a" \
         "$yams"/Yams/*.swift
-    lib Locking Sources/Libraries/Locking/*.swift
-    lib SplitMix Sources/Libraries/SplitMix/*.swift
+    lib Platform -I Sources/Libraries/CLinux Sources/Libraries/Platform/*.swift
     echo "== building KubeClient + kubeconfig harness"
     swiftc "${swift_flags[@]}" -module-name KubeClient -I Sources/Libraries/CCurl -I Sources/Libraries/CLinux -I "$yams/CYaml/include" \
         -Xcc -DYAML_DECLARE_STATIC Sources/Libraries/KubeClient/*.swift Sources/Libraries/KubeconfigLoading/*.swift Fuzz/KubeconfigFuzz.swift \
-        -L "$build/lib" -lEvents -lLocking -lSplitMix -lYams -lCYaml -lcurl -o "$build/bin/kubeconfig"
+        -L "$build/lib" -lEvents -lPlatform -lYams -lCYaml -lcurl -o "$build/bin/kubeconfig"
 fi
 
 summary=()

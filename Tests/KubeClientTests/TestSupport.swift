@@ -2,7 +2,7 @@ import Events
 import Glibc
 import KubeClient
 import KubeSimulator
-import Locking
+import Platform
 import TestKit
 
 /// Scratch directories, files, simulators and clients for the KubeClient tests.

@@ -1,7 +1,7 @@
 import Events
 import Glibc
 import KubeSimulator
-import Locking
+import Platform
 import TestKit
 import Testing
 

@@ -1,6 +1,6 @@
 import Events
 import KubeSimulator
-import Locking
+import Platform
 import TestKit
 import Testing
 

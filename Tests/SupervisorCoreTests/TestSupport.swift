@@ -1,5 +1,5 @@
 import Glibc
-import SplitMix
+import Platform
 import SupervisorCore
 import Testing
 

@@ -1,7 +1,7 @@
 import Glibc
 import KafkaClient
 import KubeSimulator
-import Locking
+import Platform
 
 /// Samples, on a thread of its own, the product's consumer group's committed offsets, then the topics' high
 /// watermarks, then the Pods of deleted executions (see ``ChaosVerdict`` for why in that order), without joining

@@ -1,4 +1,4 @@
-import Locking
+import Platform
 
 /// The ledger shared by the traffic thread and the driver, behind one lock.
 final class SharedLedger: Sendable {

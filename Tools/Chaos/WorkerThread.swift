@@ -1,6 +1,6 @@
 import Glibc
 import KubeSimulator
-import Locking
+import Platform
 import Synchronization
 
 /// A thread of the run (off Swift's cooperative pool, where blocking librdkafka calls belong) that runs a body

@@ -3,7 +3,7 @@ import Glibc
 import KafkaClient
 import KubeSimulator
 import SagaBridge
-import Locking
+import Platform
 import Synchronization
 
 /// The demo's own thread: produces the plan's records as a paced stream, reads everything the supervisor

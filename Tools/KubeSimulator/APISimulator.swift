@@ -1,6 +1,6 @@
 import Events
 import Glibc
-import Locking
+import Platform
 
 /// A Kubernetes API server simulator over HTTPS on loopback, for tests and demos.
 ///

@@ -1,4 +1,4 @@
-import Locking
+import Platform
 
 /// Bearer tokens (fixed, plus a token file re-read when it changes) and verified client certificates.
 ///

@@ -1,5 +1,5 @@
 import Events
-import Locking
+import Platform
 
 /// Turns parsed HTTP requests into responses: authentication, fault injection, routing, the object store, and
 /// the request log. Called from the event-loop threads.

@@ -1,5 +1,5 @@
 import Events
-import SplitMix
+import Platform
 
 /// The simulator's fault decisions come from SplitMix64, so a seed reproduces a run (the chaos driver uses it for
 /// its schedule too).

@@ -1,4 +1,4 @@
-import Locking
+import Platform
 
 /// The credentials for the next attempt, shared by all threads of one client.
 ///

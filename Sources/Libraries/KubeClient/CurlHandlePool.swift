@@ -1,4 +1,4 @@
-import Locking
+import Platform
 
 /// Easy handles for concurrent callers: each call checks one out, so no handle is ever used by two threads, and
 /// returns it afterwards with its connection still open.

@@ -1,4 +1,4 @@
-import SplitMix
+import Platform
 
 /// The random source of retry jitter: SplitMix64 seeded once per call from the system generator.
 ///

@@ -1,5 +1,5 @@
 import Events
-import Locking
+import Platform
 
 /// A thread-safe, blocking Kubernetes API client over libcurl.
 ///

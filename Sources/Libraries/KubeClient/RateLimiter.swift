@@ -1,4 +1,4 @@
-import Locking
+import Platform
 
 /// The thread-safe client-side rate limiter: a ``TokenBucket`` behind a mutex, plus the blocking wait.
 final class RateLimiter: Sendable {

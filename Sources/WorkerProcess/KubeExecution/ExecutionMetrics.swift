@@ -1,5 +1,5 @@
 import IPC
-import Locking
+import Platform
 
 /// Counts what the handler does in upstream's terms (docs/upstream-contract.md §6: `pod_creations_total`,
 /// `pod_creation_duration_seconds`, `pod_creations_active`, `configmaps_created_total`), for the statistics the

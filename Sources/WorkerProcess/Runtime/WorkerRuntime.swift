@@ -2,7 +2,7 @@ internal import CLinux
 import Glibc
 import IPC
 import Logging
-import Locking
+import Platform
 import Synchronization
 
 /// Set by the SIGTERM handler; checked by the leader after every read. An atomic, not a `sig_atomic_t`: the
