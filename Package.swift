@@ -116,7 +116,8 @@ let package = Package(
         // The platform layer both processes and the tools share: lock, seeded randomness (and, as they move here,
         // spawn, clocks and the epoll reactor), thin Swift over CLinux.
         .target(
-            name: "Platform", dependencies: ["CLinux"], path: "Sources/Libraries/Platform", swiftSettings: swiftSettings),
+            name: "Platform", dependencies: ["CLinux"], path: "Sources/Libraries/Platform", swiftSettings: swiftSettings
+        ),
         // JSON, the upstream event models byte for byte, timestamps and identities.
         .target(name: "Events", path: "Sources/Libraries/Events", swiftSettings: swiftSettings),
         .target(name: "Observability", path: "Sources/Libraries/Observability", swiftSettings: swiftSettings),
