@@ -10,7 +10,7 @@ internal import CRdKafka
 /// Defaults are idempotent (`acks=all`, `enable.idempotence=true`), so librdkafka's internal retries can
 /// neither duplicate nor reorder records. The type is meant for one thread and is deliberately not `Sendable`.
 public final class KafkaProducer {
-    private let client: RDKafkaClient
+    let client: RDKafkaClient
     private let queue: RDKafkaQueue
     private let readiness: WakeupPipe
     private let logHandler: KafkaLogHandler?
