@@ -47,7 +47,7 @@ let package = Package(
         .target(
             name: "KafkaIngest",
             dependencies: [
-                "SupervisorCore", "KafkaClient", "SagaBridge", "Events", "IPC", "Observability",
+                "SupervisorCore", "KafkaClient", "SagaBridge", "Events", "IPC", "Observability", "Platform",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
             ],

@@ -39,12 +39,14 @@ final class KafkaHarness {
         topics: [(String, Int)] = [
             ("saga_commands", 6), ("pod_events", 3), ("execution_events", 3), ("saga_commands.dlq", 1),
         ],
-        observe: [String] = ["pod_events", "execution_events", "saga_commands.dlq"]
+        observe: [String] = ["pod_events", "execution_events", "saga_commands.dlq"],
+        missing: [String] = []
     ) throws {
         cluster = try KafkaMockCluster(brokers: 3)
         for (topic, partitions) in topics {
             try cluster.createTopic(topic, partitions: partitions, replicationFactor: 3)
         }
+        for topic in missing { try cluster.setTopicError(topic: topic, error: .unknownTopicOrPartition) }
         var configuration = KafkaConsumerConfiguration(bootstrapServers: cluster.bootstrapServers)
         configuration.groupID = "observer-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
         // A test client recovers from injected outages quickly: a fetch lost in an outage must not wait out
@@ -60,6 +62,19 @@ final class KafkaHarness {
     }
 
     var bootstrap: String { cluster.bootstrapServers.joined(separator: ",") }
+
+    /// Makes `topic` absent as a real broker's is. librdkafka's mock cluster creates any topic a consumer's
+    /// Metadata request names, even with `allow.auto.create.topics=false` (which a broker honours), so a topic
+    /// that must stay missing is pinned to the answer a broker gives for a topic it does not have:
+    /// UNKNOWN_TOPIC_OR_PART. ``create(_:)`` lifts it.
+    func markMissing(_ topic: String) throws {
+        try cluster.setTopicError(topic: topic, error: .unknownTopicOrPartition)
+    }
+
+    /// Creates a topic ``markMissing(_:)`` pinned as absent.
+    func create(_ topic: String) throws {
+        try cluster.setTopicError(topic: topic, error: nil)
+    }
 
     /// A Kafka broker's default `message.max.bytes` (Kafka's broker configuration reference): the largest
     /// record batch it accepts, 1 MiB plus the 12-byte log overhead.

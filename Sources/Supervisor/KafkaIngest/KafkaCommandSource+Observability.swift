@@ -10,6 +10,9 @@ extension KafkaCommandSource {
         if let since = brokersDownSince, now.since(since) < settings.consumer.sessionTimeout {
             return "kafka: all brokers down"
         }
+        if let problems = topicWatch?.latest?.problems, let first = problems.first {
+            return "kafka: \(first)" + (problems.count > 1 ? " (and \(problems.count - 1) more topic problems)" : "")
+        }
         if !groupJoined { return "kafka: waiting for the consumer group to assign partitions" }
         return publishStall(now: now)
     }
@@ -34,6 +37,10 @@ extension KafkaCommandSource {
                 "Records beyond the consumer's position: the high watermark of the last fetch minus the position "
                     + "(absent until a partition has been read from).",
                 series: lag),
+            .gauge(
+                "k8s_worker_kafka_topic_problems",
+                "Topics of the configured layout that are missing or unusable (last metadata check).",
+                topicWatch?.latest?.problems.count ?? 0),
             .counter("k8s_worker_kafka_records_consumed_total", "Records read from the command topics.", consumed),
             .gauge("k8s_worker_kafka_records_buffered", "Records read and waiting for dispatch.", buffered.count),
             .gauge("k8s_worker_kafka_paused", "1 while backpressure pauses the partitions.", paused ? 1 : 0),
@@ -63,5 +70,23 @@ extension KafkaCommandSource {
                 "k8s_worker_kafka_commit_failures_total", "Offset commits that failed (retried at the next interval).",
                 commitFailures),
         ]
+    }
+}
+
+extension KafkaCommandSource {
+    /// Logs the topic check's findings when they change: a warning per problem, and a note when all are gone.
+    func reportTopicProblems() {
+        guard let verdict = topicWatch?.latest, verdict.unreadable == nil else { return }
+        guard verdict.problems != loggedTopicProblems else { return }
+        for problem in verdict.problems where !loggedTopicProblems.contains(problem) {
+            logger.warning(
+                "kafka topic problem: \(problem)",
+                metadata: [
+                    "topic": "\(problem.topic)", "role": "\(problem.role.rawValue)",
+                    "layout": "\(settings.topicCheck.layoutName)",
+                ])
+        }
+        if verdict.problems.isEmpty { logger.info("kafka topics of the layout are all present") }
+        loggedTopicProblems = verdict.problems
     }
 }

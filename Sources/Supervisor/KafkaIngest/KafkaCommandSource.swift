@@ -103,6 +103,9 @@ public final class KafkaCommandSource: CommandSource {
     /// Produce failures no retry could cure, and the records given up for them (dead letters refused in turn).
     var permanentFailures = 0
     var dropped = 0
+    /// Checks that the layout's topics exist (a thread; see ``TopicWatch``), and the verdict last logged.
+    var topicWatch: TopicWatch?
+    var loggedTopicProblems: [TopicCheck.Problem] = []
 
     public init(settings: KafkaSourceSettings) {
         self.settings = settings
@@ -123,6 +126,14 @@ public final class KafkaCommandSource: CommandSource {
             try consumer?.subscribe(topics: settings.layout.commandTopics)
         } catch {
             throw SupervisorError("kafka: \(error)")
+        }
+        if let producer {
+            do {
+                topicWatch = try TopicWatch(
+                    check: settings.topicCheck, probe: producer.topicProbe(), interval: settings.topicCheckInterval)
+            } catch {
+                throw SupervisorError("kafka: cannot start the topic check: \(error)")
+            }
         }
         logger.info(
             "kafka source subscribed",
@@ -179,6 +190,7 @@ public final class KafkaCommandSource: CommandSource {
         rejoinIfDue(now: now)
         commitIfDue(now: now)
         adjustBackpressure()
+        reportTopicProblems()
     }
 
     public func nextDeadline(now: Instant) -> Instant? {
@@ -206,6 +218,9 @@ public final class KafkaCommandSource: CommandSource {
         }
         if dropped > 0 { parts.append("dropped \(dropped)") }
         if deadLettered > 0 { parts.append("dead-lettered \(deadLettered)") }
+        if let problems = topicWatch?.latest?.problems, !problems.isEmpty {
+            parts.append(problems.map(\.description).joined(separator: "; "))
+        }
         if let lastError { parts.append("kafka error: \(lastError)") }
         return parts.joined(separator: ", ")
     }
@@ -214,6 +229,8 @@ public final class KafkaCommandSource: CommandSource {
         // Publish what is outstanding while time is left, keeping the last seconds for the commit; then commit
         // what is finished and leave the group, both bounded by the deadline.
         let publishBy = deadline - Configuration.Shutdown.commitReserve
+        topicWatch?.stop()
+        topicWatch = nil
         if let producer {
             while !deliveries.isEmpty, Instant.now() < publishBy {
                 do { try producer.flush(timeout: min(.milliseconds(200), publishBy.since(.now()))) } catch {}

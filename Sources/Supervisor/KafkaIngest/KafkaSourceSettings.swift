@@ -21,13 +21,18 @@ public struct KafkaSourceSettings: Sendable {
     public var publishStallTimeout: Duration
     /// First delay before re-publishing an event whose delivery failed (doubles up to 30 s).
     public var publishRetryBackoff: Duration
+    /// The topics the layout needs, checked against the cluster's metadata (see ``TopicCheck``).
+    public var topicCheck: TopicCheck
+    /// How often they are checked: librdkafka's `topic.metadata.refresh.interval.ms`.
+    public var topicCheckInterval: Duration
 
     public init(
         consumer: KafkaConsumerConfiguration, producer: KafkaProducerConfiguration, layout: TopicLayout,
         commitInterval: Duration = .seconds(1), maxBuffered: Int = 10_000, maxBufferedBytes: Int = 32 << 20,
         maxRecordBytes: Int = 4 << 20,
         revocationTimeout: Duration = .seconds(30), pollInterval: Duration = .milliseconds(500),
-        publishRetryBackoff: Duration = .milliseconds(200), publishStallTimeout: Duration = .seconds(60)
+        publishRetryBackoff: Duration = .milliseconds(200), publishStallTimeout: Duration = .seconds(60),
+        layoutName: String = TopicLayoutName.standard.rawValue
     ) {
         self.consumer = consumer
         self.producer = producer
@@ -41,6 +46,18 @@ public struct KafkaSourceSettings: Sendable {
         self.publishRetryBackoff = publishRetryBackoff
         self.publishStallTimeout = publishStallTimeout
         self.maxMessageBytes = producer.maxMessageBytes
+        self.topicCheck = TopicCheck(layout: layout, layoutName: layoutName)
+        self.topicCheckInterval = Self.metadataRefreshInterval(consumer.additionalProperties)
+    }
+
+    /// librdkafka's `topic.metadata.refresh.interval.ms` as set in `kafka.properties`, or its default, 300000
+    /// (librdkafka CONFIGURATION.md). A negative value turns librdkafka's refresh off; the check then keeps the
+    /// default period, since a topic can be deleted at any time.
+    static func metadataRefreshInterval(_ properties: [String: String]) -> Duration {
+        guard let text = properties["topic.metadata.refresh.interval.ms"], let value = Int64(text), value > 0 else {
+            return .milliseconds(300_000)
+        }
+        return .milliseconds(value)
     }
 
     /// Builds the settings from the `kafka.*` keys and has librdkafka judge them (see ``KafkaConfigurationCheck``):
@@ -85,7 +102,8 @@ public struct KafkaSourceSettings: Sendable {
             consumer: consumer, producer: producer, layout: layout, commitInterval: kafka.commitInterval,
             maxBuffered: kafka.maxBuffered, maxBufferedBytes: kafka.maxBufferedBytes,
             maxRecordBytes: kafka.maxRecordBytes,
-            revocationTimeout: kafka.revocationTimeout, publishStallTimeout: kafka.publishStallTimeout)
+            revocationTimeout: kafka.revocationTimeout, publishStallTimeout: kafka.publishStallTimeout,
+            layoutName: kafka.layout.rawValue)
     }
 
     static func securityProperties(_ kafka: Configuration.Kafka) -> [(String, String)] {
