@@ -177,7 +177,7 @@ let package = Package(
         .executableTarget(
             name: "Benchmarks",
             dependencies: [
-                "SupervisorCore", "IPC", "CLinux", "KafkaClient", "KafkaIngest", "Events", "KubeClient",
+                "SupervisorCore", "IPC", "CLinux", "KafkaClient", "KafkaIngest", "Events", "KubeClient", "Platform",
                 "KubeExecution",
                 "KubeAccess", "KubeconfigLoading", "KubeSimulator", .product(name: "Logging", package: "swift-log"),
             ],
@@ -185,7 +185,7 @@ let package = Package(
         // Only in ThreadSanitizer builds: C11 threads over the pthread calls TSan intercepts (see the source).
         .target(name: "C11ThreadsForTSan", path: "Tools/C11ThreadsForTSan", publicHeadersPath: "."),
         // Helpers the test targets share (threads, scratch directories, polling); never linked into a product.
-        .target(name: "TestKit", path: "Tools/TestKit", swiftSettings: swiftSettings),
+        .target(name: "TestKit", dependencies: ["Platform"], path: "Tools/TestKit", swiftSettings: swiftSettings),
 
         // MARK: Tests.
         .testTarget(name: "IPCTests", dependencies: ["IPC", "Platform"], swiftSettings: swiftSettings),

@@ -1,6 +1,7 @@
 internal import CLinux
 import Events
 import Glibc
+import Platform
 import KafkaClient
 import KafkaIngest
 import KubeAccess
@@ -169,7 +170,7 @@ final class Observer: @unchecked Sendable {
     var backlogSeen = 0
     var backlogSeconds = 0.0
     var latencies: [UInt64] = []
-    private var thread = pthread_t()
+    private var thread: PlatformThread?
 
     init(bootstrap: [String], producer: KafkaProducer, backlog: Int, samples: Int) {
         self.bootstrap = bootstrap
@@ -179,17 +180,11 @@ final class Observer: @unchecked Sendable {
     }
 
     func start() {
-        let context = Unmanaged.passRetained(self)
-        pthread_create(
-            &thread, nil,
-            { raw in
-                guard let raw else { return nil }
-                Unmanaged<Observer>.fromOpaque(raw).takeRetainedValue().body()
-                return nil
-            }, context.toOpaque())
+        thread = try? PlatformThread.start { [self] in body() }
+        if thread == nil { raise(SIGTERM) }  // no observer: stop the supervisor rather than wait forever
     }
 
-    func join() { pthread_join(thread, nil) }
+    func join() { thread?.join() }
 
     private func body() {
         defer { raise(SIGTERM) }  // always stop the supervisor

@@ -53,7 +53,7 @@ public final class DemoObserver: Sendable {
     private let onFinish: @Sendable (Outcome) -> Void
     private let state: Locked<(tally: DemoTally, ending: Ending?, elapsed: Double)>
     private let stopRequested = Atomic<Bool>(false)
-    private let thread = Locked<pthread_t?>(nil)
+    private let thread = Locked<PlatformThread?>(nil)
 
     /// The observation's result.
     public struct Outcome: Sendable {
@@ -83,20 +83,12 @@ public final class DemoObserver: Sendable {
 
     /// Starts the thread.
     public func start() throws(DemoError) {
-        let context = Unmanaged.passRetained(self)
-        var handle = pthread_t()
-        let result = pthread_create(
-            &handle, nil,
-            { raw in
-                guard let raw else { return nil }
-                Unmanaged<DemoObserver>.fromOpaque(raw).takeRetainedValue().body()
-                return nil
-            }, context.toOpaque())
-        guard result == 0 else {
-            context.release()
-            throw DemoError("cannot start the observer thread (error \(result))")
+        do {
+            let started = try PlatformThread.start { [self] in body() }
+            thread.withLock { $0 = started }
+        } catch {
+            throw DemoError("cannot start the observer thread (\(error))")
         }
-        thread.withLock { $0 = handle }
     }
 
     /// Asks the thread to end without calling `onFinish`, and waits for it.
@@ -113,7 +105,7 @@ public final class DemoObserver: Sendable {
                 return value
             })
         else { return }
-        pthread_join(handle, nil)
+        handle.join()
     }
 
     private func body() {

@@ -1,4 +1,5 @@
 import Glibc
+import Platform
 
 // Helpers shared by the test targets (a library, because test targets cannot depend on one another). Nothing
 // here is linked into a shipped binary.
@@ -6,27 +7,11 @@ import Glibc
 /// Plain threads for tests that need real parallel blocking callers (Swift's cooperative pool has one thread per
 /// core, so blocking clients on it would not run at once).
 public enum TestThreads {
-    private final class Body: Sendable {
-        let run: @Sendable () -> Void
-        init(_ run: @escaping @Sendable () -> Void) { self.run = run }
-    }
-
     /// Runs `count` threads, each calling `body(index)`, and waits for all of them.
     public static func run(count: Int, _ body: @escaping @Sendable (Int) -> Void) {
-        var threads: [pthread_t] = []
-        for index in 0..<count {
-            let box = Unmanaged.passRetained(Body { body(index) }).toOpaque()
-            var thread = pthread_t()
-            let result = pthread_create(
-                &thread, nil,
-                { argument in
-                    guard let argument else { return nil }
-                    Unmanaged<Body>.fromOpaque(argument).takeRetainedValue().run()
-                    return nil
-                }, box)
-            if result == 0 { threads.append(thread) } else { Unmanaged<Body>.fromOpaque(box).release() }
-        }
-        for thread in threads { pthread_join(thread, nil) }
+        let threads = (0..<count).compactMap { index in try? PlatformThread.start { body(index) } }
+        precondition(threads.count == count, "cannot start \(count) test threads")
+        for thread in threads { thread.join() }
     }
 }
 

@@ -184,19 +184,10 @@ public final class WorkerRuntime: @unchecked Sendable {
     }
 
     private func startThread() {
-        let context = Unmanaged.passRetained(self)
-        var thread = pthread_t()
-        let result = pthread_create(
-            &thread, nil,
-            { raw in
-                guard let raw else { return nil }
-                Unmanaged<WorkerRuntime>.fromOpaque(raw).takeRetainedValue().serve()
-            }, context.toOpaque())
-        if result == 0 {
-            pthread_detach(thread)
-        } else {
-            context.release()
-            logger.error("cannot start a worker thread", metadata: ["errno": "\(result)"])
+        do {
+            try PlatformThread.start { [self] in serve() }.detach()
+        } catch {
+            logger.error("cannot start a worker thread", metadata: ["error": "\(error)"])
         }
     }
 
