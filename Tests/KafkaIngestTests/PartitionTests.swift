@@ -126,11 +126,14 @@ import Testing
     @Test func aNewAssignmentRestartsTrackingAtTheCommittedPosition() {
         var core = KafkaSourceCore(settings: settings(), assigned: [p0])
         core.consume(0...1)
-        _ = core.partitionsLost([p0])
+        // Assigned again (its committed position is where the consumer resumes): what was tracked is forgotten.
         #expect(logs(core.partitionsAssigned([p0])) == ["info: partitions assigned"])
         core.consume(5...5)
         #expect(core.committableOffsets() == [offset(p0, 5)])
-        #expect(core.readinessProblem(now: ms(0)) == nil)
+        _ = core.partitionsLost([p0])
+        #expect(core.readinessProblem(now: ms(0)) != nil)
+        _ = core.partitionsAssigned([p0])
+        #expect(core.readinessProblem(now: ms(0)) == nil, "a member of the group again")
     }
 
     @Test func aPublishStallMakesTheSourceNotReady() {
