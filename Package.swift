@@ -203,6 +203,14 @@ let package = Package(
         .testTarget(
             name: "SagaBridgeTests", dependencies: ["SagaBridge", "Events", "IPC"], swiftSettings: swiftSettings),
         .testTarget(name: "KafkaClientTests", dependencies: ["KafkaClient"], swiftSettings: swiftSettings),
+        // The Kafka source's pure core, driven by hand (no broker, no clock).
+        .testTarget(
+            name: "KafkaIngestTests",
+            dependencies: [
+                "KafkaIngest", "KafkaClient", "SupervisorCore", "SagaBridge", "Events", "IPC",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "KubeClientTests",
             dependencies: [

@@ -199,6 +199,7 @@ import Testing
             for worker in everyWorker {
                 let holding = held[worker, default: []]
                 check(ledger.commands(heldBy: worker) == holding, "commands held by \(worker)")
+                check(ledger.heldCount(by: worker) == holding.count, "heldCount of \(worker)")
                 // A suspect runs alone.
                 if holding.contains(where: { lost[$0.rawValue, default: 0] > 0 }) {
                     check(holding.count == 1, "\(worker) runs a suspect together with others: \(holding)")

@@ -393,3 +393,39 @@ import Testing
         #expect(ledger.oldestDispatch == ms(5000))
     }
 }
+
+/// A worker's load is counted once, by the ledger: the supervisor's dispatch and its pool resizing read it.
+@Suite struct DispatchLedgerHeldCountTests {
+    private func add(_ ledger: inout DispatchLedger, _ id: UInt64, _ key: String) {
+        ledger.add(id: CommandID(id), key: key, payload: [], origin: CommandOrigin(partition: 0, offset: Int64(id)))
+    }
+
+    @Test func heldCountFollowsDispatchResultsDeferralsAndLosses() {
+        let w1 = WorkerID(1)
+        let w2 = WorkerID(2)
+        var ledger = DispatchLedger(quarantineAfter: 3)
+        for id in 1...4 { add(&ledger, UInt64(id), "k\(id)") }
+        #expect(ledger.heldCount(by: w1) == 0)
+        let dispatched = [
+            ledger.dispatchNext(to: w1, at: ms(0)), ledger.dispatchNext(to: w1, at: ms(0)),
+            ledger.dispatchNext(to: w2, at: ms(0)),
+        ]
+        #expect(dispatched.map { $0?.id.rawValue } == [1, 2, 3])
+        #expect(ledger.heldCount(by: w1) == 2)
+        #expect(ledger.heldCount(by: w2) == 1)
+        #expect(ledger.heldCount(by: w1) + ledger.heldCount(by: w2) == ledger.inFlightCount)
+        let completed = ledger.complete(CommandID(1), by: w1)
+        #expect(completed != nil)
+        #expect(ledger.heldCount(by: w1) == 1)
+        let deferred = ledger.deferRetry(CommandID(2), by: w1, until: ms(100))
+        #expect(deferred != nil)
+        #expect(ledger.heldCount(by: w1) == 0)
+        // A result from a worker that does not hold the command changes nothing.
+        let stale = ledger.complete(CommandID(3), by: w1)
+        #expect(stale == nil)
+        #expect(ledger.heldCount(by: w2) == 1)
+        _ = ledger.workerLost(w2)
+        #expect(ledger.heldCount(by: w2) == 0)
+        #expect(ledger.inFlightCount == 0)
+    }
+}

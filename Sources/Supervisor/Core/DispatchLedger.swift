@@ -75,6 +75,10 @@ public struct DispatchLedger {
     /// Commands the worker holds.
     public func commands(heldBy worker: WorkerID) -> Set<CommandID> { heldBy[worker] ?? [] }
 
+    /// How many commands the worker holds: the supervisor's one count of a worker's load (dispatch, results,
+    /// deferrals and losses all move it here).
+    public func heldCount(by worker: WorkerID) -> Int { heldBy[worker]?.count ?? 0 }
+
     /// Accepts a command. Ids must be unique.
     public mutating func add(
         id: CommandID, key: String, payload: [UInt8], origin: CommandOrigin, context: [String: String] = [:]

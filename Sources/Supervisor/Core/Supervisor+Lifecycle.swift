@@ -52,8 +52,7 @@ extension Supervisor {
         pool.settings = applied.workers
         ledger.quarantineAfter = applied.workers.quarantineAfter
         poolChanged()
-        let actions = pool.resize(to: applied.workers.count, now: now) { [processes] id in processes[id]?.inFlight ?? 0
-        }
+        let actions = pool.resize(to: applied.workers.count, now: now) { [ledger] id in ledger.heldCount(by: id) }
         for action in actions { perform(action, now: now) }
         logger.info(
             "configuration reloaded",

@@ -103,7 +103,6 @@ extension Supervisor {
             else {
                 throw IPCError(.malformedPayload, "result for command c\(commandID), which this worker does not hold")
             }
-            processes[id]?.inFlight -= 1
             statusVersion &+= 1
             counters.deferred += 1
             logger.warning(
@@ -117,7 +116,6 @@ extension Supervisor {
             guard process.handshaken, let entry = ledger.complete(CommandID(commandID), by: id) else {
                 throw IPCError(.malformedPayload, "result for command c\(commandID), which this worker does not hold")
             }
-            processes[id]?.inFlight -= 1
             statusVersion &+= 1
             if case .failed(let reason) = outcome {
                 counters.failed += 1
@@ -154,7 +152,6 @@ extension Supervisor {
             connection.close()
             process.connection = nil
         }
-        process.inFlight = 0
         processes[id] = process
         if kill, pids[process.pid] != nil {
             // Not reaped yet, so the pid still names our child: signalling it cannot hit an innocent process.

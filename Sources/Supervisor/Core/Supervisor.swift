@@ -16,7 +16,6 @@ public final class Supervisor: SourceControl {
         var pid: pid_t
         var connection: FrameConnection?
         var handshaken = false
-        var inFlight = 0
         var capacity = 1
         var watchingWritable = false
     }
@@ -235,12 +234,16 @@ public final class Supervisor: SourceControl {
     /// Hands dispatchable commands to the least-loaded ready workers.
     func dispatch(now: Instant) {
         guard state == .running, ledger.hasDispatchable else { return }
+        // What a worker holds is the ledger's to know (one count, moved by dispatch, results and losses alike).
         var candidates = pool.readyWorkers.compactMap { processes[$0] }.filter {
-            $0.handshaken && $0.inFlight < $0.capacity
+            $0.handshaken && ledger.heldCount(by: $0.id) < $0.capacity
         }
         while ledger.hasDispatchable, !candidates.isEmpty {
             // Least loaded first; ties go to the lowest id, which keeps dispatch deterministic.
-            let index = candidates.indices.min { candidates[$0].inFlight < candidates[$1].inFlight } ?? 0
+            let index =
+                candidates.indices.min {
+                    ledger.heldCount(by: candidates[$0].id) < ledger.heldCount(by: candidates[$1].id)
+                } ?? 0
             let id = candidates[index].id
             guard let entry = ledger.dispatchNext(to: id, at: now) else {
                 candidates.remove(at: index)  // nothing this worker may take now (isolation of suspects)
@@ -254,9 +257,7 @@ public final class Supervisor: SourceControl {
                 "command dispatched",
                 metadata: commandMetadata(entry, worker: id).merging(["attempt": "\(entry.attempts)"]) { $1 })
             processes[id]?.connection?.enqueue(SupervisorMessage.dispatch(command).frame())
-            processes[id]?.inFlight += 1
-            candidates[index].inFlight += 1
-            if candidates[index].inFlight >= candidates[index].capacity { candidates.remove(at: index) }
+            if ledger.heldCount(by: id) >= candidates[index].capacity { candidates.remove(at: index) }
         }
     }
 

@@ -7,20 +7,13 @@ extension KafkaCommandSource {
     public func readinessProblem(now: Instant) -> String? {
         guard let consumer, let producer else { return "kafka: not connected" }
         if let fatal = consumer.fatalError ?? producer.fatalError { return "kafka: fatal error: \(fatal)" }
-        if let since = brokersDownSince, now.since(since) < settings.consumer.sessionTimeout {
-            return "kafka: all brokers down"
-        }
-        if let problems = topicWatch?.latest?.problems, let first = problems.first {
-            return "kafka: \(first)" + (problems.count > 1 ? " (and \(problems.count - 1) more topic problems)" : "")
-        }
-        if !groupJoined { return "kafka: waiting for the consumer group to assign partitions" }
-        return publishStall(now: now)
+        return core.readinessProblem(now: now)
     }
 
     public func metricFamilies() -> [MetricFamily] {
         var lag: [([MetricLabel], Double)] = []
         if let consumer {
-            for partition in assigned.sorted(by: { ($0.topic, $0.partition) < ($1.topic, $1.partition) }) {
+            for partition in core.assigned.sorted(by: { ($0.topic, $0.partition) < ($1.topic, $1.partition) }) {
                 // Non-blocking: the cached high watermark of the last fetch minus the consumer's position.
                 guard let records = consumer.lag(for: partition) else { continue }
                 lag.append(
@@ -31,7 +24,8 @@ extension KafkaCommandSource {
             }
         }
         return [
-            .gauge("k8s_worker_kafka_assigned_partitions", "Partitions assigned to this supervisor.", assigned.count),
+            .gauge(
+                "k8s_worker_kafka_assigned_partitions", "Partitions assigned to this supervisor.", core.assigned.count),
             MetricFamily(
                 .gauge, "k8s_worker_kafka_consumer_lag",
                 "Records beyond the consumer's position: the high watermark of the last fetch minus the position "
@@ -40,35 +34,37 @@ extension KafkaCommandSource {
             .gauge(
                 "k8s_worker_kafka_topic_problems",
                 "Topics of the configured layout that are missing or unusable (last metadata check).",
-                topicWatch?.latest?.problems.count ?? 0),
-            .counter("k8s_worker_kafka_records_consumed_total", "Records read from the command topics.", consumed),
-            .gauge("k8s_worker_kafka_records_buffered", "Records read and waiting for dispatch.", buffered.count),
-            .gauge("k8s_worker_kafka_paused", "1 while backpressure pauses the partitions.", paused ? 1 : 0),
+                core.topicProblems.count),
+            .counter("k8s_worker_kafka_records_consumed_total", "Records read from the command topics.", core.consumed),
+            .gauge("k8s_worker_kafka_records_buffered", "Records read and waiting for dispatch.", core.buffered.count),
+            .gauge("k8s_worker_kafka_paused", "1 while backpressure pauses the partitions.", core.paused ? 1 : 0),
             .counter(
                 "k8s_worker_kafka_dead_letters_total",
-                "Records sent to the dead-letter topic (undecodable or invalid).", deadLettered),
+                "Records sent to the dead-letter topic (undecodable or invalid).", core.deadLettered),
             .counter(
                 "k8s_worker_kafka_records_published_total",
-                "Records acknowledged by the brokers: events and dead letters.", published),
+                "Records acknowledged by the brokers: events and dead letters.", core.published),
             .gauge(
-                "k8s_worker_kafka_records_unpublished", "Records produced and not yet acknowledged.", deliveries.count),
+                "k8s_worker_kafka_records_unpublished", "Records produced and not yet acknowledged.",
+                core.deliveries.count),
             MetricFamily(
                 .gauge, "k8s_worker_kafka_oldest_unpublished_seconds",
                 "Age of the oldest record produced and not yet acknowledged (0 when none).",
-                value: oldestUnpublished().map { Instant.now().since($0).seconds } ?? 0),
+                value: core.oldestUnpublished().map { Instant.now().since($0).seconds } ?? 0),
             .counter(
                 "k8s_worker_kafka_publish_permanent_failures_total",
                 "Produce failures no retry can cure (too large, invalid, not authorized); see README, Record sizes.",
-                permanentFailures),
+                core.permanentFailures),
             .counter(
                 "k8s_worker_kafka_records_dropped_total",
-                "Dead letters the brokers refused for good, dropped so that their partition could move on.", dropped),
+                "Dead letters the brokers refused for good, dropped so that their partition could move on.",
+                core.dropped),
             .counter(
                 "k8s_worker_kafka_commits_total", "Offset commits acknowledged by the group coordinator.",
-                commitsAcknowledged),
+                core.commitsAcknowledged),
             .counter(
                 "k8s_worker_kafka_commit_failures_total", "Offset commits that failed (retried at the next interval).",
-                commitFailures),
+                core.commitFailures),
         ]
     }
 }
@@ -76,6 +72,7 @@ extension KafkaCommandSource {
 extension KafkaCommandSource {
     /// Logs the topic check's findings when they change: a warning per problem, and a note when all are gone.
     func reportTopicProblems() {
+        core.topicProblems = topicWatch?.latest?.problems ?? []
         guard let verdict = topicWatch?.latest, verdict.unreadable == nil else { return }
         guard verdict.problems != loggedTopicProblems else { return }
         for problem in verdict.problems where !loggedTopicProblems.contains(problem) {

@@ -1,5 +1,4 @@
 import Glibc
-import DequeModule
 import Events
 import IPC
 import KafkaClient
@@ -16,100 +15,45 @@ import SupervisorCore
 /// their descriptors become readable and at least every `pollInterval` (librdkafka's group membership needs it).
 /// Backpressure pauses all assigned partitions once `maxBuffered` records wait for dispatch; polling continues.
 ///
+/// The policy lives in ``KafkaSourceCore``, a pure state machine; this class is its shell: it polls the consumer
+/// and producer, feeds what they report into the core, and carries out the core's actions.
+///
 /// Ready (``readinessProblem(now:)`` is `nil`) when all of these hold: the consumer and producer are open and
-/// neither has raised a fatal error; the consumer is a member of its group — an assignment arrived (an empty
+/// neither has raised a fatal error; every topic of the layout exists (``TopicWatch``, checked at start and every
+/// `topic.metadata.refresh.interval.ms`); the consumer is a member of its group — an assignment arrived (an empty
 /// one counts: more supervisors than partitions is a healthy state) and was not lost since (a session that
 /// expired, e.g. in a long broker outage, loses it until the group assigns again); and librdkafka has not
 /// reported all brokers down, unless a sign of broker contact (a record, a delivery, a commit, an assignment)
 /// came after it or the report is older than the session timeout (by then a real outage has lost the
 /// assignment instead).
 public final class KafkaCommandSource: CommandSource {
-    /// A command handed out, remembered until its events are delivered.
-    struct Pending {
-        var command: InboundCommand?
-        var trace: String?
-        /// Deliveries still outstanding for this origin.
-        var outstanding = 0
-    }
-
-    /// One record being produced (an event or a dead letter), retried until delivered.
-    struct Delivery {
-        var origin: CommandOrigin
-        var record: OutgoingRecord
-        /// When it was first handed to the producer (for `kafka.publish_stall_timeout`).
-        var since: Instant
-        var attempts = 0
-    }
-
-    /// A revocation being honoured: in-flight work of these partitions finishes, then they are committed and
-    /// released.
-    struct Revocation {
-        var partitions: [KafkaTopicPartition]
-        var deadline: Instant
-        var commitRequested = false
-    }
-
     let settings: KafkaSourceSettings
+    var core: KafkaSourceCore
     var logger = Logger(label: "k8s-worker.kafka")
     weak var control: (any SourceControl)?
     var consumer: KafkaConsumer?
     var producer: KafkaProducer?
-    let triage: CommandTriage
-
-    // Partitions are numbered locally (stream ids) so that one CommitTracker and CommandOrigin cover any
-    // number of topics.
-    var streamIDs: [KafkaTopicPartition: Int32] = [:]
-    var streams: [Int32: KafkaTopicPartition] = [:]
-    var assigned: Set<KafkaTopicPartition> = []
-    var tracker = CommitTracker()
-    var buffered: Deque<SourceCommand> = []
-    var pending: [CommandOrigin: Pending] = [:]
-    var deliveries: [UInt64: Delivery] = [:]
-    var retries: [(at: Instant, token: UInt64)] = []
-    var nextToken: UInt64 = 1
-    var revocation: Revocation?
-    /// When to rejoin the group because an assignment's committed offsets could not be fetched.
-    var rejoinAt: Instant?
-    /// Coalesces the per-partition errors of one failed fetch into one rejoin.
-    static let rejoinDelay: Duration = .milliseconds(500)
-    var paused = false
-    var lastCommit: Instant?
     var lastPoll: Instant?
-    var commitInFlight = false
     /// Set when a poll returned a full batch: the queue may hold more without signalling its descriptor again.
     var consumerMayHaveMore = false
     var producerMayHaveMore = false
     static let pollBatch = 512
+    /// Rate-limits librdkafka's repeated log lines.
+    var logThrottle = KafkaLogThrottle()
 
     // Reporting (also read by the benchmark).
     /// When the first record was consumed, and when the last command was fully handled (events acknowledged).
-    public internal(set) var firstConsumedAt: Instant?
-    public internal(set) var lastSettledAt: Instant?
+    public var firstConsumedAt: Instant? { core.firstConsumedAt }
+    public var lastSettledAt: Instant? { core.lastSettledAt }
     /// Records fully handled: commands whose events were acknowledged, and dead letters delivered.
-    public internal(set) var settled = 0
-    var bufferedBytes = 0
-    var consumed = 0
-    var deadLettered = 0
-    var published = 0
-    var lastError: String?
-    /// Readiness: an assignment arrived and was not lost since.
-    var groupJoined = false
-    /// When librdkafka reported every broker down, until a sign of broker contact.
-    var brokersDownSince: Instant?
-    /// Rate-limits librdkafka's repeated log lines.
-    var logThrottle = KafkaLogThrottle()
-    var commitsAcknowledged = 0
-    var commitFailures = 0
-    /// Produce failures no retry could cure, and the records given up for them (dead letters refused in turn).
-    var permanentFailures = 0
-    var dropped = 0
+    public var settled: Int { core.settled }
     /// Checks that the layout's topics exist (a thread; see ``TopicWatch``), and the verdict last logged.
     var topicWatch: TopicWatch?
     var loggedTopicProblems: [TopicCheck.Problem] = []
 
     public init(settings: KafkaSourceSettings) {
         self.settings = settings
-        self.triage = CommandTriage(layout: settings.layout, maxRecordBytes: settings.maxRecordBytes)
+        self.core = KafkaSourceCore(settings: settings)
     }
 
     public var descriptors: [Int32] {
@@ -145,83 +89,60 @@ public final class KafkaCommandSource: CommandSource {
     }
 
     public func fetch(max: Int, now: Instant) -> [SourceCommand] {
-        var commands: [SourceCommand] = []
-        while commands.count < max, let next = buffered.popFirst() {
-            bufferedBytes -= next.payload.count
-            commands.append(next)
-        }
-        adjustBackpressure()
+        let commands = core.fetch(max: max)
+        if consumer != nil { perform(core.adjustBackpressure(), now: now) }
         return commands
     }
 
     public func finish(_ finished: FinishedCommand) {
-        guard var state = pending[finished.origin] else {
-            // Its partition was revoked or lost meanwhile: the new owner redoes it, with the same event ids.
-            logger.debug(
-                "result for a released partition dropped",
-                metadata: logContext(for: finished.origin).merging(["execution.id": "\(finished.key)"]) { $1 })
-            return
-        }
-        guard let command = state.command else { return }
-        let plan = OutcomeEvents.plan(
-            for: command, outcome: finished.outcome, layout: settings.layout, now: Timestamp.now(), trace: state.trace)
-        if let anomaly = plan.anomaly {
-            logger.warning(
-                "unexpected outcome",
-                metadata: logContext(for: finished.origin).merging(["detail": "\(anomaly)"]) { $1 })
-        }
-        if plan.records.isEmpty {
-            pending[finished.origin] = nil
-            tracker.markDone(partition: finished.origin.partition, offset: finished.origin.offset)
-            return
-        }
-        state.outstanding += plan.records.count
-        pending[finished.origin] = state
         let now = Instant.now()
-        for record in plan.records { publish(record, for: finished.origin, now: now) }
+        perform(
+            core.commandFinished(
+                finished.origin, key: finished.key, outcome: finished.outcome, now: now, wallClock: Timestamp.now()),
+            now: now)
     }
 
     public func tick(now: Instant) {
         lastPoll = now
         handleConsumerEvents(now: now)
         handleDeliveryReports(now: now)
-        retryDue(now: now)
-        progressRevocation(now: now)
-        rejoinIfDue(now: now)
-        commitIfDue(now: now)
-        adjustBackpressure()
+        perform(core.retryDue(now: now), now: now)
+        guard consumer != nil else { return }
+        let openCount: (Set<Int32>) -> Int = { [control] streams in
+            control?.openCount { streams.contains($0.partition) } ?? 0
+        }
+        perform(core.progressRevocation(now: now, openCount: openCount), now: now)
+        perform(core.rejoinIfDue(now: now), now: now)
+        perform(core.commitIfDue(now: now), now: now)
+        perform(core.adjustBackpressure(), now: now)
         reportTopicProblems()
     }
 
     public func nextDeadline(now: Instant) -> Instant? {
         if consumerMayHaveMore || producerMayHaveMore { return now }
-        var candidates = [(lastPoll ?? now) + settings.pollInterval, (lastCommit ?? now) + settings.commitInterval]
-        if let retry = retries.map(\.at).min() { candidates.append(retry) }
-        if let rejoinAt { candidates.append(rejoinAt) }
-        if let revocation { candidates.append(min(revocation.deadline, now + .milliseconds(50))) }
-        return candidates.min()
+        return min((lastPoll ?? now) + settings.pollInterval, core.nextDeadline(now: now))
     }
 
-    public var isSettled: Bool { deliveries.isEmpty }
+    public var isSettled: Bool { core.deliveries.isEmpty }
     public var isExhausted: Bool { false }
 
     public var status: String {
-        var parts = ["kafka \(assigned.count) partitions"]
+        var parts = ["kafka \(core.assigned.count) partitions"]
         if let consumer {
-            let lag = assigned.compactMap { consumer.lag(for: $0) }.reduce(0, +)
+            let lag = core.assigned.compactMap { consumer.lag(for: $0) }.reduce(0, +)
             parts.append("lag \(lag)")
         }
-        if paused { parts.append("paused") }
-        if let oldest = oldestUnpublished() {
+        if core.paused { parts.append("paused") }
+        if let oldest = core.oldestUnpublished() {
             let seconds = Int(Instant.now().since(oldest).seconds)
-            parts.append("unpublished \(deliveries.count) (oldest \(seconds)s)")
+            parts.append("unpublished \(core.deliveries.count) (oldest \(seconds)s)")
         }
-        if dropped > 0 { parts.append("dropped \(dropped)") }
-        if deadLettered > 0 { parts.append("dead-lettered \(deadLettered)") }
-        if let problems = topicWatch?.latest?.problems, !problems.isEmpty {
-            parts.append(problems.map(\.description).joined(separator: "; "))
+        if core.dropped > 0 { parts.append("dropped \(core.dropped)") }
+        if core.deadLettered > 0 { parts.append("dead-lettered \(core.deadLettered)") }
+        if !core.topicProblems.isEmpty {
+            parts.append(core.topicProblems.map(\.description).joined(separator: "; "))
         }
-        if let lastError { parts.append("kafka error: \(lastError)") }
+        if let lastError = core.lastError { parts.append("kafka error: \(lastError)") }
         return parts.joined(separator: ", ")
     }
 
@@ -232,18 +153,19 @@ public final class KafkaCommandSource: CommandSource {
         topicWatch?.stop()
         topicWatch = nil
         if let producer {
-            while !deliveries.isEmpty, Instant.now() < publishBy {
+            while !core.deliveries.isEmpty, Instant.now() < publishBy {
                 do { try producer.flush(timeout: min(.milliseconds(200), publishBy.since(.now()))) } catch {}
                 handleDeliveryReports(now: .now())
-                retryDue(now: Instant.now() + .seconds(60))
+                let later = Instant.now() + .seconds(60)
+                perform(core.retryDue(now: later), now: later)
             }
-            if !deliveries.isEmpty {
+            if !core.deliveries.isEmpty {
                 logger.error(
                     "stopping with records unpublished; their commands stay uncommitted and are redone by the next owner",
-                    metadata: ["unpublished": "\(deliveries.count)", "last_error": "\(lastError ?? "none")"])
+                    metadata: ["unpublished": "\(core.deliveries.count)", "last_error": "\(core.lastError ?? "none")"])
             }
         }
-        let offsets = committableOffsets()
+        let offsets = core.committableOffsets()
         if let consumer {
             if !offsets.isEmpty { finalCommit(offsets, consumer: consumer, deadline: deadline) }
             do {
