@@ -44,6 +44,12 @@ public struct WorkerStatistics: Equatable, Sendable {
     public var apiFailures: UInt64 = 0
     /// Kubernetes API retries by cause: the HTTP status code (`429`, `503`, `401` …) or `transport`.
     public var apiRetries: [String: UInt64] = [:]
+    /// Command values above a configured maximum, by ``ResourceLimitKey`` (`<action>/<field>`, e.g.
+    /// `clamped/cpu_limit`, `refused/timeout_seconds`).
+    public var resourceLimitsExceeded: [String: UInt64] = [:]
+
+    /// The ``resourceLimitsExceeded`` key of `action` (`clamped` or `refused`) on `field`.
+    public static func resourceLimitKey(action: String, field: String) -> String { action + "/" + field }
 
     public init() {}
 
@@ -58,6 +64,7 @@ public struct WorkerStatistics: Equatable, Sendable {
         apiRequests &+= other.apiRequests
         apiFailures &+= other.apiFailures
         for (key, value) in other.apiRetries { apiRetries[key, default: 0] &+= value }
+        for (key, value) in other.resourceLimitsExceeded { resourceLimitsExceeded[key, default: 0] &+= value }
     }
 
     func encode(into writer: inout PayloadWriter) {
@@ -81,6 +88,8 @@ public struct WorkerStatistics: Equatable, Sendable {
         writer.write(apiRequests)
         writer.write(apiFailures)
         Self.encode(apiRetries, into: &writer)
+        // Written only when not empty, so statistics without it keep their earlier encoding (one per value).
+        if !resourceLimitsExceeded.isEmpty { Self.encode(resourceLimitsExceeded, into: &writer) }
     }
 
     static func decode(from reader: inout PayloadReader) throws(IPCError) -> WorkerStatistics {
@@ -112,6 +121,12 @@ public struct WorkerStatistics: Equatable, Sendable {
         statistics.apiRequests = try reader.readUInt64("api requests")
         statistics.apiFailures = try reader.readUInt64("api failures")
         statistics.apiRetries = try decodeMap(&reader, "api retries")
+        if !reader.isAtEnd {
+            statistics.resourceLimitsExceeded = try decodeMap(&reader, "resource limits exceeded")
+            if statistics.resourceLimitsExceeded.isEmpty {
+                throw IPCError(.malformedPayload, "resource limits exceeded: present but empty")
+            }
+        }
         return statistics
     }
 

@@ -56,7 +56,10 @@ struct ExecutionManifestBuilderTests {
             }
         }
         #expect(throws: ManifestError.self) {
-            try ExecutionManifestBuilder(settings: ManifestSettings(tmpSizeLimit: .mebibytes(60)))
+            try ExecutionManifestBuilder(
+                policy: ResourcePolicy(
+                    ephemeralStorage: EphemeralStorage(request: .mebibytes(16), limit: .mebibytes(64))),
+                settings: ManifestSettings(tmpSizeLimit: .mebibytes(60)))
         }
         #expect(throws: Never.self) {
             try ExecutionManifestBuilder(

@@ -74,7 +74,7 @@ struct PodManifestTests {
         }
     }
 
-    @Test("our additions: DNS off, grace period, pull policy, HOME/GOCACHE, ephemeral storage, 0444 modes")
+    @Test("our additions: DNS off, grace period, pull policy, HOME/GOCACHE, 0444 modes; no ephemeral storage")
     func additions() throws {
         let spec = try ourPod().body["spec"]
         #expect(spec["dnsPolicy"]?.stringValue == "None")
@@ -88,8 +88,9 @@ struct PodManifestTests {
         }
         #expect(
             env == ["EXECUTION_ID=\(Samples.executionID)", "OUTPUT_PATH=/output", "HOME=/tmp", "GOCACHE=/tmp/go-cache"])
-        #expect(container["resources"]["limits"]["ephemeral-storage"]?.stringValue == "64Mi")
-        #expect(container["resources"]["requests"]["ephemeral-storage"]?.stringValue == "16Mi")
+        // Not requested by default: a Kueue ClusterQueue covering only cpu and memory would never admit the Pod.
+        #expect(container["resources"]["limits"]["ephemeral-storage"] == nil)
+        #expect(container["resources"]["requests"]["ephemeral-storage"] == nil)
         #expect(spec["volumes"][0]["configMap"]["defaultMode"]?.numberValue?.int64Value == 0o444)
         #expect(spec["volumes"][1]["configMap"]["defaultMode"]?.numberValue?.int64Value == 0o444)
         #expect(
@@ -122,12 +123,35 @@ struct PodManifestTests {
         #expect(PodSecurityRestricted().evaluate(pod: pod.body).isEmpty)
     }
 
-    @Test("no ephemeral storage when the policy leaves it out (Kueue without ephemeral-storage quota)")
-    func noEphemeralStorage() throws {
-        let pod = try Samples.builder(policy: ResourcePolicy(ephemeralStorage: nil)).prepare(Samples.command()).pod
-        let resources = pod.body["spec"]["containers"][0]["resources"]
-        #expect(resources["limits"]?.objectValue?.keys == ["cpu", "memory"])
-        #expect(resources["requests"]?.objectValue?.keys == ["cpu", "memory"])
+    @Test("ephemeral storage appears only as configured: both, request only, limit only")
+    func configuredEphemeralStorage() throws {
+        let cases: [(EphemeralStorage, limits: [String], requests: [String])] = [
+            (
+                EphemeralStorage(request: .mebibytes(16), limit: .mebibytes(64)),
+                ["cpu", "memory", "ephemeral-storage"],
+                ["cpu", "memory", "ephemeral-storage"]
+            ),
+            (
+                EphemeralStorage(request: .mebibytes(16), limit: nil), ["cpu", "memory"],
+                ["cpu", "memory", "ephemeral-storage"]
+            ),
+            (
+                EphemeralStorage(request: nil, limit: .mebibytes(64)), ["cpu", "memory", "ephemeral-storage"],
+                ["cpu", "memory"]
+            ),
+        ]
+        for (storage, limits, requests) in cases {
+            let pod = try Samples.builder(policy: ResourcePolicy(ephemeralStorage: storage)).prepare(Samples.command())
+                .pod
+            let resources = pod.body["spec"]["containers"][0]["resources"]
+            #expect(resources["limits"]?.objectValue?.keys == limits)
+            #expect(resources["requests"]?.objectValue?.keys == requests)
+            #expect(resources["limits"]["ephemeral-storage"]?.stringValue == storage.limit?.description)
+            #expect(resources["requests"]["ephemeral-storage"]?.stringValue == storage.request?.description)
+        }
+        let none = try Samples.builder().prepare(Samples.command()).pod.body["spec"]["containers"][0]["resources"]
+        #expect(none["limits"]?.objectValue?.keys == ["cpu", "memory"])
+        #expect(none["requests"]?.objectValue?.keys == ["cpu", "memory"])
     }
 
     @Test("hostile user id and language become valid label values; annotations keep the language")

@@ -22,7 +22,7 @@ struct ResourcePolicyTests {
         #expect(resources.memoryLimit.description == "128Mi" && resources.memoryRequest.description == "128Mi")
         #expect(resources.activeDeadlineSeconds == 5)
         #expect(resources.adjustments.isEmpty)
-        #expect(resources.ephemeralStorage == EphemeralStorage(request: .mebibytes(16), limit: .mebibytes(64)))
+        #expect(resources.ephemeralStorage == nil)
     }
 
     @Test("empty strings take the defaults (upstream's rule), and say so")

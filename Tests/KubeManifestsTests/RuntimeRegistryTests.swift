@@ -141,7 +141,9 @@ struct RuntimeRegistryTests {
     @Test("a configured table replaces the default; duplicates and unusable entries are refused")
     func configured() throws {
         let entry = RuntimeRegistry.Entry(
-            language: "python", version: "3.11", image: "registry.local/python@sha256:abc", filename: "main.py",
+            language: "python", version: "3.11",
+            image: "registry.local/python@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+            filename: "main.py",
             command: ["python", "-I", "/scripts/main.py"])
         let registry = try RuntimeRegistry(entries: [entry])
         let runtime = try registry.resolve(
@@ -164,7 +166,9 @@ struct RuntimeRegistryTests {
     @Test("overrides replace listed entries in place and append new ones")
     func merging() throws {
         let pinned = RuntimeRegistry.Entry(
-            language: "python", version: "3.11", image: "python@sha256:0123", filename: "main.py",
+            language: "python", version: "3.11",
+            image: "python@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+            filename: "main.py",
             command: ["python", "/scripts/main.py"])
         let deno = RuntimeRegistry.Entry(
             language: "deno", version: "2", image: "denoland/deno:2.0.0", filename: "main.ts",

@@ -128,3 +128,48 @@ struct PureLogicTests {
                 ).objectValue)
     }
 }
+
+/// The Kueue model's decisions on Pod objects.
+@Suite struct KueueAdmissionTests {
+    private static func pod(queue: String?, requests: [String], limits: [String] = []) -> JSONObject {
+        func quantities(_ names: [String]) -> JSONValue {
+            .object(JSONObject(names.map { .init(key: $0, value: .string("1")) }))
+        }
+        var labels = JSONObject()
+        if let queue { labels.append(KueueAdmission.queueLabel, .string(queue)) }
+        let container = JSONObject([
+            .init(key: "name", value: .string("c")),
+            .init(
+                key: "resources",
+                value: .object(
+                    JSONObject([
+                        .init(key: "requests", value: quantities(requests)),
+                        .init(key: "limits", value: quantities(limits)),
+                    ]))),
+        ])
+        return JSONObject([
+            .init(key: "metadata", value: .object(JSONObject([.init(key: "labels", value: .object(labels))]))),
+            .init(
+                key: "spec", value: .object(JSONObject([.init(key: "containers", value: .array([.object(container)]))]))
+            ),
+        ])
+    }
+
+    @Test func decisions() {
+        let kueue = KueueAdmission()
+        #expect(kueue.decide(Self.pod(queue: nil, requests: ["ephemeral-storage"])) == .unmanaged)
+        #expect(kueue.decide(Self.pod(queue: "executor-queue", requests: ["cpu", "memory"])) == .admitted)
+        #expect(
+            kueue.decide(Self.pod(queue: "executor-queue", requests: ["cpu"], limits: ["ephemeral-storage"]))
+                == .pending(
+                    "couldn't assign flavors to pod set main: resource ephemeral-storage unavailable in ClusterQueue"))
+        #expect(kueue.decide(Self.pod(queue: "other", requests: ["cpu"])) == .pending("LocalQueue other doesn't exist"))
+        let dangling = KueueAdmission(localQueues: ["q": "missing"], clusterQueues: [])
+        #expect(
+            dangling.decide(Self.pod(queue: "q", requests: ["cpu"])) == .pending("ClusterQueue missing doesn't exist"))
+        let wide = KueueAdmission(
+            localQueues: ["executor-queue": "all"],
+            clusterQueues: [.init(name: "all", coveredResources: ["cpu", "memory", "ephemeral-storage"])])
+        #expect(wide.decide(Self.pod(queue: "executor-queue", requests: ["cpu", "ephemeral-storage"])) == .admitted)
+    }
+}

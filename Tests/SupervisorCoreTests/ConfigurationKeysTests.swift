@@ -8,7 +8,8 @@ import Testing
     @Test func namesAreUniqueAndDotted() {
         #expect(Set(Self.names).count == Self.names.count)
         let sections: Set<String> = [
-            "workers", "restart", "dispatch", "shutdown", "ipc", "source", "kafka", "kubernetes", "log", "metrics",
+            "workers", "restart", "dispatch", "shutdown", "ipc", "source", "kafka", "kubernetes", "pod", "log",
+            "metrics",
         ]
         for name in Self.names {
             let parts = name.split(separator: ".", omittingEmptySubsequences: false)
@@ -46,8 +47,8 @@ import Testing
         #expect(ConfigurationKeys.key(named: "workers.handler")?.type == "one of `kubernetes`, `stub` or `test`")
         #expect(
             ConfigurationKeys.all.allSatisfy {
-                (["integer", "duration", "string", "boolean", "mapping"].contains($0.type)
-                    || $0.type.hasPrefix("one of `"))
+                (["integer", "duration", "string", "boolean", "mapping", "quantity"].contains($0.type)
+                    || $0.type.hasPrefix("one of `") || $0.type.hasPrefix("list of ") || $0.type.hasPrefix("mapping "))
                     && !$0.summary.isEmpty
             })
     }
@@ -81,6 +82,27 @@ import Testing
         case "metrics.listen": "[::1]:0"
         case "shutdown.final_timeout": "6543ms"
         case "kafka.properties": #"{fetch.wait.max.ms: "7"}"#
+        case "pod.runtimes": #"[{language: "python", version: "3.13", image: "python:3.13-slim"}]"#
+        case "pod.runtimes_mode": "replace"
+        case "pod.image_prefix_rewrite": #"{from: "docker.io/", to: "mirror.local/"}"#
+        case "pod.default_cpu_limit": "1500m"
+        case "pod.default_cpu_request": "100m"
+        case "pod.max_cpu_limit": "4000m"
+        case "pod.default_memory_limit": "256Mi"
+        case "pod.default_memory_request": "64Mi"
+        case "pod.max_memory_limit": "1Gi"
+        case "pod.default_timeout_seconds": "60"
+        case "pod.max_timeout_seconds": "600"
+        case "pod.above_maximum": "refuse"
+        case "pod.ephemeral_storage_request": "16Mi"
+        case "pod.ephemeral_storage_limit": "64Mi"
+        case "pod.queue_name": "batch-queue"
+        case "pod.priority_class_name": "executor-low"
+        case "pod.runtime_class_name": "gvisor"
+        case "pod.node_selector": #"{"pool": "executors"}"#
+        case "pod.tolerations": #"[{key: "dedicated", operator: Equal, value: "executors", effect: NoSchedule}]"#
+        case "pod.image_pull_secrets": #"["mirror-pull"]"#
+        case "pod.image_pull_policy": "Always"
         default:
             switch key.type {
             case "integer": "\(Int(key.value(in: Configuration()))! + 7)"
@@ -95,14 +117,21 @@ import Testing
     func eachKeyWritesOnlyItsOwnField(name: String) throws {
         let key = try #require(ConfigurationKeys.key(named: name))
         let value = Self.otherValue(for: key)
+        // A key whose other value is valid only with a second key set too (`replace` needs runtimes).
+        let companion: (String, String)? =
+            name == "pod.runtimes_mode"
+            ? ("pod.runtimes", Self.otherValue(for: try #require(ConfigurationKeys.key(named: "pod.runtimes"))))
+            : nil
         let loader = ConfigurationLoader(
             path: nil, environment: [:],
-            overrides: name == "source.path" ? [(name, value)] : [("source.path", "/x"), (name, value)])
+            overrides: (name == "source.path" ? [(name, value)] : [("source.path", "/x"), (name, value)])
+                + (companion.map { [$0] } ?? []))
         let loaded = try loader.load()
         // Secrets render as "(secret)", never as themselves.
         #expect(key.value(in: loaded) == (name == "kafka.sasl_password" ? "(secret)" : value))
         let baseline = Configuration()
-        for other in ConfigurationKeys.all where other.name != name && other.name != "source.path" {
+        for other in ConfigurationKeys.all
+        where other.name != name && other.name != "source.path" && other.name != companion?.0 {
             #expect(other.value(in: loaded) == other.value(in: baseline), "setting \(name) changed \(other.name)")
         }
     }
@@ -110,17 +139,30 @@ import Testing
     @Test func everyConfigurationFieldHasAKey() {
         // Mirror the struct: section.fieldName in snake case must be a key, and nothing else is.
         var fields: [String] = []
+        // `groupID` is `group_id` and `maxCPULimit` `max_cpu_limit`: an all-caps "ID" or "CPU" is one word.
+        func snake(_ label: String) -> String {
+            label.replacing("ID", with: "Id").replacing("CPU", with: "Cpu").reduce(into: "") { result, character in
+                if character.isUppercase {
+                    result += "_" + character.lowercased()
+                } else {
+                    result.append(character)
+                }
+            }
+        }
         for section in Mirror(reflecting: Configuration()).children {
             for field in Mirror(reflecting: section.value).children {
-                // `groupID` is `group_id`: an all-caps "ID" is one word.
-                let snake = field.label!.replacing("ID", with: "Id").reduce(into: "") { result, character in
-                    if character.isUppercase {
-                        result += "_" + character.lowercased()
-                    } else {
-                        result.append(character)
+                // `pod.resources` is flat in the file; its minima are fixed, and ephemeral storage is two keys.
+                guard section.label == "pod" && field.label == "resources" else {
+                    fields.append("\(section.label!).\(snake(field.label!))")
+                    continue
+                }
+                for resource in Mirror(reflecting: field.value).children {
+                    switch resource.label! {
+                    case "minCPULimit", "minMemoryLimit": continue
+                    case "ephemeralStorage": fields += ["pod.ephemeral_storage_request", "pod.ephemeral_storage_limit"]
+                    default: fields.append("pod.\(snake(resource.label!))")
                     }
                 }
-                fields.append("\(section.label!).\(snake)")
             }
         }
         #expect(fields.sorted() == Self.names.sorted())

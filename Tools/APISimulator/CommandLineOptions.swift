@@ -27,6 +27,10 @@ struct CommandLineOptions {
           --max-body BYTES        request body limit (default 3145728)
           --idle-timeout D        close idle connections after D (default 60s)
           --k8s-minor N           simulated Kubernetes 1.N (default 33)
+          --kueue                 model Kueue's admission of plain Pods: LocalQueue executor-queue ->
+                                  ClusterQueue covering cpu, memory (Pods requesting more stay gated)
+          --kueue-queue L=C:R,... LocalQueue L -> ClusterQueue C covering resources R (repeatable; implies
+                                  --kueue and replaces the default queue)
         durations: 250ms, 1.5s, 2m, 100us (a bare number is milliseconds)
         """
 
@@ -41,6 +45,7 @@ struct CommandLineOptions {
         var rates: [(FaultRule.Kind, Double)] = []
         var progression: PhaseProgression?
         var afterExecution = false
+        var kueueQueues: [(local: String, cluster: KueueAdmission.ClusterQueue)] = []
         var index = 0
         func value(_ flag: String) throws(SimulatorError) -> String {
             index += 1
@@ -87,6 +92,8 @@ struct CommandLineOptions {
             case "--max-body": configuration.limits.maxBodyBytes = try Self.number(try value(flag), flag, Int.self)
             case "--idle-timeout": configuration.limits.idleTimeout = try Self.duration(try value(flag), flag)
             case "--k8s-minor": configuration.kubernetesMinorVersion = try Self.number(try value(flag), flag, Int.self)
+            case "--kueue": configuration.kueue = configuration.kueue ?? KueueAdmission()
+            case "--kueue-queue": kueueQueues.append(try Self.kueueQueue(try value(flag), flag))
             default: throw SimulatorError(.invalidArgument, "unknown argument \(flag)")
             }
             index += 1
@@ -96,6 +103,11 @@ struct CommandLineOptions {
         }
         configuration.faults = faults
         configuration.phaseProgression = progression
+        if !kueueQueues.isEmpty {
+            configuration.kueue = KueueAdmission(
+                localQueues: Dictionary(kueueQueues.map { ($0.local, $0.cluster.name) }, uniquingKeysWith: { $1 }),
+                clusterQueues: kueueQueues.map(\.cluster))
+        }
         if !showHelp && configuration.outputDirectory.isEmpty {
             throw SimulatorError(.invalidArgument, "--dir is required")
         }
@@ -109,6 +121,22 @@ struct CommandLineOptions {
             throw SimulatorError(.invalidArgument, "\(flag): not a valid number: \(text)")
         }
         return value
+    }
+
+    /// `local=cluster:resource,resource`.
+    static func kueueQueue(
+        _ text: String, _ flag: String
+    ) throws(SimulatorError) -> (local: String, cluster: KueueAdmission.ClusterQueue) {
+        guard let equals = text.firstIndex(of: "="), let colon = text.firstIndex(of: ":"), equals < colon else {
+            throw SimulatorError(.invalidArgument, "\(flag): expected LOCAL=CLUSTER:RESOURCE,..., got \(text)")
+        }
+        let local = String(text[..<equals])
+        let cluster = String(text[text.index(after: equals)..<colon])
+        let resources = text[text.index(after: colon)...].split(separator: ",").map(String.init)
+        guard !local.isEmpty, !cluster.isEmpty, !resources.isEmpty else {
+            throw SimulatorError(.invalidArgument, "\(flag): expected LOCAL=CLUSTER:RESOURCE,..., got \(text)")
+        }
+        return (local, KueueAdmission.ClusterQueue(name: cluster, coveredResources: resources))
     }
 
     private static func rate(_ text: String, _ flag: String) throws(SimulatorError) -> Double {

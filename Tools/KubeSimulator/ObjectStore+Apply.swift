@@ -124,9 +124,7 @@ extension ObjectStore {
             manager: context.manager, operation: "Apply", apiVersion: resource.apiVersion,
             time: context.timestamp, subresource: nil, fields: leaves)
         var stored = StoredObject(resource: resource, object: object, managedFields: [entry])
-        if resource == .pods, let progression = settings.phaseProgression {
-            stored.nextPhaseAt = context.monotonicNow &+ UInt64(progression.runningAfter.clampedNanoseconds)
-        }
+        if resource == .pods { scheduleNewPod(&stored, context: context) }
         let result = rendered(stored)
         if !context.dryRun { commit(result) }
         return APIResult(status: 201, body: .object(result.object), warnings: warnings)

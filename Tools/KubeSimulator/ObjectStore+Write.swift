@@ -52,9 +52,7 @@ extension ObjectStore {
             &managed, manager: context.manager, apiVersion: resource.apiVersion, old: nil, new: object,
             time: context.timestamp)
         var entry = StoredObject(resource: resource, object: object, managedFields: managed)
-        if resource == .pods, let progression = settings.phaseProgression {
-            entry.nextPhaseAt = context.monotonicNow &+ UInt64(progression.runningAfter.clampedNanoseconds)
-        }
+        if resource == .pods { scheduleNewPod(&entry, context: context) }
         let result = rendered(entry)
         if !context.dryRun { commit(result) }
         return APIResult(status: 201, body: .object(result.object), warnings: fieldWarnings + warnings)

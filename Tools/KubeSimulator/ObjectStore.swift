@@ -6,6 +6,8 @@ struct StoreSettings: Sendable {
     var phaseProgression: PhaseProgression?
     var maxGracefulDeletion: Duration
     var nodeName = "sim-node"
+    /// Kueue's admission of plain Pods, when modelled.
+    var kueue: KueueAdmission?
 }
 
 /// All objects and the resource-version counter. A value type: the simulator keeps it in a lock and every

@@ -41,7 +41,7 @@ final class RequestProcessor: Sendable {
                 settings: StoreSettings(
                     kubernetesMinor: configuration.kubernetesMinorVersion,
                     phaseProgression: configuration.phaseProgression,
-                    maxGracefulDeletion: configuration.maxGracefulDeletion)))
+                    maxGracefulDeletion: configuration.maxGracefulDeletion, kueue: configuration.kueue)))
         faults = Locked(FaultInjector(configuration.faults))
         log = Locked(RequestLog(capacity: configuration.requestLogCapacity))
         self.authenticator = authenticator

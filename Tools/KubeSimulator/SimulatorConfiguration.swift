@@ -58,6 +58,8 @@ public struct SimulatorConfiguration: Sendable {
     public var requestLogCapacity = 10_000
     /// The simulated Kubernetes minor version (1.x): `/version` and Pod Security `latest`.
     public var kubernetesMinorVersion = 33
+    /// Kueue's admission of plain Pods (``KueueAdmission``); `nil` (the default) leaves Pods alone.
+    public var kueue: KueueAdmission?
     /// Graceful pod deletion finishes after `min(gracePeriodSeconds, this)` (a real kubelet takes up to the grace).
     public var maxGracefulDeletion: Duration = .seconds(2)
 

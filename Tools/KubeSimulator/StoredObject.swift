@@ -21,6 +21,8 @@ struct StoredObject: Sendable {
     var pendingPropagation: String?
     /// Monotonic time the pod started running (for activeDeadlineSeconds).
     var runningSince: UInt64?
+    /// Why Kueue keeps this pod gated (its Workload's `QuotaReserved` message), when it does.
+    var kueuePending: String?
 
     var uid: String { object.object("metadata")?.string("uid") ?? "" }
     var name: String { object.object("metadata")?.string("name") ?? "" }

@@ -20,15 +20,19 @@ public struct KubernetesSettings: Sendable, Equatable {
     public var requestTimeout: Duration
     /// `terminationGracePeriodSeconds` of the Pods and `gracePeriodSeconds` of deletes.
     public var terminationGracePeriodSeconds: Int
-    /// `spec.runtimeClassName` (e.g. gVisor's `runsc`), or `nil`.
+    /// `spec.runtimeClassName` (e.g. gVisor's `runsc`), or `nil` (``PodPolicy/runtimeClassName`` wins when set).
     public var runtimeClassName: String?
+    /// The configurable part of the executor Pod (the supervisor's `pod:` section).
+    public var pod: PodPolicy
 
     /// Creates settings; the defaults are the production defaults.
     public init(
         source: KubeClusterSource = .automatic, namespace: String = "integr8scode", qps: Double = 50, burst: Int = 100,
         connectTimeout: Duration = .seconds(5), requestTimeout: Duration = .seconds(15),
-        terminationGracePeriodSeconds: Int = 5, runtimeClassName: String? = nil, cluster: KubeClusterConfig? = nil
+        terminationGracePeriodSeconds: Int = 5, runtimeClassName: String? = nil, cluster: KubeClusterConfig? = nil,
+        pod: PodPolicy = PodPolicy()
     ) {
+        self.pod = pod
         self.source = source
         self.cluster = cluster
         self.namespace = namespace
@@ -40,11 +44,18 @@ public struct KubernetesSettings: Sendable, Equatable {
         self.runtimeClassName = runtimeClassName
     }
 
-    /// The manifest settings these imply.
+    /// The manifest settings these imply, the ``pod`` policy's fields included.
     public var manifestSettings: ManifestSettings {
-        ManifestSettings(
-            namespace: namespace, runtimeClassName: runtimeClassName,
-            terminationGracePeriodSeconds: terminationGracePeriodSeconds)
+        pod.apply(
+            to: ManifestSettings(
+                namespace: namespace, runtimeClassName: runtimeClassName,
+                terminationGracePeriodSeconds: terminationGracePeriodSeconds))
+    }
+
+    /// The manifest builder these imply: the ``pod`` policy's registry and resources over ``manifestSettings``.
+    public func manifestBuilder() throws(ManifestError) -> ExecutionManifestBuilder {
+        try ExecutionManifestBuilder(
+            registry: try pod.registry(), policy: pod.resources, settings: manifestSettings)
     }
 
     /// The client settings these imply.
@@ -84,6 +95,7 @@ public struct KubernetesSettings: Sendable, Equatable {
         add("request_timeout_ms", .number(JSONNumber(requestTimeout.milliseconds)))
         add("termination_grace_period_seconds", .number(JSONNumber(terminationGracePeriodSeconds)))
         add("runtime_class", runtimeClassName.map(JSONValue.string) ?? .null)
+        add("pod", pod.wire)
         if let cluster { add("cluster", cluster.wire) }
         return JSONWriter.encode(.object(JSONObject(members)))
     }
@@ -135,6 +147,9 @@ public struct KubernetesSettings: Sendable, Equatable {
         if let request = try integer("request_timeout_ms") { requestTimeout = .milliseconds(request) }
         if let grace = try integer("termination_grace_period_seconds") { terminationGracePeriodSeconds = grace }
         runtimeClassName = try text("runtime_class")
+        if let member = object["pod"], !member.isNull {
+            do { pod = try PodPolicy(wire: member) } catch { throw KubernetesSettingsError("\(error.reason)") }
+        }
         if let member = object["cluster"], !member.isNull {
             do { cluster = try KubeClusterConfig(wire: member) } catch { throw KubernetesSettingsError("\(error)") }
         }

@@ -207,6 +207,8 @@ public struct Configuration: Equatable, Sendable {
     public var source = Source()
     public var kafka = Kafka()
     public var kubernetes = Kubernetes()
+    /// The executor Pod: runtimes, resources, placement (`pod.*`; README, "The pod section").
+    public var pod = PodPolicy()
     public var log = Log()
     public var metrics = Metrics()
 
@@ -241,6 +243,7 @@ public struct Configuration: Equatable, Sendable {
         try require(
             kubernetes.runtimeClass.isEmpty || KubernetesNames.isDNS1123Subdomain(kubernetes.runtimeClass),
             "kubernetes.runtime_class", "is not a valid RuntimeClass name")
+        try validatePod()
         try require(workers.heartbeatInterval > .zero, "workers.heartbeat_interval", "must be positive")
         try require(
             workers.heartbeatTimeout > workers.heartbeatInterval, "workers.heartbeat_timeout",
@@ -284,6 +287,68 @@ public struct Configuration: Equatable, Sendable {
         try require(
             LogLevelName.parse(log.level) != nil, "log.level",
             "must be one of trace, debug, info, notice, warning, error, critical")
+    }
+}
+
+extension Configuration {
+    /// The `pod` section's cross-key rules (each value was checked as it was read), then the manifest builder's own
+    /// verdict, so `check-config` accepts exactly what workers can use.
+    func validatePod() throws(ConfigurationError) {
+        func require(_ condition: Bool, _ key: String, _ message: String) throws(ConfigurationError) {
+            if !condition { throw ConfigurationError(key: key, message: message) }
+        }
+        let resources = pod.resources
+        let floor = ResourcePolicy()
+        try require(
+            resources.maxCPULimit >= floor.minCPULimit, "pod.max_cpu_limit", "must be at least \(floor.minCPULimit)")
+        try require(
+            resources.maxMemoryLimit >= floor.minMemoryLimit, "pod.max_memory_limit",
+            "must be at least \(floor.minMemoryLimit)")
+        try require(
+            (floor.minCPULimit...resources.maxCPULimit).contains(resources.defaultCPULimit), "pod.default_cpu_limit",
+            "must be between \(floor.minCPULimit) and pod.max_cpu_limit (\(resources.maxCPULimit))")
+        try require(
+            resources.defaultCPURequest <= resources.defaultCPULimit, "pod.default_cpu_request",
+            "must not exceed pod.default_cpu_limit (\(resources.defaultCPULimit))")
+        try require(
+            (floor.minMemoryLimit...resources.maxMemoryLimit).contains(resources.defaultMemoryLimit),
+            "pod.default_memory_limit",
+            "must be between \(floor.minMemoryLimit) and pod.max_memory_limit (\(resources.maxMemoryLimit))")
+        try require(
+            resources.defaultMemoryRequest <= resources.defaultMemoryLimit, "pod.default_memory_request",
+            "must not exceed pod.default_memory_limit (\(resources.defaultMemoryLimit))")
+        try require(resources.maxTimeoutSeconds >= 1, "pod.max_timeout_seconds", "must be at least 1")
+        try require(
+            (1...max(1, resources.maxTimeoutSeconds)).contains(resources.defaultTimeoutSeconds),
+            "pod.default_timeout_seconds",
+            "must be between 1 and pod.max_timeout_seconds (\(resources.maxTimeoutSeconds))")
+        if let request = resources.ephemeralStorage?.request, let limit = resources.ephemeralStorage?.limit {
+            try require(
+                request <= limit, "pod.ephemeral_storage_request",
+                "must not exceed pod.ephemeral_storage_limit (\(limit))")
+        }
+        let base = ManifestSettings(namespace: kubernetes.namespace)
+        if let limit = resources.ephemeralStorage?.limit {
+            let volumes = base.tmpSizeLimit.bytes + base.outputSizeLimit.bytes
+            try require(
+                limit.bytes >= volumes, "pod.ephemeral_storage_limit",
+                "must cover the /tmp and /output volumes (\(base.tmpSizeLimit) + \(base.outputSizeLimit))")
+        }
+        if let podClass = pod.runtimeClassName, !kubernetes.runtimeClass.isEmpty {
+            try require(
+                podClass == kubernetes.runtimeClass, "pod.runtime_class_name",
+                "'\(podClass)' disagrees with kubernetes.runtime_class '\(kubernetes.runtimeClass)'; set one of them")
+        }
+        do {
+            _ = try pod.registry()
+        } catch {
+            throw ConfigurationError(key: "pod.runtimes", message: error.reason)
+        }
+        do {
+            _ = try pod.builder(settings: base)
+        } catch {
+            throw ConfigurationError(key: "pod", message: error.reason)
+        }
     }
 }
 

@@ -122,6 +122,17 @@ public struct ConfigurationLoader: Sendable {
                     }
                     continue
                 }
+                if valueNode.scalar == nil, let type = ConfigurationKeys.key(named: name)?.type,
+                    type.hasPrefix("list") || type.hasPrefix("mapping ")
+                {
+                    // A structured `pod` value: handed over as YAML text, which the key parses.
+                    do {
+                        pairs.append((name, try Yams.serialize(node: valueNode)))
+                    } catch {
+                        throw ConfigurationError(key: name, message: "cannot be read: \(error)", origin: origin)
+                    }
+                    continue
+                }
                 guard let scalar = valueNode.scalar else {
                     throw ConfigurationError(key: name, message: "must be a single value", origin: origin)
                 }

@@ -74,6 +74,19 @@ extension WorkerStatistics {
                 .counter, "k8s_worker_kubernetes_api_retries_total",
                 "Kubernetes API attempts retried, by cause: the HTTP status code, or transport for connection errors.",
                 series: apiRetries.sorted { $0.key < $1.key }.map { ([MetricLabel("code", $0.key)], Double($0.value)) }),
+            MetricFamily(
+                .counter, "k8s_worker_resource_limits_exceeded_total",
+                "Command values above the pod section's maxima, by action (clamped, refused) and field.",
+                series: resourceLimitsExceeded.sorted { $0.key < $1.key }.map { key, value in
+                    let parts = key.split(separator: "/", maxSplits: 1).map(String.init)
+                    return (
+                        [
+                            MetricLabel("action", parts.first ?? ""),
+                            MetricLabel("field", parts.count > 1 ? parts[1] : ""),
+                        ],
+                        Double(value)
+                    )
+                }),
         ]
     }
 }

@@ -20,7 +20,7 @@ public enum KubernetesWiring {
             source: source, namespace: section.namespace, qps: Double(section.qps), burst: section.burst,
             connectTimeout: section.connectTimeout, requestTimeout: section.requestTimeout,
             terminationGracePeriodSeconds: section.terminationGracePeriod,
-            runtimeClassName: section.runtimeClass.isEmpty ? nil : section.runtimeClass)
+            runtimeClassName: section.runtimeClass.isEmpty ? nil : section.runtimeClass, pod: configuration.pod)
     }
 
     /// Before any worker starts: the credentials load and the namespace is usable and prepared (docs/decisions.md, D6).

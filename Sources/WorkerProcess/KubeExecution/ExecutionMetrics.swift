@@ -49,6 +49,14 @@ final class ExecutionMetrics: Sendable {
         state.withLock { $0.podCreations[.init(status: "failed", language: language), default: 0] &+= 1 }
     }
 
+    /// A command value above its configured maximum: `clamped` or `refused`, on a ``ResourceAdjustment`` field
+    /// name (a fixed set, so the label stays bounded).
+    func resourceLimitExceeded(action: String, field: String) {
+        state.withLock {
+            $0.resourceLimitsExceeded[WorkerStatistics.resourceLimitKey(action: action, field: field), default: 0] &+= 1
+        }
+    }
+
     /// One attempt to create a script ConfigMap: `success`, `already_exists` (this execution's, adopted) or `failed`.
     func configMap(_ status: String) {
         state.withLock { $0.configMapsCreated[status, default: 0] &+= 1 }

@@ -27,7 +27,7 @@ public struct KubernetesHandler: CommandHandler {
     public init(settings: KubernetesSettings, api: any KubernetesAPI, logger: Logger) throws(ManifestError) {
         self.settings = settings
         self.api = api
-        self.builder = try ExecutionManifestBuilder(settings: settings.manifestSettings)
+        self.builder = try settings.manifestBuilder()
         self.logger = logger
         self.metrics = ExecutionMetrics(languages: Set(builder.registry.entries.map(\.language)))
     }
@@ -91,11 +91,19 @@ public struct KubernetesHandler: CommandHandler {
                 prepared = try builder.prepare(create)
             } catch {
                 logger.notice("command refused", metadata: ["reason": "\(error.reason)"])
+                if error.code == .aboveMaximum, let field = error.field {
+                    metrics.resourceLimitExceeded(action: "refused", field: field.rawValue)
+                }
                 metrics.creationRefused(language: create.language)
                 return .failed(reason: "Failed to create pod: \(error.reason)")
             }
             for adjustment in prepared.adjustments {
-                logger.info("resources adjusted", metadata: ["adjustment": "\(adjustment)"])
+                if adjustment.kind == .clampedToMaximum {
+                    logger.notice("resources clamped to the maximum", metadata: ["adjustment": "\(adjustment)"])
+                    metrics.resourceLimitExceeded(action: "clamped", field: adjustment.field.rawValue)
+                } else {
+                    logger.info("resources adjusted", metadata: ["adjustment": "\(adjustment)"])
+                }
             }
             metrics.creationStarted()
             let started = ContinuousClock.now

@@ -24,13 +24,13 @@ public struct ExecutionManifestBuilder: Sendable {
     ) throws(ManifestError) {
         try policy.validate()
         try settings.validate()
-        if let storage = policy.ephemeralStorage,
-            storage.limit.bytes
+        if let storage = policy.ephemeralStorage, let limit = storage.limit,
+            limit.bytes
                 < settings.tmpSizeLimit.bytes.addingReportingOverflow(settings.outputSizeLimit.bytes).partialValue
         {
             throw ManifestError(
                 .invalidConfiguration,
-                "the ephemeral-storage limit (\(storage.limit)) must cover the /tmp and /output volumes (\(settings.tmpSizeLimit) + \(settings.outputSizeLimit))"
+                "the ephemeral-storage limit (\(limit)) must cover the /tmp and /output volumes (\(settings.tmpSizeLimit) + \(settings.outputSizeLimit))"
             )
         }
         self.registry = registry

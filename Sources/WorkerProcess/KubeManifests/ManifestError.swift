@@ -20,6 +20,9 @@ public struct ManifestError: Error, Sendable, Hashable, CustomStringConvertible 
         public static let invalidRuntime = Code("invalid runtime")
         /// A CPU or memory quantity cannot be parsed.
         public static let invalidQuantity = Code("invalid quantity")
+        /// A CPU or memory value or the timeout is above its maximum and the policy refuses it
+        /// (``AboveMaximumPolicy/refuse``); ``ManifestError/field`` names the field.
+        public static let aboveMaximum = Code("above maximum")
         /// `timeout_seconds` is negative.
         public static let invalidTimeout = Code("invalid timeout")
         /// `execution_id` cannot name Kubernetes objects.
@@ -40,11 +43,14 @@ public struct ManifestError: Error, Sendable, Hashable, CustomStringConvertible 
     public let code: Code
     /// A short, user-safe explanation.
     public let reason: String
+    /// For ``Code/aboveMaximum``: the field refused (for the metric).
+    public let field: ResourceAdjustment.Field?
 
     /// Creates an error.
-    public init(_ code: Code, _ reason: String) {
+    public init(_ code: Code, _ reason: String, field: ResourceAdjustment.Field? = nil) {
         self.code = code
         self.reason = reason
+        self.field = field
     }
 
     /// Never: the same input always fails the same way.

@@ -33,6 +33,12 @@ public struct ManifestSettings: Sendable, Hashable {
     public var outputSizeLimit: MemoryQuantity
     /// Largest script accepted, in UTF-8 bytes (the ConfigMap as a whole must stay under 1 MiB).
     public var maxScriptBytes: Int
+    /// `spec.nodeSelector` (label → value), emitted in key order; empty omits it (upstream's behaviour).
+    public var nodeSelector: [String: String] = [:]
+    /// `spec.tolerations`; empty omits them.
+    public var tolerations: [Toleration] = []
+    /// `spec.imagePullSecrets` (Secret names in the Pod's namespace); empty omits them.
+    public var imagePullSecrets: [String] = []
 
     /// Creates settings.
     public init(
@@ -95,6 +101,22 @@ public struct ManifestSettings: Sendable, Hashable {
             try require(
                 dnsNameservers.allSatisfy { !$0.isEmpty && $0.utf8.allSatisfy(Self.isAddressByte) },
                 "dnsNameservers must be IP addresses")
+        }
+        for (key, value) in nodeSelector.sorted(by: { $0.key < $1.key }) {
+            try require(
+                LabelSanitizer.isValidKey(key),
+                "node selector key '\(ManifestError.clip(key))' is not a valid label key")
+            try require(
+                LabelSanitizer.isValidValue(value),
+                "node selector value '\(ManifestError.clip(value))' is not a valid label value")
+        }
+        for toleration in tolerations {
+            if let problem = toleration.problem { try require(false, "toleration: \(problem)") }
+        }
+        for secret in imagePullSecrets {
+            try require(
+                KubernetesNames.isDNS1123Subdomain(secret),
+                "image pull secret name '\(ManifestError.clip(secret))' is not valid")
         }
         try require(tmpSizeLimit.bytes > 0 && outputSizeLimit.bytes > 0, "emptyDir size limits must be positive")
         try require(

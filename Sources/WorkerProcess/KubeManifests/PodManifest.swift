@@ -12,7 +12,7 @@ import Events
 ///
 /// Added: the `integr8s.io/command-digest` annotation after upstream's (``CommandDigest``),
 /// `dnsPolicy: None` with loopback `dnsConfig`, `terminationGracePeriodSeconds`,
-/// `imagePullPolicy`, ephemeral-storage request/limit, `HOME=/tmp` and `GOCACHE=/tmp/go-cache` (docs/decisions.md, D4.5),
+/// `imagePullPolicy`, optional ephemeral-storage request/limit, image pull secrets, node selector and tolerations, `HOME=/tmp` and `GOCACHE=/tmp/go-cache` (docs/decisions.md, D4.5),
 /// `defaultMode: 0444` on the ConfigMap volumes, an explicit `privileged: false`, optional runtime
 /// class, priority class and service account; label values sanitized (docs/decisions.md, D4.6). The image and command come from the ``ResolvedRuntime``,
 /// the resources and deadline from ``ResolvedResources``, never from the message directly.
@@ -77,6 +77,15 @@ public enum PodManifest {
         if let runtimeClass = settings.runtimeClassName { spec.append("runtimeClassName", .text(runtimeClass)) }
         if let priorityClass = settings.priorityClassName { spec.append("priorityClassName", .text(priorityClass)) }
         if let account = settings.serviceAccountName { spec.append("serviceAccountName", .text(account)) }
+        if !settings.imagePullSecrets.isEmpty {
+            spec.append(
+                "imagePullSecrets", .array(settings.imagePullSecrets.map { .members(["name": .text($0)]) }))
+        }
+        if !settings.nodeSelector.isEmpty {
+            spec.append(
+                "nodeSelector", .stringMap(settings.nodeSelector.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }))
+        }
+        if !settings.tolerations.isEmpty { spec.append("tolerations", .array(settings.tolerations.map(toleration))) }
         spec.append(
             "securityContext",
             .members([
@@ -124,9 +133,11 @@ public enum PodManifest {
         var requests = JSONObject()
         requests.append("cpu", .text(resources.cpuRequest.description))
         requests.append("memory", .text(resources.memoryRequest.description))
-        if let storage = resources.ephemeralStorage {
-            limits.append("ephemeral-storage", .text(storage.limit.description))
-            requests.append("ephemeral-storage", .text(storage.request.description))
+        if let limit = resources.ephemeralStorage?.limit {
+            limits.append("ephemeral-storage", .text(limit.description))
+        }
+        if let request = resources.ephemeralStorage?.request {
+            requests.append("ephemeral-storage", .text(request.description))
         }
 
         var container = JSONObject()
@@ -185,5 +196,16 @@ public enum PodManifest {
                 "defaultMode": .integer(configMapFileMode),
             ]),
         ])
+    }
+
+    /// One `tolerations` entry, with only the fields set.
+    private static func toleration(_ toleration: Toleration) -> JSONValue {
+        var object = JSONObject()
+        if !toleration.key.isEmpty { object.append("key", .text(toleration.key)) }
+        object.append("operator", .text(toleration.operator.rawValue))
+        if !toleration.value.isEmpty { object.append("value", .text(toleration.value)) }
+        if let effect = toleration.effect { object.append("effect", .text(effect.rawValue)) }
+        if let seconds = toleration.tolerationSeconds { object.append("tolerationSeconds", .integer(seconds)) }
+        return .object(object)
     }
 }

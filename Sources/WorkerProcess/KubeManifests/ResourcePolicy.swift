@@ -8,9 +8,10 @@ import Events
 ///   ``defaultTimeoutSeconds`` (upstream: 300).
 /// * A quantity that does not parse, a negative quantity and a negative timeout are refused with a
 ///   short, user-safe reason (``ManifestError/Code/invalidQuantity``, ``ManifestError/Code/invalidTimeout``).
-/// * Values above a maximum are **clamped, never refused**; limits below a minimum are raised (a 0 limit
-///   would mean "unlimited" to the kubelet); a request above its final limit is lowered to it. Each
-///   change is listed in ``ResolvedResources/adjustments``.
+/// * Values above a maximum (a limit, a request above the maximum limit, the timeout) are clamped to it, or
+///   refused with ``ManifestError/Code/aboveMaximum`` when ``aboveMaximum`` is ``AboveMaximumPolicy/refuse``;
+///   limits below a minimum are raised (a 0 limit would mean "unlimited" to the kubelet); a request above its
+///   final limit is lowered to it. Each change is listed in ``ResolvedResources/adjustments``.
 /// * `activeDeadlineSeconds` is the resulting timeout.
 public struct ResourcePolicy: Sendable, Hashable {
     /// CPU limit when `cpu_limit` is empty (upstream: `1000m`).
@@ -33,13 +34,14 @@ public struct ResourcePolicy: Sendable, Hashable {
     public var defaultTimeoutSeconds: Int
     /// Highest timeout, hence highest `activeDeadlineSeconds`.
     public var maxTimeoutSeconds: Int
-    /// Ephemeral storage for every executor container, or `nil` to leave it out (needed when a Kueue
-    /// ClusterQueue does not cover `ephemeral-storage`: Kueue refuses to admit workloads requesting a
-    /// resource it does not cover).
+    /// Ephemeral storage for every executor container, or `nil` (the default) to leave it out: a Kueue
+    /// ClusterQueue that does not cover `ephemeral-storage` never admits a workload requesting it.
     public var ephemeralStorage: EphemeralStorage?
+    /// What happens to a value above its maximum: clamped (the default) or refused.
+    public var aboveMaximum: AboveMaximumPolicy
 
     /// Creates a policy; every value defaults to this project's choice (upstream's defaults, plus
-    /// maxima of 2000m / 512Mi / 300 s and ephemeral storage 16Mi/64Mi).
+    /// maxima of 2000m / 512Mi / 300 s, clamped, and no ephemeral-storage request).
     public init(
         defaultCPULimit: CPUQuantity = CPUQuantity(millicores: 1000),
         defaultCPURequest: CPUQuantity = CPUQuantity(millicores: 200),
@@ -51,7 +53,8 @@ public struct ResourcePolicy: Sendable, Hashable {
         minMemoryLimit: MemoryQuantity = .mebibytes(16),
         defaultTimeoutSeconds: Int = 300,
         maxTimeoutSeconds: Int = 300,
-        ephemeralStorage: EphemeralStorage? = EphemeralStorage(request: .mebibytes(16), limit: .mebibytes(64))
+        ephemeralStorage: EphemeralStorage? = nil,
+        aboveMaximum: AboveMaximumPolicy = .clamp
     ) {
         self.defaultCPULimit = defaultCPULimit
         self.defaultCPURequest = defaultCPURequest
@@ -64,6 +67,7 @@ public struct ResourcePolicy: Sendable, Hashable {
         self.defaultTimeoutSeconds = defaultTimeoutSeconds
         self.maxTimeoutSeconds = maxTimeoutSeconds
         self.ephemeralStorage = ephemeralStorage
+        self.aboveMaximum = aboveMaximum
     }
 
     /// Checks that the policy is coherent: minima ≤ defaults ≤ maxima, requests ≤ limits, timeouts ≥ 1.
@@ -86,8 +90,13 @@ public struct ResourcePolicy: Sendable, Hashable {
             "timeout: need 1 ≤ default ≤ maximum")
         if let storage = ephemeralStorage {
             try require(
-                storage.limit.bytes > 0 && storage.request <= storage.limit,
-                "ephemeral-storage: need 0 < request ≤ limit")
+                storage.request != nil || storage.limit != nil, "ephemeral-storage: need a request, a limit or both")
+            try require(
+                (storage.request?.bytes ?? 1) > 0 && (storage.limit?.bytes ?? 1) > 0,
+                "ephemeral-storage: the request and the limit must be positive")
+            if let request = storage.request, let limit = storage.limit {
+                try require(request <= limit, "ephemeral-storage: the request must not exceed the limit")
+            }
         }
     }
 
@@ -113,6 +122,13 @@ public struct ResourcePolicy: Sendable, Hashable {
         let memoryRequestValue = try Self.parse(
             memoryRequest, .memoryRequest, default: defaultMemoryRequest, MemoryQuantity.init(parsing:), &adjustments)
 
+        if aboveMaximum == .refuse {
+            try Self.refuseAbove(cpuLimitValue, maxCPULimit, .cpuLimit, cpuLimit)
+            try Self.refuseAbove(cpuRequestValue, maxCPULimit, .cpuRequest, cpuRequest)
+            try Self.refuseAbove(memoryLimitValue, maxMemoryLimit, .memoryLimit, memoryLimit)
+            try Self.refuseAbove(memoryRequestValue, maxMemoryLimit, .memoryRequest, memoryRequest)
+            try Self.refuseAbove(timeoutSeconds, maxTimeoutSeconds, .timeoutSeconds, "\(timeoutSeconds)")
+        }
         cpuLimitValue = Self.bound(cpuLimitValue, minCPULimit, maxCPULimit, .cpuLimit, cpuLimit, &adjustments)
         memoryLimitValue = Self.bound(
             memoryLimitValue, minMemoryLimit, maxMemoryLimit, .memoryLimit, memoryLimit, &adjustments)
@@ -158,6 +174,16 @@ public struct ResourcePolicy: Sendable, Hashable {
         } catch {
             throw ManifestError(.invalidQuantity, "\(field.rawValue) '\(ManifestError.clip(text))' \(error)")
         }
+    }
+
+    /// Refuses a value above `maximum` (``AboveMaximumPolicy/refuse``).
+    private static func refuseAbove<Value: Comparable & CustomStringConvertible>(
+        _ value: Value, _ maximum: Value, _ field: ResourceAdjustment.Field, _ text: String
+    ) throws(ManifestError) {
+        guard value > maximum else { return }
+        throw ManifestError(
+            .aboveMaximum, "\(field.rawValue) '\(ManifestError.clip(text))' is above the maximum \(maximum)",
+            field: field)
     }
 
     /// Raises to `minimum` or lowers to `maximum`, noting the change.

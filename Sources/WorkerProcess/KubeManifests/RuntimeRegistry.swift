@@ -14,6 +14,11 @@ import Events
 /// any writer to the topic picks the image and argv, bounded only by the Pod's hardening (PSA
 /// restricted, no network, no token, clamped resources) — so turn it on only when the topic is as
 /// trusted as the cluster credentials.
+///
+/// **Digests and mirrors.** An entry's image may be pinned by digest (`python:3.11-slim@sha256:…`); a
+/// command's `runtime_image` matches the entry when it equals the image with or without its digest, so
+/// upstream's commands (which name the tag) keep matching and the Pod runs the pinned digest. ``imageRewrite``
+/// then replaces a registry prefix in the image the Pod runs, whichever path chose it.
 public struct RuntimeRegistry: Sendable, Hashable {
     /// One runtime.
     public struct Entry: Sendable, Hashable {
@@ -42,9 +47,12 @@ public struct RuntimeRegistry: Sendable, Hashable {
     public let entries: [Entry]
     /// Whether commands may name runtimes the registry does not list (see the type's documentation).
     public var allowUnlisted: Bool
+    /// The registry-mirror prefix rewrite applied to every image the Pods run, or `nil`.
+    public var imageRewrite: ImageRewrite?
 
     /// Creates a registry from configuration, refusing duplicate keys and unusable entries.
-    public init(entries: [Entry], allowUnlisted: Bool = false) throws(ManifestError) {
+    public init(entries: [Entry], allowUnlisted: Bool = false, imageRewrite: ImageRewrite? = nil) throws(ManifestError)
+    {
         var seen = Set<String>()
         for entry in entries {
             guard seen.insert(Self.key(entry.language, entry.version)).inserted else {
@@ -63,8 +71,12 @@ public struct RuntimeRegistry: Sendable, Hashable {
                     .invalidConfiguration, "runtime registry entries need a language, a version and a command")
             }
         }
+        if let problem = imageRewrite?.problem {
+            throw ManifestError(.invalidConfiguration, "image prefix rewrite: \(problem)")
+        }
         self.entries = entries
         self.allowUnlisted = allowUnlisted
+        self.imageRewrite = imageRewrite
         self.index = Self.index(entries)
     }
 
@@ -91,7 +103,7 @@ public struct RuntimeRegistry: Sendable, Hashable {
     private static func key(_ language: String, _ version: String) -> String { language + "\u{0}" + version }
 
     /// This registry with `overrides` applied: an entry with a listed (language, version) replaces it in
-    /// place, any other is appended. `allowUnlisted` is kept.
+    /// place, any other is appended. `allowUnlisted` and `imageRewrite` are kept.
     public func merging(_ overrides: [Entry]) throws(ManifestError) -> RuntimeRegistry {
         var merged = entries
         var appended: [Entry] = []
@@ -102,7 +114,9 @@ public struct RuntimeRegistry: Sendable, Hashable {
                 appended.append(entry)
             }
         }
-        return try RuntimeRegistry(entries: merged + appended, allowUnlisted: allowUnlisted)
+        var registry = try RuntimeRegistry(entries: merged + appended, allowUnlisted: allowUnlisted)
+        registry.imageRewrite = imageRewrite
+        return registry
     }
 
     /// The entry for (language, version), if listed.
@@ -110,8 +124,8 @@ public struct RuntimeRegistry: Sendable, Hashable {
         index[Self.key(language, version)].map { entries[$0] }
     }
 
-    /// Every distinct image, sorted (what an image pre-puller needs).
-    public var distinctImages: [String] { Array(Set(entries.map(\.image))).sorted() }
+    /// Every distinct image the Pods run (after ``imageRewrite``), sorted (what an image pre-puller needs).
+    public var distinctImages: [String] { Array(Set(entries.map { rewritten($0.image) })).sorted() }
 
     /// Decides the runtime of `command`, or refuses it with a short, user-safe reason.
     public func resolve(_ command: CreatePodCommand) throws(ManifestError) -> ResolvedRuntime {
@@ -128,14 +142,16 @@ public struct RuntimeRegistry: Sendable, Hashable {
                 listed.map { $0.image == image && $0.filename == filename && $0.command == argv } == true
                 ? .registry : .message
             return ResolvedRuntime(
-                language: command.language, version: command.languageVersion, image: image, filename: filename,
-                command: argv, source: source)
+                language: command.language, version: command.languageVersion, image: rewritten(image),
+                filename: filename, command: argv, source: source)
         }
         guard let listed else {
             throw ManifestError(.unknownRuntime, "runtime \(name) is not supported")
         }
         var mismatched: [String] = []
-        if command.runtimeImage != listed.image { mismatched.append("runtime_image") }
+        if command.runtimeImage != listed.image && command.runtimeImage != ImageReference.withoutDigest(listed.image) {
+            mismatched.append("runtime_image")
+        }
         if command.runtimeCommand != listed.command { mismatched.append("runtime_command") }
         if command.runtimeFilename != listed.filename { mismatched.append("runtime_filename") }
         guard mismatched.isEmpty else {
@@ -143,17 +159,17 @@ public struct RuntimeRegistry: Sendable, Hashable {
                 .runtimeMismatch, "\(mismatched.joined(separator: ", ")) does not match runtime \(name)")
         }
         return ResolvedRuntime(
-            language: command.language, version: command.languageVersion, image: listed.image,
+            language: command.language, version: command.languageVersion, image: rewritten(listed.image),
             filename: listed.filename,
             command: listed.command, source: .registry)
     }
 
+    /// `image` after ``imageRewrite``.
+    public func rewritten(_ image: String) -> String { imageRewrite?.apply(image) ?? image }
+
     /// Why these runtime values cannot go into a Pod, or `nil`.
     static func problem(image: String, filename: String, command: [String]) -> String? {
-        if image.isEmpty { return "no image" }
-        if image.utf8.count > 512 || image.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F }) {
-            return "the image reference is not valid"
-        }
+        if let problem = ImageReference.problem(image) { return problem }
         if !KubernetesNames.isConfigMapKey(filename) { return "the file name is not a valid ConfigMap key" }
         if filename == EntrypointScript.fileName { return "the file name '\(EntrypointScript.fileName)' is reserved" }
         if command.contains(where: { $0.utf8.contains(0) }) { return "the command contains a NUL character" }
