@@ -143,8 +143,10 @@ let package = Package(
             path: "Sources/Libraries/KubeconfigLoading", swiftSettings: swiftSettings),
 
         // MARK: Tools (Tools/): the test doubles, the demo, chaos, benchmarks; none of it is the product.
+        // The simulator reads RBAC policy files (YAML) with Yams; neither product binary links the simulator.
         .target(
-            name: "KubeSimulator", dependencies: ["Events", "COpenSSL", "CLinux", "Platform"],
+            name: "KubeSimulator",
+            dependencies: ["Events", "COpenSSL", "CLinux", "Platform", .product(name: "Yams", package: "Yams")],
             path: "Tools/KubeSimulator", swiftSettings: swiftSettings),
         .executableTarget(
             name: "APISimulator", dependencies: ["KubeSimulator"], path: "Tools/APISimulator",
@@ -241,7 +243,7 @@ let package = Package(
             dependencies: [
                 "TestKit", "SupervisorCore", "IPC", "CLinux", "Supervisor", "WorkerProcess", "DemoRunner",
                 "KafkaClient", "Events", "KubeSimulator",
-                "Chaos",
+                "Chaos", "Demo",
             ],
             swiftSettings: swiftSettings),
     ]

@@ -1,6 +1,7 @@
 import Events
 import Glibc
 import KubeSimulator
+import TestKit
 import Testing
 
 extension Integration {
@@ -15,6 +16,11 @@ extension Integration {
             configuration.namespaces = ["integr8scode"]
             configuration.maxGracefulDeletion = .milliseconds(50)
             configuration.faults = faults
+            // The supervisor and workers are the k8s-worker service account, authorized by the shipped policy.
+            configuration.tokenServiceAccount = ServiceAccountName(namespace: "integr8scode", name: "k8s-worker")
+            configuration.authorization = AuthorizationConfiguration(rbac: [
+                RBACPolicySource(.file(RepositoryFile.path("deploy/kubernetes/rbac.yaml")))
+            ])
             let simulator = try APISimulator(configuration)
             try simulator.start()
             return simulator
@@ -80,6 +86,8 @@ extension Integration {
             let log = supervisor.log()
             #expect(!log.contains("hello, k8s"), "the user's script never reaches the log")
             #expect(!log.contains(simulator.token), "the token never reaches the log")
+            // The shipped deploy/kubernetes/rbac.yaml lets the supervisor and workers do all of it.
+            #expect(simulator.authorizationDenials().isEmpty, "403s: \(simulator.authorizationDenials())")
         }
 
         @Test("an API outage longer than the command deadline: commands wait and complete afterwards, none fails")

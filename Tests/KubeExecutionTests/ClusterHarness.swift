@@ -7,6 +7,7 @@ import KubeconfigLoading
 import KubeExecution
 import KubeSimulator
 import Logging
+import TestKit
 
 /// The docs/upstream-contract.md §3.7 create command, with the execution id substituted (and the saga id, script and event id when given).
 func createCommand(
@@ -45,12 +46,23 @@ final class ClusterHarness {
     let namespace = "integr8scode"
     private let directory: String
 
-    init(_ configure: (inout SimulatorConfiguration) -> Void = { _ in }) throws {
+    /// The worker's user: the shipped policy's service account, which the kubeconfig's token authenticates as.
+    static let workerUser = "system:serviceaccount:integr8scode:k8s-worker"
+
+    /// With `rbac` (the default), the simulator authorizes with the shipped deploy/kubernetes/rbac.yaml and the
+    /// client is the k8s-worker service account, as in a cluster; without it every request is allowed.
+    init(rbac: Bool = true, _ configure: (inout SimulatorConfiguration) -> Void = { _ in }) throws {
         var template = Array("/tmp/kubeexec-test-XXXXXX".utf8CString)
         directory = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)) }
         var configuration = SimulatorConfiguration(outputDirectory: directory)
         configuration.namespaces = [namespace]
         configuration.maxGracefulDeletion = .milliseconds(50)
+        if rbac {
+            configuration.tokenServiceAccount = ServiceAccountName(namespace: namespace, name: "k8s-worker")
+            configuration.authorization = AuthorizationConfiguration(rbac: [
+                RBACPolicySource(.file(RepositoryFile.path("deploy/kubernetes/rbac.yaml")))
+            ])
+        }
         configure(&configuration)
         simulator = try APISimulator(configuration)
         try simulator.start()

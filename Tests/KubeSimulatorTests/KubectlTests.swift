@@ -5,13 +5,7 @@ import Testing
 @Suite("Real kubectl against the simulator")
 struct KubectlTests {
     private func kubectl(_ harness: Harness, _ arguments: [String]) throws -> Subprocess.Result {
-        let kubectl = try #require(
-            Subprocess.which("kubectl"), "kubectl is not on PATH; this compatibility test needs the real client")
-        let cache = TestSupport.temporaryDirectory()
-        defer { TestSupport.removeDirectory(cache) }
-        return Subprocess.run(
-            kubectl, ["--kubeconfig", harness.simulator.kubeconfigPath, "--cache-dir", cache] + arguments,
-            environment: ["HOME": cache], timeout: .seconds(60))
+        try harness.kubectl(arguments)
     }
 
     @Test("kubectl get pods,configmaps -n ns -o json lists the objects created through the API")

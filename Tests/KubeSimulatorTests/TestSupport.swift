@@ -2,6 +2,7 @@ import Events
 import Glibc
 import KubeSimulator
 import TestKit
+import Testing
 
 /// Shared helpers: simulators in temporary directories, JSON literals, polling against a deadline.
 enum TestSupport {
@@ -142,5 +143,18 @@ extension String {
             return String(result)
         }
         return self
+    }
+}
+
+extension Harness {
+    /// Runs the real kubectl with this simulator's kubeconfig (and a scratch cache and HOME).
+    func kubectl(_ arguments: [String]) throws -> Subprocess.Result {
+        let kubectl = try #require(
+            Subprocess.which("kubectl"), "kubectl is not on PATH; this compatibility test needs the real client")
+        let cache = TestSupport.temporaryDirectory()
+        defer { TestSupport.removeDirectory(cache) }
+        return Subprocess.run(
+            kubectl, ["--kubeconfig", simulator.kubeconfigPath, "--cache-dir", cache] + arguments,
+            environment: ["HOME": cache], timeout: .seconds(60))
     }
 }

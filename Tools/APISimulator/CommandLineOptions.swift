@@ -12,6 +12,13 @@ struct CommandLineOptions {
           --token T               accepted bearer token (repeatable; default: one random token)
           --token-file PATH       bearer tokens, one per line, re-read on change (the kubeconfig refers to it)
           --admin-token T         token for /_sim/... (default: random, written to <dir>/admin-token)
+          --token-service-account NS/NAME
+                                  bearer tokens authenticate as system:serviceaccount:NS:NAME
+          --authorization MODE    AlwaysAllow (default) or RBAC (roles and bindings decide; 403 otherwise)
+          --rbac-file PATH        Role/ClusterRole/RoleBinding/ClusterRoleBinding YAML or JSON stored at start
+                                  (repeatable; needs --authorization RBAC)
+          --rbac-namespace FROM=TO
+                                  rename namespace FROM to TO in the --rbac-file documents (repeatable)
           --loops N               event-loop threads (default 2)
           --phase-progression     pods go Pending -> Running -> Succeeded
           --running-after D       delay before Running (default 500ms)
@@ -46,6 +53,8 @@ struct CommandLineOptions {
         var progression: PhaseProgression?
         var afterExecution = false
         var kueueQueues: [(local: String, cluster: KueueAdmission.ClusterQueue)] = []
+        var rbacFiles: [String] = []
+        var renames: [String: String] = [:]
         var index = 0
         func value(_ flag: String) throws(SimulatorError) -> String {
             index += 1
@@ -70,6 +79,32 @@ struct CommandLineOptions {
             case "--token": configuration.tokens.append(try value(flag))
             case "--token-file": configuration.tokenFile = try value(flag)
             case "--admin-token": configuration.adminToken = try value(flag)
+            case "--token-service-account":
+                let text = try value(flag)
+                let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+                guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                    throw SimulatorError(.invalidArgument, "\(flag): expected NAMESPACE/NAME, got \(text)")
+                }
+                configuration.tokenServiceAccount = ServiceAccountName(
+                    namespace: String(parts[0]), name: String(parts[1]))
+            case "--authorization":
+                let text = try value(flag)
+                guard
+                    let mode = AuthorizationConfiguration.Mode.allCases.first(where: {
+                        $0.rawValue.lowercased() == text.lowercased()
+                    })
+                else {
+                    throw SimulatorError(.invalidArgument, "\(flag): expected AlwaysAllow or RBAC, got \(text)")
+                }
+                configuration.authorization.mode = mode
+            case "--rbac-file": rbacFiles.append(try value(flag))
+            case "--rbac-namespace":
+                let text = try value(flag)
+                let parts = text.split(separator: "=", omittingEmptySubsequences: false)
+                guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                    throw SimulatorError(.invalidArgument, "\(flag): expected FROM=TO, got \(text)")
+                }
+                renames[String(parts[0])] = String(parts[1])
             case "--loops": configuration.eventLoopThreads = try Self.number(try value(flag), flag, Int.self)
             case "--phase-progression": progression = progression ?? PhaseProgression()
             case "--running-after":
@@ -107,6 +142,12 @@ struct CommandLineOptions {
             configuration.kueue = KueueAdmission(
                 localQueues: Dictionary(kueueQueues.map { ($0.local, $0.cluster.name) }, uniquingKeysWith: { $1 }),
                 clusterQueues: kueueQueues.map(\.cluster))
+        }
+        if (!rbacFiles.isEmpty || !renames.isEmpty) && configuration.authorization.mode != .rbac {
+            throw SimulatorError(.invalidArgument, "--rbac-file and --rbac-namespace need --authorization RBAC")
+        }
+        configuration.authorization.policies = rbacFiles.map {
+            RBACPolicySource(.file($0), namespaceRenames: renames)
         }
         if !showHelp && configuration.outputDirectory.isEmpty {
             throw SimulatorError(.invalidArgument, "--dir is required")

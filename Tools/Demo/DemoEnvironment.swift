@@ -48,6 +48,12 @@ public final class DemoEnvironment {
         if phaseProgression { configuration.phaseProgression = PhaseProgression() }
         if apiLatency > .zero { configuration.faults = FaultConfiguration(latency: apiLatency) }
         if let token { configuration.tokens = [token] }
+        // As in a cluster: the supervisor and workers (the kubeconfig's token) are the k8s-worker service
+        // account, authorized only by deploy/kubernetes/rbac.yaml; the `client-cert` context is system:masters.
+        configuration.tokenServiceAccount = ServiceAccountName(namespace: Self.namespace, name: "k8s-worker")
+        configuration.authorization = AuthorizationConfiguration(rbac: [
+            RBACPolicySource(.text(ShippedRBAC.yaml, name: "deploy/kubernetes/rbac.yaml"))
+        ])
         do {
             simulator = try APISimulator(configuration)
             try simulator.start()

@@ -179,7 +179,7 @@ struct DemoCommand: ParsableCommand {
         """
 
         Still running (Ctrl-C or SIGTERM to stop):
-          kubectl --kubeconfig \(environment.kubeconfigPath) -n \(DemoEnvironment.namespace) get pods
+          kubectl --kubeconfig \(environment.kubeconfigPath) --context client-cert -n \(DemoEnvironment.namespace) get pods
           kcat -b \(environment.bootstrap) -C -t pod_events -e
           bootstrap servers: \(environment.bootstrap)
 

@@ -98,7 +98,7 @@ extension APISimulator {
     /// Zeroes the request counters.
     public func resetCounters() { processor.log.withLock { $0.resetCounters() } }
 
-    private static func internalContext() -> WriteContext {
+    static func internalContext() -> WriteContext {
         WriteContext(
             manager: "k8s-api-simulator", dryRun: false, monotonicNow: SimulatorClock.monotonicNanoseconds(),
             timestamp: SimulatorClock.rfc3339Now())

@@ -136,8 +136,8 @@ public final class APISimulator: Sendable {
             certificatePEM: pki.material.serverCertificate, keyPEM: pki.material.serverKey, clientCAPEM: caPEM)
         let authenticator = Authenticator(
             tokens: staticTokens, adminToken: adminToken, tokenFile: configuration.tokenFile,
-            tokenUser: configuration.clientUser,
-            groups: configuration.clientGroups)
+            tokenUser: configuration.tokenServiceAccount?.userName ?? configuration.clientUser,
+            groups: configuration.tokenServiceAccount?.groups ?? configuration.clientGroups)
         processor = RequestProcessor(
             configuration: configuration, authenticator: authenticator, serverAddress: "\(configuration.host):\(port)")
         var controls: [LoopControl] = []
@@ -145,6 +145,12 @@ public final class APISimulator: Sendable {
         self.controls = controls
         for namespace in configuration.namespaces {
             try createNamespace(namespace, labels: configuration.namespaceLabels[namespace] ?? [:])
+        }
+        if configuration.authorization.mode == .rbac {
+            try storeRBAC(BootstrapPolicy.objects, source: "the default cluster roles")
+            for source in configuration.authorization.policies {
+                try storeRBAC(try source.documents(), source: source.displayName)
+            }
         }
     }
 

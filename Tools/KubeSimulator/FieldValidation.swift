@@ -56,6 +56,9 @@ enum FieldValidation: String, Sendable {
         switch resource {
         case .configMaps: topLevel.formUnion(["data", "binaryData", "immutable"])
         case .networkPolicies: topLevel.insert("spec")
+        case .roles: topLevel.insert("rules")
+        case .clusterRoles: topLevel.formUnion(["rules", "aggregationRule"])
+        case .roleBindings, .clusterRoleBindings: topLevel.formUnion(["subjects", "roleRef"])
         default: topLevel.formUnion(["spec", "status"])
         }
         var unknown = unknownKeys(object, topLevel, prefix: "")

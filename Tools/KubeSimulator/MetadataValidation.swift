@@ -13,7 +13,9 @@ enum MetadataValidation {
             errors.append(.required("metadata.name", "name or generateName is required"))
         } else {
             let messages =
-                resource == .namespaces ? NameValidation.dns1123Label(name) : NameValidation.dns1123Subdomain(name)
+                resource == .namespaces
+                ? NameValidation.dns1123Label(name)
+                : resource.isRBAC ? NameValidation.pathSegment(name) : NameValidation.dns1123Subdomain(name)
             errors.append(contentsOf: messages.map { FieldError.invalid("metadata.name", name, $0) })
         }
         if resource.namespaced, (meta.string("namespace") ?? "").isEmpty {

@@ -49,6 +49,13 @@ enum NameValidation {
     }
 
     /// A label or annotation key: `[prefix/]name`.
+    /// RBAC object names (`system:discovery`): any path segment (apimachinery's `ValidatePathSegmentName`).
+    static func pathSegment(_ value: String) -> [String] {
+        if value == "." || value == ".." { return ["may not be '\(value)'"] }
+        for forbidden in ["/", "%"] where value.contains(forbidden) { return ["may not contain '\(forbidden)'"] }
+        return []
+    }
+
     static func qualifiedName(_ value: String) -> [String] {
         let parts = value.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         var errors: [String] = []

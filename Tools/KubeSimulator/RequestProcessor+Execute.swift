@@ -24,6 +24,8 @@ extension RequestProcessor {
             return control(path: path, request: request)
         case .unknown:
             return APIStatus.pathNotFound().response
+        case .resource(let kind, _, _, _) where kind.isAccessReview:
+            return accessReview(kind, request, pending.identity ?? .anonymous)
         case .resource(let kind, let namespace, let name, let subresource):
             do {
                 var result = try resource(

@@ -30,6 +30,7 @@ final class RequestProcessor: Sendable {
     let faults: Locked<FaultInjector>
     let log: Locked<RequestLog>
     let authenticator: Authenticator
+    let authorization: Locked<AuthorizationRecorder>
     let stats = ConnectionStats()
     let limits: SimulatorConfiguration.Limits
     let kubernetesMinor: Int
@@ -45,6 +46,7 @@ final class RequestProcessor: Sendable {
         faults = Locked(FaultInjector(configuration.faults))
         log = Locked(RequestLog(capacity: configuration.requestLogCapacity))
         self.authenticator = authenticator
+        authorization = Locked(AuthorizationRecorder(configuration.authorization))
         limits = configuration.limits
         kubernetesMinor = configuration.kubernetesMinorVersion
         self.serverAddress = serverAddress
@@ -87,6 +89,10 @@ final class RequestProcessor: Sendable {
                 return pending
             }
             pending.identity = identity
+            if let denial = authorize(route, request, identity) {
+                pending.immediate = denial
+                return pending
+            }
         }
         pending.decision = faults.withLock { $0.decide(verb: route.verb, resource: route.resourceName) }
         return pending
@@ -155,6 +161,7 @@ final class RequestProcessor: Sendable {
         counters.handshakeFailures = stats.handshakeFailures.load(ordering: .relaxed)
         counters.connectionsOpen = stats.open.load(ordering: .relaxed)
         counters.garbageCollected = store.withLock { $0.garbageCollected }
+        counters.authorizationDenials = authorization.withLock { $0.denialCount }
         return counters
     }
 

@@ -28,8 +28,13 @@ struct ResourceKind: Hashable, Sendable {
     /// `Pod` or `NetworkPolicy.networking.k8s.io`, as in Invalid messages.
     var qualifiedKind: String { group.isEmpty ? kind : "\(kind).\(group)" }
 
-    /// The verbs the simulator implements (no watch).
-    var verbs: [String] { ["create", "delete", "deletecollection", "get", "list", "patch", "update"] }
+    /// The verbs the simulator implements (no watch); the access reviews are create-only, as in the API server.
+    var verbs: [String] {
+        isAccessReview ? ["create"] : ["create", "delete", "deletecollection", "get", "list", "patch", "update"]
+    }
+
+    /// `SelfSubjectAccessReview` and `SelfSubjectRulesReview`: answered from the caller's permissions, never stored.
+    var isAccessReview: Bool { group == "authorization.k8s.io" }
 
     static let namespaces = ResourceKind(
         group: "", version: "v1", plural: "namespaces", singular: "namespace", kind: "Namespace", namespaced: false,
@@ -48,11 +53,37 @@ struct ResourceKind: Hashable, Sendable {
         group: "apps", version: "v1", plural: "daemonsets", singular: "daemonset", kind: "DaemonSet", namespaced: true,
         shortNames: ["ds"], hasGeneration: true, returnsDeletedObject: false)
 
+    static let roles = rbac("roles", "role", "Role", namespaced: true)
+    static let roleBindings = rbac("rolebindings", "rolebinding", "RoleBinding", namespaced: true)
+    static let clusterRoles = rbac("clusterroles", "clusterrole", "ClusterRole", namespaced: false)
+    static let clusterRoleBindings = rbac(
+        "clusterrolebindings", "clusterrolebinding", "ClusterRoleBinding", namespaced: false)
+    static let selfSubjectAccessReviews = ResourceKind(
+        group: "authorization.k8s.io", version: "v1", plural: "selfsubjectaccessreviews",
+        singular: "selfsubjectaccessreview", kind: "SelfSubjectAccessReview", namespaced: false, shortNames: [],
+        hasGeneration: false, returnsDeletedObject: false)
+    static let selfSubjectRulesReviews = ResourceKind(
+        group: "authorization.k8s.io", version: "v1", plural: "selfsubjectrulesreviews",
+        singular: "selfsubjectrulesreview", kind: "SelfSubjectRulesReview", namespaced: false, shortNames: [],
+        hasGeneration: false, returnsDeletedObject: false)
+
     /// Every served resource.
-    static let all: [ResourceKind] = [namespaces, pods, configMaps, networkPolicies, daemonSets]
+    static let all: [ResourceKind] = [
+        namespaces, pods, configMaps, networkPolicies, daemonSets, roles, roleBindings, clusterRoles,
+        clusterRoleBindings, selfSubjectAccessReviews, selfSubjectRulesReviews,
+    ]
 
     /// The API groups (other than core) in discovery order.
-    static let groups: [String] = ["apps", "networking.k8s.io"]
+    static let groups: [String] = ["apps", "networking.k8s.io", "rbac.authorization.k8s.io", "authorization.k8s.io"]
+
+    /// The four RBAC kinds (`rbac.authorization.k8s.io/v1`), stored like any object.
+    var isRBAC: Bool { group == "rbac.authorization.k8s.io" }
+
+    private static func rbac(_ plural: String, _ singular: String, _ kind: String, namespaced: Bool) -> ResourceKind {
+        ResourceKind(
+            group: "rbac.authorization.k8s.io", version: "v1", plural: plural, singular: singular, kind: kind,
+            namespaced: namespaced, shortNames: [], hasGeneration: false, returnsDeletedObject: false)
+    }
 
     /// The resource served at `group/version/plural`.
     static func lookup(group: String, version: String, plural: String) -> ResourceKind? {

@@ -57,6 +57,10 @@ enum ResourceRules {
             errors += validateNetworkPolicy(object.object("spec") ?? JSONObject())
         case .daemonSets:
             errors += validateDaemonSet(object.object("spec") ?? JSONObject())
+        case .roles, .clusterRoles:
+            errors += RBACValidation.validateRole(object)
+        case .roleBindings, .clusterRoleBindings:
+            errors += RBACValidation.validateBinding(object, clusterScoped: resource == .clusterRoleBindings)
         default:
             break
         }
@@ -80,6 +84,9 @@ enum ResourceRules {
             return errors
         case .daemonSets where old.object("spec")?["selector"] != new.object("spec")?["selector"]:
             return [.invalid("spec.selector", "", "field is immutable")]
+        case .roleBindings where old["roleRef"] != new["roleRef"],
+            .clusterRoleBindings where old["roleRef"] != new["roleRef"]:
+            return [.invalid("roleRef", "", "cannot change roleRef")]
         default:
             return []
         }

@@ -42,6 +42,12 @@ public struct SimulatorConfiguration: Sendable {
     public var tokenFile: String?
     /// The token for `/_sim/...` (also valid for the Kubernetes API); random when `nil`.
     public var adminToken: String?
+    /// Who the bearer tokens (the kubeconfig's `token` context) authenticate as: when set, this service account
+    /// (user `system:serviceaccount:<namespace>:<name>`, groups `system:serviceaccounts`,
+    /// `system:serviceaccounts:<namespace>`, `system:authenticated`); else ``clientUser`` in ``clientGroups``.
+    public var tokenServiceAccount: ServiceAccountName?
+    /// The authorizer: AlwaysAllow (default) or RBAC with the policies stored at start.
+    public var authorization = AuthorizationConfiguration()
     /// The client certificate's common name (the Kubernetes user).
     public var clientUser = "k8s-worker"
     /// The client certificate's organizations (the Kubernetes groups).

@@ -22,6 +22,8 @@ public struct SimulatorCounters: Sendable, Hashable {
     public var connectionsOpen = 0
     /// Objects deleted by the garbage collector.
     public var garbageCollected = 0
+    /// Requests the RBAC authorizer refused with 403 since start (a counters reset does not clear it).
+    public var authorizationDenials = 0
 
     /// All zero.
     public init() {}
@@ -46,6 +48,7 @@ public struct SimulatorCounters: Sendable, Hashable {
         object.append("handshakeFailures", .integer(handshakeFailures))
         object.append("connectionsOpen", .integer(connectionsOpen))
         object.append("garbageCollected", .integer(garbageCollected))
+        object.append("authorizationDenials", .integer(authorizationDenials))
         return .object(object)
     }
 }

@@ -72,3 +72,25 @@ public enum Poll {
         return condition()
     }
 }
+
+/// Files of this repository (found from this source file's path), for tests that check shipped files.
+public enum RepositoryFile {
+    /// The repository root.
+    public static let root: String = {
+        let source = #filePath
+        return String(source[..<(source.firstRange(of: "/Tools/TestKit/")?.lowerBound ?? source.endIndex)])
+    }()
+
+    /// The absolute path of `relative` (e.g. `deploy/kubernetes/rbac.yaml`).
+    public static func path(_ relative: String) -> String { "\(root)/\(relative)" }
+
+    /// The file's text, or "" when it cannot be read.
+    public static func text(_ relative: String) -> String {
+        guard let file = fopen(path(relative), "rb") else { return "" }
+        defer { fclose(file) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 16384)
+        while case let count = fread(&buffer, 1, buffer.count, file), count > 0 { bytes += buffer[0..<count] }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
