@@ -186,4 +186,28 @@ struct AuthorizationTests {
         let admin = try kubectl(harness, ["--context", "client-cert", "auth", "can-i", "create", "pods", "-n", "ns"])
         #expect(admin.standardOutput.hasPrefix("yes"), "\(admin.standardError)")
     }
+
+    @Test("kubectl auth can-i --list as the worker's account under the shipped rbac.yaml shows exactly its rules")
+    func shippedPolicyCanIList() throws {
+        let harness = try TestSupport.simulator(namespaces: ["integr8scode"]) { configuration in
+            configuration.tokenServiceAccount = ServiceAccountName(namespace: "integr8scode", name: "k8s-worker")
+            configuration.authorization = AuthorizationConfiguration(rbac: [
+                RBACPolicySource(.file(RepositoryFile.path("deploy/kubernetes/rbac.yaml")))
+            ])
+        }
+        let list = try kubectl(harness, ["auth", "can-i", "--list", "-n", "integr8scode"])
+        #expect(list.status == 0, "\(list.standardError)")
+        let lines = list.standardOutput.split(separator: "\n").dropFirst().map {
+            $0.split(separator: " ").joined(separator: " ")
+        }
+        // What every authenticated user may do (discovery, access reviews) is not the worker's policy.
+        let own = Set(lines.filter { !$0.hasPrefix("[/") && !$0.contains("authorization.k8s.io ") })
+        #expect(
+            own == [
+                "pods [] [] [create get delete]",
+                "configmaps [] [] [create get patch delete]",
+                "networkpolicies.networking.k8s.io [] [executor-deny-all] [create patch]",
+                "namespaces [] [integr8scode] [get patch]",
+            ], "\(list.standardOutput)")
+    }
 }

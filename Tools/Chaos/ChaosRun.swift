@@ -143,6 +143,13 @@ public final class ChaosRun {
             ledger: ledger.withLock { $0 },
             cluster: ClusterSnapshot(simulator: environment.simulator, namespace: DemoEnvironment.namespace),
             committed: final.committed, ends: final.ends)
+        // The worker runs under deploy/kubernetes/rbac.yaml: a 403 means the shipped file lacks a permission.
+        let denials = environment.simulator.authorizationDenials()
+        if !denials.isEmpty {
+            problems.append(
+                "rbac.yaml lacks permissions the worker used: "
+                    + denials.prefix(5).map(\.description).joined(separator: "; "))
+        }
         if let stopped, stopped != 0 { problems.append("the supervisor exited with code \(stopped) after SIGTERM") }
         if stopped == nil { problems.append("the supervisor did not exit within 30 s of SIGTERM") }
         let report = ChaosReport(

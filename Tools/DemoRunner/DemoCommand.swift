@@ -138,9 +138,16 @@ struct DemoCommand: ParsableCommand {
         }
         observer.stop()
         let outcome = observer.outcome
-        let summary = DemoSummary(
-            plan: plan, tally: outcome.tally, run: run(outcome),
-            extraProblems: exitCode == 0 ? [] : ["the supervisor exited with code \(exitCode)"])
+        var problems = exitCode == 0 ? [] : ["the supervisor exited with code \(exitCode)"]
+        // The worker runs as the k8s-worker service account under deploy/kubernetes/rbac.yaml: any 403 means the
+        // shipped file lacks a permission the worker needs.
+        let denials = environment.simulator.authorizationDenials()
+        if !denials.isEmpty {
+            problems.append(
+                "rbac.yaml lacks permissions the worker used: "
+                    + denials.prefix(5).map(\.description).joined(separator: "; "))
+        }
+        let summary = DemoSummary(plan: plan, tally: outcome.tally, run: run(outcome), extraProblems: problems)
         // With --keep-running the observer printed it already, unless interrupted before.
         if !keepRunning || outcome.ending == .stopped { DemoOutput.write(to: 1, summary.text) }
         if !summary.succeeded { throw ExitCode(1) }
