@@ -185,6 +185,27 @@ import Testing
         #expect(Self.daemonSet(cluster) == nil)
     }
 
+    @Test("stop() does not wait for an API server that takes 20 s to answer a round")
+    func stopIsPrompt() throws {
+        let cluster = try ClusterHarness()
+        var faults = FaultConfiguration()
+        faults.latency = .seconds(20)
+        cluster.simulator.setFaults(faults)
+        let prePuller = try ImagePrePuller(
+            client: cluster.client, configuration: Self.configuration(), logger: quiet)
+        try prePuller.start()
+        // The first round's GET has reached the simulator (its connection was accepted) and waits out the latency.
+        #expect(
+            Poll.until(timeout: .seconds(5), every: .milliseconds(5)) {
+                cluster.simulator.counters.connectionsAccepted > 0
+            })
+        let clock = ContinuousClock()
+        let started = clock.now
+        prePuller.stop()
+        #expect(clock.now - started < .seconds(5))
+        cluster.simulator.resetFaults()
+    }
+
     @Test("kubernetes.pre_pull_images false: no call at all, and no STATUS part")
     func disabled() throws {
         let cluster = try ClusterHarness()

@@ -44,6 +44,8 @@ public final class ImagePrePuller: SupervisorCompanion, @unchecked Sendable {
         var writes = 0
         var failures = 0
         var stopping = false
+        /// The thread is in a round (API calls that may take up to ``roundTimeout``).
+        var inRound = false
     }
 
     private let client: KubeClient
@@ -141,10 +143,15 @@ public final class ImagePrePuller: SupervisorCompanion, @unchecked Sendable {
     /// What the last successful round read, or `nil`.
     public var lastStatus: PrePullStatus? { shared.withLock { $0.status } }
 
+    /// Stops the thread: joined when it is waiting between rounds; left to end by itself (detached) when a round's
+    /// API calls are under way, so a stop never waits for an unreachable API server.
     public func stop() {
-        shared.withLock { $0.stopping = true }
+        let busy = shared.withLock { snapshot in
+            snapshot.stopping = true
+            return snapshot.inRound
+        }
         wakeup.wake()
-        thread?.join()
+        if busy { thread?.detach() } else { thread?.join() }
         thread = nil
     }
 
@@ -154,10 +161,20 @@ public final class ImagePrePuller: SupervisorCompanion, @unchecked Sendable {
         // listing Pods every second for the minutes a large pull takes.
         var settleDelay = Self.firstSettleDelay
         while true {
-            let (wanted, stopping) = shared.withLock { ($0.wanted, $0.stopping) }
+            let next: Wanted? = shared.withLock { snapshot in
+                if snapshot.stopping { return nil }
+                snapshot.inRound = snapshot.wanted.enabled
+                return snapshot.wanted
+            }
+            guard let wanted = next else { return }
+            let settled = !wanted.enabled || round(wanted)
+            let stopping = shared.withLock { snapshot in
+                snapshot.inRound = false
+                return snapshot.stopping
+            }
             if stopping { return }
             var wait = Self.interval
-            if wanted.enabled && !round(wanted) {
+            if !settled {
                 wait = settleDelay
                 settleDelay = min(settleDelay * 2, Self.interval)
             } else {
