@@ -54,13 +54,27 @@ struct GarbageCollectionTests {
         #expect(remaining.object.value("metadata.ownerReferences") == nil)
     }
 
-    @Test("foreground deletes dependents too; a dependent whose owner never existed is collected")
+    @Test(
+        "foreground: the owner stays with the foregroundDeletion finalizer until its dependents are gone; a dependent whose owner never existed is collected"
+    )
     func foregroundAndDangling() throws {
         let harness = try TestSupport.simulator()
         let client = try harness.client()
         _ = try setUp(client, suffix: "fg")
-        _ = try client.request("DELETE", "/api/v1/namespaces/ns/pods/owner-fg?propagationPolicy=Foreground")
-        #expect(harness.simulator.object(namespace: "ns", kind: "ConfigMap", name: "script-fg") == nil)
+        let deleted = try client.request(
+            "DELETE", "/api/v1/namespaces/ns/pods/owner-fg?propagationPolicy=Foreground&gracePeriodSeconds=0")
+        #expect(deleted.status == 200)
+        #expect(deleted.object.items("metadata.finalizers").isEmpty)
+        #expect(deleted.object.value("metadata.finalizers")?.arrayValue == [.string("foregroundDeletion")])
+        #expect(deleted.object.text("metadata.deletionTimestamp") != nil)
+        #expect(
+            harness.simulator.object(namespace: "ns", kind: "Pod", name: "owner-fg") != nil, "held by its finalizer")
+        #expect(
+            TestSupport.eventually {
+                harness.simulator.object(namespace: "ns", kind: "ConfigMap", name: "script-fg") == nil
+            })
+        #expect(
+            TestSupport.eventually { harness.simulator.object(namespace: "ns", kind: "Pod", name: "owner-fg") == nil })
 
         #expect(
             try client.request(
@@ -83,5 +97,75 @@ struct GarbageCollectionTests {
             json: TestSupport.json(#"{"preconditions":{"uid":"not-the-uid"}}"#))
         #expect(response.status == 409)
         #expect(harness.simulator.object(namespace: "ns", kind: "Pod", name: "owner-pc") != nil)
+    }
+
+    @Test(
+        "asynchronous, as kube-controller-manager's: the dependent outlives its owner; a re-pointed dependent is still deleted once the collector decided (uid-only precondition)"
+    )
+    func asynchronousCollector() throws {
+        let harness = try TestSupport.simulator { $0.garbageCollectionDelay = .milliseconds(300) }
+        let client = try harness.client()
+        _ = try setUp(client, suffix: "as")
+        _ = try client.request("DELETE", "/api/v1/namespaces/ns/pods/owner-as?gracePeriodSeconds=0")
+        #expect(harness.simulator.object(namespace: "ns", kind: "ConfigMap", name: "script-as") != nil)
+        #expect(harness.simulator.garbageCollectorState(namespace: "ns", kind: "ConfigMap", name: "script-as") != nil)
+        #expect(
+            TestSupport.eventually {
+                harness.simulator.garbageCollectorState(namespace: "ns", kind: "ConfigMap", name: "script-as")
+                    == "deleting"
+            })
+        // Re-pointed at a new, live owner after the decision: the collector's delete carries only the uid.
+        let newOwner = try client.request("POST", "/api/v1/namespaces/ns/pods", json: TestSupport.pod("owner-new"))
+        let newUID = try #require(newOwner.object.text("metadata.uid"))
+        let repoint = try client.request(
+            "PATCH", "/api/v1/namespaces/ns/configmaps/script-as",
+            body: Array(
+                #"{"metadata":{"ownerReferences":[{"apiVersion":"v1","kind":"Pod","name":"owner-new","uid":"\#(newUID)"}]}}"#
+                    .utf8), contentType: "application/merge-patch+json")
+        #expect(repoint.status == 200)
+        #expect(
+            TestSupport.eventually {
+                harness.simulator.object(namespace: "ns", kind: "ConfigMap", name: "script-as") == nil
+            })
+
+        // Re-pointed before the decision, it is kept (the collector reads the owners when it decides).
+        _ = try setUp(client, suffix: "kp")
+        _ = try client.request("DELETE", "/api/v1/namespaces/ns/pods/owner-kp?gracePeriodSeconds=0")
+        #expect(
+            try client.request(
+                "PATCH", "/api/v1/namespaces/ns/configmaps/script-kp",
+                body: Array(
+                    #"{"metadata":{"ownerReferences":[{"apiVersion":"v1","kind":"Pod","name":"owner-new","uid":"\#(newUID)"}]}}"#
+                        .utf8), contentType: "application/merge-patch+json"
+            ).status == 200)
+        #expect(
+            TestSupport.eventually {
+                harness.simulator.garbageCollectorState(namespace: "ns", kind: "ConfigMap", name: "script-kp") == nil
+            })
+        #expect(harness.simulator.object(namespace: "ns", kind: "ConfigMap", name: "script-kp") != nil)
+    }
+
+    @Test("a finalizer keeps a deleted object until an update removes it; no new finalizer may be added meanwhile")
+    func finalizers() throws {
+        let harness = try TestSupport.simulator()
+        let client = try harness.client()
+        let held = TestSupport.json(#"{"metadata":{"name":"held","finalizers":["example.com/keep"]},"data":{"k":"v"}}"#)
+        #expect(try client.request("POST", "/api/v1/namespaces/ns/configmaps", json: held).status == 201)
+        #expect(try client.request("DELETE", "/api/v1/namespaces/ns/configmaps/held").status == 200)
+        let marked = try client.request("GET", "/api/v1/namespaces/ns/configmaps/held")
+        #expect(marked.status == 200)
+        #expect(marked.object.text("metadata.deletionTimestamp") != nil)
+        let added = try client.request(
+            "PATCH", "/api/v1/namespaces/ns/configmaps/held",
+            body: Array(#"{"metadata":{"finalizers":["example.com/keep","example.com/more"]}}"#.utf8),
+            contentType: "application/merge-patch+json")
+        #expect(added.status == 422, "\(added.text)")
+        #expect(
+            try client.request(
+                "PATCH", "/api/v1/namespaces/ns/configmaps/held",
+                body: Array(#"{"metadata":{"finalizers":null}}"#.utf8),
+                contentType: "application/merge-patch+json"
+            ).status == 200)
+        #expect(try client.request("GET", "/api/v1/namespaces/ns/configmaps/held").status == 404)
     }
 }

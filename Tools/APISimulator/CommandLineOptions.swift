@@ -38,6 +38,8 @@ struct CommandLineOptions {
                                   ClusterQueue covering cpu, memory (Pods requesting more stay gated)
           --kueue-queue L=C:R,... LocalQueue L -> ClusterQueue C covering resources R (repeatable; implies
                                   --kueue and replaces the default queue)
+          --gc-delay D            the garbage collector's delay, from an owner's removal to its decision and
+                                  again to its uid-only delete (default 100ms; 0 collects at once)
           --unpullable-image IMAGE
                                   the node cannot pull IMAGE: DaemonSet Pods' containers with it wait in
                                   ErrImagePull (repeatable)
@@ -133,6 +135,7 @@ struct CommandLineOptions {
             case "--kueue": configuration.kueue = configuration.kueue ?? KueueAdmission()
             case "--kueue-queue": kueueQueues.append(try Self.kueueQueue(try value(flag), flag))
             case "--unpullable-image": configuration.unpullableImages.insert(try value(flag))
+            case "--gc-delay": configuration.garbageCollectionDelay = try Self.duration(try value(flag), flag)
             default: throw SimulatorError(.invalidArgument, "unknown argument \(flag)")
             }
             index += 1

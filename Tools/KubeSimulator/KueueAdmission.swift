@@ -90,6 +90,11 @@ public struct KueueAdmission: Sendable, Hashable {
         gates.append(.object(JSONObject([.init(key: "name", value: .string(gateName))])))
         spec.set("schedulingGates", .array(gates))
         pod.set("spec", .object(spec))
+        markGated(&pod, time: time)
+    }
+
+    /// Writes the status the scheduler reports for a Pod with scheduling gates.
+    static func markGated(_ pod: inout JSONObject, time: String) {
         var status = pod.object("status") ?? JSONObject()
         var condition = JSONObject()
         condition.append("type", .string("PodScheduled"))

@@ -43,6 +43,16 @@ extension ObjectStore {
             return APIResult(status: status, body: .object(result.object))
         }
 
+        let finalizers = current.object.object("metadata")?.array("finalizers") ?? []
+        if !finalizers.isEmpty || (policy == .foreground && collectorDelay > 0 && !dependents(of: current).isEmpty) {
+            // Held by finalizers (the collector's own for a foreground deletion): marked, removed when they are gone.
+            if context.dryRun { return APIResult(status: status, body: .object(current.object)) }
+            if policy == .foreground, let marked = beginForegroundDeletion(key, context: context) {
+                return APIResult(status: status, body: .object(marked))
+            }
+            deleteRespectingFinalizers(key, policy: policy, context: context)
+            return APIResult(status: status, body: .object(objects[key]?.object ?? current.object))
+        }
         var finalObject = current.object
         if resource.returnsDeletedObject {
             var meta = finalObject.object("metadata") ?? JSONObject()
@@ -86,9 +96,24 @@ extension ObjectStore {
         return APIResult(status: 200, body: .object(list))
     }
 
-    /// Removes an object and then, unless `policy` is Orphan, its dependents that have no other live owner
-    /// (the garbage collector, run synchronously). Orphaned dependents lose their reference to the owner.
+    /// Removes an object. Its dependents lose their reference to it under `Orphan`; otherwise they go to the
+    /// garbage collector (``runCollector(context:)``), or with a zero delay are removed at once when no other live
+    /// owner keeps them.
     mutating func removeCascading(_ key: ObjectKey, policy: DeleteOptions.Propagation, context: WriteContext) {
+        guard collectorDelay == 0 else {
+            guard let removed = remove(key) else { return }
+            for (dependentKey, dependent) in dependents(of: removed) {
+                if policy == .orphan {
+                    let others = (dependent.object.object("metadata")?.array("ownerReferences") ?? []).filter {
+                        $0.objectValue?.string("uid") != removed.uid
+                    }
+                    setOwnerReferences(dependentKey, to: others, context: context)
+                } else {
+                    queueForCollection(dependentKey, uid: dependent.uid, now: context.monotonicNow)
+                }
+            }
+            return
+        }
         var work: [(ObjectKey, DeleteOptions.Propagation)] = [(key, policy)]
         while let (nextKey, nextPolicy) = work.popLast() {
             guard let removed = remove(nextKey) else { continue }
@@ -136,13 +161,18 @@ extension ObjectStore {
             }
             if !alive { doomed.append(key) }
         }
-        for key in doomed where objects[key] != nil {
-            countGarbageCollected(1)
-            removeCascading(key, policy: .background, context: context)
+        for key in doomed {
+            guard let entry = objects[key] else { continue }
+            if collectorDelay > 0 {
+                queueForCollection(key, uid: entry.uid, now: context.monotonicNow)
+            } else {
+                countGarbageCollected(1)
+                removeCascading(key, policy: .background, context: context)
+            }
         }
     }
 
-    private mutating func setOwnerReferences(_ key: ObjectKey, to references: [JSONValue], context: WriteContext) {
+    mutating func setOwnerReferences(_ key: ObjectKey, to references: [JSONValue], context: WriteContext) {
         guard var entry = objects[key] else { return }
         let old = entry.object
         var meta = entry.object.object("metadata") ?? JSONObject()

@@ -9,6 +9,7 @@ extension ObjectStore {
         var changed = false
         var removals: [(ObjectKey, DeleteOptions.Propagation)] = []
         var transitions: [(ObjectKey, String, String?)] = []
+        var unmounted: [(ObjectKey, String)] = []
         for (key, entry) in objects where entry.resource == .pods {
             if let removeAt = entry.removeAt, removeAt <= now {
                 removals.append(
@@ -16,17 +17,26 @@ extension ObjectStore {
                 continue
             }
             let phase = entry.object.object("status")?.string("phase") ?? "Pending"
-            if phase == "Running", let since = entry.runningSince,
+            // The deadline counts from the kubelet's start time, mounted or not (kubelet `pastActiveDeadline`).
+            if phase == "Running" || phase == "Pending", let since = entry.runningSince,
                 let deadline = entry.object.object("spec")?.int("activeDeadlineSeconds"),
                 now >= since &+ UInt64(deadline) &* 1_000_000_000
             {
                 transitions.append((key, "Failed", "DeadlineExceeded"))
             } else if let due = entry.nextPhaseAt, due <= now {
-                transitions.append((key, phase == "Pending" ? "Running" : "Succeeded", nil))
+                if phase == "Pending", let failure = missingVolume(entry) {
+                    unmounted.append((key, failure))
+                } else {
+                    transitions.append((key, phase == "Pending" ? "Running" : "Succeeded", nil))
+                }
             }
         }
         for (key, policy) in removals {
-            removeCascading(key, policy: policy, context: context)
+            deleteRespectingFinalizers(key, policy: policy, context: context)
+            changed = true
+        }
+        for (key, failure) in unmounted where objects[key] != nil {
+            waitForVolume(key, failure: failure, context: context)
             changed = true
         }
         for (key, phase, reason) in transitions where objects[key] != nil {
@@ -34,6 +44,7 @@ extension ObjectStore {
             changed = true
         }
         changed = runDaemonSets(context: context) || changed
+        changed = runCollector(context: context) || changed
         if sweepNeeded {
             let candidates = takeSweep()
             let before = objects.count
@@ -115,8 +126,12 @@ extension ObjectStore {
         ManagedFieldsEntry.recordUpdate(
             &entry.managedFields, manager: "kubelet", apiVersion: "v1", old: old, new: entry.object, time: time,
             subresource: "status")
+        if running || terminal {
+            entry.mountFailure = nil
+            entry.mountBackoff = nil
+        }
         if running {
-            entry.runningSince = context.monotonicNow
+            entry.runningSince = entry.runningSince ?? context.monotonicNow
             entry.nextPhaseAt = settings.phaseProgression?.succeededAfter.map {
                 context.monotonicNow &+ UInt64($0.clampedNanoseconds)
             }
@@ -124,6 +139,97 @@ extension ObjectStore {
             entry.nextPhaseAt = nil
         }
         commit(rendered(entry))
+    }
+
+    /// Why the kubelet cannot mount the Pod's volumes now, as its `FailedMount` event says, or `nil`: a ConfigMap
+    /// volume whose ConfigMap does not exist, or lacks a key the volume's `items` name (kubelet configmap volume
+    /// plugin, `SetUpAt`), unless the volume is `optional`.
+    func missingVolume(_ pod: StoredObject) -> String? {
+        for volume in (pod.object.object("spec")?.array("volumes") ?? []).compactMap(\.objectValue) {
+            guard let source = volume.object("configMap"), source.bool("optional") != true else { continue }
+            let name = source.string("name") ?? ""
+            let volumeName = volume.string("name") ?? ""
+            guard let configMap = stored(.configMaps, pod.namespace, name) else {
+                return "MountVolume.SetUp failed for volume \"\(volumeName)\" : configmap \"\(name)\" not found"
+            }
+            let data = configMap.object.object("data") ?? JSONObject()
+            let binary = configMap.object.object("binaryData") ?? JSONObject()
+            for item in (source.array("items") ?? []).compactMap(\.objectValue) {
+                let key = item.string("key") ?? ""
+                if data[key] == nil && binary[key] == nil {
+                    return
+                        "MountVolume.SetUp failed for volume \"\(volumeName)\" : configmap references non-existent config key: \(key)"
+                }
+            }
+        }
+        return nil
+    }
+
+    /// The kubelet took the Pod but cannot mount a volume: it stays Pending with its containers in
+    /// `ContainerCreating`, its start time set (so its deadline counts), and the mount is retried after 500 ms
+    /// doubling to 2m2s.
+    private mutating func waitForVolume(_ key: ObjectKey, failure: String, context: WriteContext) {
+        guard var entry = objects[key] else { return }
+        let now = context.monotonicNow
+        let backoff = entry.mountBackoff.map { min($0 &* 2, 122_000_000_000) } ?? 500_000_000
+        entry.mountBackoff = backoff
+        entry.nextPhaseAt = now &+ backoff
+        entry.mountFailure = failure
+        if entry.runningSince == nil {
+            entry.runningSince = now
+            let old = entry.object
+            var spec = entry.object.object("spec") ?? JSONObject()
+            if (spec.string("nodeName") ?? "").isEmpty { spec.set("nodeName", .string(settings.nodeName)) }
+            entry.object.set("spec", .object(spec))
+            let containers = (spec.array("containers") ?? []).compactMap(\.objectValue)
+            var status = JSONObject()
+            status.append("phase", .string("Pending"))
+            var conditions: [JSONValue] = []
+            for (type, value) in [
+                ("PodReadyToStartContainers", false), ("Initialized", true), ("Ready", false),
+                ("ContainersReady", false), ("PodScheduled", true),
+            ] {
+                var condition = JSONObject()
+                condition.append("type", .string(type))
+                condition.append("status", .string(value ? "True" : "False"))
+                condition.append("lastProbeTime", .null)
+                condition.append("lastTransitionTime", .string(context.timestamp))
+                if type == "Ready" || type == "ContainersReady" {
+                    condition.append("reason", .string("ContainersNotReady"))
+                }
+                conditions.append(.object(condition))
+            }
+            status.append("conditions", .array(conditions))
+            status.append("hostIP", .string("10.0.0.10"))
+            status.append("startTime", .string(context.timestamp))
+            status.append(
+                "containerStatuses",
+                .array(
+                    containers.map { container in
+                        .object(
+                            JSONObject(pairs: [
+                                "name": .string(container.string("name") ?? ""),
+                                "state": .object(
+                                    JSONObject(pairs: [
+                                        "waiting": .object(JSONObject(pairs: ["reason": .string("ContainerCreating")]))
+                                    ])),
+                                "lastState": .object(JSONObject()), "ready": .bool(false),
+                                "restartCount": .integer(0), "image": .string(container.string("image") ?? ""),
+                                "imageID": .string(""), "started": .bool(false),
+                            ]))
+                    }))
+            status.append("qosClass", .string(PodDefaults.qosClass(spec)))
+            entry.object.set("status", .object(status))
+            var meta = entry.object.object("metadata") ?? JSONObject()
+            meta.set("resourceVersion", .string(nextResourceVersion()))
+            entry.object.set("metadata", .object(meta))
+            ManagedFieldsEntry.recordUpdate(
+                &entry.managedFields, manager: "kubelet", apiVersion: "v1", old: old, new: entry.object,
+                time: context.timestamp, subresource: "status")
+            commit(rendered(entry))
+        } else {
+            objects[key] = entry
+        }
     }
 
     private func containerStatus(_ container: JSONObject, phase: String, startedAt: String, time: String) -> JSONValue {

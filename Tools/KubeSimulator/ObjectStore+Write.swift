@@ -123,6 +123,21 @@ extension ObjectStore {
                 "Precondition failed: UID in precondition: \(uid), UID in object meta: \(current.uid)")
         }
         let currentMeta = current.object.object("metadata") ?? JSONObject()
+        if currentMeta["deletionTimestamp"] != nil {
+            // apimachinery `ValidateObjectMetaUpdate`: a terminating object may lose finalizers, not gain them.
+            let old = Set((currentMeta.array("finalizers") ?? []).compactMap(\.stringValue))
+            if let added = (meta.array("finalizers") ?? []).compactMap(\.stringValue).first(where: { !old.contains($0) }
+            ) {
+                throw APIStatus.invalid(
+                    resource, current.name,
+                    [
+                        .forbidden(
+                            "metadata.finalizers",
+                            "no new finalizers can be added if the object is being deleted, found new finalizers []string{\"\(added)\"}"
+                        )
+                    ])
+            }
+        }
         for key in Self.serverOwnedMetadata {
             if let value = currentMeta[key] { meta.set(key, value) } else { meta.removeAll(named: key) }
         }
@@ -138,6 +153,10 @@ extension ObjectStore {
                     &entries, manager: context.manager, apiVersion: resource.apiVersion, old: old, new: new,
                     time: context.timestamp)
             })
+        if resource == .pods && !context.dryRun {
+            podUpdated(Self.key(.pods, current.namespace, current.name), old: current.object, context: context)
+        }
+        if !context.dryRun { finalizersUpdated(Self.key(resource, current.namespace, current.name), context: context) }
         result.warnings = fieldWarnings + result.warnings
         return result
     }

@@ -10,6 +10,9 @@ struct StoreSettings: Sendable {
     var kueue: KueueAdmission?
     /// Images the node cannot pull: their containers wait with `ErrImagePull` (DaemonSet Pods).
     var unpullableImages: Set<String> = []
+    /// The garbage collector's delay from an owner's removal to its decision, and again to its delete; zero
+    /// collects synchronously (``ObjectStore/runCollector(context:)``).
+    var garbageCollectionDelay: Duration = .milliseconds(100)
 }
 
 /// All objects and the resource-version counter. A value type: the simulator keeps it in a lock and every
@@ -28,6 +31,11 @@ struct ObjectStore: Sendable {
     private(set) var revision: UInt64 = 1000
     /// Objects removed by the garbage collector (owner deleted).
     private(set) var garbageCollected = 0
+    /// The garbage collector's pending steps, and the keys they concern.
+    var collectorQueue: [CollectorItem] = []
+    var collectorQueued: Set<ObjectKey> = []
+    /// Owners deleted with `propagationPolicy: Foreground`, waiting for their dependents.
+    var foregroundOwners: Set<ObjectKey> = []
 
     init(settings: StoreSettings) { self.settings = settings }
 

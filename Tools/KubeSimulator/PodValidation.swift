@@ -116,7 +116,14 @@ enum PodValidation {
                     value: newDeadline.map { String($0) } ?? "null",
                     detail: "must be less than or equal to previous value"))
         }
-        for key in ["activeDeadlineSeconds", "tolerations"] {
+        // Scheduling gates may only be removed (apis/core/validation `validateOnlyDeletedSchedulingGates`).
+        let oldGates = Set((old.array("schedulingGates") ?? []).compactMap { $0.objectValue?.string("name") })
+        for gate in (new.array("schedulingGates") ?? []).compactMap({ $0.objectValue?.string("name") })
+        where !oldGates.contains(gate) {
+            errors.append(
+                .forbidden("spec.schedulingGates", "only deletion is allowed, but found new scheduling gate '\(gate)'"))
+        }
+        for key in ["activeDeadlineSeconds", "tolerations", "schedulingGates"] {
             oldSpec.removeAll(named: key)
             newSpec.removeAll(named: key)
         }

@@ -43,7 +43,8 @@ final class RequestProcessor: Sendable {
                     kubernetesMinor: configuration.kubernetesMinorVersion,
                     phaseProgression: configuration.phaseProgression,
                     maxGracefulDeletion: configuration.maxGracefulDeletion, kueue: configuration.kueue,
-                    unpullableImages: configuration.unpullableImages)))
+                    unpullableImages: configuration.unpullableImages,
+                    garbageCollectionDelay: configuration.garbageCollectionDelay)))
         faults = Locked(FaultInjector(configuration.faults))
         log = Locked(RequestLog(capacity: configuration.requestLogCapacity))
         self.authenticator = authenticator

@@ -70,6 +70,9 @@ public struct SimulatorConfiguration: Sendable {
     public var maxGracefulDeletion: Duration = .seconds(2)
     /// Images the simulated node cannot pull: DaemonSet Pods' containers with them wait in `ErrImagePull`.
     public var unpullableImages: Set<String> = []
+    /// The garbage collector's delay, from an owner's removal to its decision and again to its delete (a real
+    /// collector is asynchronous); zero collects synchronously.
+    public var garbageCollectionDelay: Duration = .milliseconds(100)
 
     /// A configuration writing its files to `outputDirectory`.
     public init(outputDirectory: String) {

@@ -19,8 +19,14 @@ struct StoredObject: Sendable {
     /// Monotonic time a graceful deletion completes, and the propagation policy it used.
     var removeAt: UInt64?
     var pendingPropagation: String?
-    /// Monotonic time the pod started running (for activeDeadlineSeconds).
+    /// Monotonic time of the pod's `status.startTime`: when the kubelet took it, which is when its
+    /// `activeDeadlineSeconds` starts counting (kubelet `pastActiveDeadline`), mounted or not.
     var runningSince: UInt64?
+    /// The kubelet's last volume mount failure for this pod (`FailedMount`), while it waits for a volume.
+    var mountFailure: String?
+    /// The delay before the kubelet's next mount attempt: 500 ms doubling to 2m2s (kubelet volume manager,
+    /// `nestedpendingoperations` exponential backoff).
+    var mountBackoff: UInt64?
     /// Why Kueue keeps this pod gated (its Workload's `QuotaReserved` message), when it does.
     var kueuePending: String?
 
