@@ -72,9 +72,11 @@ extension Integration {
             #expect(created.status == 201, "\(String(decoding: created.body, as: UTF8.self))")
             let name = pod["metadata"]?.objectValue?["name"]?.stringValue ?? ""
             #expect(simulator.kueuePendingReason(namespace: "integr8scode", pod: name) == nil)
-            #expect(
+            // Kueue added no gate of its own: only the worker's, which it removes once the ConfigMap exists.
+            let gates =
                 simulator.object(namespace: "integr8scode", kind: "Pod", name: name)?["spec"]?.objectValue?[
-                    "schedulingGates"] == nil)
+                    "schedulingGates"]?.arrayValue?.compactMap { $0.objectValue?["name"]?.stringValue } ?? []
+            #expect(gates == ["integr8s.io/script"])
 
             // The API's schemas, strictly (unknown fields fail): the script installs kubernetes-validate itself.
             let validate = Self.repository + "/scripts/validate-manifests.sh"

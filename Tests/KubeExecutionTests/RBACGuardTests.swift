@@ -48,7 +48,7 @@ import Testing
     }
 
     @Test(
-        "the shipped rbac.yaml: preflight on a fresh namespace, the image pre-puller, create, 409 adoption with re-owning, delete — no 403, and every verb × resource it grants is used"
+        "the shipped rbac.yaml: preflight on a fresh namespace, the image pre-puller, create, 409 adoption, a leftover ConfigMap replaced, delete — no 403, and every verb × resource it grants is used"
     )
     func shippedPolicyIsExactlyWhatTheWorkerUses() throws {
         let cluster = try ClusterHarness()
@@ -77,7 +77,7 @@ import Testing
             Issue.record("the redelivered create was not adopted")
             return
         }
-        // A leftover ConfigMap of an earlier Pod of this execution is re-owned (a merge patch).
+        // A leftover ConfigMap of an earlier Pod of this execution is replaced (deleted, created for the new Pod).
         #expect(try cluster.removePodLeavingConfigMap(id))
         guard case .created = try cluster.run(createCommand(id), attempt: 3) else {
             Issue.record("the create after the Pod was removed failed")

@@ -48,6 +48,7 @@ enum UpstreamRenderings {
              "integr8s.io/command-digest":"d9543b3e08414816468ba80fe4bb03e98e89b2234c2a1c356dddec34ec1cf69a"}},
          "spec":{"activeDeadlineSeconds":5,"automountServiceAccountToken":false,"enableServiceLinks":false,
            "hostIPC":false,"hostNetwork":false,"hostPID":false,"hostUsers":false,"restartPolicy":"Never",
+           "schedulingGates":[{"name":"integr8s.io/script"}],
            "terminationGracePeriodSeconds":5,"dnsPolicy":"None","dnsConfig":{"nameservers":["127.0.0.1"]},
            "securityContext":{"fsGroup":1000,"fsGroupChangePolicy":"OnRootMismatch","runAsGroup":1000,"runAsNonRoot":true,
              "runAsUser":1000,"seccompProfile":{"type":"RuntimeDefault"}},

@@ -67,7 +67,9 @@ public final class ChaosRun {
         started = ChaosClock.now()
         let environment: DemoEnvironment
         do {
-            environment = try DemoEnvironment(brokers: Int(Self.brokers))
+            // The collector lags a quarter second behind each owner's removal, twice (decision, then uid-only
+            // delete), so redeliveries meet ConfigMaps it is about to take (README, Chaos test).
+            environment = try DemoEnvironment(brokers: Int(Self.brokers), garbageCollectionDelay: .milliseconds(250))
         } catch {
             throw ChaosError("\(error)")
         }

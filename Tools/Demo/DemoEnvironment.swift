@@ -25,8 +25,10 @@ public final class DemoEnvironment {
     ///   - apiLatency: added to every simulator request.
     ///   - phaseProgression: move Pods through Pending → Running → Succeeded, as kubectl would show.
     ///   - token: the bearer token the simulator accepts and its kubeconfig carries; random when `nil`.
+    ///   - garbageCollectionDelay: the simulator's garbage collector, asynchronous as in a cluster.
     public init(
-        brokers: Int = 3, apiLatency: Duration = .zero, phaseProgression: Bool = true, token: String? = nil
+        brokers: Int = 3, apiLatency: Duration = .zero, phaseProgression: Bool = true, token: String? = nil,
+        garbageCollectionDelay: Duration = .milliseconds(100)
     ) throws(DemoError) {
         var template = Array("/tmp/k8s-worker-demo-XXXXXX".utf8CString)
         guard let created = mkdtemp(&template) else {
@@ -45,6 +47,7 @@ public final class DemoEnvironment {
         var configuration = SimulatorConfiguration(outputDirectory: directory)
         configuration.namespaces = [Self.namespace]
         configuration.maxGracefulDeletion = .milliseconds(200)
+        configuration.garbageCollectionDelay = garbageCollectionDelay
         if phaseProgression { configuration.phaseProgression = PhaseProgression() }
         if apiLatency > .zero { configuration.faults = FaultConfiguration(latency: apiLatency) }
         if let token { configuration.tokens = [token] }

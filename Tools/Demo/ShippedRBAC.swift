@@ -25,18 +25,20 @@ public enum ShippedRBAC {
           # get: after a 409 AlreadyExists, to check the existing Pod carries this execution's labels; before a
           #      delete, to check the Pod is this execution's and take its uid for the delete precondition.
           # delete: delete_pod_command, and removing a Pod whose ConfigMap was refused for good.
+          # patch: removing the Pod's scheduling gate integr8s.io/script once its ConfigMap exists (spec.schedulingGates
+          #        only: a Pod update may not change anything else but images, tolerations and a shorter deadline).
           # list: the image pre-puller reads its DaemonSet's Pods (labelSelector name=runtime-image-pre-puller) for each
           #       image's pull status (kubernetes.pre_pull_images: true; drop it with that set false).
           - apiGroups: [""]
             resources: ["pods"]
-            verbs: ["create", "get", "list", "delete"]
+            verbs: ["create", "get", "patch", "list", "delete"]
           # create: the script-<id> ConfigMap, owned by its Pod.
           # get: after a 409, to check it is this execution's; before deleting it on delete_pod_command.
-          # patch: re-pointing a leftover ConfigMap of the same execution at the new Pod (ownerReferences only).
-          # delete: delete_pod_command removes it if the garbage collector has not yet.
+          # delete: delete_pod_command removes it if the garbage collector has not yet; a ConfigMap an earlier Pod of the
+          #         same execution left is deleted and created afresh for the new Pod.
           - apiGroups: [""]
             resources: ["configmaps"]
-            verbs: ["create", "get", "patch", "delete"]
+            verbs: ["create", "get", "delete"]
           # patch: the server-side apply of the executor-deny-all NetworkPolicy at start (kubernetes.prepare_namespace:
           #        true; drop this rule and set it false if an administrator applies it).
           # create: when that apply finds no NetworkPolicy yet, the API server creates it and authorizes a second time,

@@ -5,13 +5,27 @@ import KubeClient
 import KubeManifests
 import Logging
 
-/// One `create_pod_command` carried out: the Pod first, then its ConfigMap owned by the Pod.
+/// One `create_pod_command` carried out in three requests: the Pod, created with the scheduling gate
+/// `integr8s.io/script`; its ConfigMap, owned by the Pod; then the gate removed.
+///
+/// **Why gated.** A Pod that reaches a node before its ConfigMap exists waits in `FailedMount` (the kubelet
+/// retries the mount from 500 ms up to 2 minutes apart) while its `activeDeadlineSeconds` counts from its start
+/// time, so during an API outage it could end `DeadlineExceeded` without ever running. A gated Pod is not
+/// scheduled at all (KEP-3521, GA in Kubernetes 1.30): nothing counts and no node holds it. The ConfigMap is
+/// still created with its owner reference in its create body, so no crash point leaves an ownerless ConfigMap:
+/// after the Pod, the gated Pod waits for the redelivery (every uncommitted command is redone), which adopts it,
+/// creates or adopts the ConfigMap and removes the gate; after the ConfigMap, the redelivery adopts both and
+/// removes the gate. ConfigMap first with an owner patch afterwards (upstream's order) also takes three
+/// requests but leaves an ownerless ConfigMap at a crash between the two. Kueue's own gate
+/// (`kueue.x-k8s.io/admission`) is independent: the patch deletes this gate by name (strategic merge,
+/// `$patch: delete`), so a Pod is scheduled once both are gone.
 ///
 /// Idempotent: a name that exists is accepted only when the object was made for this very command
 /// (``Adoption``: this execution's labels, and this command's digest and saga id in its annotations), so a
-/// redelivered or retried command converges on the same two objects. Another command reusing the execution
-/// id fails with a conflict and leaves the existing objects as they are. No failure path leaves a ConfigMap
-/// without its owner: it is created with its ownerReference, and when it cannot be created for good the Pod
+/// redelivered or retried command converges on the same two objects. A Pod of this command that already
+/// finished (`Succeeded` or `Failed`) is a redelivery of work done: it is reported as created again (the same
+/// deterministic events) and nothing is created. Another command reusing the execution id fails with a
+/// conflict and leaves the existing objects as they are. When the ConfigMap cannot be created for good the Pod
 /// is deleted again (background propagation).
 struct ExecutionCreation {
     let api: any KubernetesAPI
@@ -23,12 +37,21 @@ struct ExecutionCreation {
     func run() -> CommandOutcome {
         let pod = prepared.pod
         let podUID: String
+        let gated: Bool
         switch createOrAdopt(pod, step: "create the Pod") {
-        case .success(let (object, _)):
+        case .success(let (object, adopted)):
             guard let uid = ObjectIdentity.uid(object) else {
                 return .failed(reason: "Failed to create pod: the cluster returned no uid")
             }
+            if adopted && ObjectIdentity.hasFinished(object) {
+                // A redelivery of an execution that already ran: the same events again, nothing new in the cluster.
+                logger.info(
+                    "the Pod of this command has already finished; reporting it, creating nothing",
+                    metadata: ["pod": "\(pod.name)", "namespace": "\(pod.namespace)", "pod.uid": "\(uid)"])
+                return .created(podName: pod.name, namespace: pod.namespace, uid: uid)
+            }
             podUID = uid
+            gated = ObjectIdentity.hasSchedulingGate(ManifestLabels.scriptGate, object)
         case .failure(let result):
             return result.outcome
         }
@@ -46,15 +69,54 @@ struct ExecutionCreation {
         }
         switch configMapResult {
         case .success:
-            logger.info(
-                "execution created",
-                metadata: ["pod": "\(pod.name)", "namespace": "\(pod.namespace)", "pod.uid": "\(podUID)"])
-            return .created(podName: pod.name, namespace: pod.namespace, uid: podUID)
+            break
         case .failure(.retryLater(let reason)):
-            // The Pod waits for its ConfigMap (the kubelet retries the mount); the retry creates it.
+            // The Pod stays gated, unscheduled, until the retry creates its ConfigMap and releases it.
             return .retryLater(reason: reason)
         case .failure(let result):
             return cleanUp(pod: pod, podUID: podUID, after: result)
+        }
+        if gated, let failure = release(pod) {
+            if case .retryLater(let reason) = failure { return .retryLater(reason: reason) }
+            return cleanUp(pod: pod, podUID: podUID, after: failure)
+        }
+        logger.info(
+            "execution created",
+            metadata: ["pod": "\(pod.name)", "namespace": "\(pod.namespace)", "pod.uid": "\(podUID)"])
+        return .created(podName: pod.name, namespace: pod.namespace, uid: podUID)
+    }
+
+    /// The strategic merge patch that deletes the `integr8s.io/script` gate by name and leaves any other (Kueue's).
+    static let releasePatch = JSONWriter.encode(
+        .object(
+            JSONObject([
+                JSONObject.Member(
+                    key: "spec",
+                    value: .object(
+                        JSONObject([
+                            JSONObject.Member(
+                                key: "schedulingGates",
+                                value: .array([
+                                    .object(
+                                        JSONObject([
+                                            JSONObject.Member(key: "$patch", value: .string("delete")),
+                                            JSONObject.Member(key: "name", value: .string(ManifestLabels.scriptGate)),
+                                        ]))
+                                ]))
+                        ])))
+            ])))
+
+    /// Removes the Pod's `integr8s.io/script` gate now that its ConfigMap exists; `nil` when done.
+    private func release(_ pod: KubeObject) -> StepResult? {
+        do throws(KubeAPIError) {
+            _ = try api.patch(
+                "/api/v1/namespaces/\(pod.namespace)/pods/\(pod.name)", body: Self.releasePatch,
+                contentType: "application/strategic-merge-patch+json", query: [], deadline: deadline)
+            return nil
+        } catch {
+            log(error, step: "release the Pod (remove its scheduling gate)", object: pod)
+            if error.kind == .notFound { return .retryLater("the Pod disappeared before it was released") }
+            return APIFailure.outcome(error, step: "release the Pod")
         }
     }
 
@@ -105,36 +167,40 @@ struct ExecutionCreation {
             return .failure(.retryLater("the existing \(object.kind) of this execution is being deleted"))
         }
         if let owner, !ObjectIdentity.ownerUIDs(existing).contains(owner) {
-            // Left by an earlier Pod of this execution, which the garbage collector would take it away with.
-            let patch = JSONWriter.encode(
-                .object(
-                    JSONObject([
-                        JSONObject.Member(
-                            key: "metadata",
-                            value: .object(
-                                JSONObject([
-                                    JSONObject.Member(
-                                        key: "ownerReferences",
-                                        value: object.body.objectValue?["metadata"]?.objectValue?["ownerReferences"]
-                                            ?? .null)
-                                ])))
-                    ])))
-            do throws(KubeAPIError) {
-                return .success(
-                    (
-                        try api.patch(
-                            path, body: patch, contentType: "application/merge-patch+json", query: [],
-                            deadline: deadline), true
-                    ))
-            } catch {
-                log(error, step: "re-own the ConfigMap", object: object)
-                return .failure(APIFailure.outcome(error, step: step))
-            }
+            return replaceLeftover(existing, with: object, collection: collection, step: step)
         }
         logger.info(
             "adopted the existing object of this execution",
             metadata: ["kind": "\(object.kind)", "name": "\(object.name)"])
         return .success((existing, true))
+    }
+
+    /// A ConfigMap of this command owned by an earlier Pod of the execution (deleted since): the garbage collector
+    /// may be about to delete it, and it deletes by uid alone after checking the owners it read earlier, so
+    /// re-pointing the owner reference at the new Pod could still lose it. It is deleted (uid precondition) and
+    /// created afresh, owned by the new Pod; the Pod is gated meanwhile, so it cannot start without it.
+    private func replaceLeftover(
+        _ existing: JSONValue, with object: KubeObject, collection: String, step: String
+    ) -> Result<(object: JSONValue, adopted: Bool), StepResult> {
+        let options = JSONWriter.encode(
+            PodDeletion.options(gracePeriodSeconds: nil, preconditionUID: ObjectIdentity.uid(existing)))
+        do throws(KubeAPIError) {
+            _ = try api.delete(collection + "/" + object.name, body: options, deadline: deadline)
+        } catch  where error.kind == .notFound || error.kind == .conflict {
+            // Collected already, or already replaced: create (or meet the replacement) below.
+        } catch {
+            log(error, step: "remove the ConfigMap left by an earlier Pod", object: object)
+            return .failure(APIFailure.outcome(error, step: step))
+        }
+        do throws(KubeAPIError) {
+            logger.info(
+                "replaced the ConfigMap an earlier Pod of this execution left", metadata: ["name": "\(object.name)"])
+            return .success((try api.create(collection, body: object.json, deadline: deadline), false))
+        } catch {
+            log(error, step: step, object: object)
+            if error.kind == .alreadyExists { return .failure(.retryLater("the left-over ConfigMap is still there")) }
+            return .failure(APIFailure.outcome(error, step: step))
+        }
     }
 
     /// The ConfigMap cannot be created for good: remove the Pod (it would wait for its script forever), then fail.

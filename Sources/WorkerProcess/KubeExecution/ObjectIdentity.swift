@@ -24,6 +24,18 @@ enum ObjectIdentity {
         return !stamp.isNull
     }
 
+    /// `status.phase` is `Succeeded` or `Failed`: the Pod ran (or was stopped) and will never run again.
+    static func hasFinished(_ object: JSONValue) -> Bool {
+        let phase = object.objectValue?["status"]?.objectValue?["phase"]?.stringValue
+        return phase == "Succeeded" || phase == "Failed"
+    }
+
+    /// Whether `spec.schedulingGates` names `gate`.
+    static func hasSchedulingGate(_ gate: String, _ object: JSONValue) -> Bool {
+        let gates = object.objectValue?["spec"]?.objectValue?["schedulingGates"]?.arrayValue ?? []
+        return gates.contains { $0.objectValue?["name"]?.stringValue == gate }
+    }
+
     /// The uids named by `metadata.ownerReferences`.
     static func ownerUIDs(_ object: JSONValue) -> [String] {
         let references = object.objectValue?["metadata"]?.objectValue?["ownerReferences"]?.arrayValue ?? []

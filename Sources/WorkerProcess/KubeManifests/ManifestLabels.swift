@@ -40,6 +40,9 @@ public enum ManifestLabels {
     public static let commandDigestAnnotation = "integr8s.io/command-digest"
     /// Value of `integr8s.io/created-by`: `kubernetes-worker` (upstream's).
     public static let createdByValue = "kubernetes-worker"
+    /// The scheduling gate every executor Pod is created with and loses once its ConfigMap exists, so no Pod can
+    /// be scheduled (and start its deadline) before its script is there (``PodManifest``).
+    public static let scriptGate = "integr8s.io/script"
 
     /// The label selector of executor Pods, as the pod monitor uses it: `app=integr8s,component=executor`.
     public static let executorSelector = "\(app)=\(appValue),\(component)=\(executorComponent)"

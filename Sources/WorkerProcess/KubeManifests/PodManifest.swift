@@ -10,7 +10,8 @@ import Events
 /// `executor` at index 0 running `/bin/sh /entry/entrypoint.sh <command…>`, `EXECUTION_ID` and
 /// `OUTPUT_PATH`, the four volumes and their mounts, `terminationMessagePolicy: FallbackToLogsOnError`.
 ///
-/// Added: the `integr8s.io/command-digest` annotation after upstream's (``CommandDigest``),
+/// Added: the scheduling gate `integr8s.io/script` (removed once the ConfigMap exists; README, Kubernetes,
+/// **Create**), the `integr8s.io/command-digest` annotation after upstream's (``CommandDigest``),
 /// `dnsPolicy: None` with loopback `dnsConfig`, `terminationGracePeriodSeconds`,
 /// `imagePullPolicy`, optional ephemeral-storage request/limit, image pull secrets, node selector and tolerations, `HOME=/tmp` and `GOCACHE=/tmp/go-cache` (docs/decisions.md, D4.5),
 /// `defaultMode: 0444` on the ConfigMap volumes, an explicit `privileged: false`, optional runtime
@@ -69,6 +70,7 @@ public enum PodManifest {
         spec.append("hostPID", .bool(false))
         if let hostUsers = settings.hostUsers { spec.append("hostUsers", .bool(hostUsers)) }
         spec.append("restartPolicy", .text("Never"))
+        spec.append("schedulingGates", .array([.members(["name": .text(ManifestLabels.scriptGate)])]))
         spec.append("terminationGracePeriodSeconds", .integer(settings.terminationGracePeriodSeconds))
         if let nameservers = settings.dnsNameservers {
             spec.append("dnsPolicy", .text("None"))
