@@ -119,14 +119,8 @@ extension ObjectStore {
         status.append("startTime", .string(context.timestamp))
         status.append(
             "containerStatuses", .array(containers.map { daemonContainerStatus($0, time: context.timestamp) }))
-        entry.object.set("status", .object(status))
-        var podMeta = entry.object.object("metadata") ?? JSONObject()
-        podMeta.set("resourceVersion", .string(nextResourceVersion()))
-        entry.object.set("metadata", .object(podMeta))
+        writeKubeletStatus(&entry, status, old: old, time: context.timestamp)
         entry.nextPhaseAt = nil
-        ManagedFieldsEntry.recordUpdate(
-            &entry.managedFields, manager: "kubelet", apiVersion: "v1", old: old, new: entry.object,
-            time: context.timestamp, subresource: "status")
         let result = rendered(entry)
         commit(result)
         return result

@@ -119,13 +119,7 @@ extension ObjectStore {
                 .array(containers.map { containerStatus($0, phase: phase, startedAt: startTime, time: time) }))
         }
         status.append("qosClass", .string(PodDefaults.qosClass(spec)))
-        entry.object.set("status", .object(status))
-        var meta = entry.object.object("metadata") ?? JSONObject()
-        meta.set("resourceVersion", .string(nextResourceVersion()))
-        entry.object.set("metadata", .object(meta))
-        ManagedFieldsEntry.recordUpdate(
-            &entry.managedFields, manager: "kubelet", apiVersion: "v1", old: old, new: entry.object, time: time,
-            subresource: "status")
+        writeKubeletStatus(&entry, status, old: old, time: time)
         if running || terminal {
             entry.mountFailure = nil
             entry.mountBackoff = nil
@@ -139,6 +133,17 @@ extension ObjectStore {
             entry.nextPhaseAt = nil
         }
         commit(rendered(entry))
+    }
+
+    /// `status` written as the kubelet writes it: a status-subresource update with a new resource version.
+    mutating func writeKubeletStatus(_ entry: inout StoredObject, _ status: JSONObject, old: JSONObject, time: String) {
+        entry.object.set("status", .object(status))
+        var meta = entry.object.object("metadata") ?? JSONObject()
+        meta.set("resourceVersion", .string(nextResourceVersion()))
+        entry.object.set("metadata", .object(meta))
+        ManagedFieldsEntry.recordUpdate(
+            &entry.managedFields, manager: "kubelet", apiVersion: "v1", old: old, new: entry.object, time: time,
+            subresource: "status")
     }
 
     /// Why the kubelet cannot mount the Pod's volumes now, as its `FailedMount` event says, or `nil`: a ConfigMap
@@ -219,13 +224,7 @@ extension ObjectStore {
                             ]))
                     }))
             status.append("qosClass", .string(PodDefaults.qosClass(spec)))
-            entry.object.set("status", .object(status))
-            var meta = entry.object.object("metadata") ?? JSONObject()
-            meta.set("resourceVersion", .string(nextResourceVersion()))
-            entry.object.set("metadata", .object(meta))
-            ManagedFieldsEntry.recordUpdate(
-                &entry.managedFields, manager: "kubelet", apiVersion: "v1", old: old, new: entry.object,
-                time: context.timestamp, subresource: "status")
+            writeKubeletStatus(&entry, status, old: old, time: context.timestamp)
             commit(rendered(entry))
         } else {
             objects[key] = entry
