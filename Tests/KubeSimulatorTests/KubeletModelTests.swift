@@ -123,3 +123,59 @@ struct KubeletModelTests {
         #expect(failed.text("status.reason") == "DeadlineExceeded")
     }
 }
+
+@Suite("Simulator at scale: housekeeping proportional to what is due, tables paged")
+struct SimulatorScaleTests {
+    @Test("housekeeping looks only at pods with a timer due: 1,000 idle pods are never examined")
+    func housekeepingIsProportional() throws {
+        let harness = try TestSupport.simulator()
+        let client = try harness.client()
+        for index in 0..<1_000 {
+            #expect(
+                try client.request("POST", "/api/v1/namespaces/ns/pods", json: TestSupport.pod("idle-\(index)")).status
+                    == 201)
+        }
+        let start = harness.simulator.housekeeping
+        #expect(TestSupport.eventually { harness.simulator.housekeeping.rounds >= start.rounds + 5 })
+        #expect(harness.simulator.housekeeping.podsExamined == start.podsExamined, "idle pods have no timer")
+
+        // A pod that progresses is examined at its due times only (Running, then Succeeded): a handful of looks.
+        let busy = try TestSupport.simulator {
+            $0.phaseProgression = PhaseProgression(runningAfter: .milliseconds(10), succeededAfter: .milliseconds(10))
+        }
+        let busyClient = try busy.client()
+        for index in 0..<200 {
+            #expect(
+                try busyClient.request("POST", "/api/v1/namespaces/ns/pods", json: TestSupport.pod("busy-\(index)"))
+                    .status == 201)
+        }
+        #expect(
+            TestSupport.eventually {
+                busy.simulator.objects(namespace: "ns", kind: "Pod").allSatisfy {
+                    $0.text("status.phase") == "Succeeded"
+                }
+            })
+        let examined = busy.simulator.housekeeping.podsExamined
+        #expect(examined >= 400 && examined <= 800, "\(examined) looks for 200 pods with two due changes each")
+    }
+
+    @Test("kubectl get lists more than 500 objects in full: the table response carries the continue token")
+    func tablePaging() throws {
+        let harness = try TestSupport.simulator()
+        let client = try harness.client()
+        for index in 0..<620 {
+            #expect(
+                try client.request(
+                    "POST", "/api/v1/namespaces/ns/configmaps", json: TestSupport.configMap("c-\(index)")
+                ).status == 201)
+        }
+        let table = try client.request(
+            "GET", "/api/v1/namespaces/ns/configmaps?limit=500", body: nil, contentType: "application/json",
+            headers: [("Accept", "application/json;as=Table;v=v1;g=meta.k8s.io")])
+        #expect(table.object.text("metadata.continue") != nil)
+        #expect(table.object.value("metadata.remainingItemCount")?.numberValue?.int64Value == 120)
+        let listed = try harness.kubectl(["get", "configmaps", "-n", "ns", "--no-headers"])
+        #expect(listed.status == 0, "\(listed.standardError)")
+        #expect(listed.standardOutput.split(separator: "\n").count == 620)
+    }
+}

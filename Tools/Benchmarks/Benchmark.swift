@@ -28,6 +28,7 @@ enum Benchmark {
           --roundtrip-only                  one supervisor round trip
           --kafka-only                      Kafka intake on the mock cluster
           --kubernetes-only                 the Kubernetes client against the API simulator
+          --simulator-only                  the API simulator idle: empty, then holding 30,000 objects
           --end-to-end-only                 the end-to-end matrix
           --end-to-end-row WORKERS LATENCY  one end-to-end row (API latency in ms)
         -h, --help                          this text
@@ -41,6 +42,7 @@ enum Benchmark {
         }
         let flags: Set = [
             "--quick", "--ipc-only", "--roundtrip-only", "--kafka-only", "--kubernetes-only", "--end-to-end-only",
+            "--simulator-only",
         ]
         var index = 1
         while index < arguments.count {
@@ -71,6 +73,14 @@ enum Benchmark {
         if arguments.contains("--kafka-only") {
             let kafka = try KafkaBench.run(count: quick ? 5_000 : 20_000, latencySamples: quick ? 50 : 200)
             print(KafkaBench.table(kafka))
+            return
+        }
+        if arguments.contains("--simulator-only") {
+            let pairs = quick ? 2_500 : 15_000
+            let rows = [
+                try SimulatorBench.measure(pairs: 0, seconds: 3), try SimulatorBench.measure(pairs: pairs, seconds: 3),
+            ]
+            print(SimulatorBench.table(rows))
             return
         }
         if arguments.contains("--kubernetes-only") {

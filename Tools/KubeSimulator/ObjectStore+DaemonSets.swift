@@ -22,7 +22,8 @@ extension ObjectStore {
     /// Brings every DaemonSet's Pod and status up to date. Returns whether anything changed.
     mutating func runDaemonSets(context: WriteContext) -> Bool {
         var changed = false
-        for (_, entry) in objects where entry.resource == .daemonSets {
+        for key in daemonSetKeys {
+            guard let entry = objects[key] else { continue }
             changed = runDaemonSet(entry, context: context) || changed
         }
         return changed

@@ -117,11 +117,8 @@ extension ObjectStore {
         var work: [(ObjectKey, DeleteOptions.Propagation)] = [(key, policy)]
         while let (nextKey, nextPolicy) = work.popLast() {
             guard let removed = remove(nextKey) else { continue }
-            let scopeNamespace = removed.resource.namespaced ? removed.namespace : nil
-            for (dependentKey, dependent) in objects {
-                if let scopeNamespace, dependentKey.namespace != scopeNamespace { continue }
+            for (dependentKey, dependent) in dependents(of: removed) {
                 let references = dependent.object.object("metadata")?.array("ownerReferences") ?? []
-                guard references.contains(where: { $0.objectValue?.string("uid") == removed.uid }) else { continue }
                 let others = references.filter { $0.objectValue?.string("uid") != removed.uid }
                 let liveOthers = others.filter { reference in
                     guard let uid = reference.objectValue?.string("uid") else { return false }

@@ -39,12 +39,11 @@ extension ObjectStore {
     /// The dependents of `owner` (by uid) in its scope.
     func dependents(of owner: StoredObject) -> [(ObjectKey, StoredObject)] {
         let scopeNamespace = owner.resource.namespaced ? owner.namespace : nil
-        return objects.filter { key, dependent in
-            if let scopeNamespace, key.namespace != scopeNamespace { return false }
-            return (dependent.object.object("metadata")?.array("ownerReferences") ?? []).contains {
-                $0.objectValue?.string("uid") == owner.uid
+        return (dependentsByOwner[owner.uid] ?? []).sorted { ($0.namespace, $0.name) < ($1.namespace, $1.name) }
+            .compactMap { key in
+                if let scopeNamespace, key.namespace != scopeNamespace { return nil }
+                return objects[key].map { (key, $0) }
             }
-        }.map { ($0.key, $0.value) }
     }
 
     /// The collector's due steps and the foreground deletions that can finish. Returns whether anything changed.
@@ -115,7 +114,7 @@ extension ObjectStore {
             entry.removeAt = nil
             var meta = entry.object.object("metadata") ?? JSONObject()
             guard meta["deletionTimestamp"] == nil else {
-                objects[key] = entry
+                put(key, entry)
                 return
             }
             meta.set("deletionTimestamp", .string(context.timestamp))

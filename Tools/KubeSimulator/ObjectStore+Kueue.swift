@@ -25,7 +25,7 @@ extension ObjectStore {
         if let progression = settings.phaseProgression {
             entry.nextPhaseAt = context.monotonicNow &+ UInt64(progression.runningAfter.clampedNanoseconds)
         }
-        objects[key] = entry
+        put(key, entry)
     }
 }
 
@@ -39,6 +39,11 @@ extension APISimulator {
     /// The kubelet model's last `FailedMount` for a Pod waiting for a volume, or `nil` (mounted, or not yet tried).
     public func mountFailure(namespace: String, pod name: String) -> String? {
         processor.store.withLock { $0.stored(.pods, namespace, name)?.mountFailure }
+    }
+
+    /// Housekeeping rounds run so far, and the pods they examined in all (only those with a timer due).
+    public var housekeeping: (rounds: Int, podsExamined: Int) {
+        processor.store.withLock { ($0.housekeepingRounds, $0.podsExamined) }
     }
 
     /// Where the garbage collector stands with an object: `"queued"` (its owners not yet read), `"deleting"` (decided;

@@ -10,7 +10,17 @@ extension ObjectStore {
         var removals: [(ObjectKey, DeleteOptions.Propagation)] = []
         var transitions: [(ObjectKey, String, String?)] = []
         var unmounted: [(ObjectKey, String)] = []
-        for (key, entry) in objects where entry.resource == .pods {
+        // Only the pods whose timer is due: housekeeping is proportional to what changes, not to the store.
+        var due = Set<ObjectKey>()
+        while let key = podTimers.popDue(now) { due.insert(key) }
+        housekeepingRounds += 1
+        podsExamined += due.count
+        for key in due {
+            guard let entry = objects[key], entry.resource == .pods else { continue }
+            if let next = entry.nextDue, next > now {
+                podTimers.push(next, key)
+                continue
+            }
             if let removeAt = entry.removeAt, removeAt <= now {
                 removals.append(
                     (key, DeleteOptions.Propagation(rawValue: entry.pendingPropagation ?? "") ?? .background))
@@ -227,7 +237,7 @@ extension ObjectStore {
             writeKubeletStatus(&entry, status, old: old, time: context.timestamp)
             commit(rendered(entry))
         } else {
-            objects[key] = entry
+            put(key, entry)
         }
     }
 

@@ -21,10 +21,9 @@ struct ObjectStore: Sendable {
     let settings: StoreSettings
     /// Every object by key (written only through `commit`/`remove` and the lifecycle code).
     var objects: [ObjectKey: StoredObject] = [:]
-    /// Objects written with ownerReferences since the last sweep: only their owners need checking.
+    /// Objects written with ownerReferences, or whose owner was removed, since the last sweep: only they need
+    /// checking.
     private var sweepCandidates: Set<ObjectKey> = []
-    /// Set by a removal (its dependents may dangle): the next sweep looks at everything.
-    private var sweepEverything = false
     /// Live uids by scope (the namespace, or "" for cluster-scoped objects), so an owner check is a lookup.
     private(set) var liveUIDs: [String: Set<String>] = [:]
     /// The last resource version handed out (etcd's revision).
@@ -36,6 +35,16 @@ struct ObjectStore: Sendable {
     var collectorQueued: Set<ObjectKey> = []
     /// Owners deleted with `propagationPolicy: Foreground`, waiting for their dependents.
     var foregroundOwners: Set<ObjectKey> = []
+    /// Pods' next automatic change by due time (entries can be stale; the pod's own fields decide), so
+    /// housekeeping looks at due pods only.
+    var podTimers = DueHeap<ObjectKey>()
+    /// Housekeeping rounds run, and pods they looked at (a measure that it is proportional to what is due).
+    var housekeepingRounds = 0
+    var podsExamined = 0
+    /// The DaemonSets, for their controller.
+    private(set) var daemonSetKeys: Set<ObjectKey> = []
+    /// Dependents by the uid their ownerReferences name (kept after the owner is gone, until they change).
+    private(set) var dependentsByOwner: [String: Set<ObjectKey>] = [:]
 
     init(settings: StoreSettings) { self.settings = settings }
 
@@ -61,24 +70,38 @@ struct ObjectStore: Sendable {
     /// Stores (or replaces) an already rendered object (see `rendered`).
     mutating func commit(_ stored: StoredObject) {
         let key = Self.key(stored.resource, stored.namespace, stored.name)
-        if let replaced = objects[key], replaced.uid != stored.uid {
-            liveUIDs[Self.scope(replaced)]?.remove(replaced.uid)
+        if let replaced = objects[key] {
+            if replaced.uid != stored.uid { liveUIDs[Self.scope(replaced)]?.remove(replaced.uid) }
+            for uid in replaced.ownerUIDs { dependentsByOwner[uid]?.remove(key) }
         }
         objects[key] = stored
         liveUIDs[Self.scope(stored), default: []].insert(stored.uid)
-        if stored.object.object("metadata")?["ownerReferences"] != nil { sweepCandidates.insert(key) }
+        let owners = stored.ownerUIDs
+        for uid in owners { dependentsByOwner[uid, default: []].insert(key) }
+        if !owners.isEmpty { sweepCandidates.insert(key) }
+        if stored.resource == .daemonSets { daemonSetKeys.insert(key) }
+        schedule(key, stored)
+    }
+
+    /// Writes an entry's bookkeeping (its timers) without a new resource version.
+    mutating func put(_ key: ObjectKey, _ entry: StoredObject) {
+        objects[key] = entry
+        schedule(key, entry)
+    }
+
+    /// Arms the pod's next housekeeping timer.
+    mutating func schedule(_ key: ObjectKey, _ entry: StoredObject) {
+        guard entry.resource == .pods, let due = entry.nextDue else { return }
+        podTimers.push(due, key)
     }
 
     /// Whether the garbage collector's sweep has anything to look at.
-    var sweepNeeded: Bool { sweepEverything || !sweepCandidates.isEmpty }
+    var sweepNeeded: Bool { !sweepCandidates.isEmpty }
 
-    /// What the next sweep must examine (`nil`: everything), and forgets it.
-    mutating func takeSweep() -> Set<ObjectKey>? {
-        defer {
-            sweepEverything = false
-            sweepCandidates = []
-        }
-        return sweepEverything ? nil : sweepCandidates
+    /// What the next sweep must examine, and forgets it.
+    mutating func takeSweep() -> Set<ObjectKey> {
+        defer { sweepCandidates = [] }
+        return sweepCandidates
     }
 
     /// Removes an object (no garbage collection; see `removeCascading`).
@@ -86,7 +109,13 @@ struct ObjectStore: Sendable {
         let removed = objects.removeValue(forKey: key)
         if let removed {
             liveUIDs[Self.scope(removed)]?.remove(removed.uid)
-            sweepEverything = true
+            for uid in removed.ownerUIDs { dependentsByOwner[uid]?.remove(key) }
+            if removed.resource == .daemonSets { daemonSetKeys.remove(key) }
+            // Its dependents may dangle now: the next sweep looks at them (and only them).
+            if let dependents = dependentsByOwner[removed.uid] {
+                sweepCandidates.formUnion(dependents)
+                if dependents.isEmpty { dependentsByOwner[removed.uid] = nil }
+            }
         }
         return removed
     }

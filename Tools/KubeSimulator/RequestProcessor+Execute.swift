@@ -35,9 +35,11 @@ extension RequestProcessor {
                     let object = result.body.objectValue
                 {
                     let items = name.isEmpty ? (object.array("items") ?? []).compactMap(\.objectValue) : [object]
+                    // A page of a list keeps its `continue` token and remaining count, so kubectl fetches the rest.
+                    let paging = name.isEmpty ? object.object("metadata") : nil
                     let version = object.object("metadata")?.string("resourceVersion") ?? ""
                     result.body = TableRenderer.table(
-                        kind, objects: items, resourceVersion: version,
+                        kind, objects: items, resourceVersion: version, paging: paging,
                         includeObject: request.queryValue("includeObject") ?? "Metadata")
                 }
                 return .json(

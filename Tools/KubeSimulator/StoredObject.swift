@@ -30,6 +30,25 @@ struct StoredObject: Sendable {
     /// Why Kueue keeps this pod gated (its Workload's `QuotaReserved` message), when it does.
     var kueuePending: String?
 
+    /// When housekeeping must next look at this pod: its next phase, the end of its graceful deletion, or its
+    /// deadline (counted from the kubelet's start time while it is Pending or Running).
+    var nextDue: UInt64? {
+        var due = [nextPhaseAt, removeAt].compactMap { $0 }.min()
+        let phase = object.object("status")?.string("phase") ?? "Pending"
+        if phase == "Pending" || phase == "Running", let since = runningSince,
+            let seconds = object.object("spec")?.int("activeDeadlineSeconds")
+        {
+            let deadline = since &+ UInt64(max(seconds, 0)) &* 1_000_000_000
+            due = min(due ?? deadline, deadline)
+        }
+        return due
+    }
+
+    /// The uids its `ownerReferences` name.
+    var ownerUIDs: [String] {
+        (object.object("metadata")?.array("ownerReferences") ?? []).compactMap { $0.objectValue?.string("uid") }
+    }
+
     var uid: String { object.object("metadata")?.string("uid") ?? "" }
     var name: String { object.object("metadata")?.string("name") ?? "" }
     var namespace: String { object.object("metadata")?.string("namespace") ?? "" }

@@ -9,15 +9,21 @@ enum TableRenderer {
         return accept.contains("as=Table") && accept.contains("g=meta.k8s.io")
     }
 
-    /// A `meta.k8s.io/v1` Table for `objects` (list items or a single object).
+    /// A `meta.k8s.io/v1` Table for `objects` (list items or a single object). `paging` is the list's metadata:
+    /// its `continue` and `remainingItemCount` carry over, as the API server's table convertor keeps the ListMeta.
     static func table(
-        _ resource: ResourceKind, objects: [JSONObject], resourceVersion: String, includeObject: String
+        _ resource: ResourceKind, objects: [JSONObject], resourceVersion: String, paging: JSONObject? = nil,
+        includeObject: String
     ) -> JSONValue {
         let now = SimulatorClock.wallMicroseconds() / 1_000_000
         var table = JSONObject()
         table.append("kind", .string("Table"))
         table.append("apiVersion", .string("meta.k8s.io/v1"))
-        table.append("metadata", .object(JSONObject([.init(key: "resourceVersion", value: .string(resourceVersion))])))
+        var metadata = JSONObject([.init(key: "resourceVersion", value: .string(resourceVersion))])
+        for key in ["continue", "remainingItemCount"] {
+            if let value = paging?[key] { metadata.append(key, value) }
+        }
+        table.append("metadata", .object(metadata))
         table.append(
             "columnDefinitions",
             .array(
