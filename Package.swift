@@ -53,12 +53,13 @@ let package = Package(
                 .product(name: "DequeModule", package: "swift-collections"),
             ],
             path: "Sources/Supervisor/KafkaIngest", swiftSettings: swiftSettings),
-        // Before any worker starts: credentials files checked, the namespace prepared; the settings workers receive.
+        // Before any worker starts: credentials files checked, the namespace prepared; the settings workers receive;
+        // the image pre-puller beside the loop.
         .target(
             name: "KubePreflight",
             dependencies: [
                 "SupervisorCore", "KubeAccess", "KubeClient", "KubeconfigLoading", "KubeManifests", "Events",
-                .product(name: "Logging", package: "swift-log"),
+                "Observability", "Platform", .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/Supervisor/KubePreflight", swiftSettings: swiftSettings),
         // Saga commands and events as records: triage, dead letters, outcome events, topics (pure).
@@ -225,7 +226,7 @@ let package = Package(
             dependencies: [
                 "TestKit", "KubeExecution", "KubeAccess", "KubePreflight", "KubeClient", "KubeconfigLoading",
                 "KubeManifests", "KubeSimulator", "Events", "IPC", "Platform",
-                "SagaBridge",
+                "SagaBridge", "SupervisorCore", "Observability",
             ],
             swiftSettings: swiftSettings),
         .testTarget(

@@ -26,6 +26,13 @@ extension Integration {
             return simulator
         }
 
+        /// The executor Pods (the image pre-puller's DaemonSet Pod is in the namespace too).
+        static func executorPods(_ simulator: APISimulator) -> [JSONObject] {
+            simulator.objects(namespace: "integr8scode", kind: "Pod").filter {
+                $0["metadata"]?.objectValue?["labels"]?.objectValue?["component"]?.stringValue == "executor"
+            }
+        }
+
         static func kubernetesConfig(
             _ simulator: APISimulator, workers: Int = 2, namespace: String = "integr8scode"
         ) -> String {
@@ -73,7 +80,7 @@ extension Integration {
             }
             #expect(
                 TestSupport.eventually(within: 10) {
-                    simulator.objects(namespace: "integr8scode", kind: "Pod").count == 18
+                    Self.executorPods(simulator).count == 18
                 })
             #expect(
                 TestSupport.eventually(within: 10) {
@@ -116,7 +123,7 @@ extension Integration {
                 TestSupport.eventually(within: 30) { supervisor.journal().count == 8 },
                 "log: \(supervisor.log().suffix(2000))")
             #expect(supervisor.journal().allSatisfy { $0.outcome == "created" })
-            #expect(simulator.objects(namespace: "integr8scode", kind: "Pod").count == 8)
+            #expect(Self.executorPods(simulator).count == 8)
             supervisor.signal(SIGTERM)
             #expect(supervisor.waitForExit(within: 15) == 0)
         }

@@ -5,6 +5,7 @@ import KubeManifests
 import KubePreflight
 import KubeSimulator
 import Logging
+import SupervisorCore
 import TestKit
 import Testing
 
@@ -47,7 +48,7 @@ import Testing
     }
 
     @Test(
-        "the shipped rbac.yaml: preflight on a fresh namespace, create, 409 adoption with re-owning, delete — no 403, and every verb × resource it grants is used"
+        "the shipped rbac.yaml: preflight on a fresh namespace, the image pre-puller, create, 409 adoption with re-owning, delete — no 403, and every verb × resource it grants is used"
     )
     func shippedPolicyIsExactlyWhatTheWorkerUses() throws {
         let cluster = try ClusterHarness()
@@ -55,6 +56,16 @@ import Testing
             api: cluster.client, namespace: cluster.namespace, policy: .fail, logger: quiet
         ).run()
         #expect(report.networkPolicyApplied && report.labelsApplied)
+        // The image pre-puller: created (apply), its Pods listed, then replaced after a registry change.
+        var configuration = Configuration()
+        configuration.kubernetes.namespace = cluster.namespace
+        let prePuller = try ImagePrePuller(client: cluster.client, configuration: configuration, logger: quiet)
+        prePuller.runOnce()
+        var changed = configuration
+        changed.pod.runtimes = [PodPolicy.Runtime(language: "python", version: "3.13", image: "python:3.13-slim")]
+        prePuller.reloaded(loaded: changed, inForce: configuration)
+        prePuller.runOnce()
+        #expect(prePuller.lastStatus?.images.count == (try changed.pod.registry().distinctImages.count))
 
         let id = freshExecutionID()
         guard case .created = try cluster.run(createCommand(id)) else {
@@ -93,7 +104,7 @@ import Testing
         #expect(denials.isEmpty, "the worker needs permissions rbac.yaml lacks: \(denials)")
         let grants = cluster.simulator.authorizationGrants(user: ClusterHarness.workerUser)
         let rules = Self.granted(cluster.simulator)
-        #expect(rules.count == 11, "\(rules)")
+        #expect(rules.count == 16, "\(rules)")
         for rule in rules {
             let used = grants.contains {
                 $0.verb == rule.verb && $0.group == rule.group && $0.resource == rule.resource && $0.subresource.isEmpty

@@ -204,9 +204,10 @@ struct AuthorizationTests {
         let own = Set(lines.filter { !$0.hasPrefix("[/") && !$0.contains("authorization.k8s.io ") })
         #expect(
             own == [
-                "pods [] [] [create get delete]",
+                "pods [] [] [create get list delete]",
                 "configmaps [] [] [create get patch delete]",
                 "networkpolicies.networking.k8s.io [] [executor-deny-all] [create patch]",
+                "daemonsets.apps [] [runtime-image-pre-puller] [get create patch update]",
                 "namespaces [] [integr8scode] [get patch]",
             ], "\(list.standardOutput)")
     }

@@ -39,6 +39,9 @@ struct CommandLineOptions {
                                   ClusterQueue covering cpu, memory (Pods requesting more stay gated)
           --kueue-queue L=C:R,... LocalQueue L -> ClusterQueue C covering resources R (repeatable; implies
                                   --kueue and replaces the default queue)
+          --unpullable-image IMAGE
+                                  the node cannot pull IMAGE: DaemonSet Pods' containers with it wait in
+                                  ErrImagePull (repeatable)
         durations: 250ms, 1.5s, 2m, 100us (a bare number is milliseconds)
         """
 
@@ -131,6 +134,7 @@ struct CommandLineOptions {
             case "--k8s-minor": configuration.kubernetesMinorVersion = try Self.number(try value(flag), flag, Int.self)
             case "--kueue": configuration.kueue = configuration.kueue ?? KueueAdmission()
             case "--kueue-queue": kueueQueues.append(try Self.kueueQueue(try value(flag), flag))
+            case "--unpullable-image": configuration.unpullableImages.insert(try value(flag))
             default: throw SimulatorError(.invalidArgument, "unknown argument \(flag)")
             }
             index += 1

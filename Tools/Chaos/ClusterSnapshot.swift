@@ -40,11 +40,14 @@ public struct ClusterSnapshot: Sendable {
         self.configMaps = configMaps
     }
 
-    /// The namespace's Pods and ConfigMaps now.
+    /// The namespace's executor Pods (label `component: executor`; the image pre-puller's DaemonSet Pod is not one)
+    /// and ConfigMaps now.
     public init(simulator: APISimulator, namespace: String) {
         var pods: [String: Pod] = [:]
         for object in simulator.objects(namespace: namespace, kind: "Pod") {
-            guard let metadata = object["metadata"]?.objectValue, let name = metadata["name"]?.stringValue else {
+            guard let metadata = object["metadata"]?.objectValue, let name = metadata["name"]?.stringValue,
+                metadata["labels"]?.objectValue?["component"]?.stringValue == "executor"
+            else {
                 continue
             }
             pods[name] = Pod(

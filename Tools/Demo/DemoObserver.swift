@@ -208,7 +208,10 @@ public final class DemoObserver: Sendable {
     /// listing, so the numbers agree).
     private func lookCluster() {
         let deleted = state.withLock { $0.tally.deletedExecutionIDs }
-        let pods = simulator.objects(namespace: settings.namespace, kind: "Pod")
+        // Executor Pods only: the image pre-puller's DaemonSet Pod lives in the namespace too.
+        let pods = simulator.objects(namespace: settings.namespace, kind: "Pod").filter {
+            $0["metadata"]?.objectValue?["labels"]?.objectValue?["component"]?.stringValue == "executor"
+        }
         let names = Set(pods.compactMap { $0["metadata"]?.objectValue?["name"]?.stringValue })
         let configMaps = simulator.objects(namespace: settings.namespace, kind: "ConfigMap").count
         let remaining = deleted.filter { names.contains("executor-" + $0) }

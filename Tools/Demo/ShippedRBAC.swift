@@ -25,9 +25,11 @@ public enum ShippedRBAC {
           # get: after a 409 AlreadyExists, to check the existing Pod carries this execution's labels; before a
           #      delete, to check the Pod is this execution's and take its uid for the delete precondition.
           # delete: delete_pod_command, and removing a Pod whose ConfigMap was refused for good.
+          # list: the image pre-puller reads its DaemonSet's Pods (labelSelector name=runtime-image-pre-puller) for each
+          #       image's pull status (kubernetes.pre_pull_images: true; drop it with that set false).
           - apiGroups: [""]
             resources: ["pods"]
-            verbs: ["create", "get", "delete"]
+            verbs: ["create", "get", "list", "delete"]
           # create: the script-<id> ConfigMap, owned by its Pod.
           # get: after a 409, to check it is this execution's; before deleting it on delete_pod_command.
           # patch: re-pointing a leftover ConfigMap of the same execution at the new Pod (ownerReferences only).
@@ -47,6 +49,14 @@ public enum ShippedRBAC {
             resources: ["networkpolicies"]
             resourceNames: ["executor-deny-all"]
             verbs: ["create", "patch"]
+          # The image pre-puller (kubernetes.pre_pull_images: true; drop this rule with it false), this one DaemonSet only:
+          # get: each round reads it (and its status); create + patch: a missing one is created by server-side apply,
+          #      whose create check carries the name (as for the NetworkPolicy above); update: a changed registry, or a
+          #      DaemonSet of that name written by another client (upstream's worker), is replaced whole with a PUT.
+          - apiGroups: ["apps"]
+            resources: ["daemonsets"]
+            resourceNames: ["runtime-image-pre-puller"]
+            verbs: ["get", "create", "patch", "update"]
         ---
         # Namespaces are cluster-scoped: reading and labelling this one namespace needs a ClusterRole, limited by name.
         apiVersion: rbac.authorization.k8s.io/v1

@@ -33,6 +33,7 @@ extension ObjectStore {
             transition(key, to: phase, reason: reason, context: context)
             changed = true
         }
+        changed = runDaemonSets(context: context) || changed
         if sweepNeeded {
             let candidates = takeSweep()
             let before = objects.count

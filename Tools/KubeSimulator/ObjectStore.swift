@@ -8,6 +8,8 @@ struct StoreSettings: Sendable {
     var nodeName = "sim-node"
     /// Kueue's admission of plain Pods, when modelled.
     var kueue: KueueAdmission?
+    /// Images the node cannot pull: their containers wait with `ErrImagePull` (DaemonSet Pods).
+    var unpullableImages: Set<String> = []
 }
 
 /// All objects and the resource-version counter. A value type: the simulator keeps it in a lock and every

@@ -42,7 +42,8 @@ final class RequestProcessor: Sendable {
                 settings: StoreSettings(
                     kubernetesMinor: configuration.kubernetesMinorVersion,
                     phaseProgression: configuration.phaseProgression,
-                    maxGracefulDeletion: configuration.maxGracefulDeletion, kueue: configuration.kueue)))
+                    maxGracefulDeletion: configuration.maxGracefulDeletion, kueue: configuration.kueue,
+                    unpullableImages: configuration.unpullableImages)))
         faults = Locked(FaultInjector(configuration.faults))
         log = Locked(RequestLog(capacity: configuration.requestLogCapacity))
         self.authenticator = authenticator

@@ -68,6 +68,8 @@ public struct SimulatorConfiguration: Sendable {
     public var kueue: KueueAdmission?
     /// Graceful pod deletion finishes after `min(gracePeriodSeconds, this)` (a real kubelet takes up to the grace).
     public var maxGracefulDeletion: Duration = .seconds(2)
+    /// Images the simulated node cannot pull: DaemonSet Pods' containers with them wait in `ErrImagePull`.
+    public var unpullableImages: Set<String> = []
 
     /// A configuration writing its files to `outputDirectory`.
     public init(outputDirectory: String) {

@@ -65,6 +65,12 @@ enum TableRenderer {
         case .configMaps: [("Name", "string", 0), ("Data", "integer", 0), ("Age", "string", 0)]
         case .namespaces: [("Name", "string", 0), ("Status", "string", 0), ("Age", "string", 0)]
         case .networkPolicies: [("Name", "string", 0), ("Pod-Selector", "string", 0), ("Age", "string", 0)]
+        case .daemonSets:
+            [
+                ("Name", "string", 0), ("Desired", "integer", 0), ("Current", "integer", 0), ("Ready", "integer", 0),
+                ("Up-to-date", "integer", 0), ("Available", "integer", 0), ("Node Selector", "string", 0),
+                ("Age", "string", 0),
+            ]
         default: [("Name", "string", 0), ("Age", "string", 0)]
         }
     }
@@ -79,6 +85,11 @@ enum TableRenderer {
             let containers = object.object("spec")?.array("containers")?.count ?? 0
             let ready = (status.array("containerStatuses") ?? []).filter { $0.objectValue?.bool("ready") == true }.count
             var phase = status.string("reason") ?? status.string("phase") ?? "Pending"
+            // kubectl shows a waiting container's reason (ErrImagePull, …) in place of the phase.
+            let waiting = (status.array("containerStatuses") ?? []).compactMap {
+                $0.objectValue?.object("state")?.object("waiting")?.string("reason")
+            }
+            if let reason = waiting.first, status.string("reason") == nil { phase = reason }
             if meta["deletionTimestamp"] != nil { phase = "Terminating" }
             return [
                 name, .string("\(ready)/\(containers)"), .string(phase), .string("0"), age,
@@ -97,6 +108,19 @@ enum TableRenderer {
                 labels.isEmpty
                 ? "<none>" : labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
             return [name, .string(selector), age]
+        case .daemonSets:
+            let status = object.object("status") ?? JSONObject()
+            func count(_ key: String) -> JSONValue { .integer(Int(status.int(key) ?? 0)) }
+            let nodeSelector =
+                object.object("spec")?.object("template")?.object("spec")?.object("nodeSelector")?.stringMap ?? [:]
+            let selector =
+                nodeSelector.isEmpty
+                ? "<none>"
+                : nodeSelector.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+            return [
+                name, count("desiredNumberScheduled"), count("currentNumberScheduled"), count("numberReady"),
+                count("updatedNumberScheduled"), count("numberAvailable"), .string(selector), age,
+            ]
         default:
             return [name, age]
         }

@@ -52,6 +52,17 @@ extension KubeClient {
                 deadline: deadline))
     }
 
+    /// `PUT` a whole object in place of the stored one (send its `metadata.resourceVersion` to refuse with 409 if it
+    /// changed since read). Returns the stored object.
+    public func replace(
+        _ path: String, body: [UInt8], query: [(String, String)] = [], deadline: KubeDeadline
+    ) throws(KubeAPIError) -> JSONValue {
+        try decode(
+            send(
+                KubeRequest(method: "PUT", path: path, query: query, body: body, contentType: "application/json"),
+                deadline: deadline))
+    }
+
     /// The body as JSON; an empty body is `null`.
     func decode(_ response: KubeResponse) throws(KubeAPIError) -> JSONValue {
         guard !response.body.isEmpty else { return .null }

@@ -186,6 +186,8 @@ public struct Configuration: Equatable, Sendable {
         public var prepareNamespace = true
         /// When RBAC forbids that: `fail` (refuse to start) or `warn` (start, and log it loudly).
         public var onForbidden: ForbiddenPolicy = .fail
+        /// Keep the DaemonSet `runtime-image-pre-puller` pulling every runtime image on the executors' nodes.
+        public var prePullImages = true
         public init() {}
     }
 

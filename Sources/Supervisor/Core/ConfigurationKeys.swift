@@ -224,6 +224,10 @@ public enum ConfigurationKeys {
                 "kubernetes.on_forbidden", \.kubernetes.onForbidden,
                 "If RBAC forbids that: `fail` or `warn` (start anyway).",
                 reloadable: false),
+            bool(
+                "kubernetes.pre_pull_images", \.kubernetes.prePullImages,
+                "Keep the DaemonSet `runtime-image-pre-puller` pulling every runtime image on the executors' nodes.",
+                reloadable: true),
             string("log.level", \.log.level, "trace, debug, info, notice, warning, error, critical.", reloadable: true),
             choice(
                 "log.format", \.log.format,

@@ -55,6 +55,7 @@ extension Supervisor {
         poolChanged()
         let actions = pool.resize(to: applied.workers.count, now: now) { [ledger] id in ledger.heldCount(by: id) }
         for action in actions { perform(action, now: now) }
+        for companion in companions { companion.reloaded(loaded: fresh, inForce: applied) }
         logger.info(
             "configuration reloaded",
             metadata: ["workers": "\(previous.workers.count) -> \(applied.workers.count)"])
@@ -181,6 +182,7 @@ extension Supervisor {
         if pool.restart.inCrashLoop(at: now) { parts.append("CRASH-LOOP (restarts slowed)") }
         if case .draining = state { parts.append("stopping") }
         parts.append(source.status)
+        parts.append(contentsOf: companions.compactMap(\.status))
         if let reloadProblem { parts.append(reloadProblem) }
         return parts.joined(separator: ", ")
     }

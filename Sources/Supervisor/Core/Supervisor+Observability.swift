@@ -79,6 +79,7 @@ extension Supervisor {
         ]
         families += workerStatistics.total.metricFamilies
         families += source.metricFamilies()
+        for companion in companions { families += companion.metricFamilies() }
         if let httpServer {
             families.append(
                 .counter(

@@ -79,6 +79,8 @@ public final class Supervisor: SourceControl {
     var statusVersionSent = -1
 
     let handlerSettings: (Configuration) -> [UInt8]
+    /// What runs beside the loop (the image pre-puller).
+    let companions: [any SupervisorCompanion]
 
     /// Totals shown in STATUS and logs.
     struct Counters {
@@ -96,13 +98,15 @@ public final class Supervisor: SourceControl {
     ///   - handlerSettings: the settings each new worker receives in its welcome, from the configuration in force
     ///     when it starts (the `kubernetes` section for the Kubernetes handler).
     ///   - version: the build's version, for `k8s_worker_build_info`.
+    ///   - companions: work beside the loop, told of reloads and stopped at the end of ``run()``.
     public init(
         configuration: Configuration, loader: ConfigurationLoader, source: any CommandSource, logger: Logger,
         notifier: SystemdNotifier = SystemdNotifier(),
         handlerSettings: @escaping (Configuration) -> [UInt8] = { _ in [] },
-        version: String = "unknown"
+        version: String = "unknown", companions: [any SupervisorCompanion] = []
     ) throws(SupervisorError) {
         self.handlerSettings = handlerSettings
+        self.companions = companions
         self.version = version
         var wallClock = timespec()
         clock_gettime(CLOCK_REALTIME, &wallClock)
@@ -152,6 +156,7 @@ public final class Supervisor: SourceControl {
         }
         httpServer?.close()
         httpServer = nil
+        for companion in companions { companion.stop() }
         // Whatever is unpublished now stays uncommitted: the stop did not finish its work.
         let complete = source.isSettled
         let now = Instant.now()

@@ -23,6 +23,19 @@ public enum KubernetesWiring {
             runtimeClassName: section.runtimeClass.isEmpty ? nil : section.runtimeClass, pod: configuration.pod)
     }
 
+    /// The image pre-puller, with an API client of its own (it runs on its own thread). Not started.
+    public static func prePuller(_ configuration: Configuration, logger: Logger) throws -> ImagePrePuller {
+        let settings = settings(configuration)
+        let client: KubeClient
+        do {
+            client = try KubeClient.logging(
+                to: logger, config: try KubeClusterConfig.load(settings.source), settings: settings.clientSettings)
+        } catch {
+            throw KubernetesWiringError("kubernetes client: \(error)")
+        }
+        return try ImagePrePuller(client: client, configuration: configuration, logger: logger)
+    }
+
     /// Before any worker starts: the credentials load and the namespace is usable and prepared (docs/decisions.md, D6).
     public static func preflight(_ configuration: Configuration, logger: Logger) throws -> NamespacePreflight.Report? {
         let settings = settings(configuration)

@@ -40,9 +40,14 @@ struct RunCommand: ParsableCommand {
         // Computed per worker start from the configuration then in force, so a reload that changes the
         // `kubernetes` section reaches the workers started after it.
         let handlerSettings = WorkerSettings(logger: logger)
+        var companions: [any SupervisorCompanion] = []
         if configuration.workers.handler == .kubernetes {
             do {
                 _ = try KubernetesWiring.preflight(configuration, logger: logger)
+                // Always there, idle while kubernetes.pre_pull_images is false (a reload may turn it on).
+                let prePuller = try KubernetesWiring.prePuller(configuration, logger: logger)
+                try prePuller.start()
+                companions.append(prePuller)
             } catch {
                 logger.critical("kubernetes is not usable; not starting", metadata: ["error": "\(error)"])
                 throw ExitCode(78)
@@ -52,7 +57,7 @@ struct RunCommand: ParsableCommand {
             let supervisor = try Supervisor(
                 configuration: configuration, loader: loader, source: source, logger: logger,
                 handlerSettings: handlerSettings.callAsFunction,
-                version: K8sWorkerCommand.version)
+                version: K8sWorkerCommand.version, companions: companions)
             throw ExitCode(try supervisor.run())
         } catch let error as SupervisorError {
             logger.critical("supervisor failed", metadata: ["error": "\(error)"])

@@ -77,15 +77,7 @@ public enum PodManifest {
         if let runtimeClass = settings.runtimeClassName { spec.append("runtimeClassName", .text(runtimeClass)) }
         if let priorityClass = settings.priorityClassName { spec.append("priorityClassName", .text(priorityClass)) }
         if let account = settings.serviceAccountName { spec.append("serviceAccountName", .text(account)) }
-        if !settings.imagePullSecrets.isEmpty {
-            spec.append(
-                "imagePullSecrets", .array(settings.imagePullSecrets.map { .members(["name": .text($0)]) }))
-        }
-        if !settings.nodeSelector.isEmpty {
-            spec.append(
-                "nodeSelector", .stringMap(settings.nodeSelector.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }))
-        }
-        if !settings.tolerations.isEmpty { spec.append("tolerations", .array(settings.tolerations.map(toleration))) }
+        appendPlacement(settings, to: &spec)
         spec.append(
             "securityContext",
             .members([
@@ -154,18 +146,7 @@ public enum PodManifest {
                 environment("GOCACHE", "/tmp/go-cache"),
             ]))
         container.append("resources", .members(["limits": .object(limits), "requests": .object(requests)]))
-        container.append(
-            "securityContext",
-            .members([
-                "allowPrivilegeEscalation": .bool(false),
-                "capabilities": .members(["drop": .texts(["ALL"])]),
-                "privileged": .bool(false),
-                "readOnlyRootFilesystem": .bool(true),
-                "runAsGroup": .integer(userID),
-                "runAsNonRoot": .bool(true),
-                "runAsUser": .integer(userID),
-                "seccompProfile": .members(["type": .text("RuntimeDefault")]),
-            ]))
+        container.append("securityContext", containerSecurityContext)
         container.append("stdin", .bool(false))
         container.append("tty", .bool(false))
         container.append("terminationMessagePolicy", .text("FallbackToLogsOnError"))
@@ -181,6 +162,33 @@ public enum PodManifest {
                 .members(["mountPath": .text("/tmp"), "name": .text("tmp-volume")]),
             ]))
         return .object(container)
+    }
+
+    /// A container's security context: the restricted profile as uid/gid 1000 with a read-only root (shared with the
+    /// image pre-puller's containers).
+    static let containerSecurityContext = JSONValue.members([
+        "allowPrivilegeEscalation": .bool(false),
+        "capabilities": .members(["drop": .texts(["ALL"])]),
+        "privileged": .bool(false),
+        "readOnlyRootFilesystem": .bool(true),
+        "runAsGroup": .integer(userID),
+        "runAsNonRoot": .bool(true),
+        "runAsUser": .integer(userID),
+        "seccompProfile": .members(["type": .text("RuntimeDefault")]),
+    ])
+
+    /// `imagePullSecrets`, `nodeSelector` and `tolerations`, those `settings` sets (shared with the image pre-puller,
+    /// which pulls where executors run).
+    static func appendPlacement(_ settings: ManifestSettings, to spec: inout JSONObject) {
+        if !settings.imagePullSecrets.isEmpty {
+            spec.append(
+                "imagePullSecrets", .array(settings.imagePullSecrets.map { .members(["name": .text($0)]) }))
+        }
+        if !settings.nodeSelector.isEmpty {
+            spec.append(
+                "nodeSelector", .stringMap(settings.nodeSelector.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }))
+        }
+        if !settings.tolerations.isEmpty { spec.append("tolerations", .array(settings.tolerations.map(toleration))) }
     }
 
     private static func environment(_ name: String, _ value: String) -> JSONValue {
@@ -199,7 +207,7 @@ public enum PodManifest {
     }
 
     /// One `tolerations` entry, with only the fields set.
-    private static func toleration(_ toleration: Toleration) -> JSONValue {
+    static func toleration(_ toleration: Toleration) -> JSONValue {
         var object = JSONObject()
         if !toleration.key.isEmpty { object.append("key", .text(toleration.key)) }
         object.append("operator", .text(toleration.operator.rawValue))
