@@ -225,7 +225,7 @@ let package = Package(
             name: "KubeExecutionTests",
             dependencies: [
                 "TestKit", "KubeExecution", "KubeAccess", "KubePreflight", "KubeClient", "KubeconfigLoading",
-                "KubeManifests", "KubeSimulator", "Events", "IPC",
+                "KubeManifests", "KubeSimulator", "Events", "IPC", "Platform",
                 "SagaBridge", "SupervisorCore", "Observability",
             ],
             swiftSettings: swiftSettings),

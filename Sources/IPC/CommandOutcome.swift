@@ -11,7 +11,9 @@ public enum CommandOutcome: Equatable, Sendable {
     case failed(reason: String)
     /// The command could not be carried out *yet* (the API was unreachable or throttling past the deadline):
     /// the supervisor tries it again later, on any worker. Nothing is published, nothing committed past it.
-    case retryLater(reason: String)
+    /// `createAttempts` counts the Pod creation attempts of this dispatch answered 500, which the supervisor adds
+    /// up for the next dispatch (``DispatchedCommand/createAttempts``).
+    case retryLater(reason: String, createAttempts: UInt32 = 0)
 
     private enum Tag: UInt8 {
         case created = 1, deleted = 2, completed = 3, failed = 4, retryLater = 5
@@ -33,9 +35,10 @@ public enum CommandOutcome: Equatable, Sendable {
         case .failed(let reason):
             writer.write(Tag.failed.rawValue)
             writer.write(reason)
-        case .retryLater(let reason):
+        case .retryLater(let reason, let createAttempts):
             writer.write(Tag.retryLater.rawValue)
             writer.write(reason)
+            writer.write(createAttempts)
         }
     }
 
@@ -53,7 +56,8 @@ public enum CommandOutcome: Equatable, Sendable {
         case .failed:
             return .failed(reason: try reader.readString("reason"))
         case .retryLater:
-            return .retryLater(reason: try reader.readString("reason"))
+            return .retryLater(
+                reason: try reader.readString("reason"), createAttempts: try reader.readUInt32("create attempts"))
         case nil:
             throw IPCError(.malformedPayload, "unknown outcome tag \(raw)")
         }

@@ -12,8 +12,10 @@
 /// `length` counts everything after itself. Payload fields are encoded with ``PayloadWriter``.
 public enum IPCProtocol {
     /// The one version this build speaks. A peer sending anything else is disconnected.
-    /// Version 2 added the dispatch's log context and the worker's statistics message.
-    public static let version: UInt8 = 2
+    /// Version 2 added the dispatch's log context and the worker's statistics message; version 3 the dispatch's
+    /// expiry and create-attempt budget, the create attempts a retry-later reports, and the given-up creations
+    /// in the statistics.
+    public static let version: UInt8 = 3
     /// Bytes of the length prefix.
     public static let lengthPrefixSize = 4
     /// Bytes of version + type.

@@ -39,6 +39,9 @@ public enum SupervisorMessage: Equatable, Sendable {
                 writer.write(name)
                 writer.write(value)
             }
+            writer.write(command.expiresAtMilliseconds)
+            writer.write(command.maxCreateAttempts)
+            writer.write(command.createAttempts)
         case .ping(let sequence):
             kind = .ping
             writer.write(sequence)
@@ -77,6 +80,9 @@ public enum SupervisorMessage: Equatable, Sendable {
                 previous = name
                 command.logContext[name] = try reader.readString("log context value")
             }
+            command.expiresAtMilliseconds = try reader.readUInt64("expiry")
+            command.maxCreateAttempts = try reader.readUInt32("max create attempts")
+            command.createAttempts = try reader.readUInt32("create attempts")
             self = .dispatch(command)
         case .ping:
             self = .ping(sequence: try reader.readUInt64("sequence"))

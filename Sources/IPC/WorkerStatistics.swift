@@ -48,6 +48,10 @@ public struct WorkerStatistics: Equatable, Sendable {
     /// `clamped/cpu_limit`, `refused/timeout_seconds`).
     public var resourceLimitsExceeded: [String: UInt64] = [:]
 
+    /// `create_pod_command`s given up by cause: `attempts` (`workers.max_create_attempts` Pod creation attempts
+    /// answered 500) or `expired` (older than `workers.max_command_age`).
+    public var podCreationsGivenUp: [String: UInt64] = [:]
+
     /// The ``resourceLimitsExceeded`` key of `action` (`clamped` or `refused`) on `field`.
     public static func resourceLimitKey(action: String, field: String) -> String { action + "/" + field }
 
@@ -65,6 +69,7 @@ public struct WorkerStatistics: Equatable, Sendable {
         apiFailures &+= other.apiFailures
         for (key, value) in other.apiRetries { apiRetries[key, default: 0] &+= value }
         for (key, value) in other.resourceLimitsExceeded { resourceLimitsExceeded[key, default: 0] &+= value }
+        for (key, value) in other.podCreationsGivenUp { podCreationsGivenUp[key, default: 0] &+= value }
     }
 
     func encode(into writer: inout PayloadWriter) {
@@ -88,8 +93,13 @@ public struct WorkerStatistics: Equatable, Sendable {
         writer.write(apiRequests)
         writer.write(apiFailures)
         Self.encode(apiRetries, into: &writer)
-        // Written only when not empty, so statistics without it keep their earlier encoding (one per value).
-        if !resourceLimitsExceeded.isEmpty { Self.encode(resourceLimitsExceeded, into: &writer) }
+        // Trailing sections, written only when something follows, so statistics without them keep their earlier
+        // encoding (one per value): the resource limits when either map has entries, then the given-up creations
+        // when they have some.
+        if !resourceLimitsExceeded.isEmpty || !podCreationsGivenUp.isEmpty {
+            Self.encode(resourceLimitsExceeded, into: &writer)
+        }
+        if !podCreationsGivenUp.isEmpty { Self.encode(podCreationsGivenUp, into: &writer) }
     }
 
     static func decode(from reader: inout PayloadReader) throws(IPCError) -> WorkerStatistics {
@@ -123,7 +133,12 @@ public struct WorkerStatistics: Equatable, Sendable {
         statistics.apiRetries = try decodeMap(&reader, "api retries")
         if !reader.isAtEnd {
             statistics.resourceLimitsExceeded = try decodeMap(&reader, "resource limits exceeded")
-            if statistics.resourceLimitsExceeded.isEmpty {
+            if !reader.isAtEnd {
+                statistics.podCreationsGivenUp = try decodeMap(&reader, "pod creations given up")
+                if statistics.podCreationsGivenUp.isEmpty {
+                    throw IPCError(.malformedPayload, "pod creations given up: present but empty")
+                }
+            } else if statistics.resourceLimitsExceeded.isEmpty {
                 throw IPCError(.malformedPayload, "resource limits exceeded: present but empty")
             }
         }

@@ -41,7 +41,7 @@ import Testing
         #expect(firstError([0xFF, 0xFF, 0xFF]) == nil)
     }
 
-    @Test(arguments: [0, 1, 3, 255] as [UInt8])
+    @Test(arguments: [0, 1, 2, 4, 255] as [UInt8])
     func wrongVersionIsRefusedAsSoonAsItsByteArrives(version: UInt8) {
         // Header announces a large frame; only the version byte follows.
         #expect(firstError(lengthPrefix(1000) + [version])?.code == .wrongVersion)

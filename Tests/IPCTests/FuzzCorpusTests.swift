@@ -13,7 +13,7 @@ import Testing
 
     static let seeds = [
         "dispatch", "dispatch-context", "hello", "ping-drain-shutdown", "result-created", "result-deleted",
-        "result-failed", "result-retry-completed-pong", "statistics", "welcome",
+        "result-failed", "result-retry-completed-pong", "statistics", "statistics-given-up", "welcome",
     ]
 
     @Test(arguments: seeds)

@@ -190,6 +190,9 @@ import Testing
             writer.write(name)
             writer.write("v")
         }
+        writer.write(UInt64(0))  // expiry: never
+        writer.write(UInt32(0))  // max create attempts: no bound
+        writer.write(UInt32(0))  // create attempts so far
         return writer.bytes
     }
 
@@ -278,6 +281,34 @@ import Testing
         }
     }
 
+    /// The trailing sections (resource limits, then given-up creations) have one encoding each: the limits are
+    /// written (even empty) only when the given-up creations follow, and those only when not empty.
+    @Test func trailingSectionsHaveOneEncoding() throws {
+        func map(_ entries: [(String, UInt64)]) -> [UInt8] {
+            var writer = PayloadWriter()
+            writer.write(UInt16(entries.count))
+            for (key, value) in entries {
+                writer.write(key)
+                writer.write(value)
+            }
+            return writer.bytes
+        }
+        let base = Self.statisticsPayload()
+        let givenUp = try Self.statistics(base + map([]) + map([("attempts", 2), ("expired", 1)]))
+        #expect(
+            givenUp?.podCreationsGivenUp == ["attempts": 2, "expired": 1] && givenUp?.resourceLimitsExceeded == [:])
+        let limits = try Self.statistics(base + map([("clamped/cpu_limit", 1)]))
+        #expect(limits?.resourceLimitsExceeded == ["clamped/cpu_limit": 1] && limits?.podCreationsGivenUp == [:])
+        for refused in [base + map([]), base + map([]) + map([]), base + map([("a", 1)]) + map([])] {
+            #expect(throws: IPCError(.malformedPayload, "")) { try Self.statistics(refused) }
+        }
+        var statistics = WorkerStatistics()
+        statistics.podCreationsGivenUp = ["expired": 3]
+        #expect(
+            WorkerMessage.statistics(statistics).frame()
+                == Frame.encode(type: 4, payload: base + map([]) + map([("expired", 3)])))
+    }
+
     @Test func statisticsAddUp() {
         var a = MessageDecodingErrorTests.someStatistics
         a.podCreationsActive = 2
@@ -285,5 +316,9 @@ import Testing
         #expect(a.podCreations[.init(status: "success", language: "go")] == 2)
         #expect(a.podCreationSeconds["go"]?.count == 2)
         #expect(a.configMapsCreated == ["success": 2] && a.apiRetries == ["transport": 2] && a.podCreationsActive == 2)
+        var b = WorkerStatistics()
+        b.podCreationsGivenUp = ["expired": 1]
+        b.add(b)
+        #expect(b.podCreationsGivenUp == ["expired": 2])
     }
 }

@@ -16,6 +16,10 @@ import Testing
         .dispatch(DispatchedCommand(id: .max, attempt: .max, deadlineMilliseconds: .max, key: "", payload: [0])),
         .dispatch(
             DispatchedCommand(
+                id: 2, attempt: 4, deadlineMilliseconds: 1, key: "exec-2", payload: [1], expiresAtMilliseconds: .max,
+                maxCreateAttempts: .max, createAttempts: .max)),
+        .dispatch(
+            DispatchedCommand(
                 id: 0x0102_0304_0506_0708, attempt: 3, deadlineMilliseconds: 0, key: "ключ-キー-🔑\u{0}tab\t",
                 payload: largePayload)),
         .dispatch(
@@ -40,6 +44,7 @@ import Testing
         .failed(reason: ""),
         .failed(reason: String(repeating: "raison-détaillée ✗ ", count: 20_000)),
         .retryLater(reason: "Kubernetes API unavailable (503) after 7 attempts"),
+        .retryLater(reason: "", createAttempts: .max),
     ]
 
     /// Statistics from empty to every field set, with extreme values.
@@ -59,7 +64,12 @@ import Testing
         var large = WorkerStatistics()
         large.apiRetries = Dictionary(
             uniqueKeysWithValues: (0..<WorkerStatistics.maxEntries).map { ("\($0)", UInt64($0)) })
-        return [WorkerStatistics(), full, large]
+        var givenUp = WorkerStatistics()
+        givenUp.podCreationsGivenUp = ["attempts": 2, "expired": .max]
+        var both = full
+        both.resourceLimitsExceeded = ["clamped/cpu_limit": 3]
+        both.podCreationsGivenUp = ["expired": 1]
+        return [WorkerStatistics(), full, large, givenUp, both]
     }()
 
     static let workerMessages: [WorkerMessage] =
@@ -123,20 +133,20 @@ import Testing
     @Test func wireLayoutIsStable() {
         #expect(
             SupervisorMessage.ping(sequence: 0x0102_0304_0506_0708).frame()
-                == [0, 0, 0, 10, 2, 3, 1, 2, 3, 4, 5, 6, 7, 8])
-        #expect(SupervisorMessage.drain.frame() == [0, 0, 0, 2, 2, 4])
-        #expect(SupervisorMessage.shutdown.frame() == [0, 0, 0, 2, 2, 5])
+                == [0, 0, 0, 10, 3, 3, 1, 2, 3, 4, 5, 6, 7, 8])
+        #expect(SupervisorMessage.drain.frame() == [0, 0, 0, 2, 3, 4])
+        #expect(SupervisorMessage.shutdown.frame() == [0, 0, 0, 2, 3, 5])
         #expect(
             SupervisorMessage.welcome(concurrency: 0x0102, handler: "ab", settings: [9]).frame()
-                == [0, 0, 0, 15, 2, 1, 1, 2, 0, 0, 0, 2, 97, 98, 0, 0, 0, 1, 9])
+                == [0, 0, 0, 15, 3, 1, 1, 2, 0, 0, 0, 2, 97, 98, 0, 0, 0, 1, 9])
         #expect(
             SupervisorMessage.dispatch(
                 DispatchedCommand(id: 5, attempt: 2, deadlineMilliseconds: 1000, key: "k", payload: [7, 8])
             ).frame()
                 == [
-                    0, 0, 0, 30, 2, 2, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 2, 0, 0, 3, 232, 0, 0, 0, 1, 107, 0, 0, 0, 2, 7,
+                    0, 0, 0, 46, 3, 2, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 2, 0, 0, 3, 232, 0, 0, 0, 1, 107, 0, 0, 0, 2, 7,
                     8, 0,
-                ])
+                ] + Array(repeating: 0, count: 16))
         // The log context: a count byte, then name and value strings sorted by name.
         #expect(
             SupervisorMessage.dispatch(
@@ -145,28 +155,42 @@ import Testing
                     logContext: ["o": "7", "a": ""])
             ).frame()
                 == [
-                    0, 0, 0, 47, 2, 2, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 2, 0, 0, 3, 232, 0, 0, 0, 1, 107, 0, 0, 0, 0, 2,
+                    0, 0, 0, 63, 3, 2, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 2, 0, 0, 3, 232, 0, 0, 0, 1, 107, 0, 0, 0, 0, 2,
                     0, 0, 0, 1, 97, 0, 0, 0, 0, 0, 0, 0, 1, 111, 0, 0, 0, 1, 55,
+                ] + Array(repeating: 0, count: 16))
+        // Version 3: the expiry (milliseconds since the epoch, u64), the create attempts' limit and those used (u32).
+        #expect(
+            SupervisorMessage.dispatch(
+                DispatchedCommand(
+                    id: 5, attempt: 2, deadlineMilliseconds: 1000, key: "k", payload: [],
+                    expiresAtMilliseconds: 0x0102_0304_0506_0708, maxCreateAttempts: 20, createAttempts: 0x0A0B_0C0D)
+            ).frame()
+                == [
+                    0, 0, 0, 44, 3, 2, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 2, 0, 0, 3, 232, 0, 0, 0, 1, 107, 0, 0, 0, 0, 0,
+                    1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 0, 20, 10, 11, 12, 13,
                 ])
         #expect(
+            WorkerMessage.result(commandID: 1, outcome: .retryLater(reason: "x", createAttempts: 0x0102_0304)).frame()
+                == [0, 0, 0, 20, 3, 2, 0, 0, 0, 0, 0, 0, 0, 1, 5, 0, 0, 0, 1, 120, 1, 2, 3, 4])
+        #expect(
             WorkerMessage.hello(protocolVersion: 1, workerID: 2, pid: -2).frame()
-                == [0, 0, 0, 12, 2, 1, 0, 1, 0, 0, 0, 2, 255, 255, 255, 254])
-        #expect(WorkerMessage.pong(sequence: 1).frame() == [0, 0, 0, 10, 2, 3, 0, 0, 0, 0, 0, 0, 0, 1])
+                == [0, 0, 0, 12, 3, 1, 0, 1, 0, 0, 0, 2, 255, 255, 255, 254])
+        #expect(WorkerMessage.pong(sequence: 1).frame() == [0, 0, 0, 10, 3, 3, 0, 0, 0, 0, 0, 0, 0, 1])
         #expect(
             WorkerMessage.result(commandID: 1, outcome: .completed).frame()
-                == [0, 0, 0, 11, 2, 2, 0, 0, 0, 0, 0, 0, 0, 1, 3])
+                == [0, 0, 0, 11, 3, 2, 0, 0, 0, 0, 0, 0, 0, 1, 3])
         #expect(
             WorkerMessage.result(commandID: 1, outcome: .failed(reason: "x")).frame()
-                == [0, 0, 0, 16, 2, 2, 0, 0, 0, 0, 0, 0, 0, 1, 4, 0, 0, 0, 1, 120])
+                == [0, 0, 0, 16, 3, 2, 0, 0, 0, 0, 0, 0, 0, 1, 4, 0, 0, 0, 1, 120])
         // Empty statistics: four empty maps, the active gauge, requests and failures.
         #expect(
             WorkerMessage.statistics(WorkerStatistics()).frame()
-                == [0, 0, 0, 30, 2, 4] + [0, 0, 0, 0, 0, 0, 0, 0, 0, 0] + Array(repeating: 0, count: 18))
+                == [0, 0, 0, 30, 3, 4] + [0, 0, 0, 0, 0, 0, 0, 0, 0, 0] + Array(repeating: 0, count: 18))
         var one = WorkerStatistics()
         one.apiRetries = ["503": 2]
         #expect(
             WorkerMessage.statistics(one).frame()
-                == [0, 0, 0, 45, 2, 4] + [0, 0, 0, 0, 0, 0, 0, 0, 0, 0] + Array(repeating: 0, count: 16)
+                == [0, 0, 0, 45, 3, 4] + [0, 0, 0, 0, 0, 0, 0, 0, 0, 0] + Array(repeating: 0, count: 16)
                 + [0, 1, 0, 0, 0, 3, 53, 48, 51, 0, 0, 0, 0, 0, 0, 0, 2])
     }
 
@@ -185,7 +209,7 @@ import Testing
         let sumBits: [UInt8] = [0x40, 0x7F, 0x47, 0x33, 0x33, 0x33, 0x33, 0x33]  // 500.45
         #expect(
             WorkerMessage.statistics(statistics).frame()
-                == [0, 0, 0, 158, 2, 4] + [0, 0] + [0, 1, 0, 0, 0, 2, 103, 111, 0, 14]
+                == [0, 0, 0, 158, 3, 4] + [0, 0] + [0, 1, 0, 0, 0, 2, 103, 111, 0, 14]
                 + buckets.flatMap { [0, 0, 0, 0, 0, 0, 0, UInt8($0)] } + sumBits
                 + [0, 0, 0, 0, 0, 0] + Array(repeating: 0, count: 18))
     }

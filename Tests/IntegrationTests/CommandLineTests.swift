@@ -47,6 +47,29 @@ extension Integration {
                 TestSupport.run([TestSupport.supervisorBinary, "check-config", "--set", "workers.count=x"]) >> 8 == 78)
         }
 
+        @Test("check-config: max_command_age must be positive and is warned about at the saga's 300 s; attempts ≥ 1")
+        func checkConfigCommandAge() {
+            let directory = TestSupport.makeTemporaryDirectory()
+            defer { TestSupport.removeDirectory(directory) }
+            let output = directory + "/out"
+            // stderr into the captured output: the warning is printed there.
+            func checkConfig(_ settings: String) -> Int32 {
+                TestSupport.run(
+                    ["/bin/sh", "-c", "exec \"$0\" check-config \(settings) 2>&1", TestSupport.supervisorBinary],
+                    stdoutTo: output)
+            }
+            #expect(checkConfig("--set workers.max_command_age=4m --set workers.max_create_attempts=1") == 0)
+            #expect(!(TestSupport.read(output) ?? "").contains("warning"))
+            #expect(checkConfig("--set workers.max_command_age=5m") == 0)
+            #expect(
+                (TestSupport.read(output) ?? "").contains("k8s-worker: warning: workers.max_command_age: "),
+                "\(TestSupport.read(output) ?? "")")
+            #expect(checkConfig("--set workers.max_command_age=0s") >> 8 == 78)
+            #expect((TestSupport.read(output) ?? "").contains("workers.max_command_age"))
+            #expect(checkConfig("--set workers.max_create_attempts=0") >> 8 == 78)
+            #expect((TestSupport.read(output) ?? "").contains("workers.max_create_attempts"))
+        }
+
         @Test("render prints the Pod and the owned ConfigMap of a create command; a refused command exits 65")
         func render() throws {
             let directory = TestSupport.makeTemporaryDirectory()

@@ -9,6 +9,17 @@ let deleteTemplate =
     #"{"event_id":"9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d","event_type":"delete_pod_command","event_version":"1.0","timestamp":"2026-03-06T21:29:15.004200Z","aggregate_id":"EXEC","metadata":{"service_name":"saga-orchestrator","service_version":"1.0.0","user_id":"7e2d4c1b-5a3f-4b8e-9c6d-1f0a2b3c4d5e","environment":"production"},"saga_id":"c3a1e7d2-9b4f-4e8a-a6d5-2f7b1c9e0a34","execution_id":"EXEC","reason":"Saga compensation due to failure","pod_name":null,"namespace":null}"#
 let sagaID = "c3a1e7d2-9b4f-4e8a-a6d5-2f7b1c9e0a34"
 
+/// `command` (a template above) stamped with the current time instead of the template's fixed 2026-03-06: a create
+/// older than `workers.max_command_age` is failed as expired by the Kubernetes handler (the stub handler and the
+/// lines source do not look at the age).
+func stampedNow(_ command: String) -> String {
+    var spec = timespec()
+    clock_gettime(CLOCK_REALTIME, &spec)
+    let now = (Timestamp(secondsSinceEpoch: Int64(spec.tv_sec)) ?? .epoch).iso8601
+    return command.replacing("2026-03-06T21:29:12.481337Z", with: now)
+        .replacing("2026-03-06T21:29:15.004200Z", with: now)
+}
+
 func executionID(_ index: Int) -> String {
     let digits = String(index)
     return "00000000-0000-4000-8000-" + String(repeating: "0", count: 12 - digits.count) + digits

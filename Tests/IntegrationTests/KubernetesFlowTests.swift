@@ -199,7 +199,7 @@ extension Integration {
             }
             let kafka = try KafkaHarness()
             let id = executionID(300)
-            let first = createTemplate.replacing("EXEC", with: id)
+            let first = stampedNow(createTemplate.replacing("EXEC", with: id))
             let second = first.replacing("print('hello, k8s')", with: "print('SECOND-SCRIPT')")
                 .replacing("0f4b6a9e-2d3c-4b1a-8e7f-6a5b4c3d2e1f", with: "4e5f6a7b-8c9d-4e0f-9a1b-2c3d4e5f6a7b")
             // One key, so the worker sees them in this order.

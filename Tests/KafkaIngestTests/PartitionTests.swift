@@ -99,6 +99,20 @@ import Testing
         #expect(core.pending.isEmpty)
     }
 
+    /// The supervisor counts a command's age from its own timestamp (`workers.max_command_age`).
+    @Test func commandsCarryTheirTimestamp() {
+        var core = KafkaSourceCore(settings: settings(), assigned: [p0])
+        // Issued a minute before it is consumed.
+        let issued = Timestamp(secondsSinceEpoch: 1_772_832_493, microsecond: 250_004)!
+        let value = String(decoding: createCommand, as: UTF8.self)
+            .replacing(wallClock.iso8601, with: issued.iso8601)
+        #expect(value.contains(issued.iso8601))
+        _ = core.consumed(message(0, value: Array(value.utf8)), now: ms(0), wallClock: wallClock)
+        let fetched = core.fetch(max: 1)
+        #expect(fetched.count == 1)
+        #expect(fetched.first?.issuedAtMilliseconds == 1_772_832_493_250)
+    }
+
     @Test func lostPartitionsDropTheirPendingStateWithoutCommitting() {
         var core = KafkaSourceCore(settings: settings(), assigned: [p0])
         core.consume(0...2)

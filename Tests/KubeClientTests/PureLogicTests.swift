@@ -1,3 +1,4 @@
+import Events
 import Testing
 
 @testable import KubeClient
@@ -85,6 +86,12 @@ struct PureLogicTests {
             Issue.record("transport failure not retried")
         }
         #expect(decide(.transport(retriable: false)) == .giveUp)
+        if case .retry(_, let cause) = decide(.quotaExceeded) {
+            #expect(cause == "quota")
+        } else {
+            Issue.record("an exceeded quota not retried")
+        }
+        #expect(decide(.quotaExceeded, attempts: 3) == .giveUp, "maxAttempts reached")
 
         let rotating = RetryPolicy(maxAttempts: 3, backoff: policy.backoff, credentialsMayRotate: true)
         #expect(decide(.status(401, retryAfter: nil), policy: rotating) == .refreshCredentials)
@@ -204,6 +211,28 @@ struct PureLogicTests {
             KubeAPIError.fromResponse(status: 401, body: [], attempts: 1, credentialsMayRotate: true).isTransient)
         #expect(
             !KubeAPIError.fromResponse(status: 401, body: [], attempts: 1, credentialsMayRotate: false).isTransient)
+        // The quota admission plugin's 403 clears when Pods finish; its "must specify" 403 and RBAC's do not.
+        func forbidden(_ message: String) -> KubeAPIError {
+            var status = JSONObject()
+            status.append("kind", .string("Status"))
+            status.append("status", .string("Failure"))
+            status.append("message", .string(message))
+            status.append("reason", .string("Forbidden"))
+            status.append("code", .number(JSONNumber(403)))
+            return KubeAPIError.fromResponse(
+                status: 403, body: JSONWriter.encode(.object(status)), attempts: 1, credentialsMayRotate: false)
+        }
+        let quota = forbidden(
+            #"pods "x" is forbidden: exceeded quota: q, requested: pods=1, used: pods=2, limited: pods=2"#)
+        #expect(quota.kind == .forbidden && quota.isQuotaExceeded && quota.isTransient)
+        for permanent in [
+            #"pods "x" is forbidden: failed quota: q: must specify limits.cpu for: main"#,
+            #"pods is forbidden: User "system:serviceaccount:ns:w" cannot create resource "pods" in API group "" in the namespace "ns""#,
+            #"pods "x" is forbidden: violates PodSecurity "restricted:latest": runAsNonRoot != true"#,
+        ] {
+            let error = forbidden(permanent)
+            #expect(error.kind == .forbidden && !error.isQuotaExceeded && !error.isTransient, "\(permanent)")
+        }
     }
 
     @Test("base64: padding optional, whitespace ignored, junk refused; round trip")

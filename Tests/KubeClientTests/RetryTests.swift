@@ -26,6 +26,44 @@ struct RetryTests {
         #expect(harness.simulator.counters.faults[kind.rawValue] == 2)
     }
 
+    @Test("a full ResourceQuota is retried (cause quota) and the create succeeds once a Pod finishes")
+    func quotaIsRetried() throws {
+        let harness = try TestSupport.simulator()
+        let admin = try SimulatorClient(simulator: harness.simulator, token: harness.simulator.adminToken)
+        let quota = #"{"apiVersion":"v1","kind":"ResourceQuota","metadata":{"name":"q"},"spec":{"hard":{"pods":"1"}}}"#
+        let pod = { (name: String) in
+            #"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"NAME"},"spec":{"containers":[{"name":"c","image":"busybox"}]}}"#
+                .replacing("NAME", with: name)
+        }
+        #expect(
+            try admin.request("POST", "/api/v1/namespaces/ns/resourcequotas", body: Array(quota.utf8)).status == 201)
+        #expect(try admin.request("POST", "/api/v1/namespaces/ns/pods", body: Array(pod("a").utf8)).status == 201)
+        let client = try harness.client()
+        let error = try #require(throws: KubeAPIError.self) {
+            try client.create("/api/v1/namespaces/ns/pods", body: Array(pod("b").utf8), deadline: .after(.seconds(1)))
+        }
+        #expect(error.isQuotaExceeded && error.isTransient && error.attempts >= 2)
+        #expect((client.statistics.retries["quota"] ?? 0) == error.attempts - 1)
+        try harness.simulator.setPodPhase(namespace: "ns", name: "a", phase: "Failed")
+        _ = try client.create("/api/v1/namespaces/ns/pods", body: Array(pod("b").utf8), deadline: TestSupport.soon)
+    }
+
+    @Test("a call's own attempt limit: fewer attempts than the client's, never more")
+    func perCallAttemptLimit() throws {
+        let harness = try TestSupport.simulator()
+        harness.simulator.setFaults(FaultConfiguration(rules: [FaultRule(.webhook, verbs: ["create"])]))
+        let client = try harness.client()
+        let body = Array(#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"}}"#.utf8)
+        for limit in [1, 3] {
+            let error = try #require(throws: KubeAPIError.self) {
+                try client.create(
+                    "/api/v1/namespaces/ns/configmaps", body: body, maxAttempts: limit, deadline: TestSupport.soon)
+            }
+            #expect(error.code == 500 && error.attempts == limit)
+        }
+        #expect(harness.simulator.counters.faults["webhook"] == 4)
+    }
+
     @Test("429 Retry-After: 1 s is honoured: the retry reaches the server at least a second later")
     func retryAfterHonoured() throws {
         let harness = try TestSupport.simulator()

@@ -39,7 +39,7 @@ func freshExecutionID() -> String {
 }
 
 /// A started simulator with the `integr8scode` namespace, a real client over TLS, and a handler.
-final class ClusterHarness {
+final class ClusterHarness: @unchecked Sendable {  // immutable after init; the simulator and client are thread-safe
     let simulator: APISimulator
     let client: KubeClient
     let settings: KubernetesSettings
@@ -90,12 +90,30 @@ final class ClusterHarness {
 
     /// Runs one command through a handler with `deadline`.
     func run(
-        _ payload: [UInt8], deadline: Duration = .seconds(10), api: (any KubernetesAPI)? = nil, attempt: UInt32 = 1
+        _ payload: [UInt8], deadline: Duration = .seconds(10), api: (any KubernetesAPI)? = nil, attempt: UInt32 = 1,
+        expiresAtMilliseconds: UInt64 = 0, maxCreateAttempts: UInt32 = 0, createAttempts: UInt32 = 0,
+        handler: KubernetesHandler? = nil
     ) throws -> CommandOutcome {
         let milliseconds = UInt32(
             deadline.components.seconds * 1000 + deadline.components.attoseconds / 1_000_000_000_000_000)
-        return try handler(api: api).handle(
-            DispatchedCommand(id: 1, attempt: attempt, deadlineMilliseconds: milliseconds, key: "k", payload: payload))
+        return try (handler ?? self.handler(api: api)).handle(
+            DispatchedCommand(
+                id: 1, attempt: attempt, deadlineMilliseconds: milliseconds, key: "k", payload: payload,
+                expiresAtMilliseconds: expiresAtMilliseconds, maxCreateAttempts: maxCreateAttempts,
+                createAttempts: createAttempts))
+    }
+
+    /// A client with the simulator's admin token (cluster-admin: quotas, other namespaces' objects).
+    func admin() throws -> SimulatorClient { try SimulatorClient(simulator: simulator, token: simulator.adminToken) }
+
+    /// The wall clock in milliseconds since the Unix epoch, shifted by `offset` (for expiry times).
+    static func wallClockMilliseconds(_ offset: Duration = .zero) -> UInt64 {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        let shifted =
+            Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
+            + offset.components.seconds * 1000 + offset.components.attoseconds / 1_000_000_000_000_000
+        return UInt64(max(1, shifted))
     }
 
     func pods() -> [JSONObject] { simulator.objects(namespace: namespace, kind: "Pod") }

@@ -151,7 +151,7 @@ import Testing
             FaultConfiguration(rules: [FaultRule(.serviceUnavailable, verbs: ["create"], resources: ["configmaps"])]))
         let id = freshExecutionID()
         let outcome = try cluster.run(createCommand(id), deadline: .seconds(2))
-        guard case .retryLater(let reason) = outcome else {
+        guard case .retryLater(let reason, _) = outcome else {
             Issue.record("expected retryLater, got \(outcome)")
             return
         }

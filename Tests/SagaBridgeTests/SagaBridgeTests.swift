@@ -57,6 +57,30 @@ struct TriageTests {
         #expect(!reason.isEmpty && reason.count < 260)
     }
 
+    /// A command's age, and so its expiry (`workers.max_command_age`), counts from its `timestamp`: one that cannot
+    /// be read is dead-lettered under its own kind, with the field named. A missing one reads as now (upstream's
+    /// default), as before.
+    @Test(
+        "a timestamp that cannot be read is dead-lettered as invalid_timestamp",
+        arguments: [#""yesterday""#, #""2026-13-45T99:00:00Z""#, "true", "{}", #""""#])
+    func unreadableTimestamp(value: String) {
+        let record = String(decoding: createCommand, as: UTF8.self)
+            .replacing(#""timestamp":"2026-03-06T21:29:12.481337Z""#, with: #""timestamp":"# + value)
+        guard case .deadLetter(let kind, let reason) = triage.triage(consumed(Array(record.utf8)), now: now) else {
+            Issue.record("accepted a command with timestamp \(value)")
+            return
+        }
+        #expect(kind == "invalid_timestamp")
+        #expect(reason.contains("timestamp"), "\(reason)")
+        let missing = String(decoding: createCommand, as: UTF8.self)
+            .replacing(#""timestamp":"2026-03-06T21:29:12.481337Z","#, with: "")
+        guard case .command(let command) = triage.triage(consumed(Array(missing.utf8)), now: now) else {
+            Issue.record("a missing timestamp must read as now")
+            return
+        }
+        #expect(command.timestamp == now)
+    }
+
     @Test("an oversized record is refused before parsing")
     func oversized() {
         let small = CommandTriage(layout: .standard, maxRecordBytes: 100)

@@ -98,6 +98,23 @@ import Testing
         #expect(noFile.workers.concurrency == Configuration().workers.concurrency)
     }
 
+    @Test func commandAgeAndCreateAttemptsFromEveryLayer() throws {
+        let file = try load("workers:\n  max_command_age: 3m\n  max_create_attempts: 5\nsource:\n  path: /x\n")
+        #expect(file.workers.maxCommandAge == .seconds(180) && file.workers.maxCreateAttempts == 5)
+        let layered = try load(
+            "source:\n  path: /x\n", environment: ["K8S_WORKER_WORKERS_MAX_COMMAND_AGE": "90s"],
+            flags: [("workers.max_create_attempts", "7")])
+        #expect(layered.workers.maxCommandAge == .seconds(90) && layered.workers.maxCreateAttempts == 7)
+        let zero = try loadError("source:\n  path: /x\n", flags: [("workers.max_command_age", "0s")])
+        #expect(zero?.key == "workers.max_command_age")
+        let none = try loadError("source:\n  path: /x\n", flags: [("workers.max_create_attempts", "0")])
+        #expect(none?.key == "workers.max_create_attempts")
+        // Both apply on a reload (the supervisor reads them at every dispatch).
+        for name in ["workers.max_command_age", "workers.max_create_attempts"] {
+            #expect(ConfigurationKeys.all.first { $0.name == name }?.reloadable == true, "\(name)")
+        }
+    }
+
     @Test func laterFlagsWin() throws {
         let configuration = try load(
             nil, flags: [("source.path", "/a"), ("workers.count", "3"), ("workers.count", "5")])

@@ -23,6 +23,21 @@ import Testing
         #expect(Self.runnable.source.kind == .kafka)
     }
 
+    /// Below the saga's 300 s timeout by default; at or above it is allowed but warned about.
+    @Test func commandAgeAndCreateAttempts() {
+        let defaults = Configuration()
+        #expect(defaults.workers.maxCommandAge == .seconds(240))
+        #expect(defaults.workers.maxCreateAttempts == 20)
+        #expect(defaults.warnings.isEmpty)
+        var configuration = defaults
+        configuration.workers.maxCommandAge = .seconds(299)
+        #expect(configuration.warnings.isEmpty)
+        configuration.workers.maxCommandAge = .seconds(300)
+        #expect(configuration.warnings.count == 1)
+        #expect(configuration.warnings.first?.hasPrefix("workers.max_command_age: ") == true)
+        #expect(configuration.warnings.first?.contains("300s timeout") == true)
+    }
+
     @Test func theLinesSourceNeedsAPath() {
         var configuration = Configuration()
         configuration.source.kind = .lines
@@ -48,6 +63,10 @@ import Testing
         Case("workers.handshake_timeout", "zero") { $0.workers.handshakeTimeout = .zero },
         Case("workers.command_deadline", "zero") { $0.workers.commandDeadline = .zero },
         Case("workers.quarantine_after", "zero") { $0.workers.quarantineAfter = 0 },
+        Case("workers.max_command_age", "zero") { $0.workers.maxCommandAge = .zero },
+        Case("workers.max_command_age", "negative") { $0.workers.maxCommandAge = .seconds(-1) },
+        Case("workers.max_create_attempts", "zero") { $0.workers.maxCreateAttempts = 0 },
+        Case("workers.max_create_attempts", "negative") { $0.workers.maxCreateAttempts = -3 },
         Case("restart.initial_backoff", "zero") { $0.restart.initialBackoff = .zero },
         Case("restart.max_backoff", "below the initial backoff") { $0.restart.maxBackoff = .milliseconds(99) },
         Case("restart.crash_loop_threshold", "zero") { $0.restart.crashLoopThreshold = 0 },
@@ -104,6 +123,11 @@ import Testing
             $0.restart.maxBackoff = $0.restart.initialBackoff
         },
         Case("shutdown.drain_timeout", "zero") { $0.shutdown.drainTimeout = .zero },
+        Case("workers.max_command_age", "1ms") { $0.workers.maxCommandAge = .milliseconds(1) },
+        Case("workers.max_command_age", "an hour (valid, with a warning)") {
+            $0.workers.maxCommandAge = .seconds(3600)
+        },
+        Case("workers.max_create_attempts", "1") { $0.workers.maxCreateAttempts = 1 },
         Case("shutdown.kill_grace", "zero") { $0.shutdown.killGrace = .zero },
         Case("ipc.max_frame_bytes", "4096") { $0.ipc.maxFrameBytes = 4096 },
         Case("ipc.max_frame_bytes", "256 MiB") { $0.ipc.maxFrameBytes = 256 << 20 },

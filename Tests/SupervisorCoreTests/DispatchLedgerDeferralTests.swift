@@ -41,6 +41,31 @@ import Testing
         #expect(ledger.dispatchNext(to: w2, at: ms(1001))?.id == CommandID(2), "the key moves on in order")
     }
 
+    /// The 500s each dispatch's retry-later reports add up, so `workers.max_create_attempts` counts over every
+    /// dispatch; the command's own timestamp (its expiry's start) stays with it.
+    @Test func createAttemptsAddUpAcrossDeferralsAndTheTimestampStays() throws {
+        var ledger = DispatchLedger(quarantineAfter: 3)
+        ledger.add(
+            id: CommandID(1), key: "a", payload: [], origin: CommandOrigin(partition: 0, offset: 1),
+            issuedAtMilliseconds: 1_765_000_000_123)
+        var now = 0
+        for reported in [4, 0, 10] as [UInt32] {
+            let dispatched = ledger.dispatchNext(to: w1, at: ms(now))
+            #expect(dispatched != nil)
+            let deferred = ledger.deferRetry(CommandID(1), by: w1, until: ms(now + 1), createAttempts: reported)
+            #expect(deferred != nil)
+            now += 1
+            ledger.promoteDeferred(now: ms(now))
+        }
+        let last = ledger.dispatchNext(to: w1, at: ms(now))
+        let entry = try #require(last)
+        #expect(entry.createAttempts == 14)
+        #expect(entry.attempts == 4 && entry.deferrals == 3)
+        #expect(entry.issuedAtMilliseconds == 1_765_000_000_123)
+        _ = ledger.deferRetry(CommandID(1), by: w1, until: ms(now + 1), createAttempts: .max)
+        #expect(ledger.entry(CommandID(1))?.createAttempts == .max, "saturates")
+    }
+
     @Test func onlyTheHolderCanDeferAndOnlyOnce() {
         var ledger = DispatchLedger(quarantineAfter: 3)
         add(&ledger, 1, "a")

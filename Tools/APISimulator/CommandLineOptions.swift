@@ -27,6 +27,7 @@ struct CommandLineOptions {
           --retry-after N         Retry-After seconds for 429s (default 1)
           --fault-500 RATE, --fault-503 RATE, --fault-504 RATE
           --drop RATE             share of requests whose connection is closed without a response
+          --fault-webhook RATE    share of Pod creates answered 500 by a webhook that cannot be called
           --fault-after-execution the faults above hit after the request ran (the write happened, the answer is lost)
           --latency D             latency added to every API request (e.g. 25ms)
           --jitter D              extra uniform random latency up to D
@@ -124,6 +125,7 @@ struct CommandLineOptions {
             case "--fault-503": rates.append((.serviceUnavailable, try Self.rate(try value(flag), flag)))
             case "--fault-504": rates.append((.gatewayTimeout, try Self.rate(try value(flag), flag)))
             case "--drop": rates.append((.drop, try Self.rate(try value(flag), flag)))
+            case "--fault-webhook": rates.append((.webhook, try Self.rate(try value(flag), flag)))
             case "--fault-after-execution": afterExecution = true
             case "--retry-after": retryAfter = try Self.number(try value(flag), flag, Int.self)
             case "--latency": faults.latency = try Self.duration(try value(flag), flag)
@@ -141,7 +143,10 @@ struct CommandLineOptions {
             index += 1
         }
         faults.rules = rates.map {
-            FaultRule($0.0, rate: $0.1, retryAfterSeconds: retryAfter, afterExecution: afterExecution)
+            // A webhook registered for Pod creation, as admission webhooks are.
+            $0.0 == .webhook
+                ? FaultRule(.webhook, rate: $0.1, verbs: ["create"], resources: ["pods"])
+                : FaultRule($0.0, rate: $0.1, retryAfterSeconds: retryAfter, afterExecution: afterExecution)
         }
         configuration.faults = faults
         configuration.phaseProgression = progression

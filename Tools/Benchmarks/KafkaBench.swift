@@ -104,11 +104,19 @@ enum KafkaBench {
         return source
     }
 
+    /// The create command for `id`, stamped now as the saga stamps its commands (an old `timestamp` would make the
+    /// Kubernetes handler fail it as expired, `workers.max_command_age`).
+    static func command(_ id: String) -> [UInt8] {
+        let now = Timestamp(secondsSinceEpoch: Int64(time(nil))) ?? .epoch
+        return Array(
+            template.replacing("EXEC", with: id).replacing("2026-03-06T21:29:12.481337Z", with: now.iso8601).utf8)
+    }
+
     static func produce(_ producer: KafkaProducer, range: Range<Int>) throws {
         for index in range {
             let id = executionID(index)
             try producer.produce(
-                topic: "saga_commands", key: Array(id.utf8), value: Array(template.replacing("EXEC", with: id).utf8),
+                topic: "saga_commands", key: Array(id.utf8), value: command(id),
                 headers: [KafkaHeader(name: "content-type", string: "application/json")], token: UInt64(index))
             if index % 1000 == 999 { _ = producer.poll(maxEvents: 10_000) }
         }
@@ -224,7 +232,7 @@ final class Observer: @unchecked Sendable {
             guard
                 (try? producer.produce(
                     topic: "saga_commands", key: Array(id.utf8),
-                    value: Array(KafkaBench.template.replacing("EXEC", with: id).utf8),
+                    value: KafkaBench.command(id),
                     headers: [KafkaHeader(name: "content-type", string: "application/json")], token: UInt64(index)))
                     != nil
             else { return }

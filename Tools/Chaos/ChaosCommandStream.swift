@@ -17,7 +17,9 @@ struct ChaosCommandStream: Sendable {
     }
 
     private let run: UInt32
-    private let now: Timestamp
+    /// The commands' `timestamp`: the time each is produced, as the saga stamps them (a command older than
+    /// `workers.max_command_age` would be failed, not run).
+    private let now: @Sendable () -> Timestamp
     private let deleteFraction: Double
     private let minimumAge: Int
     /// The registry's runtimes, cycled through (never empty: the upstream table).
@@ -29,7 +31,7 @@ struct ChaosCommandStream: Sendable {
     /// Creates old enough to delete and not deleted yet (command indices, any order).
     private var deletable: [Int] = []
 
-    init(seed: UInt64, deleteFraction: Double, minimumAge: Int, now: Timestamp) {
+    init(seed: UInt64, deleteFraction: Double, minimumAge: Int, now: @escaping @Sendable () -> Timestamp) {
         random = SeededGenerator(seed: seed)
         run = UInt32(truncatingIfNeeded: random.next())
         self.now = now
@@ -48,12 +50,12 @@ struct ChaosCommandStream: Sendable {
             deletable.swapAt(pick, deletable.count - 1)
             let target = deletable.removeLast()
             let executionID = ledger.commands[target].executionID
-            let record = DemoPlan.delete(executionID: executionID, run: run, index: index, now: now)
+            let record = DemoPlan.delete(executionID: executionID, run: run, index: index, now: now())
             ledger.recordProduced(.delete(target: target), executionID: executionID)
             return Record(index: index, key: record.key, value: record.value)
         }
         let entry = runtimes[creates % runtimes.count]
-        let record = DemoPlan.validCreate(run: run, index: creates, entry: entry, now: now)
+        let record = DemoPlan.validCreate(run: run, index: creates, entry: entry, now: now())
         creates += 1
         ledger.recordProduced(.create, executionID: record.key)
         young.append(index)

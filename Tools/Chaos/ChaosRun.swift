@@ -108,7 +108,7 @@ public final class ChaosRun {
 
         let stream = ChaosCommandStream(
             seed: settings.seed, deleteFraction: settings.deleteFraction, minimumAge: settings.deleteMinimumAge,
-            now: Timestamp(secondsSinceEpoch: Int64(time(nil))) ?? .epoch)
+            now: { Timestamp(secondsSinceEpoch: Int64(time(nil))) ?? .epoch })
         let traffic = ChaosTraffic(
             settings: ChaosTraffic.Settings(
                 bootstrapServers: environment.cluster.bootstrapServers, observedTopics: Self.eventTopics,

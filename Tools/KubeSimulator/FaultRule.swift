@@ -14,6 +14,9 @@ public struct FaultRule: Sendable, Hashable {
         case gatewayTimeout = "504"
         /// The connection is closed without a response.
         case drop
+        /// 500 InternalError from an admission webhook that cannot be called: a fault that does not clear by
+        /// itself (a broken webhook stays broken until someone repairs it). See ``RequestProcessor``'s answer.
+        case webhook
     }
 
     /// The failure.
@@ -68,7 +71,9 @@ public struct FaultRule: Sendable, Hashable {
     init(json: JSONValue) throws(SimulatorError) {
         guard let object = json.objectValue, let kindText = object.string("kind") ?? object["kind"]?.numberValue?.text,
             let kind = Kind(rawValue: kindText)
-        else { throw SimulatorError(.invalidArgument, "each rule needs a kind: 429, 500, 503, 504 or drop") }
+        else {
+            throw SimulatorError(.invalidArgument, "each rule needs a kind: 429, 500, 503, 504, drop or webhook")
+        }
         self.init(
             kind, rate: object["rate"]?.numberValue?.doubleValue ?? 1,
             retryAfterSeconds: Int(object.int("retryAfterSeconds") ?? 1),

@@ -221,6 +221,14 @@ extension ObjectStore {
             let violations = enforce.evaluate(spec)
             if !violations.isEmpty { throw APIStatus.forbidden(.pods, name, enforce.message(violations)) }
         }
+        // ResourceQuota comes after PodSecurity among the API server's admission plugins, and before storage: a
+        // Pod whose name is taken still meets the quota (its namesake counts as used) before AlreadyExists.
+        let quotas = objects.values.filter { $0.resource == .resourceQuotas && $0.namespace == namespace }
+        if !quotas.isEmpty {
+            try ResourceQuotaAdmission.check(
+                pod: object, name: name, quotas: quotas,
+                others: objects.values.filter { $0.resource == .pods && $0.namespace == namespace })
+        }
         if let warn = PodSecurity(labels: labels, mode: "warn", serverMinor: settings.kubernetesMinor) {
             let violations = warn.evaluate(spec)
             if !violations.isEmpty { return [warn.message(violations, verb: "would violate")] }

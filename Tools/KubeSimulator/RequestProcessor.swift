@@ -167,6 +167,9 @@ final class RequestProcessor: Sendable {
         return counters
     }
 
+    /// The webhook named by the `webhook` fault's answer.
+    static let webhookName = "validate.policy.integr8scode.example"
+
     private static func faultOutcome(_ fault: FaultRule.Kind, retryAfter: Int) -> Outcome {
         switch fault {
         case .drop:
@@ -181,6 +184,19 @@ final class RequestProcessor: Sendable {
             return .respond(
                 APIStatus(code: 500, reason: "InternalError", message: "Internal error occurred: injected fault")
                     .response)
+        case .webhook:
+            // What the API server answers when a webhook it must call cannot be reached: the dispatcher wraps
+            // `webhookutil.ErrCallingWebhook` ("failed calling webhook %q: %v") in `apierrors.NewInternalError`
+            // (k8s.io/apiserver plugin/pkg/admission/webhook/{mutating,validating}/dispatcher.go), whose Status has
+            // reason InternalError, code 500, the message "Internal error occurred: <err>" and the error as the one
+            // cause.
+            let cause =
+                "failed calling webhook \"\(webhookName)\": failed to call webhook: Post "
+                + "\"https://policy-webhook.policy-system.svc:443/validate?timeout=10s\": dial tcp 10.96.0.42:443: "
+                + "connect: connection refused"
+            var status = APIStatus.internalError(cause)
+            status.causes = [.object(JSONObject([.init(key: "message", value: .string(cause))]))]
+            return .respond(status.response)
         case .serviceUnavailable:
             return .respond(
                 APIStatus(

@@ -45,6 +45,10 @@ struct ResourceKind: Hashable, Sendable {
     static let configMaps = ResourceKind(
         group: "", version: "v1", plural: "configmaps", singular: "configmap", kind: "ConfigMap", namespaced: true,
         shortNames: ["cm"], hasGeneration: false, returnsDeletedObject: false)
+    /// `v1` ResourceQuota: stored, and evaluated on Pod creation (``ResourceQuotaAdmission``).
+    static let resourceQuotas = ResourceKind(
+        group: "", version: "v1", plural: "resourcequotas", singular: "resourcequota", kind: "ResourceQuota",
+        namespaced: true, shortNames: ["quota"], hasGeneration: false, returnsDeletedObject: false)
     static let networkPolicies = ResourceKind(
         group: "networking.k8s.io", version: "v1", plural: "networkpolicies", singular: "networkpolicy",
         kind: "NetworkPolicy", namespaced: true, shortNames: ["netpol"], hasGeneration: true,
@@ -69,7 +73,7 @@ struct ResourceKind: Hashable, Sendable {
 
     /// Every served resource.
     static let all: [ResourceKind] = [
-        namespaces, pods, configMaps, networkPolicies, daemonSets, roles, roleBindings, clusterRoles,
+        namespaces, pods, configMaps, resourceQuotas, networkPolicies, daemonSets, roles, roleBindings, clusterRoles,
         clusterRoleBindings, selfSubjectAccessReviews, selfSubjectRulesReviews,
     ]
 

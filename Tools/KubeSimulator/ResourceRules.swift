@@ -55,6 +55,8 @@ enum ResourceRules {
             errors += validateConfigMap(object)
         case .networkPolicies:
             errors += validateNetworkPolicy(object.object("spec") ?? JSONObject())
+        case .resourceQuotas:
+            errors += ResourceQuotaAdmission.validate(object)
         case .daemonSets:
             errors += validateDaemonSet(object.object("spec") ?? JSONObject())
         case .roles, .clusterRoles:

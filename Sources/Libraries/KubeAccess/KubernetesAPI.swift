@@ -6,6 +6,10 @@ import KubeClient
 public protocol KubernetesAPI: Sendable {
     /// POST to a collection.
     func create(_ collectionPath: String, body: [UInt8], deadline: KubeDeadline) throws(KubeAPIError) -> JSONValue
+    /// POST to a collection, making at most `maxAttempts` attempts (`nil`: the client's own limit).
+    func create(
+        _ collectionPath: String, body: [UInt8], maxAttempts: Int?, deadline: KubeDeadline
+    ) throws(KubeAPIError) -> JSONValue
     /// GET one object.
     func get(_ path: String, deadline: KubeDeadline) throws(KubeAPIError) -> JSONValue
     /// DELETE one object, with an optional `DeleteOptions` body.
@@ -20,6 +24,13 @@ public protocol KubernetesAPI: Sendable {
 
 extension KubernetesAPI {
     public var clientStatistics: KubeClientStatistics? { nil }
+
+    /// Substitutes that do not count attempts ignore the cap.
+    public func create(
+        _ collectionPath: String, body: [UInt8], maxAttempts: Int?, deadline: KubeDeadline
+    ) throws(KubeAPIError) -> JSONValue {
+        try create(collectionPath, body: body, deadline: deadline)
+    }
 }
 
 extension KubeClient: KubernetesAPI {
@@ -29,6 +40,12 @@ extension KubeClient: KubernetesAPI {
         _ collectionPath: String, body: [UInt8], deadline: KubeDeadline
     ) throws(KubeAPIError) -> JSONValue {
         try create(collectionPath, body: body, query: [], deadline: deadline)
+    }
+
+    public func create(
+        _ collectionPath: String, body: [UInt8], maxAttempts: Int?, deadline: KubeDeadline
+    ) throws(KubeAPIError) -> JSONValue {
+        try create(collectionPath, body: body, query: [], maxAttempts: maxAttempts, deadline: deadline)
     }
 
     public func get(_ path: String, deadline: KubeDeadline) throws(KubeAPIError) -> JSONValue {

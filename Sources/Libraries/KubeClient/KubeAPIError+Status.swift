@@ -13,9 +13,25 @@ extension KubeAPIError {
         let reason = parsed?.reason ?? defaultReason(status)
         let message = parsed?.message ?? "HTTP \(status) (\(body.count) byte body, not a Status)"
         let kind = kind(status: status, reason: reason)
+        let transient: Bool? =
+            switch kind {
+            case .unauthorized: credentialsMayRotate
+            case .forbidden where isQuotaExceeded(status: status, message: message): true
+            default: nil
+            }
         return KubeAPIError(
             kind: kind, code: status, reason: reason, message: message, causes: parsed?.causes ?? [],
-            attempts: attempts, isTransient: kind == .unauthorized ? credentialsMayRotate : nil)
+            attempts: attempts, isTransient: transient)
+    }
+
+    /// Whether a response is the ResourceQuota admission plugin's refusal: 403 `Forbidden` whose message is
+    /// `<resource> "<name>" is forbidden: exceeded quota: <quota>, requested: …, used: …, limited: …`
+    /// (kubernetes/kubernetes plugin/pkg/admission/resourcequota/controller.go, `CheckRequest`, wrapped by
+    /// `admission.NewForbidden`). It clears when Pods of the namespace finish, so it is retried like a 429, not
+    /// treated as a refusal for good. Only the "exceeded quota" refusal qualifies: the plugin's other 403,
+    /// `failed quota: <quota>: must specify …`, names a Pod that will never fit and stays permanent.
+    static func isQuotaExceeded(status: Int, message: String) -> Bool {
+        status == 403 && message.contains(" is forbidden: exceeded quota: ")
     }
 
     /// The kind for an HTTP status code (and the Status reason, for 409).

@@ -65,8 +65,8 @@ public struct KubeAPIError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The attempts the call made before giving up (0 when it failed before sending anything).
     public let attempts: Int
     /// Whether trying the same call again later could succeed: transport failures (except certificate problems),
-    /// timeouts, 429, 5xx, and `unauthorized` only when the credentials come from a token file or an exec plugin
-    /// and may have rotated.
+    /// timeouts, 429, 5xx, a 403 of an exceeded ResourceQuota (``isQuotaExceeded``), and `unauthorized` only when
+    /// the credentials come from a token file or an exec plugin and may have rotated.
     public let isTransient: Bool
 
     /// Creates an error. `isTransient` defaults to what ``kind`` implies (see ``isTransient``).
@@ -89,6 +89,10 @@ public struct KubeAPIError: Error, Sendable, Hashable, CustomStringConvertible {
             kind: kind, code: code, reason: reason, message: message, causes: causes, attempts: attempts,
             isTransient: isTransient)
     }
+
+    /// Whether this is a 403 of the ResourceQuota admission plugin for an exceeded quota: transient, since the
+    /// quota frees up when Pods finish.
+    public var isQuotaExceeded: Bool { kind == .forbidden && Self.isQuotaExceeded(status: code, message: message) }
 
     /// A one-line form for logs: kind, code, reason, message, causes and attempts.
     public var description: String {

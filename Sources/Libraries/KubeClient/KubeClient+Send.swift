@@ -26,6 +26,12 @@ extension KubeClient {
         var refreshedAfter401 = false
         var lastError: KubeAPIError? = nil
         var generator = JitterGenerator()
+        let retryPolicy =
+            request.maxAttempts.map {
+                RetryPolicy(
+                    maxAttempts: min(self.retryPolicy.maxAttempts, max(1, $0)), backoff: self.retryPolicy.backoff,
+                    credentialsMayRotate: self.retryPolicy.credentialsMayRotate)
+            } ?? self.retryPolicy
 
         while true {
             guard !deadline.hasPassed else {
@@ -81,7 +87,7 @@ extension KubeClient {
                 let retryAfter =
                     result.status == 429 || result.status == 503
                     ? RequestBuilder.retryAfter(headers: result.headers, body: result.body) : nil
-                failure = .status(result.status, retryAfter: retryAfter)
+                failure = error.isQuotaExceeded ? .quotaExceeded : .status(result.status, retryAfter: retryAfter)
             case .failure(let curlFailure):
                 error = curlFailure.error(attempts: attempts, bodyLimit: settings.maxResponseBytes)
                 failure = .transport(retriable: curlFailure.isRetriable)

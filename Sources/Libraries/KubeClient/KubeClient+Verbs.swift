@@ -7,14 +7,17 @@ extension KubeClient {
     ///
     /// A retried create whose first attempt did reach the server fails with `.alreadyExists`: callers with
     /// deterministic names treat that as "fetch it and check it is ours".
+    ///
+    /// `maxAttempts` caps this call's attempts below the client's setting (a caller counting attempts across
+    /// calls, such as a create that gives up after a number of 500s).
     public func create(
-        _ collectionPath: String, body: [UInt8], query: [(String, String)] = [], deadline: KubeDeadline
+        _ collectionPath: String, body: [UInt8], query: [(String, String)] = [], maxAttempts: Int? = nil,
+        deadline: KubeDeadline
     ) throws(KubeAPIError) -> JSONValue {
-        try decode(
-            send(
-                KubeRequest(
-                    method: "POST", path: collectionPath, query: query, body: body, contentType: "application/json"),
-                deadline: deadline))
+        var request = KubeRequest(
+            method: "POST", path: collectionPath, query: query, body: body, contentType: "application/json")
+        request.maxAttempts = maxAttempts
+        return try decode(send(request, deadline: deadline))
     }
 
     /// `GET` an object or a list.

@@ -10,6 +10,8 @@ public struct KubeRequest: Sendable {
     public var body: [UInt8]?
     /// The body's media type (`application/json`, `application/merge-patch+json`, ...).
     public var contentType: String?
+    /// Attempts this call may make, when fewer than the client's ``KubeClientSettings/maxAttempts``.
+    public var maxAttempts: Int?
 
     /// Creates a request.
     public init(

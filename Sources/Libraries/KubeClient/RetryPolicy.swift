@@ -1,8 +1,9 @@
 /// The retry decision after a failed attempt, as a pure function of what happened and where the call stands.
 ///
 /// Retried: transport failures libcurl reports as connection trouble, 429 (after `Retry-After` when given),
-/// 500, 502, 503 and 504; a 401 once when the credentials can rotate. Never retried: other 4xx, certificate
-/// problems, anything once ``maxAttempts`` is reached or when the wait would end after the deadline.
+/// 500, 502, 503 and 504, a 403 for an exceeded ResourceQuota; a 401 once when the credentials can rotate. Never
+/// retried: other 4xx, certificate problems, anything once ``maxAttempts`` is reached or when the wait would end
+/// after the deadline.
 struct RetryPolicy: Sendable {
     /// What one failed attempt produced.
     enum Failure: Sendable, Hashable {
@@ -10,6 +11,8 @@ struct RetryPolicy: Sendable {
         case status(Int, retryAfter: Duration?)
         /// No response; `retriable` as ``CurlFailure/isRetriable`` says.
         case transport(retriable: Bool)
+        /// 403 for an exceeded ResourceQuota (``KubeAPIError/isQuotaExceeded``): it clears when Pods finish.
+        case quotaExceeded
     }
 
     /// What the loop does next.
@@ -55,6 +58,8 @@ struct RetryPolicy: Sendable {
         case .transport(let retriable):
             guard retriable else { return .giveUp }
             cause = "transport"
+        case .quotaExceeded:
+            cause = "quota"
         }
         let delay = requested ?? backoff.delay(retry: retries + 1, using: &generator)
         return delay < remaining ? .retry(after: delay, cause: cause) : .giveUp

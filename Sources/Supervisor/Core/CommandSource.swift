@@ -12,12 +12,20 @@ public struct SourceCommand: Sendable {
     /// Log metadata naming the command and where it came from (`execution.id`, `topic`, `partition`,
     /// `offset`), added to every log line about it, in the supervisor and in the worker. Never its content.
     public var logContext: [String: String]
+    /// The command's own timestamp (a saga command's `timestamp`), in milliseconds since the Unix epoch: its age,
+    /// and so its expiry (`workers.max_command_age`), counts from here. `nil` for commands without one (the test
+    /// handler's), which never expire.
+    public var issuedAtMilliseconds: UInt64?
 
-    public init(origin: CommandOrigin, key: String, payload: [UInt8], logContext: [String: String] = [:]) {
+    public init(
+        origin: CommandOrigin, key: String, payload: [UInt8], logContext: [String: String] = [:],
+        issuedAtMilliseconds: UInt64? = nil
+    ) {
         self.origin = origin
         self.key = key
         self.payload = payload
         self.logContext = logContext
+        self.issuedAtMilliseconds = issuedAtMilliseconds
     }
 }
 

@@ -29,6 +29,13 @@ public struct Configuration: Equatable, Sendable {
         public var commandDeadline: Duration = .seconds(120)
         /// A command held by this many workers that died is failed instead of retried.
         public var quarantineAfter = 3
+        /// A `create_pod_command` older than this (from its own `timestamp`) is not carried out: it fails with
+        /// `execution_failed` and creates nothing. Below the saga's 300 s timeout (upstream's saga marks itself
+        /// timed out then, without compensation), so a Pod is never started for a saga that has given up.
+        public var maxCommandAge: Duration = .seconds(240)
+        /// Pod creation attempts a persistent 500 (a broken admission webhook, say) may take before the create
+        /// fails with `execution_failed`, over every dispatch of the command.
+        public var maxCreateAttempts = 20
         public init() {}
     }
 
@@ -253,6 +260,8 @@ public struct Configuration: Equatable, Sendable {
         try require(workers.handshakeTimeout > .zero, "workers.handshake_timeout", "must be positive")
         try require(workers.commandDeadline > .zero, "workers.command_deadline", "must be positive")
         try require(workers.quarantineAfter >= 1, "workers.quarantine_after", "must be at least 1")
+        try require(workers.maxCommandAge > .zero, "workers.max_command_age", "must be positive")
+        try require(workers.maxCreateAttempts >= 1, "workers.max_create_attempts", "must be at least 1")
         try require(restart.initialBackoff > .zero, "restart.initial_backoff", "must be positive")
         try require(
             restart.maxBackoff >= restart.initialBackoff, "restart.max_backoff",
@@ -370,5 +379,22 @@ public struct ConfigurationError: Error, Equatable, Sendable, CustomStringConver
     public var description: String {
         let place = origin.map { " (from \($0))" } ?? ""
         return key.isEmpty ? "\(message)\(place)" : "\(key): \(message)\(place)"
+    }
+}
+
+extension Configuration {
+    /// The saga's own timeout: upstream's saga marks itself timed out after 300 s, without compensation.
+    public static let sagaTimeout: Duration = .seconds(300)
+
+    /// Valid but doubtful settings, one line each (`<key>: <why>`): `check-config` and `run` print them, a reload
+    /// logs them.
+    public var warnings: [String] {
+        var warnings: [String] = []
+        if workers.maxCommandAge >= Self.sagaTimeout {
+            warnings.append(
+                "workers.max_command_age: \(workers.maxCommandAge) is not below the saga's 300s timeout; a Pod may "
+                    + "be created for a saga that has already timed out")
+        }
+        return warnings
     }
 }

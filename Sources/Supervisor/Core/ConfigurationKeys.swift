@@ -59,6 +59,13 @@ public enum ConfigurationKeys {
                 "workers.quarantine_after", \.workers.quarantineAfter,
                 "Fail a command after it killed this many workers while running alone on them.", reloadable: true),
             duration(
+                "workers.max_command_age", \.workers.maxCommandAge,
+                "A create older than this (its `timestamp`) fails and creates nothing; keep below the saga's 300s.",
+                reloadable: true),
+            int(
+                "workers.max_create_attempts", \.workers.maxCreateAttempts,
+                "Pod creation attempts answered 500 before a create fails (over all its retries).", reloadable: true),
+            duration(
                 "restart.initial_backoff", \.restart.initialBackoff, "First restart delay of a crashed worker's slot.",
                 reloadable: true),
             duration(

@@ -33,6 +33,11 @@ public struct DispatchLedger {
         public var dispatchedAt: Instant?
         /// Times a worker answered "try again later" (a transient failure outlasting its deadline).
         public var deferrals: UInt32 = 0
+        /// The command's own timestamp in milliseconds since the Unix epoch (``SourceCommand/issuedAtMilliseconds``),
+        /// from which its expiry is counted; `nil` when it has none.
+        public var issuedAtMilliseconds: UInt64?
+        /// Pod creation attempts answered 500 that its retry-later answers reported, over all its dispatches.
+        public var createAttempts: UInt32 = 0
     }
 
     /// Commands lost with this many workers are quarantined.
@@ -81,10 +86,13 @@ public struct DispatchLedger {
 
     /// Accepts a command. Ids must be unique.
     public mutating func add(
-        id: CommandID, key: String, payload: [UInt8], origin: CommandOrigin, context: [String: String] = [:]
+        id: CommandID, key: String, payload: [UInt8], origin: CommandOrigin, context: [String: String] = [:],
+        issuedAtMilliseconds: UInt64? = nil
     ) {
         precondition(entries[id] == nil, "duplicate command id \(id)")
-        entries[id] = Entry(id: id, key: key, payload: payload, origin: origin, context: context)
+        entries[id] = Entry(
+            id: id, key: key, payload: payload, origin: origin, context: context,
+            issuedAtMilliseconds: issuedAtMilliseconds)
         if keyQueues[key, default: []].isEmpty { readyKeys.append(key) }
         keyQueues[key, default: []].append(id)
     }
@@ -137,13 +145,19 @@ public struct DispatchLedger {
 
     /// Puts a command its worker could not carry out yet back in line, to be dispatched again at `retryAt` or
     /// later. It keeps its place at the head of its key. Returns the entry, or `nil` when `worker` does not hold it.
-    public mutating func deferRetry(_ id: CommandID, by worker: WorkerID, until retryAt: Instant) -> Entry? {
+    /// `createAttempts` (the Pod creation attempts answered 500 that this dispatch made) adds to the entry's count.
+    public mutating func deferRetry(
+        _ id: CommandID, by worker: WorkerID, until retryAt: Instant, createAttempts: UInt32 = 0
+    ) -> Entry? {
         guard var entry = entries[id], entry.owner == worker else { return nil }
         heldBy[worker]?.remove(id)
         if entry.isSuspect { isolatedWorkers.remove(worker) }
         inFlightCount -= 1
         entry.owner = nil
         entry.deferrals += 1
+        entry.createAttempts =
+            entry.createAttempts.addingReportingOverflow(createAttempts).overflow
+            ? .max : entry.createAttempts + createAttempts
         entries[id] = entry
         let index = deferred.firstIndex { $0.at > retryAt } ?? deferred.endIndex
         deferred.insert((retryAt, id), at: index)

@@ -187,7 +187,7 @@ public final class LineFileSource: CommandSource {
         case .deleted: ("deleted", nil)
         case .completed: ("completed", nil)
         case .failed(let reason): ("failed", reason)
-        case .retryLater(let reason): ("retry-later", reason)  // never finished with: the supervisor retries it
+        case .retryLater(let reason, _): ("retry-later", reason)  // never finished with: the supervisor retries it
         }
     }
 

@@ -46,6 +46,7 @@ extension Supervisor {
                 "changed keys that need a restart were not applied",
                 metadata: ["keys": "\(ignored.joined(separator: ", "))"])
         }
+        for warning in applied.warnings { logger.warning("configuration warning", metadata: ["warning": "\(warning)"]) }
         let previous = configuration
         configuration = applied
         if let level = LogLevelName.parse(applied.log.level) { logger.logLevel = level }

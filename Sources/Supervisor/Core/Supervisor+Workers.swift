@@ -95,11 +95,11 @@ extension Supervisor {
             pool.handshakeCompleted(id, now: now)
             poolChanged()
             logger.info("worker ready", metadata: workerMetadata(id))
-        case .result(let commandID, .retryLater(let reason)):
+        case .result(let commandID, .retryLater(let reason, let createAttempts)):
             guard process.handshaken,
                 let entry = ledger.deferRetry(
-                    CommandID(commandID), by: id,
-                    until: now + retryDelay(deferrals: (ledger.entry(CommandID(commandID))?.deferrals ?? 0) + 1))
+                    CommandID(commandID), by: id, until: retryTime(of: CommandID(commandID), now: now),
+                    createAttempts: createAttempts)
             else {
                 throw IPCError(.malformedPayload, "result for command c\(commandID), which this worker does not hold")
             }
@@ -135,6 +135,19 @@ extension Supervisor {
             guard process.handshaken else { throw IPCError(.malformedPayload, "statistics before hello") }
             workerStatistics.record(statistics, from: id)
         }
+    }
+
+    /// When a deferred command is tried again: after its backoff, but not after it expires (a create that expired
+    /// meanwhile is then failed by its worker at once rather than after the rest of its backoff).
+    func retryTime(of id: CommandID, now: Instant) -> Instant {
+        guard let entry = ledger.entry(id) else { return now }
+        var delay = retryDelay(deferrals: entry.deferrals + 1)
+        if let expiry = expiry(of: entry) {
+            let wall = Self.wallClockMilliseconds()
+            let untilExpiry: Duration = expiry > wall ? .milliseconds(Int64(clamping: expiry - wall)) : .zero
+            delay = min(delay, untilExpiry)
+        }
+        return now + delay
     }
 
     /// A worker is lost to the supervisor: close its connection, kill it if asked (and not yet reaped), and give

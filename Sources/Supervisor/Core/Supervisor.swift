@@ -232,7 +232,8 @@ public final class Supervisor: SourceControl {
             let id = CommandID(nextCommandID)
             nextCommandID += 1
             ledger.add(
-                id: id, key: command.key, payload: command.payload, origin: command.origin, context: command.logContext)
+                id: id, key: command.key, payload: command.payload, origin: command.origin, context: command.logContext,
+                issuedAtMilliseconds: command.issuedAtMilliseconds)
         }
     }
 
@@ -257,7 +258,9 @@ public final class Supervisor: SourceControl {
             let deadline = UInt32(clamping: configuration.workers.commandDeadline.nanosecondsClamped / 1_000_000)
             let command = DispatchedCommand(
                 id: entry.id.rawValue, attempt: entry.attempts, deadlineMilliseconds: deadline, key: entry.key,
-                payload: entry.payload, logContext: entry.context)
+                payload: entry.payload, logContext: entry.context, expiresAtMilliseconds: expiry(of: entry) ?? 0,
+                maxCreateAttempts: UInt32(clamping: configuration.workers.maxCreateAttempts),
+                createAttempts: entry.createAttempts)
             logger.debug(
                 "command dispatched",
                 metadata: commandMetadata(entry, worker: id).merging(["attempt": "\(entry.attempts)"]) { $1 })
@@ -309,6 +312,22 @@ public final class Supervisor: SourceControl {
     }
 
     public func openCount(where predicate: (CommandOrigin) -> Bool) -> Int { ledger.openCount(where: predicate) }
+
+    /// When `entry` expires, in milliseconds since the Unix epoch: its own timestamp plus `workers.max_command_age`
+    /// as configured now (a reload applies to commands already accepted); `nil` for a command without a timestamp.
+    func expiry(of entry: DispatchLedger.Entry) -> UInt64? {
+        guard let issued = entry.issuedAtMilliseconds else { return nil }
+        let age = UInt64(clamping: configuration.workers.maxCommandAge.nanosecondsClamped / 1_000_000)
+        let (sum, overflow) = issued.addingReportingOverflow(age)
+        return overflow ? .max : max(1, sum)
+    }
+
+    /// The wall clock in milliseconds since the Unix epoch.
+    static func wallClockMilliseconds() -> UInt64 {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return UInt64(max(0, now.tv_sec)) * 1000 + UInt64(max(0, now.tv_nsec)) / 1_000_000
+    }
 
     /// How long a command waits after its `deferrals`-th "retry later": doubling from the initial backoff up to
     /// the maximum, scaled by a random factor in [0.5, 1) so commands deferred together do not return together.

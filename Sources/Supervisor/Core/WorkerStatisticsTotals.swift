@@ -75,6 +75,14 @@ extension WorkerStatistics {
                 "Kubernetes API attempts retried, by cause: the HTTP status code, or transport for connection errors.",
                 series: apiRetries.sorted { $0.key < $1.key }.map { ([MetricLabel("code", $0.key)], Double($0.value)) }),
             MetricFamily(
+                .counter, "k8s_worker_pod_creations_given_up_total",
+                "create_pod_commands failed instead of retried further, by cause: attempts "
+                    + "(workers.max_create_attempts answers of 500) or expired (older than workers.max_command_age).",
+                // Both causes are always present, so an alert on either has a series from the start.
+                series: ["attempts", "expired"].map {
+                    ([MetricLabel("cause", $0)], Double(podCreationsGivenUp[$0, default: 0]))
+                }),
+            MetricFamily(
                 .counter, "k8s_worker_resource_limits_exceeded_total",
                 "Command values above the pod section's maxima, by action (clamped, refused) and field.",
                 series: resourceLimitsExceeded.sorted { $0.key < $1.key }.map { key, value in

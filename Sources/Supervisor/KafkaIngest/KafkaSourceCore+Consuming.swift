@@ -29,8 +29,13 @@ extension KafkaSourceCore {
                 "execution.id": command.executionID, "topic": message.topic, "partition": "\(message.partition)",
                 "offset": "\(message.offset)",
             ]
+            // Its age counts from its own timestamp (a missing one read as now, upstream's default), before 1970
+            // as the epoch.
+            let issued = UInt64(max(0, command.timestamp.microsecondsSinceEpoch) / 1000)
             buffered.append(
-                SourceCommand(origin: origin, key: command.executionID, payload: message.value, logContext: context))
+                SourceCommand(
+                    origin: origin, key: command.executionID, payload: message.value, logContext: context,
+                    issuedAtMilliseconds: issued))
             bufferedBytes += message.value.count
             return []
         case .deadLetter(let kind, let reason):

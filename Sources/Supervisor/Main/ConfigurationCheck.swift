@@ -21,5 +21,6 @@ struct ConfigurationCheck {
             printError("\(command): invalid configuration: \(error)")
             throw ExitCode(78)
         }
+        for warning in configuration.warnings { printError("\(command): warning: \(warning)") }
     }
 }

@@ -35,8 +35,12 @@ public struct CommandTriage: Sendable {
             command = try InboundCommand.decode(
                 record.value, options: DecodingOptions(maxInputBytes: maxRecordBytes, now: { now }))
         } catch {
-            return .deadLetter(
-                kind: error.isUnroutable ? "unknown_event_type" : "undecodable", reason: Self.clip("\(error)"))
+            // A timestamp that cannot be read gets its own kind: the command's age (and so its expiry,
+            // `workers.max_command_age`) counts from it, so a command without a readable one cannot be run.
+            let kind =
+                error.isUnroutable
+                ? "unknown_event_type" : error.fieldPath == "timestamp" ? "invalid_timestamp" : "undecodable"
+            return .deadLetter(kind: kind, reason: Self.clip("\(error)"))
         }
         if layout.topicNamesEventType, command.eventType.rawValue != record.topic {
             return .deadLetter(

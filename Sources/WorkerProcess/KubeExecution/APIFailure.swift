@@ -7,6 +7,12 @@ import Logging
 enum APIFailure {
     /// The command's outcome for `error`, met while doing `step` (e.g. "create the Pod").
     static func outcome(_ error: KubeAPIError, step: String) -> StepResult {
+        if error.isQuotaExceeded {
+            // Clears when Pods of the namespace finish (or the quota is raised): wait, as for an outage.
+            return .retryLater(
+                "the namespace's ResourceQuota has no room to \(step) (Forbidden, 403) after \(error.attempts) "
+                    + "attempt(s); waiting for Pods to finish")
+        }
         if error.isTransient {
             return .retryLater(
                 "Kubernetes API unavailable while trying to \(step): \(error.summary) after \(error.attempts) attempt(s)"

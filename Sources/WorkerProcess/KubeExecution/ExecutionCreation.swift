@@ -27,14 +27,31 @@ import Logging
 /// deterministic events) and nothing is created. Another command reusing the execution id fails with a
 /// conflict and leaves the existing objects as they are. When the ConfigMap cannot be created for good the Pod
 /// is deleted again (background propagation).
+///
+/// A 500 on the Pod's create is retried like any transient failure, but counted (``CreateAttempts``): a server
+/// error that never clears (a broken admission webhook) ends the create after `workers.max_create_attempts`
+/// attempts, over every dispatch of the command, with a short reason. A 403 for an exceeded ResourceQuota is a
+/// "retry later": it clears when Pods of the namespace finish.
 struct ExecutionCreation {
     let api: any KubernetesAPI
     let prepared: PreparedExecution
     let deadline: KubeDeadline
     let logger: Logger
     let metrics: ExecutionMetrics
+    /// The Pod creation attempts answered 500, before and during this run, against their limit.
+    var attempts = CreateAttempts(used: 0, limit: 0)
 
-    func run() -> CommandOutcome {
+    /// Carries out the command. A retry-later answer reports the 500s this run met, for the next dispatch.
+    mutating func run() -> CommandOutcome {
+        let before = attempts.used
+        let outcome = createBoth()
+        if case .retryLater(let reason, _) = outcome {
+            return .retryLater(reason: reason, createAttempts: attempts.used - before)
+        }
+        return outcome
+    }
+
+    private mutating func createBoth() -> CommandOutcome {
         let pod = prepared.pod
         let podUID: String
         let gated: Bool
@@ -72,7 +89,7 @@ struct ExecutionCreation {
             break
         case .failure(.retryLater(let reason)):
             // The Pod stays gated, unscheduled, until the retry creates its ConfigMap and releases it.
-            return .retryLater(reason: reason)
+            return .retryLater(reason: reason, createAttempts: 0)
         case .failure(let result):
             return cleanUp(pod: pod, podUID: podUID, after: result)
         }
@@ -123,16 +140,40 @@ struct ExecutionCreation {
     /// Creates `object`, or accepts the existing one when it was made for this command (`adopted`). For a
     /// ConfigMap, `owner` is the Pod uid it must be owned by: a leftover of this command owned by an earlier Pod
     /// is re-pointed. An existing object of another command is left untouched (no patch, no delete).
-    private func createOrAdopt(
+    private mutating func createOrAdopt(
         _ object: KubeObject, step: String, owner: String? = nil
     ) -> Result<(object: JSONValue, adopted: Bool), StepResult> {
-        let collection = "/api/v1/namespaces/\(object.namespace)/\(object.kind == "Pod" ? "pods" : "configmaps")"
+        let isPod = object.kind == "Pod"
+        let collection = "/api/v1/namespaces/\(object.namespace)/\(isPod ? "pods" : "configmaps")"
+        var quotaError: KubeAPIError? = nil
         do throws(KubeAPIError) {
-            return .success((try api.create(collection, body: object.json, deadline: deadline), false))
+            let maxAttempts = isPod ? attempts.remaining.map { Int(clamping: $0) } : nil
+            return .success(
+                (try api.create(collection, body: object.json, maxAttempts: maxAttempts, deadline: deadline), false))
         } catch  where error.kind == .alreadyExists {
             // Created by an earlier attempt of this command (or another delivery of it)? Then it is ours to use.
+        } catch  where error.isQuotaExceeded && isPod {
+            // Quota admission runs before the name is checked, and our own Pod, left by an earlier attempt, counts
+            // against the quota: look for it before waiting for room.
+            log(error, step: step, object: object)
+            quotaError = error
         } catch {
             log(error, step: step, object: object)
+            if isPod && error.code == 500 {
+                attempts.used =
+                    attempts.used.addingReportingOverflow(UInt32(clamping: error.attempts)).overflow
+                    ? .max : attempts.used + UInt32(clamping: error.attempts)
+                if attempts.exhausted {
+                    metrics.givenUp(cause: "attempts")
+                    logger.error(
+                        "Pod creation given up: the API server kept answering 500",
+                        metadata: ["attempts": "\(attempts.used)", "limit": "\(attempts.limit)"])
+                    return .failure(
+                        .failed(
+                            "Failed to create pod: the cluster kept failing (\(error.reason), 500) after "
+                                + "\(attempts.used) attempts"))
+                }
+            }
             return .failure(APIFailure.outcome(error, step: step))
         }
         let path = collection + "/" + object.name
@@ -140,6 +181,10 @@ struct ExecutionCreation {
         do throws(KubeAPIError) {
             existing = try api.get(path, deadline: deadline)
         } catch {
+            if let quotaError, error.kind == .notFound {
+                // Not ours: wait for room in the quota, as for any transient refusal.
+                return .failure(APIFailure.outcome(quotaError, step: step))
+            }
             // Gone between the two calls (deleted meanwhile): try the whole command again.
             log(error, step: step, object: object)
             return .failure(
@@ -147,7 +192,16 @@ struct ExecutionCreation {
                     ? .retryLater("the existing \(object.kind) disappeared while it was checked")
                     : APIFailure.outcome(error, step: step))
         }
-        switch Adoption.judge(existing, as: object) {
+        let verdict = Adoption.judge(existing, as: object)
+        if let quotaError {
+            if case .same = verdict {
+            } else {
+                // Another object has the name, but the quota refused first: report the quota, which is what a
+                // retry meets first too.
+                return .failure(APIFailure.outcome(quotaError, step: step))
+            }
+        }
+        switch verdict {
         case .same:
             break
         case .foreign:

@@ -57,6 +57,12 @@ final class ExecutionMetrics: Sendable {
         }
     }
 
+    /// A create given up: `attempts` (its 500s reached `workers.max_create_attempts`) or `expired` (older than
+    /// `workers.max_command_age`).
+    func givenUp(cause: String) {
+        state.withLock { $0.podCreationsGivenUp[cause, default: 0] &+= 1 }
+    }
+
     /// One attempt to create a script ConfigMap: `success`, `already_exists` (this execution's, adopted) or `failed`.
     func configMap(_ status: String) {
         state.withLock { $0.configMapsCreated[status, default: 0] &+= 1 }

@@ -10,7 +10,10 @@ import WorkerCore
 ///
 /// Outcomes: `created` (Pod and ConfigMap exist and are this execution's), `deleted`, `failed` with a short
 /// reason a user may read (the detail is logged), or `retryLater` when the API stayed unreachable or
-/// throttling until the command's deadline — a transient fault never fails an execution.
+/// throttling (or the namespace's quota full) until the command's deadline — a transient fault never fails an
+/// execution. Two bounds end that waiting: a create older than `workers.max_command_age` fails and creates
+/// nothing (``ExpiredCreation``; a delete still runs), and a Pod create answered 500 `workers.max_create_attempts`
+/// times fails (``ExecutionCreation``).
 public struct KubernetesHandler: CommandHandler {
     let api: any KubernetesAPI
     let builder: ExecutionManifestBuilder
@@ -105,11 +108,32 @@ public struct KubernetesHandler: CommandHandler {
                     logger.info("resources adjusted", metadata: ["adjustment": "\(adjustment)"])
                 }
             }
+            // Too old to be carried out (`workers.max_command_age`): checked before anything is sent, and again
+            // when the create ends in a retry-later (API outages and full quotas are waited out in here).
+            let expiry = CommandExpiry(expiresAtMilliseconds: command.expiresAtMilliseconds)
+            if expiry.hasPassed {
+                let outcome = ExpiredCreation(api: api, prepared: prepared, deadline: deadline, logger: logger)
+                    .run(leftoverPossible: command.attempt > 1)
+                if case .failed = outcome {
+                    metrics.givenUp(cause: "expired")
+                    metrics.creationRefused(language: create.language)
+                }
+                return outcome
+            }
             metrics.creationStarted()
             let started = ContinuousClock.now
-            let outcome = ExecutionCreation(
-                api: api, prepared: prepared, deadline: deadline, logger: logger, metrics: metrics
-            ).run()
+            var creation = ExecutionCreation(
+                api: api, prepared: prepared, deadline: expiry.capping(deadline), logger: logger, metrics: metrics,
+                attempts: CreateAttempts(used: command.createAttempts, limit: command.maxCreateAttempts))
+            var outcome = creation.run()
+            if case .retryLater = outcome, expiry.passes(within: Self.answerMargin * 2) {
+                // Expired, or about to (the client stops retrying when its next wait would end after the expiry):
+                // no retry could come in time. This run may have created the Pod before it stalled: remove it
+                // along with the command. (Further off, the supervisor re-dispatches no later than the expiry.)
+                outcome = ExpiredCreation(api: api, prepared: prepared, deadline: deadline, logger: logger)
+                    .run(leftoverPossible: true)
+                if case .failed = outcome { metrics.givenUp(cause: "expired") }
+            }
             let elapsed = (ContinuousClock.now - started).components
             metrics.creationEnded(
                 language: create.language, outcome: outcome,

@@ -61,3 +61,13 @@ public enum InboundCommand: Sendable, Hashable {
         }
     }
 }
+
+extension InboundCommand {
+    /// The command's `timestamp`: when the saga issued it.
+    public var timestamp: Timestamp {
+        switch self {
+        case .create(let command): command.timestamp
+        case .delete(let command): command.timestamp
+        }
+    }
+}
