@@ -28,7 +28,7 @@ extension Integration {
         }
 
         @Test(
-            "created at start with one container per runtime image, all pulled per STATUS; a registry change on SIGHUP adds its image"
+            "created at start with one container per runtime image, schema-valid, all pulled per STATUS; a registry change on SIGHUP adds its image"
         )
         func createdAtStartUpdatedOnReload() throws {
             let directory = TestSupport.makeTemporaryDirectory()
@@ -45,6 +45,19 @@ extension Integration {
                 "\(supervisor.log().suffix(2000))")
             let images = Self.images(simulator)
             #expect(Set(images).count == images.count && images.contains("python:3.11-slim"))
+            // The DaemonSet as stored, against the API's own schemas, strictly (unknown fields fail).
+            let daemonSet = try #require(
+                simulator.object(namespace: "integr8scode", kind: "DaemonSet", name: "runtime-image-pre-puller"))
+            TestSupport.write(
+                String(decoding: JSONWriter.encode(.object(daemonSet)), as: UTF8.self), to: directory + "/ds.json")
+            #expect(
+                TestSupport.run(
+                    [
+                        "/bin/bash", RenderPodPolicy.repository + "/scripts/validate-manifests.sh",
+                        directory + "/ds.json",
+                    ],
+                    stdoutTo: directory + "/validate.out") == 0,
+                "\(TestSupport.read(directory + "/validate.out") ?? "")")
             let pulled = supervisor.notify.waitFor(20) { Self.allPulled($0.fields["STATUS"]) }
             #expect(pulled != nil, "\(supervisor.notify.received.compactMap { $0.fields["STATUS"] }.suffix(3))")
 
