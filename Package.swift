@@ -38,7 +38,7 @@ let package = Package(
         .target(
             name: "SupervisorCore",
             dependencies: [
-                "IPC", "Systemd", "CLinux", "Diagnostics", "KubeManifests", "Observability",
+                "IPC", "Systemd", "CLinux", "Diagnostics", "KubeManifests", "Observability", "Platform",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Yams", package: "Yams"),
@@ -130,7 +130,7 @@ let package = Package(
             name: "KafkaClient", dependencies: ["CRdKafka", "C11ThreadsForTSan"],
             path: "Sources/Libraries/KafkaClient", swiftSettings: swiftSettings),
         .target(
-            name: "KubeClient", dependencies: ["CCurl", "CLinux", "Events", "Platform"],
+            name: "KubeClient", dependencies: ["CCurl", "Events", "Platform"],
             path: "Sources/Libraries/KubeClient", swiftSettings: swiftSettings),
         // What both processes agree on to reach the API: the settings' wire form, the API protocol, the logging client.
         .target(
@@ -200,7 +200,8 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(name: "EventsTests", dependencies: ["Events", "Platform"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "KubeManifestsTests", dependencies: ["KubeManifests", "Events"], swiftSettings: swiftSettings),
+            name: "KubeManifestsTests", dependencies: ["KubeManifests", "Events", "Platform"],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "KubeSimulatorTests", dependencies: ["TestKit", "KubeSimulator", "Events", "CLinux", "Platform"],
             swiftSettings: swiftSettings),
@@ -243,7 +244,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "TestKit", "SupervisorCore", "IPC", "CLinux", "Supervisor", "WorkerProcess", "DemoRunner",
-                "KafkaClient", "Events", "KubeSimulator",
+                "KafkaClient", "Events", "KubeSimulator", "Platform",
                 "Chaos", "Demo",
             ],
             swiftSettings: swiftSettings),

@@ -1,6 +1,7 @@
 import Chaos
 import CLinux
 import Glibc
+import Platform
 import TestKit
 
 /// Small process and file helpers for tests that run the real binaries.
@@ -43,29 +44,14 @@ enum TestSupport {
 
     /// Runs a command to completion and returns its exit status (for rm, unshare helpers, etc.).
     @discardableResult
-    static func run(_ argv: [String]) -> Int32 {
-        var pid: pid_t = 0
-        var args = argv.map { strdup($0) } + [nil]
-        defer { args.forEach { free($0) } }
-        guard posix_spawn(&pid, argv[0], nil, nil, &args, environ) == 0 else { return -1 }
-        var status: Int32 = 0
-        _ = waitpid(pid, &status, 0)
-        return status
-    }
+    static func run(_ argv: [String]) -> Int32 { Spawn.run(argv) ?? -1 }
 
     /// Runs a command with stdout sent to `output`; returns the exit status.
     static func run(_ argv: [String], stdoutTo output: String) -> Int32 {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        var pid: pid_t = 0
-        var args = argv.map { strdup($0) } + [nil]
-        defer { args.forEach { free($0) } }
-        guard posix_spawn(&pid, argv[0], &actions, nil, &args, environ) == 0 else { return -1 }
-        var status: Int32 = 0
-        _ = waitpid(pid, &status, 0)
-        return status
+        let options = Spawn.Options(fileActions: [
+            .open(1, path: output, flags: O_WRONLY | O_CREAT | O_TRUNC, mode: 0o644)
+        ])
+        return Spawn.run(argv, options: options) ?? -1
     }
 
     static func sleep(milliseconds: Int) {
