@@ -113,7 +113,7 @@ let package = Package(
             name: "CCurl", path: "Sources/Libraries/CCurl", pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(
-            name: "Systemd", dependencies: ["CSystemd", "CLinux"], path: "Sources/Libraries/Systemd",
+            name: "Systemd", dependencies: ["CSystemd", "CLinux", "Platform"], path: "Sources/Libraries/Systemd",
             swiftSettings: swiftSettings),
         // The platform layer both processes and the tools share: lock, seeded randomness (and, as they move here,
         // spawn, clocks and the epoll reactor), thin Swift over CLinux.
@@ -212,7 +212,7 @@ let package = Package(
         .testTarget(
             name: "KafkaIngestTests",
             dependencies: [
-                "KafkaIngest", "KafkaClient", "SupervisorCore", "SagaBridge", "Events", "IPC",
+                "KafkaIngest", "KafkaClient", "SupervisorCore", "SagaBridge", "Events", "IPC", "Platform",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),

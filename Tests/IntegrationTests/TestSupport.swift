@@ -65,17 +65,9 @@ enum TestSupport {
         Poll.until(timeout: .milliseconds(Int(seconds * 1000)), every: .milliseconds(10), condition)
     }
 
-    static func monotonicSeconds() -> Double {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
-    }
+    static func monotonicSeconds() -> Double { Double(Instant.now().nanoseconds) / 1e9 }
 
-    static func monotonicMicroseconds() -> UInt64 {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return UInt64(now.tv_sec) * 1_000_000 + UInt64(now.tv_nsec) / 1000
-    }
+    static func monotonicMicroseconds() -> UInt64 { Instant.now().nanoseconds / 1000 }
 
     /// Children of `parent`, from /proc/*/stat.
     static func children(of parent: pid_t) -> [pid_t] { ProcessTable.children(of: parent) }

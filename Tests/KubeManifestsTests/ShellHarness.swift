@@ -174,11 +174,7 @@ final class ShellHarness {
     @discardableResult
     static func run(_ argv: [String]) -> Int32 { Spawn.run(argv) ?? -1 }
 
-    static func now() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
-    }
+    static func now() -> Double { Double(Instant.now().nanoseconds) / 1e9 }
 
     static func sleep(milliseconds: Int) {
         var request = timespec(tv_sec: milliseconds / 1000, tv_nsec: (milliseconds % 1000) * 1_000_000)

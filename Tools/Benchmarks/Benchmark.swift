@@ -1,5 +1,6 @@
 internal import CLinux
 import Glibc
+import Platform
 import Logging
 import SupervisorCore
 

@@ -1,3 +1,4 @@
+import Platform
 import Observability
 
 /// One accepted HTTP connection's state. It lives through three phases, each under its own deadline:

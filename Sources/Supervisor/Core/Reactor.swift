@@ -1,5 +1,6 @@
 internal import CLinux
 import Glibc
+import Platform
 
 /// A thin epoll wrapper: the supervisor's single event loop waits here and nowhere else.
 final class Reactor {
