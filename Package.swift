@@ -96,7 +96,7 @@ let package = Package(
             swiftSettings: swiftSettings),
 
         // MARK: The protocol between them (Sources/IPC).
-        .target(name: "IPC", dependencies: ["CLinux"], swiftSettings: swiftSettings),
+        .target(name: "IPC", dependencies: ["CLinux", "Platform"], swiftSettings: swiftSettings),
 
         // MARK: Libraries (Sources/Libraries): C shims (a module map and one header each), wrappers, clients.
         .systemLibrary(name: "CLinux", path: "Sources/Libraries/CLinux"),
