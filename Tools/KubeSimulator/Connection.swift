@@ -1,4 +1,4 @@
-internal import CLinux
+import Platform
 
 /// One client connection's state, owned by its event loop (never touched by another thread).
 final class Connection {
@@ -25,8 +25,8 @@ final class Connection {
     var peerClosed = false
     /// `SSL_read` asked for writability.
     var readWantsWrite = false
-    /// The epoll events currently watched.
-    var interest: UInt32 = EPOLLIN.rawValue | EPOLLRDHUP.rawValue
+    /// What the reactor currently watches it for.
+    var interest: Reactor.Interest = [.readable, .peerShutdown]
     /// The verified client certificate's subject.
     var peer: (commonName: String, organizations: [String])?
     let acceptedAt: UInt64

@@ -28,7 +28,7 @@ final class HTTPServer {
     /// The address actually bound (with the kernel's port when port 0 was asked for).
     let boundAddress: String
     private let listener: Int32
-    private let reactor: Reactor
+    private let reactor: SupervisorReactor
     private var connections: [UInt32: HTTPConnection] = [:]
     private var nextID: UInt32 = 1
     /// Accept order of the next connection.
@@ -40,7 +40,7 @@ final class HTTPServer {
     /// Connections closed before their exchange was over, by reason.
     private(set) var cutConnections: [HTTPAdmission.Cut: Int] = [:]
 
-    init(address: ListenAddress, reactor: Reactor, limits: Limits = Limits()) throws(SupervisorError) {
+    init(address: ListenAddress, reactor: SupervisorReactor, limits: Limits = Limits()) throws(SupervisorError) {
         self.limits = limits
         self.reactor = reactor
         let family = address.isIPv6 ? AF_INET6 : AF_INET
