@@ -38,7 +38,7 @@ let package = Package(
         .target(
             name: "SupervisorCore",
             dependencies: [
-                "IPC", "Systemd", "CLinux", "Diagnostics", "KubeManifests", "Observability", "Platform",
+                "IPC", "Systemd", "CLinux", "Diagnostics", "KubeManifests", "Observability", "HTTPWire", "Platform",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Yams", package: "Yams"),
@@ -122,7 +122,11 @@ let package = Package(
         ),
         // JSON, the upstream event models byte for byte, timestamps and identities.
         .target(name: "Events", path: "Sources/Libraries/Events", swiftSettings: swiftSettings),
-        .target(name: "Observability", path: "Sources/Libraries/Observability", swiftSettings: swiftSettings),
+        // HTTP/1 on the wire: the one request-head parser (the supervisor's endpoint, the simulator).
+        .target(name: "HTTPWire", path: "Sources/Libraries/HTTPWire", swiftSettings: swiftSettings),
+        .target(
+            name: "Observability", dependencies: ["HTTPWire"], path: "Sources/Libraries/Observability",
+            swiftSettings: swiftSettings),
         .target(
             name: "Diagnostics", dependencies: ["Systemd", "CLinux", .product(name: "Logging", package: "swift-log")],
             path: "Sources/Libraries/Diagnostics", swiftSettings: swiftSettings),
@@ -147,7 +151,9 @@ let package = Package(
         // The simulator reads RBAC policy files (YAML) with Yams; neither product binary links the simulator.
         .target(
             name: "KubeSimulator",
-            dependencies: ["Events", "COpenSSL", "CLinux", "Platform", .product(name: "Yams", package: "Yams")],
+            dependencies: [
+                "Events", "HTTPWire", "COpenSSL", "CLinux", "Platform", .product(name: "Yams", package: "Yams"),
+            ],
             path: "Tools/KubeSimulator", swiftSettings: swiftSettings),
         .executableTarget(
             name: "APISimulator", dependencies: ["KubeSimulator"], path: "Tools/APISimulator",
@@ -193,7 +199,8 @@ let package = Package(
 
         // MARK: Tests.
         .testTarget(name: "IPCTests", dependencies: ["IPC", "Platform"], swiftSettings: swiftSettings),
-        .testTarget(name: "ObservabilityTests", dependencies: ["Observability"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ObservabilityTests", dependencies: ["Observability", "HTTPWire"], swiftSettings: swiftSettings),
         .testTarget(
             name: "DiagnosticsTests",
             dependencies: ["Diagnostics", "Systemd", .product(name: "Logging", package: "swift-log")],

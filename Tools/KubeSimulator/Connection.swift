@@ -13,7 +13,7 @@ final class Connection {
     var state = State.handshaking
     /// Decrypted bytes not yet consumed by the parser.
     var input: [UInt8] = []
-    var parser: HTTPRequestParser
+    var parser: HTTPMessageReader
     /// Encrypted-side output still to write.
     var output: [UInt8] = []
     var outputOffset = 0
@@ -34,11 +34,11 @@ final class Connection {
     /// When the first byte of an incomplete request arrived.
     var requestStartedAt: UInt64?
 
-    init(descriptor: Int32, serial: UInt32, session: TLSSession, limits: HTTPRequestParser.Limits, now: UInt64) {
+    init(descriptor: Int32, serial: UInt32, session: TLSSession, limits: HTTPMessageReader.Limits, now: UInt64) {
         self.descriptor = descriptor
         self.serial = serial
         self.session = session
-        parser = HTTPRequestParser(limits: limits)
+        parser = HTTPMessageReader(limits: limits)
         acceptedAt = now
         lastActivity = now
     }

@@ -15,7 +15,7 @@ final class EventLoop {
     private let tls: TLSContext
     private let processor: RequestProcessor
     private let limits: SimulatorConfiguration.Limits
-    private let parserLimits: HTTPRequestParser.Limits
+    private let parserLimits: HTTPMessageReader.Limits
     private let runsLifecycle: Bool
     private let housekeepingInterval: UInt64
     private var connections: [Int32: Connection] = [:]
@@ -39,7 +39,7 @@ final class EventLoop {
         self.tls = tls
         self.processor = processor
         self.limits = limits
-        parserLimits = HTTPRequestParser.Limits(
+        parserLimits = HTTPMessageReader.Limits(
             maxHeaderBytes: limits.maxHeaderBytes, maxBodyBytes: limits.maxBodyBytes,
             maxHeaderCount: limits.maxHeaderCount)
         self.runsLifecycle = runsLifecycle
@@ -195,7 +195,7 @@ final class EventLoop {
         while connection.state == .open && !connection.awaitingResponse && connection.output.isEmpty
             && !connection.closeAfterWrite
         {
-            let outcome: HTTPRequestParser.Outcome
+            let outcome: HTTPMessageReader.Outcome
             do {
                 outcome = try connection.parser.parse(connection.input)
             } catch {

@@ -1,6 +1,7 @@
 internal import CLinux
 import Glibc
 import Platform
+import HTTPWire
 import Observability
 
 /// A minimal HTTP/1.1 server on the supervisor's event loop, for `/metrics`, `/healthz` and `/readyz`.
