@@ -38,7 +38,7 @@ let package = Package(
         .target(
             name: "SupervisorCore",
             dependencies: [
-                "IPC", "Systemd", "CLinux", "Diagnostics", "KubeManifests", "Observability", "HTTPWire", "Platform",
+                "IPC", "Systemd", "Diagnostics", "KubeManifests", "Observability", "HTTPWire", "Platform",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Yams", package: "Yams"),
@@ -96,7 +96,7 @@ let package = Package(
             swiftSettings: swiftSettings),
 
         // MARK: The protocol between them (Sources/IPC).
-        .target(name: "IPC", dependencies: ["CLinux", "Platform"], swiftSettings: swiftSettings),
+        .target(name: "IPC", dependencies: ["Platform"], swiftSettings: swiftSettings),
 
         // MARK: Libraries (Sources/Libraries): C shims (a module map and one header each), wrappers, clients.
         .systemLibrary(name: "CLinux", path: "Sources/Libraries/CLinux"),
@@ -113,10 +113,12 @@ let package = Package(
             name: "CCurl", path: "Sources/Libraries/CCurl", pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(
-            name: "Systemd", dependencies: ["CSystemd", "CLinux", "Platform"], path: "Sources/Libraries/Systemd",
+            name: "Systemd", dependencies: ["CSystemd", "Platform"], path: "Sources/Libraries/Systemd",
             swiftSettings: swiftSettings),
-        // The platform layer both processes and the tools share: lock, seeded randomness (and, as they move here,
-        // spawn, clocks and the epoll reactor), thin Swift over CLinux.
+        // The platform layer both processes and the tools share, one of each primitive: lock (with its condition),
+        // thread, monotonic clock, epoll reactor, spawn (with the child environment rules), descriptors, seeded
+        // randomness; thin Swift over CLinux, which only this target and two prctl calls (core dumps, the
+        // worker's parent-death signal) import.
         .target(
             name: "Platform", dependencies: ["CLinux"], path: "Sources/Libraries/Platform", swiftSettings: swiftSettings
         ),
@@ -152,7 +154,7 @@ let package = Package(
         .target(
             name: "KubeSimulator",
             dependencies: [
-                "Events", "HTTPWire", "COpenSSL", "CLinux", "Platform", .product(name: "Yams", package: "Yams"),
+                "Events", "HTTPWire", "COpenSSL", "Platform", .product(name: "Yams", package: "Yams"),
             ],
             path: "Tools/KubeSimulator", swiftSettings: swiftSettings),
         .executableTarget(
@@ -187,7 +189,7 @@ let package = Package(
         .executableTarget(
             name: "Benchmarks",
             dependencies: [
-                "SupervisorCore", "IPC", "CLinux", "KafkaClient", "KafkaIngest", "Events", "KubeClient", "Platform",
+                "SupervisorCore", "IPC", "KafkaClient", "KafkaIngest", "Events", "KubeClient", "Platform",
                 "KubeExecution",
                 "KubeAccess", "KubeconfigLoading", "KubeSimulator", .product(name: "Logging", package: "swift-log"),
             ],
@@ -210,7 +212,7 @@ let package = Package(
             name: "KubeManifestsTests", dependencies: ["KubeManifests", "Events", "Platform"],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "KubeSimulatorTests", dependencies: ["TestKit", "KubeSimulator", "Events", "CLinux", "Platform"],
+            name: "KubeSimulatorTests", dependencies: ["TestKit", "KubeSimulator", "Events", "Platform"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "SagaBridgeTests", dependencies: ["SagaBridge", "Events", "IPC"], swiftSettings: swiftSettings),
@@ -226,7 +228,7 @@ let package = Package(
         .testTarget(
             name: "KubeClientTests",
             dependencies: [
-                "TestKit", "KubeClient", "KubeconfigLoading", "KubeSimulator", "Events", "CLinux", "Platform",
+                "TestKit", "KubeClient", "KubeconfigLoading", "KubeSimulator", "Events", "Platform",
             ],
             swiftSettings: swiftSettings),
         .testTarget(
@@ -250,7 +252,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "TestKit", "SupervisorCore", "IPC", "CLinux", "Supervisor", "WorkerProcess", "DemoRunner",
+                "TestKit", "SupervisorCore", "IPC", "Supervisor", "WorkerProcess", "DemoRunner",
                 "KafkaClient", "Events", "KubeSimulator", "Platform",
                 "Chaos", "Demo",
             ],

@@ -1,5 +1,4 @@
 import Chaos
-import CLinux
 import Glibc
 import Platform
 import TestKit

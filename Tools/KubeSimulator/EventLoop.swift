@@ -1,4 +1,3 @@
-internal import CLinux
 import Glibc
 import Platform
 
@@ -92,7 +91,7 @@ final class EventLoop {
 
     private func acceptConnections() {
         for _ in 0..<64 {
-            let fd = clinux_accept_nonblocking(listener.fd)
+            let fd = Descriptors.acceptNonblocking(listener.fd)
             if fd < 0 {
                 if errno == EINTR { continue }
                 if errno == EMFILE || errno == ENFILE { pauseListener() }

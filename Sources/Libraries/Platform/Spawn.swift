@@ -79,7 +79,7 @@ public enum Spawn {
                 posix_spawn_file_actions_addopen(&actions, descriptor, path, flags, mode)
             case .duplicate(let source, let target) where source == target:
                 // dup2 onto itself changes nothing, so the descriptor would keep close-on-exec: duplicate a copy.
-                let copy = clinux_fcntl_int(source, F_DUPFD_CLOEXEC, 10)
+                let copy = Descriptors.duplicate(source, minimum: 10)
                 copies.append(copy)
                 posix_spawn_file_actions_adddup2(&actions, copy, target)
             case .duplicate(let source, let target):
@@ -157,11 +157,10 @@ public enum Spawn {
     /// A pipe whose ends are both close-on-exec (a child receives one through ``FileAction/duplicate(_:to:)``),
     /// or the errno of `pipe2`.
     public static func pipe() -> Result<(read: Int32, write: Int32), Failure> {
-        var descriptors: [Int32] = [-1, -1]
-        guard clinux_pipe2(&descriptors, O_CLOEXEC) == 0 else {
+        guard let pipe = Descriptors.pipe(flags: O_CLOEXEC) else {
             return .failure(Failure(program: "pipe2", code: errno))
         }
-        return .success((descriptors[0], descriptors[1]))
+        return .success(pipe)
     }
 
     private static func setSignals(_ attributes: inout posix_spawnattr_t, defaults: inout sigset_t) {

@@ -1,4 +1,3 @@
-internal import CLinux
 import Glibc
 import Platform
 import HTTPWire
@@ -80,7 +79,7 @@ final class HTTPServer {
     /// connections accepted with one whose head is a moment late cannot push it out before its socket is read.
     func acceptAll(now: Instant, respond: (HTTPRequest) -> HTTPResponse) {
         for _ in 0..<max(1, limits.admission.maxConnections / 2) {
-            let fd = clinux_accept_nonblocking(listener)
+            let fd = Descriptors.acceptNonblocking(listener)
             if fd < 0 {
                 switch errno {
                 case EINTR, ECONNABORTED, EPROTO:
