@@ -38,7 +38,7 @@ let package = Package(
         .target(
             name: "SupervisorCore",
             dependencies: [
-                "IPC", "Systemd", "CLinux", "Diagnostics", "KubeManifests", "Observability",
+                "IPC", "Systemd", "Diagnostics", "KubeManifests", "Observability", "HTTPWire", "Platform",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Yams", package: "Yams"),
@@ -96,7 +96,7 @@ let package = Package(
             swiftSettings: swiftSettings),
 
         // MARK: The protocol between them (Sources/IPC).
-        .target(name: "IPC", dependencies: ["CLinux"], swiftSettings: swiftSettings),
+        .target(name: "IPC", dependencies: ["Platform"], swiftSettings: swiftSettings),
 
         // MARK: Libraries (Sources/Libraries): C shims (a module map and one header each), wrappers, clients.
         .systemLibrary(name: "CLinux", path: "Sources/Libraries/CLinux"),
@@ -113,16 +113,22 @@ let package = Package(
             name: "CCurl", path: "Sources/Libraries/CCurl", pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(
-            name: "Systemd", dependencies: ["CSystemd", "CLinux"], path: "Sources/Libraries/Systemd",
+            name: "Systemd", dependencies: ["CSystemd", "Platform"], path: "Sources/Libraries/Systemd",
             swiftSettings: swiftSettings),
-        // The platform layer both processes and the tools share: lock, seeded randomness (and, as they move here,
-        // spawn, clocks and the epoll reactor), thin Swift over CLinux.
+        // The platform layer both processes and the tools share, one of each primitive: lock (with its condition),
+        // thread, monotonic clock, epoll reactor, spawn (with the child environment rules), descriptors, seeded
+        // randomness; thin Swift over CLinux, which only this target and two prctl calls (core dumps, the
+        // worker's parent-death signal) import.
         .target(
             name: "Platform", dependencies: ["CLinux"], path: "Sources/Libraries/Platform", swiftSettings: swiftSettings
         ),
         // JSON, the upstream event models byte for byte, timestamps and identities.
         .target(name: "Events", path: "Sources/Libraries/Events", swiftSettings: swiftSettings),
-        .target(name: "Observability", path: "Sources/Libraries/Observability", swiftSettings: swiftSettings),
+        // HTTP/1 on the wire: the one request-head parser (the supervisor's endpoint, the simulator).
+        .target(name: "HTTPWire", path: "Sources/Libraries/HTTPWire", swiftSettings: swiftSettings),
+        .target(
+            name: "Observability", dependencies: ["HTTPWire"], path: "Sources/Libraries/Observability",
+            swiftSettings: swiftSettings),
         .target(
             name: "Diagnostics", dependencies: ["Systemd", "CLinux", .product(name: "Logging", package: "swift-log")],
             path: "Sources/Libraries/Diagnostics", swiftSettings: swiftSettings),
@@ -130,7 +136,7 @@ let package = Package(
             name: "KafkaClient", dependencies: ["CRdKafka", "C11ThreadsForTSan"],
             path: "Sources/Libraries/KafkaClient", swiftSettings: swiftSettings),
         .target(
-            name: "KubeClient", dependencies: ["CCurl", "CLinux", "Events", "Platform"],
+            name: "KubeClient", dependencies: ["CCurl", "Events", "Platform"],
             path: "Sources/Libraries/KubeClient", swiftSettings: swiftSettings),
         // What both processes agree on to reach the API: the settings' wire form, the API protocol, the logging client.
         .target(
@@ -147,7 +153,9 @@ let package = Package(
         // The simulator reads RBAC policy files (YAML) with Yams; neither product binary links the simulator.
         .target(
             name: "KubeSimulator",
-            dependencies: ["Events", "COpenSSL", "CLinux", "Platform", .product(name: "Yams", package: "Yams")],
+            dependencies: [
+                "Events", "HTTPWire", "COpenSSL", "Platform", .product(name: "Yams", package: "Yams"),
+            ],
             path: "Tools/KubeSimulator", swiftSettings: swiftSettings),
         .executableTarget(
             name: "APISimulator", dependencies: ["KubeSimulator"], path: "Tools/APISimulator",
@@ -181,7 +189,7 @@ let package = Package(
         .executableTarget(
             name: "Benchmarks",
             dependencies: [
-                "SupervisorCore", "IPC", "CLinux", "KafkaClient", "KafkaIngest", "Events", "KubeClient", "Platform",
+                "SupervisorCore", "IPC", "KafkaClient", "KafkaIngest", "Events", "KubeClient", "Platform",
                 "KubeExecution",
                 "KubeAccess", "KubeconfigLoading", "KubeSimulator", .product(name: "Logging", package: "swift-log"),
             ],
@@ -193,16 +201,18 @@ let package = Package(
 
         // MARK: Tests.
         .testTarget(name: "IPCTests", dependencies: ["IPC", "Platform"], swiftSettings: swiftSettings),
-        .testTarget(name: "ObservabilityTests", dependencies: ["Observability"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ObservabilityTests", dependencies: ["Observability", "HTTPWire"], swiftSettings: swiftSettings),
         .testTarget(
             name: "DiagnosticsTests",
             dependencies: ["Diagnostics", "Systemd", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings),
         .testTarget(name: "EventsTests", dependencies: ["Events", "Platform"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "KubeManifestsTests", dependencies: ["KubeManifests", "Events"], swiftSettings: swiftSettings),
+            name: "KubeManifestsTests", dependencies: ["KubeManifests", "Events", "Platform"],
+            swiftSettings: swiftSettings),
         .testTarget(
-            name: "KubeSimulatorTests", dependencies: ["TestKit", "KubeSimulator", "Events", "CLinux", "Platform"],
+            name: "KubeSimulatorTests", dependencies: ["TestKit", "KubeSimulator", "Events", "Platform"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "SagaBridgeTests", dependencies: ["SagaBridge", "Events", "IPC"], swiftSettings: swiftSettings),
@@ -211,14 +221,14 @@ let package = Package(
         .testTarget(
             name: "KafkaIngestTests",
             dependencies: [
-                "KafkaIngest", "KafkaClient", "SupervisorCore", "SagaBridge", "Events", "IPC",
+                "KafkaIngest", "KafkaClient", "SupervisorCore", "SagaBridge", "Events", "IPC", "Platform",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "KubeClientTests",
             dependencies: [
-                "TestKit", "KubeClient", "KubeconfigLoading", "KubeSimulator", "Events", "CLinux", "Platform",
+                "TestKit", "KubeClient", "KubeconfigLoading", "KubeSimulator", "Events", "Platform",
             ],
             swiftSettings: swiftSettings),
         .testTarget(
@@ -242,8 +252,8 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "TestKit", "SupervisorCore", "IPC", "CLinux", "Supervisor", "WorkerProcess", "DemoRunner",
-                "KafkaClient", "Events", "KubeSimulator",
+                "TestKit", "SupervisorCore", "IPC", "Supervisor", "WorkerProcess", "DemoRunner",
+                "KafkaClient", "Events", "KubeSimulator", "Platform",
                 "Chaos", "Demo",
             ],
             swiftSettings: swiftSettings),

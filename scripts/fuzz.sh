@@ -46,10 +46,15 @@ if ((need_events)); then
     mapfile -t events < <(find Sources/Libraries/Events -name '*.swift' | sort)
     lib Events "${events[@]}"
 fi
+if ((need_ipc || need_kube)); then
+    # The platform layer (IPC's write lock, KubeClient's spawn and clock) over the CLinux shim.
+    lib Platform -I Sources/Libraries/CLinux Sources/Libraries/Platform/*.swift
+fi
 if ((need_ipc)); then
-    # IPC imports only Glibc (its statistics are plain counters); CLinux is on the path in case.
+    # IPC imports Glibc and Platform (its statistics are plain counters).
     lib IPC -I Sources/Libraries/CLinux Sources/IPC/*.swift
-    swiftc "${swift_flags[@]}" Fuzz/IPCFrameFuzz.swift -L "$build/lib" -lIPC -o "$build/bin/ipc-frame"
+    swiftc "${swift_flags[@]}" -I Sources/Libraries/CLinux Fuzz/IPCFrameFuzz.swift -L "$build/lib" -lIPC -lPlatform \
+        -o "$build/bin/ipc-frame"
 fi
 if ((need_events)) && [[ " ${targets[*]} " == *" inbound-command "* ]]; then
     swiftc "${swift_flags[@]}" Fuzz/InboundCommandFuzz.swift -L "$build/lib" -lEvents -o "$build/bin/inbound-command"
@@ -69,7 +74,6 @@ if ((need_kube)); then
         -I "$yams/CYaml/include" -Xcc -DYAML_DECLARE_STATIC -D SWIFT_PACKAGE -module-name Yams -emit-module \
         -emit-module-path "$mods/Yams.swiftmodule" -emit-library -static -o "$build/lib/libYams.a" \
         "$yams"/Yams/*.swift
-    lib Platform -I Sources/Libraries/CLinux Sources/Libraries/Platform/*.swift
     echo "== building KubeClient + kubeconfig harness"
     swiftc "${swift_flags[@]}" -module-name KubeClient -I Sources/Libraries/CCurl -I Sources/Libraries/CLinux -I "$yams/CYaml/include" \
         -Xcc -DYAML_DECLARE_STATIC Sources/Libraries/KubeClient/*.swift Sources/Libraries/KubeconfigLoading/*.swift Fuzz/KubeconfigFuzz.swift \

@@ -1,27 +1,20 @@
 import Glibc
+import Platform
 
 /// A worker's side of its socket: blocking reads on one thread, writes from any thread under a lock.
 ///
 /// `@unchecked Sendable` because the only shared mutable state, the write path, is serialised by
-/// `writeLock`; reads happen on one thread at a time, which owns the decoder. The mutex lives in its own
-/// allocation: passing a stored property `&inout` to `pthread_mutex_lock` from several threads would be an
-/// overlapping Swift access (a runtime exclusivity trap) while one of them waits for the lock.
+/// `writeLock` (Platform's ``Locked``); reads happen on one thread at a time, which owns the decoder.
 public final class BlockingFrameChannel: @unchecked Sendable {
     /// The socket descriptor (normally ``IPCProtocol/workerDescriptor``).
     public let descriptor: Int32
     private var decoder: FrameDecoder
     private var readBuffer = [UInt8](repeating: 0, count: 64 * 1024)
-    private let writeLock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private let writeLock = Locked(())
 
     public init(descriptor: Int32, maxFrameSize: Int = IPCProtocol.defaultMaxFrameSize) {
         self.descriptor = descriptor
         self.decoder = FrameDecoder(maxFrameSize: maxFrameSize)
-        pthread_mutex_init(writeLock, nil)
-    }
-
-    deinit {
-        pthread_mutex_destroy(writeLock)
-        writeLock.deallocate()
     }
 
     /// Blocks until a frame arrives. Returns `nil` at a clean end of stream; throws ``IPCError/Code/interrupted``
@@ -45,8 +38,11 @@ public final class BlockingFrameChannel: @unchecked Sendable {
 
     /// Writes one whole frame, blocking until it is sent. Safe from any thread.
     public func send(_ frame: [UInt8]) throws(IPCError) {
-        pthread_mutex_lock(writeLock)
-        defer { pthread_mutex_unlock(writeLock) }
+        try writeLock.withLock { (_: inout Void) throws(IPCError) in try sendLocked(frame) }
+    }
+
+    /// The write itself; `writeLock` is held.
+    private func sendLocked(_ frame: [UInt8]) throws(IPCError) {
         var offset = 0
         while offset < frame.count {
             let written = frame[offset...].withUnsafeBytes { raw in

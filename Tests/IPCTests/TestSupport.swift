@@ -64,29 +64,19 @@ final class Box<Value>: @unchecked Sendable {
 }
 
 /// A plain pthread for blocking work (the worker side of a socket), so blocking calls never run on the
-/// cooperative pool.
+/// cooperative pool: Platform's thread primitive, joined at most once.
 final class BackgroundThread: @unchecked Sendable {
-    private let body: @Sendable () -> Void
-    private var thread = pthread_t()
+    private let thread: PlatformThread
     private var joined = false
 
     init(_ body: @escaping @Sendable () -> Void) {
-        self.body = body
-        let context = Unmanaged.passRetained(self).toOpaque()
-        let rc = pthread_create(
-            &thread, nil,
-            { raw in
-                let me = Unmanaged<BackgroundThread>.fromOpaque(raw!).takeRetainedValue()
-                me.body()
-                return nil
-            }, context)
-        precondition(rc == 0, "pthread_create failed")
+        do { thread = try PlatformThread.start(body) } catch { preconditionFailure("\(error)") }
     }
 
     func join() {
         guard !joined else { return }
         joined = true
-        pthread_join(thread, nil)
+        thread.join()
     }
 }
 

@@ -1,4 +1,5 @@
 import Glibc
+import Platform
 import Testing
 
 extension Integration {
@@ -134,15 +135,11 @@ extension Integration {
         static func run(
             _ argv: [String], stdoutTo output: String, stderrToo: Bool = false, within seconds: Double
         ) -> Int32? {
-            var actions = posix_spawn_file_actions_t()
-            posix_spawn_file_actions_init(&actions)
-            defer { posix_spawn_file_actions_destroy(&actions) }
-            posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-            if stderrToo { posix_spawn_file_actions_adddup2(&actions, 1, 2) }
-            var pid: pid_t = 0
-            var args = argv.map { strdup($0) } + [nil]
-            defer { args.forEach { free($0) } }
-            guard posix_spawn(&pid, argv[0], &actions, nil, &args, environ) == 0 else { return nil }
+            var actions: [Spawn.FileAction] = [.open(1, path: output, flags: O_WRONLY | O_CREAT | O_TRUNC, mode: 0o644)]
+            if stderrToo { actions.append(.duplicate(1, to: 2)) }
+            guard case .success(let pid) = Spawn.start(argv, options: Spawn.Options(fileActions: actions)) else {
+                return nil
+            }
             var status: Int32 = 0
             let exited = TestSupport.eventually(within: seconds) { waitpid(pid, &status, WNOHANG) == pid }
             guard exited else {

@@ -1,4 +1,3 @@
-import CLinux
 import Glibc
 
 /// A fake `NOTIFY_SOCKET`: an `AF_UNIX` datagram socket bound by the test. It records every datagram with the

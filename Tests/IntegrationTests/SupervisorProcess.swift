@@ -1,5 +1,4 @@
 import Chaos
-import CLinux
 import Glibc
 
 /// The real `k8s-worker` binary, started by a test in its own temporary directory with a command file, a

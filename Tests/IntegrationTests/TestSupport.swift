@@ -1,6 +1,6 @@
 import Chaos
-import CLinux
 import Glibc
+import Platform
 import TestKit
 
 /// Small process and file helpers for tests that run the real binaries.
@@ -43,29 +43,14 @@ enum TestSupport {
 
     /// Runs a command to completion and returns its exit status (for rm, unshare helpers, etc.).
     @discardableResult
-    static func run(_ argv: [String]) -> Int32 {
-        var pid: pid_t = 0
-        var args = argv.map { strdup($0) } + [nil]
-        defer { args.forEach { free($0) } }
-        guard posix_spawn(&pid, argv[0], nil, nil, &args, environ) == 0 else { return -1 }
-        var status: Int32 = 0
-        _ = waitpid(pid, &status, 0)
-        return status
-    }
+    static func run(_ argv: [String]) -> Int32 { Spawn.run(argv) ?? -1 }
 
     /// Runs a command with stdout sent to `output`; returns the exit status.
     static func run(_ argv: [String], stdoutTo output: String) -> Int32 {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        var pid: pid_t = 0
-        var args = argv.map { strdup($0) } + [nil]
-        defer { args.forEach { free($0) } }
-        guard posix_spawn(&pid, argv[0], &actions, nil, &args, environ) == 0 else { return -1 }
-        var status: Int32 = 0
-        _ = waitpid(pid, &status, 0)
-        return status
+        let options = Spawn.Options(fileActions: [
+            .open(1, path: output, flags: O_WRONLY | O_CREAT | O_TRUNC, mode: 0o644)
+        ])
+        return Spawn.run(argv, options: options) ?? -1
     }
 
     static func sleep(milliseconds: Int) {
@@ -79,17 +64,9 @@ enum TestSupport {
         Poll.until(timeout: .milliseconds(Int(seconds * 1000)), every: .milliseconds(10), condition)
     }
 
-    static func monotonicSeconds() -> Double {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
-    }
+    static func monotonicSeconds() -> Double { Double(Instant.now().nanoseconds) / 1e9 }
 
-    static func monotonicMicroseconds() -> UInt64 {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return UInt64(now.tv_sec) * 1_000_000 + UInt64(now.tv_nsec) / 1000
-    }
+    static func monotonicMicroseconds() -> UInt64 { Instant.now().nanoseconds / 1000 }
 
     /// Children of `parent`, from /proc/*/stat.
     static func children(of parent: pid_t) -> [pid_t] { ProcessTable.children(of: parent) }

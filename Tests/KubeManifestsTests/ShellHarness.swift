@@ -1,5 +1,6 @@
 import Glibc
 import KubeManifests
+import Platform
 
 /// Runs the embedded entrypoint under a real shell in a private temporary directory, the way the
 /// container does (`<shell> entrypoint.sh <argv…>`), with the termination log and TMPDIR redirected.
@@ -86,35 +87,19 @@ final class ShellHarness {
             "TERMINATION_LOG": terminationLogPath, "TMPDIR": tmpPath, "LC_ALL": "C",
         ]
         for (key, value) in extra { environment[key] = value }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, directory + "/stdout", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_addopen(&actions, 2, directory + "/stderr", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        var args = argv.map { strdup($0) } + [nil]
-        var envp = environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            args.forEach { free($0) }
-            envp.forEach { free($0) }
-        }
         // A clean signal state, as PID 1 of a container has: the test runner's threads may block or
         // ignore signals, and a shell cannot trap a signal that was ignored when it started.
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var emptyMask = sigset_t()
-        sigemptyset(&emptyMask)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGPIPE, SIGCHLD] { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigmask(&attributes, &emptyMask)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        var pid: pid_t = 0
-        let result = posix_spawn(&pid, argv[0], &actions, &attributes, &args, &envp)
-        guard result == 0 else { throw HarnessError("cannot start \(argv[0]): error \(result)") }
-        return pid
+        let options = Spawn.Options(
+            fileActions: [
+                .open(0, path: "/dev/null", flags: O_RDONLY),
+                .open(1, path: directory + "/stdout", flags: O_WRONLY | O_CREAT | O_TRUNC, mode: 0o600),
+                .open(2, path: directory + "/stderr", flags: O_WRONLY | O_CREAT | O_TRUNC, mode: 0o600),
+            ],
+            signals: .resetOnly([SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGPIPE, SIGCHLD]))
+        switch Spawn.start(argv, environment: ChildEnvironment.entries(environment), options: options) {
+        case .success(let pid): return pid
+        case .failure(let failure): throw HarnessError("cannot start \(argv[0]): error \(failure.code)")
+        }
     }
 
     /// Waits up to `seconds` for `pid`, SIGKILLing it on timeout; returns the exit status (128+n for a signal).
@@ -187,21 +172,9 @@ final class ShellHarness {
     }
 
     @discardableResult
-    static func run(_ argv: [String]) -> Int32 {
-        var pid: pid_t = 0
-        var args = argv.map { strdup($0) } + [nil]
-        defer { args.forEach { free($0) } }
-        guard posix_spawn(&pid, argv[0], nil, nil, &args, environ) == 0 else { return -1 }
-        var status: Int32 = 0
-        _ = waitpid(pid, &status, 0)
-        return status
-    }
+    static func run(_ argv: [String]) -> Int32 { Spawn.run(argv) ?? -1 }
 
-    static func now() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
-    }
+    static func now() -> Double { Double(Instant.now().nanoseconds) / 1e9 }
 
     static func sleep(milliseconds: Int) {
         var request = timespec(tv_sec: milliseconds / 1000, tv_nsec: (milliseconds % 1000) * 1_000_000)

@@ -1,5 +1,5 @@
-import CLinux
 import Glibc
+import Platform
 
 /// Runs a program with a deadline and captures its output (for kubectl and curl).
 struct Subprocess {
@@ -25,42 +25,26 @@ struct Subprocess {
         _ executable: String, _ arguments: [String], environment: [String: String] = [:],
         timeout: Duration = .seconds(30)
     ) -> Result {
-        var outPipe: [Int32] = [0, 0]
-        var errPipe: [Int32] = [0, 0]
-        guard clinux_pipe2(&outPipe, O_CLOEXEC) == 0, clinux_pipe2(&errPipe, O_CLOEXEC) == 0 else {
+        guard case .success(let out) = Spawn.pipe(), case .success(let err) = Spawn.pipe() else {
             return Result(status: -1, standardOutput: "", standardError: "pipe failed", timedOut: false)
         }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        var merged: [String: String] = [:]
-        var index = 0
-        while let entry = environ[index] {
-            let text = String(cString: entry)
-            if let equals = text.firstIndex(of: "=") {
-                merged[String(text[..<equals])] = String(text[text.index(after: equals)...])
-            }
-            index += 1
-        }
+        let outPipe = [out.read, out.write]
+        let errPipe = [err.read, err.write]
+        var merged = ChildEnvironment.currentVariables()
         for (key, value) in environment { merged[key] = value }
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
-            posix_spawn_file_actions_destroy(&actions)
-        }
-        var pid = pid_t()
-        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, envp)
+        let options = Spawn.Options(fileActions: [
+            .duplicate(outPipe[1], to: 1), .duplicate(errPipe[1], to: 2), .open(0, path: "/dev/null", flags: O_RDONLY),
+        ])
+        let spawned = Spawn.start(
+            [executable] + arguments, environment: ChildEnvironment.entries(merged), options: options)
         close(outPipe[1])
         close(errPipe[1])
-        guard spawned == 0 else {
+        guard case .success(let pid) = spawned else {
             close(outPipe[0])
             close(errPipe[0])
+            let code = if case .failure(let failure) = spawned { failure.code } else { Int32(0) }
             return Result(
-                status: -1, standardOutput: "", standardError: "posix_spawn failed: \(spawned)", timedOut: false)
+                status: -1, standardOutput: "", standardError: "posix_spawn failed: \(code)", timedOut: false)
         }
         var output: [UInt8] = []
         var errors: [UInt8] = []

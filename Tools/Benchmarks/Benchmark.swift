@@ -1,5 +1,5 @@
-internal import CLinux
 import Glibc
+import Platform
 import Logging
 import SupervisorCore
 

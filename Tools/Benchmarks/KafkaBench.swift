@@ -1,4 +1,3 @@
-internal import CLinux
 import Events
 import Glibc
 import Platform
@@ -126,21 +125,18 @@ enum KafkaBench {
 
     /// kcat reading the topic from the beginning; the rate is taken from its first to its last record.
     static func kcat(bootstrap: String, expected: Int) throws -> Double {
-        var fds: [Int32] = [-1, -1]
-        guard clinux_pipe2(&fds, O_CLOEXEC) == 0 else { throw SupervisorError("pipe failed") }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        guard case .success(let pipe) = Spawn.pipe() else { throw SupervisorError("pipe failed") }
+        let fds = [pipe.read, pipe.write]
         let argv = [
             "/usr/bin/timeout", "120", "/usr/bin/kcat", "-C", "-b", bootstrap, "-t", "saga_commands", "-o", "beginning",
             "-c", String(expected), "-q", "-u", "-f", "%o\n",
         ]
-        var args = argv.map { strdup($0) } + [nil]
-        defer { args.forEach { free($0) } }
-        var pid: pid_t = 0
-        guard posix_spawn(&pid, argv[0], &actions, nil, &args, environ) == 0 else {
+        let options = Spawn.Options(fileActions: [
+            .duplicate(fds[1], to: 1), .open(2, path: "/dev/null", flags: O_WRONLY),
+        ])
+        guard case .success(let pid) = Spawn.start(argv, options: options) else {
+            close(fds[0])
+            close(fds[1])
             throw SupervisorError("cannot run kcat (apt-get install kcat coreutils)")
         }
         close(fds[1])
@@ -157,8 +153,7 @@ enum KafkaBench {
             lines += buffer[0..<count].count { $0 == UInt8(ascii: "\n") }
         }
         close(fds[0])
-        var status: Int32 = 0
-        waitpid(pid, &status, 0)
+        Spawn.wait(pid)
         guard lines >= expected else { throw SupervisorError("kcat read \(lines) of \(expected) records") }
         return Double(lines - 1) / max(Double(last - first) / 1e9, 1e-9)
     }

@@ -1,4 +1,4 @@
-internal import CLinux
+import Platform
 import Glibc
 
 /// The baseline: the same bytes bounced over a raw `socketpair` to a child process that echoes them, with
@@ -23,15 +23,8 @@ enum RawPingPong {
     static func spawnEcho() -> (pid_t, Int32) {
         var fds: [Int32] = [-1, -1]
         _ = socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &fds)
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, fds[1], 3)
-        let executable = Benchmark.selfPath
-        var argv: [UnsafeMutablePointer<CChar>?] = [strdup(executable), strdup("--echo-child"), nil]
-        defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
-        _ = posix_spawn(&pid, executable, &actions, nil, &argv, environ)
+        let options = Spawn.Options(fileActions: [.duplicate(fds[1], to: 3)])
+        let pid = (try? Spawn.start([Benchmark.selfPath, "--echo-child"], options: options).get()) ?? 0
         close(fds[1])
         return (pid, fds[0])
     }

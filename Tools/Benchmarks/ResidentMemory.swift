@@ -1,4 +1,4 @@
-internal import CLinux
+import Platform
 import Glibc
 import SupervisorCore
 
@@ -43,21 +43,13 @@ enum ResidentMemory {
             "\(workers)",
             "--set", "workers.min_ready=\(workers)", "--set", "log.level=warning",
         ]
-        var args = argv.map { strdup($0) } + [nil]
         let environment: [String] = ["NOTIFY_SOCKET=\(socketPath)", "PATH=/usr/bin:/bin"]
-        var envp = environment.map { strdup($0) } + [nil]
-        defer {
-            args.forEach { free($0) }
-            envp.forEach { free($0) }
-        }
-        var pid: pid_t = 0
-        guard posix_spawn(&pid, argv[0], nil, nil, &args, &envp) == 0 else {
+        guard case .success(let pid) = Spawn.start(argv, environment: environment) else {
             throw SupervisorError("cannot start k8s-worker")
         }
         defer {
             kill(pid, SIGTERM)
-            var status: Int32 = 0
-            waitpid(pid, &status, 0)
+            Spawn.wait(pid)
         }
         // Wait for READY=1 (bounded).
         var buffer = [UInt8](repeating: 0, count: 4096)

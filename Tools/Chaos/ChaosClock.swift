@@ -1,13 +1,10 @@
 import Glibc
+import Platform
 
 /// The monotonic clock, in seconds.
 public enum ChaosClock {
     /// Seconds on `CLOCK_MONOTONIC`.
-    public static func now() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
-    }
+    public static func now() -> Double { Double(Instant.now().nanoseconds) / 1e9 }
 
     /// Blocks the calling thread (never the cooperative pool) for `seconds`: the pacing of a poll loop.
     public static func sleep(seconds: Double) {

@@ -3,6 +3,7 @@ import Events
 import Glibc
 import KafkaClient
 import KubeSimulator
+import Platform
 
 /// One chaos run: the mock Kafka cluster and the Kubernetes API simulator in this process, the real supervisor
 /// and worker binaries as child processes, a command stream from the seed, and the fault schedule from the
@@ -47,14 +48,14 @@ public final class ChaosRun {
     ) async throws(ChaosError) -> ChaosReport {
         let result: Result<ChaosReport, ChaosError> = await withCheckedContinuation { continuation in
             do {
-                let thread = try LoopThread.spawn {
+                let thread = try PlatformThread.start {
                     do throws(ChaosError) {
                         continuation.resume(returning: .success(try ChaosRun(settings: settings, output: output).run()))
                     } catch {
                         continuation.resume(returning: .failure(error))
                     }
                 }
-                pthread_detach(thread)
+                thread.detach()
             } catch {
                 continuation.resume(returning: .failure(ChaosError("cannot start the chaos thread: \(error)")))
             }

@@ -1,41 +1,25 @@
 import Glibc
+import Platform
 
 /// Starting, signalling and inspecting child processes through `posix_spawn`, `waitpid` and `/proc`.
 public enum ProcessTable {
     /// Starts `argv` with exactly `environment`, stdin from `/dev/null` and stdout and stderr appended to
     /// `outputPath`. Returns the pid, or the `posix_spawn` error.
     ///
-    /// One addition: this process's `ASAN_OPTIONS` and `TSAN_OPTIONS`, unless `environment` sets them. Under
-    /// `scripts/sanitize.sh` the children are instrumented too, and their reports must land where the run looks.
+    /// One addition: this process's sanitizer options, unless `environment` sets them
+    /// (``ChildEnvironment/withSanitizerOptions(_:)``). Under `scripts/sanitize.sh` the children are instrumented
+    /// too, and their reports must land where the run looks.
     public static func spawn(
         _ argv: [String], environment: [String: String], outputPath: String
-    ) -> Result<pid_t, SpawnError> {
-        var environment = environment
-        for name in ["ASAN_OPTIONS", "TSAN_OPTIONS"] where environment[name] == nil {
-            if let value = getenv(name) { environment[name] = String(cString: value) }
-        }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        posix_spawn_file_actions_addopen(&actions, 2, outputPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        var args = argv.map { strdup($0) } + [nil]
-        var envp = environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            args.forEach { free($0) }
-            envp.forEach { free($0) }
-        }
-        var pid: pid_t = 0
-        let result = posix_spawn(&pid, argv.first ?? "", &actions, nil, &args, &envp)
-        return result == 0 ? .success(pid) : .failure(SpawnError(program: argv.first ?? "", code: result))
-    }
-
-    /// Why a program could not be started.
-    public struct SpawnError: Error, CustomStringConvertible, Sendable {
-        public var program: String
-        public var code: Int32
-        public var description: String { "cannot start \(program): \(String(cString: strerror(code)))" }
+    ) -> Result<pid_t, Spawn.Failure> {
+        let output = O_WRONLY | O_CREAT | O_APPEND
+        let options = Spawn.Options(fileActions: [
+            .open(1, path: outputPath, flags: output, mode: 0o644),
+            .open(2, path: outputPath, flags: output, mode: 0o644),
+            .open(0, path: "/dev/null", flags: O_RDONLY),
+        ])
+        let entries = ChildEnvironment.entries(ChildEnvironment.withSanitizerOptions(environment))
+        return Spawn.start(argv, environment: entries, options: options)
     }
 
     /// Reaps `pid` if it has exited: its exit code, or 128 + the signal that ended it; `nil` while it runs.

@@ -9,7 +9,7 @@ final class WorkerThread: Sendable {
     private let name: String
     private let stopRequested = Atomic<Bool>(false)
     private let failure = Locked<String?>(nil)
-    private let handle = Locked<pthread_t?>(nil)
+    private let handle = Locked<PlatformThread?>(nil)
 
     init(name: String) { self.name = name }
 
@@ -22,7 +22,7 @@ final class WorkerThread: Sendable {
     /// Runs `body` on a new thread; what it returns is the reason it gave up (`nil` when it was stopped).
     func start(_ body: @escaping @Sendable () -> String?) throws(ChaosError) {
         do {
-            let thread = try LoopThread.spawn { [self] in
+            let thread = try PlatformThread.start { [self] in
                 if let problem = body() { failure.withLock { $0 = problem } }
             }
             handle.withLock { $0 = thread }
@@ -40,6 +40,6 @@ final class WorkerThread: Sendable {
                 return value
             })
         else { return }
-        LoopThread.join(thread)
+        thread.join()
     }
 }

@@ -1,6 +1,7 @@
 import Glibc
 import KafkaClient
 import KubeSimulator
+import Platform
 
 /// Everything the demo runs against, in this process: librdkafka's mock cluster with the standard topics and
 /// the Kubernetes API simulator with the executor namespace. ``shutdown()`` stops both and removes the
@@ -77,13 +78,7 @@ public final class DemoEnvironment {
 
     private static func remove(_ path: String) {
         guard path.hasPrefix("/tmp/k8s-worker-demo-") else { return }
-        var pid: pid_t = 0
-        let argv = ["/bin/rm", "-rf", "--", path]
-        var args = argv.map { strdup($0) } + [nil]
-        defer { args.forEach { free($0) } }
-        guard posix_spawn(&pid, argv[0], nil, nil, &args, environ) == 0 else { return }
-        var status: Int32 = 0
-        _ = waitpid(pid, &status, 0)
+        Spawn.run(["/bin/rm", "-rf", "--", path])
     }
 }
 

@@ -227,11 +227,7 @@ public final class DemoObserver: Sendable {
         DemoOutput.write(to: 2, "\r\u{1B}[K" + line)
     }
 
-    static func now() -> UInt64 {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
-    }
+    static func now() -> UInt64 { Instant.now().nanoseconds }
 }
 
 extension Duration {

@@ -25,7 +25,7 @@ import Platform
 public final class APISimulator: Sendable {
     private enum Lifecycle {
         case created
-        case running([pthread_t])
+        case running([PlatformThread])
         case stopped
     }
 
@@ -162,7 +162,7 @@ public final class APISimulator: Sendable {
             guard case .created = state else {
                 throw SimulatorError(.invalidState, "the simulator was already started")
             }
-            var threads: [pthread_t] = []
+            var threads: [PlatformThread] = []
             for (index, control) in controls.enumerated() {
                 let listener = listener
                 let tls = tls
@@ -170,7 +170,7 @@ public final class APISimulator: Sendable {
                 let limits = configuration.limits
                 do throws(SimulatorError) {
                     threads.append(
-                        try LoopThread.spawn {
+                        try Self.startThread {
                             do {
                                 let loop = try EventLoop(
                                     listener: listener, control: control, tls: tls, processor: processor,
@@ -183,7 +183,7 @@ public final class APISimulator: Sendable {
                         })
                 } catch {
                     for control in controls { control.requestStop() }
-                    for thread in threads { LoopThread.join(thread) }
+                    for thread in threads { thread.join() }
                     state = .stopped
                     throw error
                 }
@@ -192,12 +192,17 @@ public final class APISimulator: Sendable {
         }
     }
 
+    /// A loop thread (Platform's thread: a pthread with SIGPIPE blocked, never Swift's cooperative pool).
+    private static func startThread(_ body: @escaping @Sendable () -> Void) throws(SimulatorError) -> PlatformThread {
+        do { return try PlatformThread.start(body) } catch { throw SimulatorError(.system, error.description) }
+    }
+
     /// Stops the loops (closing every connection) and the listening sockets; waits for the threads. Idempotent.
     public func stop() {
         lifecycle.withLock { state in
             if case .running(let threads) = state {
                 for control in controls { control.requestStop() }
-                for thread in threads { LoopThread.join(thread) }
+                for thread in threads { thread.join() }
             }
             state = .stopped
         }

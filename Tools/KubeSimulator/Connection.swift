@@ -1,4 +1,4 @@
-internal import CLinux
+import Platform
 
 /// One client connection's state, owned by its event loop (never touched by another thread).
 final class Connection {
@@ -13,7 +13,7 @@ final class Connection {
     var state = State.handshaking
     /// Decrypted bytes not yet consumed by the parser.
     var input: [UInt8] = []
-    var parser: HTTPRequestParser
+    var parser: HTTPMessageReader
     /// Encrypted-side output still to write.
     var output: [UInt8] = []
     var outputOffset = 0
@@ -25,8 +25,8 @@ final class Connection {
     var peerClosed = false
     /// `SSL_read` asked for writability.
     var readWantsWrite = false
-    /// The epoll events currently watched.
-    var interest: UInt32 = EPOLLIN.rawValue | EPOLLRDHUP.rawValue
+    /// What the reactor currently watches it for.
+    var interest: Reactor.Interest = [.readable, .peerShutdown]
     /// The verified client certificate's subject.
     var peer: (commonName: String, organizations: [String])?
     let acceptedAt: UInt64
@@ -34,11 +34,11 @@ final class Connection {
     /// When the first byte of an incomplete request arrived.
     var requestStartedAt: UInt64?
 
-    init(descriptor: Int32, serial: UInt32, session: TLSSession, limits: HTTPRequestParser.Limits, now: UInt64) {
+    init(descriptor: Int32, serial: UInt32, session: TLSSession, limits: HTTPMessageReader.Limits, now: UInt64) {
         self.descriptor = descriptor
         self.serial = serial
         self.session = session
-        parser = HTTPRequestParser(limits: limits)
+        parser = HTTPMessageReader(limits: limits)
         acceptedAt = now
         lastActivity = now
     }

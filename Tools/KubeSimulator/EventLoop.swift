@@ -1,5 +1,5 @@
-internal import CLinux
 import Glibc
+import Platform
 
 /// One epoll loop serving TLS connections accepted from the shared listening socket (registered with
 /// `EPOLLEXCLUSIVE`, so one loop wakes per new connection and keeps it). Everything here runs on the loop's
@@ -8,20 +8,19 @@ final class EventLoop {
     private static let listenerToken = UInt64.max
     private static let wakeToken = UInt64.max - 1
 
-    private let epoll: Descriptor
+    private let reactor: Reactor
     private let listener: Descriptor
     private let control: LoopControl
     private let tls: TLSContext
     private let processor: RequestProcessor
     private let limits: SimulatorConfiguration.Limits
-    private let parserLimits: HTTPRequestParser.Limits
+    private let parserLimits: HTTPMessageReader.Limits
     private let runsLifecycle: Bool
     private let housekeepingInterval: UInt64
     private var connections: [Int32: Connection] = [:]
     private var timers = TimerHeap()
     private var nextSerial: UInt32 = 1
     private var readBuffer = [UInt8](repeating: 0, count: 32 * 1024)
-    private var events = [epoll_event](repeating: epoll_event(), count: 256)
     private var lastHousekeeping: UInt64 = 0
     private var dateSecond = -1
     private var dateText = ""
@@ -33,22 +32,19 @@ final class EventLoop {
         listener: Descriptor, control: LoopControl, tls: TLSContext, processor: RequestProcessor,
         limits: SimulatorConfiguration.Limits, runsLifecycle: Bool
     ) throws(SimulatorError) {
-        let fd = epoll_create1(Int32(EPOLL_CLOEXEC))
-        guard fd >= 0 else { throw Sockets.failure("epoll_create1") }
-        epoll = Descriptor(fd)
+        do { reactor = try Reactor(capacity: 256) } catch { throw SimulatorError(.system, error.description) }
         self.listener = listener
         self.control = control
         self.tls = tls
         self.processor = processor
         self.limits = limits
-        parserLimits = HTTPRequestParser.Limits(
+        parserLimits = HTTPMessageReader.Limits(
             maxHeaderBytes: limits.maxHeaderBytes, maxBodyBytes: limits.maxBodyBytes,
             maxHeaderCount: limits.maxHeaderCount)
         self.runsLifecycle = runsLifecycle
         housekeepingInterval = UInt64(max(limits.housekeepingInterval.clampedNanoseconds, 1_000_000))
-        try register(
-            listener.fd, token: Self.listenerToken, events: EPOLLIN.rawValue | EPOLLEXCLUSIVE.rawValue, add: true)
-        try register(control.wakeRead.fd, token: Self.wakeToken, events: EPOLLIN.rawValue, add: true)
+        try register(listener.fd, token: Self.listenerToken, interest: [.readable, .exclusive], add: true)
+        try register(control.wakeRead.fd, token: Self.wakeToken, interest: .readable, add: true)
     }
 
     /// Serves until ``LoopControl/requestStop()``; then closes every connection.
@@ -58,10 +54,7 @@ final class EventLoop {
             var waitUntil = lastHousekeeping &+ housekeepingInterval
             if let due = timers.nextDue { waitUntil = min(waitUntil, due) }
             let timeout = waitUntil > now ? Int32(min((waitUntil - now + 999_999) / 1_000_000, 1000)) : 0
-            let count = epoll_wait(epoll.fd, &events, Int32(events.count), timeout)
-            if count > 0 {
-                for index in 0..<Int(count) { dispatch(events[index]) }
-            }
+            reactor.wait(milliseconds: timeout) { dispatch($0) }
             let after = SimulatorClock.monotonicNanoseconds()
             fireTimers(after)
             if after &- lastHousekeeping >= housekeepingInterval {
@@ -73,8 +66,8 @@ final class EventLoop {
         for entry in timers.drain() { processor.record(entry.pending, outcome: .drop) }
     }
 
-    private func dispatch(_ event: epoll_event) {
-        let token = event.data.u64
+    private func dispatch(_ event: Reactor.Event) {
+        let token = event.token
         if token == Self.listenerToken {
             acceptConnections()
             return
@@ -88,20 +81,17 @@ final class EventLoop {
         guard let connection = connections[fd], connection.serial == UInt32(truncatingIfNeeded: token >> 32) else {
             return
         }
-        let flags = event.events
-        if flags & (EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 {
+        if event.hangup {
             // Both directions are gone (or the socket failed): nothing can be answered any more.
             close(connection, notifyPeer: false)
             return
         }
-        let readable = flags & (EPOLLIN.rawValue | EPOLLRDHUP.rawValue) != 0
-        let writable = flags & EPOLLOUT.rawValue != 0
-        handle(connection, readable: readable, writable: writable)
+        handle(connection, readable: event.readable, writable: event.writable)
     }
 
     private func acceptConnections() {
         for _ in 0..<64 {
-            let fd = clinux_accept_nonblocking(listener.fd)
+            let fd = Descriptors.acceptNonblocking(listener.fd)
             if fd < 0 {
                 if errno == EINTR { continue }
                 if errno == EMFILE || errno == ENFILE { pauseListener() }
@@ -123,7 +113,7 @@ final class EventLoop {
                 descriptor: fd, serial: nextSerial, session: session, limits: parserLimits,
                 now: SimulatorClock.monotonicNanoseconds())
             do {
-                try register(fd, token: connection.token, events: connection.interest, add: true)
+                try register(fd, token: connection.token, interest: connection.interest, add: true)
             } catch {
                 Glibc.close(fd)
                 continue
@@ -135,8 +125,7 @@ final class EventLoop {
 
     private func pauseListener() {
         guard listenerPausedUntil == nil else { return }
-        var event = epoll_event()
-        _ = epoll_ctl(epoll.fd, EPOLL_CTL_DEL, listener.fd, &event)
+        reactor.remove(listener.fd)
         listenerPausedUntil = SimulatorClock.monotonicNanoseconds() &+ 200_000_000
     }
 
@@ -205,7 +194,7 @@ final class EventLoop {
         while connection.state == .open && !connection.awaitingResponse && connection.output.isEmpty
             && !connection.closeAfterWrite
         {
-            let outcome: HTTPRequestParser.Outcome
+            let outcome: HTTPMessageReader.Outcome
             do {
                 outcome = try connection.parser.parse(connection.input)
             } catch {
@@ -341,8 +330,7 @@ final class EventLoop {
         }
         if let until = listenerPausedUntil, now >= until {
             listenerPausedUntil = nil
-            try? register(
-                listener.fd, token: Self.listenerToken, events: EPOLLIN.rawValue | EPOLLEXCLUSIVE.rawValue, add: true)
+            try? register(listener.fd, token: Self.listenerToken, interest: [.readable, .exclusive], add: true)
         }
         if runsLifecycle { processor.tick() }
     }
@@ -356,19 +344,22 @@ final class EventLoop {
     /// EPOLLRDHUP would otherwise fire on every wait while a delayed response is pending).
     private func setInterest(_ connection: Connection, writable: Bool) {
         guard connection.state != .closed else { return }
-        let events =
-            (connection.peerClosed ? 0 : EPOLLIN.rawValue | EPOLLRDHUP.rawValue) | (writable ? EPOLLOUT.rawValue : 0)
-        guard connection.interest != events else { return }
-        connection.interest = events
-        try? register(connection.descriptor, token: connection.token, events: events, add: false)
+        var interest: Reactor.Interest = connection.peerClosed ? [] : [.readable, .peerShutdown]
+        if writable { interest.insert(.writable) }
+        guard connection.interest != interest else { return }
+        connection.interest = interest
+        try? register(connection.descriptor, token: connection.token, interest: interest, add: false)
     }
 
-    private func register(_ fd: Int32, token: UInt64, events: UInt32, add: Bool) throws(SimulatorError) {
-        var event = epoll_event()
-        event.events = events
-        event.data.u64 = token
-        guard epoll_ctl(epoll.fd, add ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, fd, &event) == 0 else {
-            throw Sockets.failure("epoll_ctl")
+    private func register(_ fd: Int32, token: UInt64, interest: Reactor.Interest, add: Bool) throws(SimulatorError) {
+        do {
+            if add {
+                try reactor.add(fd, token: token, interest: interest)
+            } else {
+                try reactor.modify(fd, token: token, interest: interest)
+            }
+        } catch {
+            throw SimulatorError(.system, "epoll_ctl: \(String(cString: strerror(error.code)))")
         }
     }
 
@@ -376,8 +367,7 @@ final class EventLoop {
         guard connection.state != .closed else { return }
         if notifyPeer && connection.state == .open { connection.session.shutdown() }
         connection.state = .closed
-        var event = epoll_event()
-        _ = epoll_ctl(epoll.fd, EPOLL_CTL_DEL, connection.descriptor, &event)
+        reactor.remove(connection.descriptor)
         Glibc.close(connection.descriptor)
         connections[connection.descriptor] = nil
         processor.stats.open.subtract(1, ordering: .relaxed)

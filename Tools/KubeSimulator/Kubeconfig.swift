@@ -1,3 +1,5 @@
+import Events
+
 /// Renders the kubeconfig files the simulator writes.
 enum Kubeconfig {
     /// What goes into a kubeconfig.

@@ -1,4 +1,3 @@
-internal import CLinux
 import Events
 import Glibc
 

@@ -1,14 +1,12 @@
 import Events
 import Glibc
+import Platform
 
-/// The two clocks the simulator reads: CLOCK_MONOTONIC for deadlines, CLOCK_REALTIME for timestamps.
+/// The two clocks the simulator reads: CLOCK_MONOTONIC (Platform's ``Instant``) for deadlines, CLOCK_REALTIME
+/// for timestamps.
 enum SimulatorClock {
     /// Nanoseconds on CLOCK_MONOTONIC.
-    static func monotonicNanoseconds() -> UInt64 {
-        var spec = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &spec)
-        return UInt64(spec.tv_sec) &* 1_000_000_000 &+ UInt64(spec.tv_nsec)
-    }
+    static func monotonicNanoseconds() -> UInt64 { Instant.now().nanoseconds }
 
     /// Nanoseconds from `start` to `now` on the monotonic clock, zero when `start` is the later reading (a stamp
     /// taken after `now` was read, which is normal within one loop iteration).

@@ -1,5 +1,5 @@
-internal import CLinux
 import Glibc
+import Platform
 
 /// Listening sockets and a pipe, with non-blocking, close-on-exec descriptors.
 enum Sockets {
@@ -74,9 +74,8 @@ enum Sockets {
 
     /// A non-blocking pipe: (read end, write end).
     static func pipe() throws(SimulatorError) -> (Descriptor, Descriptor) {
-        var fds: [Int32] = [0, 0]
-        guard clinux_pipe2(&fds, O_NONBLOCK | O_CLOEXEC) == 0 else { throw failure("pipe2") }
-        return (Descriptor(fds[0]), Descriptor(fds[1]))
+        guard let pipe = Descriptors.pipe(flags: O_NONBLOCK | O_CLOEXEC) else { throw failure("pipe2") }
+        return (Descriptor(pipe.read), Descriptor(pipe.write))
     }
 
     static func failure(_ call: String) -> SimulatorError {

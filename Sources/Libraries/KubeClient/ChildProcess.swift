@@ -1,5 +1,5 @@
-internal import CLinux
 import Glibc
+import Platform
 
 /// Runs a credential plugin: `posix_spawn` with stdin from `/dev/null`, stdout captured (bounded), stderr passed
 /// through, a clean signal mask and default dispositions, in its own process group so a timeout kills the whole
@@ -25,46 +25,26 @@ enum ChildProcess {
     static func run(
         executable: String, arguments: [String], environment: [String], deadline: KubeDeadline, outputLimit: Int
     ) -> Result<[UInt8], Failure> {
-        var pipe: [Int32] = [-1, -1]
-        guard clinux_pipe2(&pipe, O_CLOEXEC) == 0 else { return .failure(.pipe(errno)) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, pipe[1], 1)
-        clinux_spawn_closefrom(&actions, 3)
-
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        var all = sigset_t()
-        sigfillset(&all)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(
-            &attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
-
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        let envp = environment.map { strdup($0) } + [nil]
-        defer {
-            for pointer in argv { free(pointer) }
-            for pointer in envp { free(pointer) }
+        let pipe: (read: Int32, write: Int32)
+        switch Spawn.pipe() {
+        case .success(let created): pipe = created
+        case .failure(let failure): return .failure(.pipe(failure.code))
         }
-        var pid: pid_t = 0
-        let spawned =
-            executable.contains("/")
-            ? posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
-            : posix_spawnp(&pid, executable, &actions, &attributes, argv, envp)
-        close(pipe[1])
-        guard spawned == 0 else {
-            close(pipe[0])
-            return .failure(.spawn(spawned))
+        let options = Spawn.Options(
+            fileActions: [.open(0, path: "/dev/null", flags: O_RDONLY), .duplicate(pipe.write, to: 1), .closeFrom(3)],
+            signals: .reset, ownProcessGroup: true, searchPath: true)
+        let pid: pid_t
+        switch Spawn.start([executable] + arguments, environment: environment, options: options) {
+        case .success(let started):
+            pid = started
+            close(pipe.write)
+        case .failure(let failure):
+            close(pipe.write)
+            close(pipe.read)
+            return .failure(.spawn(failure.code))
         }
-        let output = readAll(pipe[0], deadline: deadline, limit: outputLimit)
-        close(pipe[0])
+        let output = readAll(pipe.read, deadline: deadline, limit: outputLimit)
+        close(pipe.read)
         if case .failure = output { terminate(pid) }
         let status = reap(pid, deadline: deadline)
         if case .failure(let failure) = output { return .failure(failure) }
@@ -132,15 +112,7 @@ enum ChildProcess {
     }
 
     /// This process's environment as `NAME=value` strings.
-    static func processEnvironment() -> [String] {
-        var result: [String] = []
-        var index = 0
-        while let entry = environ[index] {
-            result.append(String(cString: entry))
-            index += 1
-        }
-        return result
-    }
+    static func processEnvironment() -> [String] { ChildEnvironment.current() }
 
     static func withheld(_ name: String) -> Bool {
         ["K8S_WORKER_", "NOTIFY_SOCKET", "WATCHDOG_", "LISTEN_"].contains { name.hasPrefix($0) }

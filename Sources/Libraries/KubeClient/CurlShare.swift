@@ -12,6 +12,10 @@ final class CurlShare: @unchecked Sendable {
     /// The `CURLSH *`.
     let handle: UnsafeMutableRawPointer
     /// One mutex per `curl_lock_data` value; the lock callbacks find them through `CURLSHOPT_USERDATA`.
+    ///
+    /// Raw pthread mutexes rather than Platform's ``Locked`` (the lock everywhere else): libcurl locks and
+    /// unlocks through two separate callbacks, with its own code between them, so there is no closure to hand
+    /// to `withLock`. Still pthread mutexes, so the sanitizers see them.
     private let locks: UnsafeMutablePointer<pthread_mutex_t>
     private let lockCount: Int
 

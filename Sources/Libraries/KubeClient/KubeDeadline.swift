@@ -1,4 +1,5 @@
 import Glibc
+import Platform
 
 /// A point in `CLOCK_MONOTONIC` time: when a call must be finished.
 ///
@@ -59,11 +60,7 @@ public struct KubeDeadline: Sendable, Hashable, Comparable, CustomStringConverti
 /// The monotonic clock and sleeping on it.
 enum Monotonic {
     /// `CLOCK_MONOTONIC` in nanoseconds.
-    static func nanoseconds() -> UInt64 {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return UInt64(now.tv_sec) &* 1_000_000_000 &+ UInt64(now.tv_nsec)
-    }
+    static func nanoseconds() -> UInt64 { Instant.now().nanoseconds }
 
     /// Blocks the calling thread until `deadline` (absolute, so signals that interrupt the sleep cost nothing).
     /// Only for the client's own blocking threads: never call this from Swift's cooperative pool.

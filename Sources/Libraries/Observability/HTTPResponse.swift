@@ -1,3 +1,5 @@
+import HTTPWire
+
 /// A complete HTTP/1.1 response. Every response closes the connection (`Connection: close`) and carries its
 /// exact `Content-Length`.
 public struct HTTPResponse: Sendable, Equatable {

@@ -1,3 +1,5 @@
+import HTTPWire
+
 /// The supervisor's HTTP endpoints, as a pure function of the request and the service's state.
 ///
 /// - `GET /metrics`: the Prometheus text exposition.

@@ -1,5 +1,6 @@
 internal import CSystemd
 import Glibc
+import Platform
 
 /// Speaks systemd's notify protocol (sd_notify(3)) without ever blocking the caller.
 ///
@@ -103,11 +104,7 @@ public final class SystemdNotifier {
     }
 
     /// CLOCK_MONOTONIC in microseconds: the clock systemd compares `MONOTONIC_USEC` against.
-    public static func monotonicMicroseconds() -> UInt64 {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return UInt64(now.tv_sec) * 1_000_000 + UInt64(now.tv_nsec) / 1_000
-    }
+    public static func monotonicMicroseconds() -> UInt64 { Instant.now().nanoseconds / 1_000 }
 
     static func microseconds(_ duration: Duration) -> UInt64 {
         let (seconds, attoseconds) = duration.components

@@ -1,3 +1,4 @@
+import Platform
 import IPC
 import Logging
 import Observability

@@ -1,3 +1,4 @@
+import Platform
 import DequeModule
 
 /// Every command the supervisor has accepted and not yet finished: queued or in flight on a worker.

@@ -1,3 +1,4 @@
+import Platform
 /// Durations as people write them in configuration: `250ms`, `5s`, `2m`, `1h`, `1m30s`, or plain seconds.
 public enum DurationText {
     /// Parses a duration; `nil` for anything malformed or negative.
@@ -43,4 +44,9 @@ public enum DurationText {
         if nanos % 1_000_000 == 0 { return "\(nanos / 1_000_000)ms" }
         return "\(nanos)ns"
     }
+}
+
+extension Duration {
+    /// Seconds as a floating-point number, for logs and status lines.
+    public var seconds: Double { Double(nanosecondsClamped) / 1e9 }
 }

@@ -1,3 +1,5 @@
+import Platform
+import HTTPWire
 import Observability
 
 /// One accepted HTTP connection's state. It lives through three phases, each under its own deadline:

@@ -1,5 +1,6 @@
-internal import CLinux
 import Glibc
+import Platform
+import HTTPWire
 import Observability
 
 /// A minimal HTTP/1.1 server on the supervisor's event loop, for `/metrics`, `/healthz` and `/readyz`.
@@ -27,7 +28,7 @@ final class HTTPServer {
     /// The address actually bound (with the kernel's port when port 0 was asked for).
     let boundAddress: String
     private let listener: Int32
-    private let reactor: Reactor
+    private let reactor: SupervisorReactor
     private var connections: [UInt32: HTTPConnection] = [:]
     private var nextID: UInt32 = 1
     /// Accept order of the next connection.
@@ -39,7 +40,7 @@ final class HTTPServer {
     /// Connections closed before their exchange was over, by reason.
     private(set) var cutConnections: [HTTPAdmission.Cut: Int] = [:]
 
-    init(address: ListenAddress, reactor: Reactor, limits: Limits = Limits()) throws(SupervisorError) {
+    init(address: ListenAddress, reactor: SupervisorReactor, limits: Limits = Limits()) throws(SupervisorError) {
         self.limits = limits
         self.reactor = reactor
         let family = address.isIPv6 ? AF_INET6 : AF_INET
@@ -78,7 +79,7 @@ final class HTTPServer {
     /// connections accepted with one whose head is a moment late cannot push it out before its socket is read.
     func acceptAll(now: Instant, respond: (HTTPRequest) -> HTTPResponse) {
         for _ in 0..<max(1, limits.admission.maxConnections / 2) {
-            let fd = clinux_accept_nonblocking(listener)
+            let fd = Descriptors.acceptNonblocking(listener)
             if fd < 0 {
                 switch errno {
                 case EINTR, ECONNABORTED, EPROTO:

@@ -1,4 +1,5 @@
 import Glibc
+import Platform
 import IPC
 import Diagnostics
 import Logging

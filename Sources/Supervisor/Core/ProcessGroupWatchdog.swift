@@ -1,5 +1,6 @@
 import Diagnostics
 import Glibc
+import Platform
 
 /// Makes a long-running tool (the benchmark, the chaos runner) stop promptly on SIGTERM or SIGINT, with every
 /// process it started.
@@ -43,16 +44,13 @@ public enum ProcessGroupWatchdog {
 
     private static func spawnSelf(name: String) -> pid_t {
         setenv(marker, "1", 1)
-        var attributes = WorkerLauncher.ownGroupAttributes()
-        defer { posix_spawnattr_destroy(&attributes) }
-        var args = CommandLine.arguments.map { strdup($0) } + [nil]
-        defer { args.forEach { free($0) } }
-        var pid: pid_t = 0
-        let result = posix_spawn(&pid, "/proc/self/exe", nil, &attributes, &args, environ)
-        guard result == 0 else {
-            printError("\(name): cannot start: \(String(cString: strerror(result)))")
+        let options = Spawn.Options(signals: .reset, ownProcessGroup: true)
+        switch Spawn.start(CommandLine.arguments, program: "/proc/self/exe", options: options) {
+        case .success(let pid):
+            return pid
+        case .failure(let failure):
+            printError("\(name): cannot start: \(String(cString: strerror(failure.code)))")
             exit(71)  // EX_OSERR
         }
-        return pid
     }
 }

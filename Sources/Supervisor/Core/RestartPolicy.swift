@@ -1,3 +1,4 @@
+import Platform
 /// When to start a replacement for a worker that died: exponential backoff per slot plus a pool-wide
 /// crash-loop breaker. Pure: the caller supplies the time and the jitter.
 public struct RestartPolicy: Sendable {

@@ -1,5 +1,5 @@
-internal import CLinux
 import Glibc
+import Platform
 
 /// Write end of the self-pipe, read by the async-signal-safe handler.
 nonisolated(unsafe) private var signalPipeWriteEnd: Int32 = -1
@@ -17,10 +17,9 @@ final class SignalPipe {
     let readEnd: Int32
 
     init() throws(SupervisorError) {
-        var fds: [Int32] = [-1, -1]
-        guard clinux_pipe2(&fds, O_CLOEXEC | O_NONBLOCK) == 0 else { throw SupervisorError.system("pipe2") }
-        readEnd = fds[0]
-        signalPipeWriteEnd = fds[1]
+        guard let pipe = Descriptors.pipe(flags: O_CLOEXEC | O_NONBLOCK) else { throw SupervisorError.system("pipe2") }
+        readEnd = pipe.read
+        signalPipeWriteEnd = pipe.write
         for signal in Self.handled {
             var action = sigaction()
             action.__sigaction_handler.sa_handler = { number in

@@ -1,3 +1,5 @@
+import Platform
+import HTTPWire
 import Observability
 
 extension Supervisor {

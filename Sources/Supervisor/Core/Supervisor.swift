@@ -1,4 +1,5 @@
 import Glibc
+import Platform
 import IPC
 import Logging
 import Systemd
@@ -34,7 +35,7 @@ public final class Supervisor: SourceControl {
     let notifier: SystemdNotifier
     let source: any CommandSource
     let launcher: WorkerLauncher
-    let reactor: Reactor
+    let reactor: SupervisorReactor
     let signals: SignalPipe
     var pool: WorkerPool
     var ledger: DispatchLedger
@@ -125,7 +126,7 @@ public final class Supervisor: SourceControl {
         launcher = WorkerLauncher(executable: executable, environment: workerEnvironment)
         // Handlers first: a SIGTERM that arrives during start-up must already mean "drain".
         signals = try SignalPipe()
-        reactor = try Reactor()
+        reactor = try SupervisorReactor()
         let now = Instant.now()
         pool = WorkerPool(settings: configuration.workers, restart: configuration.restart, now: now)
         ledger = DispatchLedger(quarantineAfter: configuration.workers.quarantineAfter)
@@ -198,7 +199,7 @@ public final class Supervisor: SourceControl {
         report(now: now)
     }
 
-    func handle(_ events: [Reactor.Event]) {
+    func handle(_ events: [SupervisorReactor.Event]) {
         let now = Instant.now()
         for event in events {
             switch event.token {

@@ -1,3 +1,5 @@
+import Platform
+
 /// The environment a worker process starts with: an allow-list over the supervisor's own, so that what only the
 /// supervisor may hold — the Kafka SASL password (`K8S_WORKER_KAFKA_SASL_PASSWORD`), any other `K8S_WORKER_*`
 /// setting, systemd's `NOTIFY_SOCKET`/`WATCHDOG_*`/`LISTEN_*` — never reaches a worker, nor the credential plugins
@@ -7,7 +9,7 @@
 /// including variables nobody has heard of yet.
 public enum WorkerEnvironment {
     /// Variables passed by exact name.
-    public static let names: Set<String> = [
+    public static let names: Set<String> = Set([
         // Locale, time zone, search path, home and scratch directory.
         "LANG", "LANGUAGE", "TZ", "PATH", "HOME", "TMPDIR",
         // libcurl's proxy settings (curl's libcurl-env(3)); lower case is what libcurl reads for http, upper case
@@ -20,11 +22,11 @@ public enum WorkerEnvironment {
         // Google Cloud credential plugins (gke-gcloud-auth-plugin); the AWS_, AZURE_ and CLOUDSDK_ families are
         // in `prefixes`.
         "GOOGLE_APPLICATION_CREDENTIALS", "USE_GKE_GCLOUD_AUTH_PLUGIN",
-        // Runtime diagnostics: sanitizer options (scripts/sanitize.sh) and the Swift runtime's crash backtracer.
-        "ASAN_OPTIONS", "TSAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS", "SWIFT_BACKTRACE",
+        // Runtime diagnostics: the Swift runtime's crash backtracer (and, below, the sanitizers' options).
+        "SWIFT_BACKTRACE",
         // Logging: journald's stream detection, and the two settings the supervisor passes on from `log.*`.
         "JOURNAL_STREAM", "K8S_WORKER_LOG_LEVEL", "K8S_WORKER_LOG_FORMAT",
-    ]
+    ]).union(ChildEnvironment.sanitizerNames)
 
     /// Families passed by prefix: the locale categories and the variables of cloud credential plugins (the
     /// worker runs a kubeconfig's exec plugin, and the plugin inherits the worker's environment).

@@ -1,5 +1,5 @@
-internal import CLinux
 import Glibc
+import Platform
 
 /// Starts worker processes with `posix_spawn` (clone+exec in glibc: nothing runs between fork and exec).
 ///
@@ -21,52 +21,15 @@ struct WorkerLauncher {
 
     /// Spawns one worker holding `socket` as descriptor 3.
     func spawn(id: WorkerID, socket: Int32) throws(SupervisorError) -> pid_t {
-        // dup2 onto 3 must really copy (so the copy loses close-on-exec); make sure the source is not 3 itself.
-        let source = socket == IPCDescriptor.worker ? fcntl_dup(socket) : socket
-        defer { if source != socket { close(source) } }
-
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, source, IPCDescriptor.worker)
-        clinux_spawn_closefrom(&actions, IPCDescriptor.worker + 1)
-
-        var attributes = Self.ownGroupAttributes()
-        defer { posix_spawnattr_destroy(&attributes) }
-
         let arguments = [executable, "--worker-id", String(id.rawValue), "--supervisor-pid", String(getpid())]
-        var argv = arguments.map { strdup($0) } + [nil]
-        var envp = environment.map { strdup($0) } + [nil]
-        defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
+        let options = Spawn.Options(
+            fileActions: [.duplicate(socket, to: IPCDescriptor.worker), .closeFrom(IPCDescriptor.worker + 1)],
+            signals: .reset, ownProcessGroup: true)
+        switch Spawn.start(arguments, environment: environment, options: options) {
+        case .success(let pid): return pid
+        case .failure(let failure): throw SupervisorError(failure.description)
         }
-        var pid: pid_t = 0
-        let result = posix_spawn(&pid, executable, &actions, &attributes, &argv, &envp)
-        guard result == 0 else {
-            throw SupervisorError("cannot start \(executable): \(String(cString: strerror(result)))")
-        }
-        return pid
     }
-
-    /// Spawn attributes for a child with an empty signal mask, default dispositions for every signal and a
-    /// process group of its own; the caller destroys them.
-    static func ownGroupAttributes() -> posix_spawnattr_t {
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        var all = sigset_t()
-        sigfillset(&all)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(
-            &attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
-        return attributes
-    }
-
-    private func fcntl_dup(_ fd: Int32) -> Int32 { clinux_fcntl_int(fd, F_DUPFD_CLOEXEC, 10) }
 }
 
 /// The descriptor number workers find their socket on.

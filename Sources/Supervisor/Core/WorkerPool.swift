@@ -1,3 +1,4 @@
+import Platform
 /// The pool's bookkeeping and policy: slots, worker phases, spawning, draining, heartbeats and restarts.
 ///
 /// Pure: it never touches a process or a socket. Every method takes the time and returns ``Action``s that

@@ -1,3 +1,4 @@
+import Platform
 import KafkaClient
 import Observability
 import SupervisorCore

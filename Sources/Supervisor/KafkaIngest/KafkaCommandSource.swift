@@ -1,4 +1,5 @@
 import Glibc
+import Platform
 import Events
 import IPC
 import KafkaClient

@@ -1,3 +1,4 @@
+import Platform
 import Events
 import KafkaClient
 import Logging

@@ -1,3 +1,4 @@
+import Platform
 import Events
 import IPC
 import KafkaClient

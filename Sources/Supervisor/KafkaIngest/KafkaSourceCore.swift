@@ -1,3 +1,4 @@
+import Platform
 import DequeModule
 import Events
 import KafkaClient

@@ -1,5 +1,5 @@
-import Glibc
 import IPC
+import Platform
 
 /// The coordination state of a worker's threads (the leader/follower pattern).
 ///
@@ -9,29 +9,27 @@ import IPC
 /// worker's concurrency, so a follower is always free to lead while every other thread runs a command, and
 /// pings are answered even when all command slots are busy.
 ///
-/// `@unchecked Sendable`: every field is read and written with `mutex` held; waits use `condition`. Both live
-/// in their own allocations so that threads never make overlapping Swift accesses to a stored property while
-/// one of them blocks inside pthread.
-final class LeaderFollower: @unchecked Sendable {
-    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
-    private var queue: [DispatchedCommand] = []
-    private var head = 0
-    private var hasLeader = false
-    private var busy = 0
-    private var draining = false
+/// Every field is read and written under one ``Locked``; threads with nothing to do wait on its condition.
+final class LeaderFollower: Sendable {
+    private struct State {
+        var queue: [DispatchedCommand] = []
+        var head = 0
+        var hasLeader = false
+        var busy = 0
+        var draining = false
 
-    init() {
-        pthread_mutex_init(mutex, nil)
-        pthread_cond_init(condition, nil)
+        mutating func take() -> DispatchedCommand {
+            let command = queue[head]
+            head += 1
+            if head == queue.count {
+                queue.removeAll(keepingCapacity: true)
+                head = 0
+            }
+            return command
+        }
     }
 
-    deinit {
-        pthread_cond_destroy(condition)
-        pthread_mutex_destroy(mutex)
-        condition.deallocate()
-        mutex.deallocate()
-    }
+    private let state = Locked(State())
 
     /// What a thread should do next.
     enum Role {
@@ -41,18 +39,16 @@ final class LeaderFollower: @unchecked Sendable {
 
     /// Blocks until this thread has something to do: a queued command, or the vacant leadership.
     func nextRole() -> Role {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        while true {
-            if head < queue.count {
-                busy += 1
-                return .execute(take())
+        state.wait { state -> Role? in
+            if state.head < state.queue.count {
+                state.busy += 1
+                return .execute(state.take())
             }
-            if !hasLeader {
-                hasLeader = true
+            if !state.hasLeader {
+                state.hasLeader = true
                 return .lead
             }
-            pthread_cond_wait(condition, mutex)
+            return nil
         }
     }
 
@@ -60,39 +56,29 @@ final class LeaderFollower: @unchecked Sendable {
     /// followers. Returns the command the leader should run, or nil to keep leading.
     func leaderReceived(_ commands: [DispatchedCommand]) -> DispatchedCommand? {
         guard let first = commands.first else { return nil }
-        pthread_mutex_lock(mutex)
-        queue.append(contentsOf: commands.dropFirst())
-        hasLeader = false
-        busy += 1
-        pthread_mutex_unlock(mutex)
+        state.withLock { state in
+            state.queue.append(contentsOf: commands.dropFirst())
+            state.hasLeader = false
+            state.busy += 1
+        }
         // One follower becomes the leader; more wake if commands are queued for them.
-        if commands.count > 1 { pthread_cond_broadcast(condition) } else { pthread_cond_signal(condition) }
+        if commands.count > 1 { state.broadcast() } else { state.signal() }
         return first
     }
 
     /// A command finished. Returns true when the worker is draining and now holds nothing.
     func finished() -> Bool {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        busy -= 1
-        return draining && busy == 0 && head == queue.count
+        state.withLock { state in
+            state.busy -= 1
+            return state.draining && state.busy == 0 && state.head == state.queue.count
+        }
     }
 
     /// No more commands will come. Returns true if nothing is held (the worker may exit now).
     func drain() -> Bool {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        draining = true
-        return busy == 0 && head == queue.count
-    }
-
-    private func take() -> DispatchedCommand {
-        let command = queue[head]
-        head += 1
-        if head == queue.count {
-            queue.removeAll(keepingCapacity: true)
-            head = 0
+        state.withLock { state in
+            state.draining = true
+            return state.busy == 0 && state.head == state.queue.count
         }
-        return command
     }
 }

@@ -1,4 +1,4 @@
-internal import CLinux
+import Platform
 import Glibc
 import IPC
 
@@ -63,12 +63,7 @@ public struct TestCommandHandler: CommandHandler {
     /// `sh -c 'sleep N &'`: the shell exits at once (and is reaped here), its background child is re-parented.
     static func leaveOrphan(milliseconds: Int) {
         let seconds = String(format3(milliseconds))
-        var argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/sh"), strdup("-c"), strdup("sleep \(seconds) &"), nil]
-        defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
-        guard posix_spawn(&pid, "/bin/sh", nil, nil, &argv, environ) == 0 else { return }
-        var status: Int32 = 0
-        _ = waitpid(pid, &status, 0)
+        Spawn.run(["/bin/sh", "-c", "sleep \(seconds) &"])
     }
 
     private static func format3(_ milliseconds: Int) -> String {

@@ -44,7 +44,7 @@ public final class WorkerRuntime: @unchecked Sendable {
         self.logger = logger
         // Anything this worker starts (a handler's helper process) must not inherit the socket: it would keep
         // the connection open after the worker dies and hide the death from the supervisor.
-        _ = clinux_fcntl_int(descriptor, F_SETFD, FD_CLOEXEC)
+        Descriptors.setCloseOnExec(descriptor)
     }
 
     /// Ties this process's life to the supervisor: die with it (PR_SET_PDEATHSIG) and refuse to start if it is

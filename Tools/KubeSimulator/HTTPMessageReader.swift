@@ -1,8 +1,12 @@
-/// An incremental HTTP/1.x request parser with hard limits, fed from one connection's input buffer.
+import HTTPWire
+
+/// Reads HTTP/1.x requests with hard limits from one connection's input buffer: the head through HTTPWire's
+/// request-head parser (the one the supervisor's endpoint uses, with its checks: request-line bytes, method and
+/// target form, header syntax, control characters), the body framed here.
 ///
 /// It keeps its place between calls, so a request that arrives in many TLS records is scanned once.
 /// Bodies may use `Content-Length` or `Transfer-Encoding: chunked`.
-struct HTTPRequestParser {
+struct HTTPMessageReader {
     /// Size limits (untrusted input).
     struct Limits: Sendable, Hashable {
         /// The request line plus all header lines.
@@ -47,25 +51,39 @@ struct HTTPRequestParser {
 
     let limits: Limits
     private var head: Head?
-    private var headerScanFrom = 0
+    private var headParser: HTTPRequestParser
+    /// How much of the buffer `headParser` has been given.
+    private var fed = 0
     private var continueAnswered = false
     private var chunkCursor = 0
     private var chunkStage = ChunkStage.size
     private var decodedBody: [UInt8] = []
 
-    init(limits: Limits) { self.limits = limits }
+    init(limits: Limits) {
+        self.limits = limits
+        headParser = Self.headParser(limits)
+    }
+
+    /// The head may be `maxHeaderBytes` long before its blank line.
+    private static func headParser(_ limits: Limits) -> HTTPRequestParser {
+        HTTPRequestParser(maxBytes: limits.maxHeaderBytes + 4, maxHeaders: limits.maxHeaderCount)
+    }
 
     /// Parses from the start of `buffer` (which must begin where the previous request ended).
     mutating func parse(_ buffer: [UInt8]) throws(Failure) -> Outcome {
         if head == nil {
-            guard let end = findHeaderEnd(buffer) else {
-                if buffer.count > limits.maxHeaderBytes {
-                    throw Failure(status: 431, message: "request header too large")
-                }
+            let result = headParser.append(buffer[min(fed, buffer.count)...])
+            fed = buffer.count
+            switch result {
+            case .incomplete:
                 return .needMore
+            case .invalid(let status, let reason):
+                throw Failure(status: status, message: reason)
+            case .complete(let parsed):
+                let headerLength = headParser.headLength ?? 0
+                head = try makeHead(parsed, headerLength: headerLength)
+                chunkCursor = headerLength
             }
-            head = try parseHead(buffer[0..<end], headerLength: end + 4)
-            chunkCursor = end + 4
         }
         guard let current = head else { return .needMore }
         if current.chunked {
@@ -94,72 +112,27 @@ struct HTTPRequestParser {
 
     private mutating func reset() {
         head = nil
-        headerScanFrom = 0
+        headParser = Self.headParser(limits)
+        fed = 0
         continueAnswered = false
         chunkCursor = 0
         chunkStage = .size
         decodedBody = []
     }
 
-    private mutating func findHeaderEnd(_ buffer: [UInt8]) -> Int? {
-        let limit = min(buffer.count, limits.maxHeaderBytes + 4)
-        var index = max(0, headerScanFrom - 3)
-        while index + 3 < limit {
-            if buffer[index] == 13 && buffer[index + 1] == 10 && buffer[index + 2] == 13 && buffer[index + 3] == 10 {
-                return index
-            }
-            index += 1
-        }
-        headerScanFrom = limit
-        return nil
-    }
-
-    private func parseHead(_ bytes: ArraySlice<UInt8>, headerLength: Int) throws(Failure) -> Head {
-        guard headerLength - 4 <= limits.maxHeaderBytes else {
-            throw Failure(status: 431, message: "request header too large")
-        }
-        var lines = bytes.split(separator: 10, omittingEmptySubsequences: false).map { line -> ArraySlice<UInt8> in
-            line.last == 13 ? line.dropLast() : line
-        }
-        // Tolerate empty lines before the request line (RFC 9112 §2.2).
-        while let first = lines.first, first.isEmpty { lines.removeFirst() }
-        guard let requestLine = lines.first else { throw Failure(status: 400, message: "missing request line") }
-        let parts = requestLine.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false)
-        guard parts.count == 3, !parts[0].isEmpty, !parts[1].isEmpty, parts[0].allSatisfy(Self.isTokenByte) else {
-            throw Failure(status: 400, message: "malformed request line")
-        }
-        let version = String(decoding: parts[2], as: UTF8.self)
-        guard version == "HTTP/1.1" || version == "HTTP/1.0" else {
-            throw Failure(status: 505, message: "unsupported HTTP version")
-        }
-        let target = String(decoding: parts[1], as: UTF8.self)
-        guard target.hasPrefix("/") else {
-            throw Failure(status: 400, message: "request target must be an absolute path")
-        }
-
-        var headers: [(name: String, value: String)] = []
-        for line in lines.dropFirst() {
-            guard headers.count < limits.maxHeaderCount else {
-                throw Failure(status: 431, message: "too many header fields")
-            }
-            guard let first = line.first, first != UInt8(ascii: " "), first != UInt8(ascii: "\t") else {
-                throw Failure(status: 400, message: "obsolete header line folding")
-            }
-            guard let colon = line.firstIndex(of: UInt8(ascii: ":")), colon > line.startIndex,
-                line[line.startIndex..<colon].allSatisfy(Self.isTokenByte)
-            else { throw Failure(status: 400, message: "malformed header field") }
-            let name = String(decoding: line[line.startIndex..<colon], as: UTF8.self).lowercased()
-            let value = String(decoding: line[(colon + 1)...], as: UTF8.self).trimmingSpaces
-            headers.append((name, value))
-        }
-
+    /// The simulator's request from a parsed head: names lowercased, the path percent-decoded, keep-alive, and
+    /// the body's framing (checked here: HTTPWire leaves bodies to the caller).
+    private func makeHead(_ parsed: HTTPWire.HTTPRequest, headerLength: Int) throws(Failure) -> Head {
+        let target = parsed.target
+        let version = parsed.version
+        let headers = parsed.headers.map { (name: $0.name.lowercased(), value: $0.value) }
         let pathPart = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
         let path = QueryString.percentDecode(String(pathPart[0]), plusIsSpace: false)
         let rawQuery = pathPart.count > 1 ? String(pathPart[1]) : ""
         let connection = headers.filter { $0.name == "connection" }.map { $0.value.lowercased() }.joined(separator: ",")
         let keepAlive = version == "HTTP/1.1" ? !connection.contains("close") : connection.contains("keep-alive")
         let request = HTTPRequest(
-            method: String(decoding: parts[0], as: UTF8.self), target: target, path: path, rawQuery: rawQuery,
+            method: parsed.method, target: target, path: path, rawQuery: rawQuery,
             headers: headers, body: [], keepAlive: keepAlive)
 
         let encodings = headers.filter { $0.name == "transfer-encoding" }.map { $0.value.lowercased() }
@@ -255,15 +228,5 @@ struct HTTPRequestParser {
 
     private static func bodyTooLarge(_ limit: Int) -> Failure {
         Failure(status: 413, message: "Request entity too large: limit is \(limit)")
-    }
-
-    private static func isTokenByte(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-            UInt8(ascii: "0")...UInt8(ascii: "9"):
-            true
-        default:
-            Array("!#$%&'*+-.^_`|~".utf8).contains(byte)
-        }
     }
 }

@@ -1,10 +1,11 @@
-/// Reads one HTTP/1.x request head from bytes that arrive in pieces, within fixed limits.
+/// Reads one HTTP/1.x request head from bytes that arrive in pieces, within fixed limits: the one request-head
+/// parser, behind the supervisor's HTTP endpoint and the Kubernetes API simulator (which frames bodies on top).
 ///
 /// Pure: feed it what `read(2)` returned and it says whether the head is complete, still incomplete, or
 /// unacceptable (with the status to answer). It rejects as early as it can: a byte that cannot occur in a
 /// request line (TLS handshakes, binary garbage) fails at once instead of after the size limit or the timeout.
 /// Line ends may be CRLF or a bare LF; obsolete line folding, bare CRs and control characters are refused.
-/// Bodies are never read: the server answers after the head and closes the connection.
+/// Bodies are not read here: ``headLength`` says where the head ends, and what follows is the caller's.
 public struct HTTPRequestParser: Sendable {
     /// What the bytes so far amount to.
     public enum Result: Sendable, Equatable {
@@ -19,6 +20,8 @@ public struct HTTPRequestParser: Sendable {
     /// The most header fields accepted.
     public let maxHeaders: Int
     public private(set) var buffer: [UInt8] = []
+    /// Once complete: the head's length in bytes, through the blank line that ends it.
+    public private(set) var headLength: Int?
     private var result: Result = .incomplete
     /// How much of the request line has been checked, and whether its end was seen (so a trickle of single
     /// bytes is checked in linear time).
@@ -40,6 +43,7 @@ public struct HTTPRequestParser: Sendable {
         buffer.append(contentsOf: bytes.prefix(max(0, room)))
         if let end = Self.headEnd(in: buffer, from: searchFrom) {
             result = parse(buffer[..<end])
+            if case .complete = result { headLength = end }
         } else if let problem = checkRequestLine() {
             result = .invalid(status: 400, reason: problem)
         } else if buffer.count >= maxBytes {

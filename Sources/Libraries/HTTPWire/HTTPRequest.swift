@@ -1,4 +1,4 @@
-/// A parsed HTTP/1.x request head (this server never reads bodies).
+/// A parsed HTTP/1.x request head (a body, if any, is the caller's to read).
 public struct HTTPRequest: Sendable, Equatable {
     /// The method token, case-sensitive as HTTP says (`GET`, `HEAD`, …).
     public var method: String

@@ -1,8 +1,13 @@
-/// Standard base64 (RFC 4648 §4) decoding for kubeconfig `*-data` fields and exec-plugin output.
-package enum Base64 {
+/// Standard base64 (RFC 4648 §4), the one codec of the product and the tools: kubeconfig `*-data` fields,
+/// exec-plugin output, the simulator's Secret data and continue tokens.
+///
+/// Decoding is the strict form both sides now share: the standard alphabet only (no URL-safe `-`/`_`), at most
+/// two pad characters and nothing but padding after the first one, no lone trailing character; ASCII whitespace
+/// is skipped (kubeconfigs wrap long values).
+public enum Base64 {
     /// Decodes `text`, ignoring ASCII whitespace (kubeconfigs wrap long values); padding is optional.
     /// Returns `nil` for any other character or an impossible length.
-    package static func decode(_ text: String) -> [UInt8]? {
+    public static func decode(_ text: String) -> [UInt8]? {
         var output: [UInt8] = []
         output.reserveCapacity(text.utf8.count * 3 / 4)
         var accumulator: UInt32 = 0
@@ -28,8 +33,8 @@ package enum Base64 {
         return output
     }
 
-    /// Encodes bytes (for the cluster CA passed to exec plugins).
-    package static func encode(_ bytes: [UInt8]) -> String {
+    /// Encodes bytes, padded.
+    public static func encode(_ bytes: [UInt8]) -> String {
         var output: [UInt8] = []
         output.reserveCapacity((bytes.count + 2) / 3 * 4)
         var index = 0

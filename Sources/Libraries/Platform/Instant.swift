@@ -1,7 +1,7 @@
 import Glibc
 
-/// A point on CLOCK_MONOTONIC, in nanoseconds. The pure state machines take it as a parameter, so tests drive
-/// time by hand; only the event loop reads the clock.
+/// A point on CLOCK_MONOTONIC, in nanoseconds: the one monotonic clock of the product and the tools. The pure
+/// state machines take it as a parameter, so tests drive time by hand; only event loops and deadlines read it.
 public struct Instant: Comparable, Hashable, Sendable, CustomStringConvertible {
     /// Nanoseconds since an arbitrary origin (boot).
     public var nanoseconds: UInt64
@@ -36,7 +36,7 @@ public struct Instant: Comparable, Hashable, Sendable, CustomStringConvertible {
 
 extension Duration {
     /// Whole nanoseconds, clamped to 0...UInt64.max.
-    var nanosecondsClamped: UInt64 {
+    public var nanosecondsClamped: UInt64 {
         let (seconds, attoseconds) = components
         guard seconds >= 0 else { return 0 }
         let (product, overflow) = UInt64(seconds).multipliedReportingOverflow(by: 1_000_000_000)
@@ -48,7 +48,4 @@ extension Duration {
         let millis = nanosecondsClamped / 1_000_000 + (nanosecondsClamped % 1_000_000 == 0 ? 0 : 1)
         return Int32(clamping: millis)
     }
-
-    /// Seconds as a floating-point number, for logs and status lines.
-    public var seconds: Double { Double(nanosecondsClamped) / 1e9 }
 }
