@@ -20,7 +20,8 @@
 #     selects exactly the executor labels of ManifestLabels.swift and denies all egress; the Deployment uses
 #     rbac.yaml's ServiceAccount and namespace, the image's numeric user, non-root, read-only root
 #     filesystem, no privilege escalation, all capabilities dropped, seccomp RuntimeDefault, probes on
-#     /healthz and /readyz port 9464, and a grace period above the drain.
+#     /healthz and /readyz port 9464, and a grace period above the drain; the KEDA ScaledObject scales that
+#     Deployment, with maxReplicaCount set, on its consumer group and exactly its layout's command topics.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 venv="${LINT_VENV:-$here/.build/lint-venv}"

@@ -167,6 +167,37 @@ def self_test():
     return len(broken)
 
 
+def self_test_scaled_object():
+    """Every ScaledObject rule must fire on an example that breaks it."""
+    deployment = {"metadata": {"name": "k8s-worker", "namespace": "ns"}}
+    config = {"kafka": {"group_id": "g", "layout": "per-event-type"}}
+
+    def example(**change):
+        triggers = [{"type": "kafka", "metadata": {"topic": t, "consumerGroup": "g", "lagThreshold": "50"}}
+                    for t in ("create_pod_command", "delete_pod_command")]
+        spec = {"scaleTargetRef": {"name": "k8s-worker"}, "minReplicaCount": 1, "maxReplicaCount": 6,
+                "triggers": triggers}
+        spec.update(change)
+        return [{"kind": "ScaledObject", "metadata": {"name": "k8s-worker", "namespace": "ns"}, "spec": spec}]
+
+    baseline = Findings()
+    check_scaled_object(example(), deployment, config, baseline)
+    assert not baseline.problems, f"self-test: the good ScaledObject has findings: {baseline.problems}"
+    broken = {
+        "scaleTargetRef is not the Deployment": example(scaleTargetRef={"name": "other"}),
+        "maxReplicaCount must be set": example(maxReplicaCount=None),
+        "do not cover exactly the command topics": example(triggers=example()[0]["spec"]["triggers"][:1]),
+        "is not on the consumer group": example(triggers=[
+            {"type": "kafka", "metadata": {"topic": t, "consumerGroup": "other", "lagThreshold": "50"}}
+            for t in ("create_pod_command", "delete_pod_command")]),
+    }
+    for expected, documents in broken.items():
+        findings = Findings()
+        check_scaled_object(documents, deployment, config, findings)
+        assert any(expected in p for p in findings.problems), f"self-test: rule '{expected}' did not fire: {findings.problems}"
+    return len(broken)
+
+
 def dockerignore_matcher(repo):
     """A predicate: is this build-context path excluded by .dockerignore (allow-list form: '*' then '!path')?"""
     lines = [l.strip() for l in (repo / ".dockerignore").read_text().splitlines() if l.strip() and not l.startswith("#")]
@@ -197,6 +228,35 @@ def swift_string(repo, name):
 
 def find(documents, kind):
     return [d for d in documents if isinstance(d, dict) and d.get("kind") == kind]
+
+
+def check_scaled_object(everything, deployment, config, findings):
+    """The KEDA example scales the Deployment, on the Deployment's consumer group and command topics, bounded."""
+    scaled = find(everything, "ScaledObject")
+    if not findings.check(len(scaled) == 1, "deploy/kubernetes: expected one ScaledObject (KEDA)"):
+        return
+    spec = scaled[0].get("spec", {})
+    target = spec.get("scaleTargetRef", {})
+    findings.check(target.get("kind", "Deployment") == "Deployment" and target.get("name") == deployment["metadata"]["name"],
+                   "ScaledObject: scaleTargetRef is not the Deployment")
+    findings.check(scaled[0]["metadata"].get("namespace") == deployment["metadata"].get("namespace"),
+                   "ScaledObject: not in the Deployment's namespace")
+    maximum, minimum = spec.get("maxReplicaCount"), spec.get("minReplicaCount", 0)
+    findings.check(isinstance(maximum, int) and maximum >= max(minimum, 1),
+                   "ScaledObject: maxReplicaCount must be set (the command partitions) and at least minReplicaCount")
+    kafka = config.get("kafka", {})
+    group = kafka.get("group_id", "k8s-worker")
+    layout = kafka.get("layout", "standard")
+    topics = ["create_pod_command", "delete_pod_command"] if layout == "per-event-type" else ["saga_commands"]
+    triggers = [t for t in spec.get("triggers", []) if t.get("type") == "kafka"]
+    findings.check(sorted(t.get("metadata", {}).get("topic") for t in triggers) == sorted(topics),
+                   f"ScaledObject: kafka triggers do not cover exactly the command topics {topics} of layout {layout}")
+    for trigger in triggers:
+        metadata = trigger.get("metadata", {})
+        findings.check(metadata.get("consumerGroup") == group,
+                       f"ScaledObject: trigger on {metadata.get('topic')} is not on the consumer group {group}")
+        findings.check(str(metadata.get("lagThreshold", "")).isdigit(),
+                       f"ScaledObject: trigger on {metadata.get('topic')} has no numeric lagThreshold")
 
 
 def check_kubernetes(repo, findings, image_uid):
@@ -272,6 +332,11 @@ def check_kubernetes(repo, findings, image_uid):
     environment = {e["name"]: e["value"] for e in container.get("env", []) if "value" in e}
 
     configs = []
+    deployment_config = {}
+    for config_map in find(everything, "ConfigMap"):
+        if "config.yaml" in config_map.get("data", {}):
+            deployment_config = yaml.safe_load(config_map["data"]["config.yaml"]) or {}
+    check_scaled_object(everything, deployment, deployment_config, findings)
     for config_map in find(everything, "ConfigMap"):
         text = config_map.get("data", {}).get("config.yaml")
         if text is None:
@@ -310,6 +375,7 @@ def main():
     repo = Path(options.repo).resolve()
 
     print(f"ok:   self-test: {self_test()} broken Dockerfiles each caught by their rule")
+    print(f"ok:   self-test: {self_test_scaled_object()} broken ScaledObjects each caught by their rule")
     findings = Findings()
     uid = check_dockerfile((repo / "Dockerfile").read_text(), findings, dockerignore_matcher(repo))
     configs = check_kubernetes(repo, findings, uid)
@@ -321,7 +387,7 @@ def main():
         print(f"FAIL: {problem}", file=sys.stderr)
     if findings.problems:
         return 1
-    print("ok:   Dockerfile rules, .dockerignore, YAML syntax, Cilium policy, Deployment")
+    print("ok:   Dockerfile rules, .dockerignore, YAML syntax, Cilium policy, Deployment, KEDA ScaledObject")
     return 0
 
 
