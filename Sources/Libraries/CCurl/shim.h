@@ -26,6 +26,10 @@ static inline CURLSHcode ccurl_share_setopt_lock(CURLSH *s, curl_lock_function f
 static inline CURLSHcode ccurl_share_setopt_unlock(CURLSH *s, curl_unlock_function f) {
     return curl_share_setopt(s, CURLSHOPT_UNLOCKFUNC, f);
 }
+/* curl_multi_setopt is variadic: KubeClient drives its transfers through one multi handle (HTTP/2 multiplexing). */
+static inline CURLMcode ccurl_multi_setopt_long(CURLM *m, CURLMoption o, long v) { return curl_multi_setopt(m, o, v); }
+/* CURLMsg's result lives in a union. */
+static inline CURLcode ccurl_msg_result(const CURLMsg *m) { return m->data.result; }
 /* CURLVERSION_NOW is a macro Swift does not import. */
 static inline curl_version_info_data *ccurl_version_info(void) { return curl_version_info(CURLVERSION_NOW); }
 #endif
