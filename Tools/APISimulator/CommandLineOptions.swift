@@ -27,6 +27,7 @@ struct CommandLineOptions {
           --retry-after N         Retry-After seconds for 429s (default 1)
           --fault-500 RATE, --fault-503 RATE, --fault-504 RATE
           --drop RATE             share of requests whose connection is closed without a response
+          --truncate RATE         share of requests answered with the head and half the body, then closed
           --fault-after-execution the faults above hit after the request ran (the write happened, the answer is lost)
           --latency D             latency added to every API request (e.g. 25ms)
           --jitter D              extra uniform random latency up to D
@@ -122,6 +123,7 @@ struct CommandLineOptions {
             case "--fault-503": rates.append((.serviceUnavailable, try Self.rate(try value(flag), flag)))
             case "--fault-504": rates.append((.gatewayTimeout, try Self.rate(try value(flag), flag)))
             case "--drop": rates.append((.drop, try Self.rate(try value(flag), flag)))
+            case "--truncate": rates.append((.truncate, try Self.rate(try value(flag), flag)))
             case "--fault-after-execution": afterExecution = true
             case "--retry-after": retryAfter = try Self.number(try value(flag), flag, Int.self)
             case "--latency": faults.latency = try Self.duration(try value(flag), flag)

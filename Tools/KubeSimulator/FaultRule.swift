@@ -14,6 +14,10 @@ public struct FaultRule: Sendable, Hashable {
         case gatewayTimeout = "504"
         /// The connection is closed without a response.
         case drop
+        /// The status line, the headers and half the body are sent, then the connection is closed: a response
+        /// cut short, which an HTTP/2 proxy in front (``HTTP2Proxy``) can only pass on as a reset stream. The body
+        /// is the request's own response with `afterExecution`, a 500 `Status` otherwise.
+        case truncate
     }
 
     /// The failure.
