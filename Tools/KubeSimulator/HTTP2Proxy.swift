@@ -169,7 +169,8 @@ public final class HTTP2Proxy: @unchecked Sendable {
     }
 
     /// Starts `arguments` with stdin from /dev/null, stdout and stderr into `output`, default signal handling and
-    /// an empty signal mask (test threads block signals nghttpx relies on), in a process group of its own.
+    /// an empty signal mask (test threads block signals nghttpx relies on). It stays in the caller's process group,
+    /// so a benchmark or test runner that kills its group takes nghttpx with it.
     private static func spawn(_ arguments: [String], output: String) throws(SimulatorError) -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -189,9 +190,7 @@ public final class HTTP2Proxy: @unchecked Sendable {
             sigaddset(&defaults, signal)
         }
         posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(
-            &attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { for argument in argv { free(argument) } }
         var pid: pid_t = 0
