@@ -88,6 +88,7 @@ enum KubeBench {
         defer { simulator.stop() }
         defer { proxy?.stop() }
         let childrenBefore = childrenCPUSeconds()
+        let proxyBefore = proxy?.cpuSeconds() ?? 0
 
         var configuration = Configuration()
         configuration.metrics.listen = ""  // no endpoint: it would collide with a service on the default port
@@ -116,14 +117,14 @@ enum KubeBench {
             configuration: configuration, loader: loader, source: source, logger: logger,
             handlerSettings: { _ in kubernetes.json })
         _ = try supervisor.run()
-        // The supervisor has reaped its workers; nghttpx (and its worker process) is reaped by stop().
+        // The supervisor has reaped its workers; nghttpx is still running (its master does not wait for its worker
+        // process on SIGTERM, so it is read from /proc rather than from the reaped children).
         let workerCPU = childrenCPUSeconds() - childrenBefore
         var connections = simulator.counters.connectionsAccepted
         var proxyCPU = 0.0
         if let proxy {
             connections = Set(proxy.accessLog().map(\.clientPort)).count
-            proxy.stop()
-            proxyCPU = childrenCPUSeconds() - childrenBefore - workerCPU
+            proxyCPU = proxy.cpuSeconds() - proxyBefore
         }
         let stats = Stats(source.latencies)
         let seconds = Double(source.lastFinish - source.firstIssue) / 1e9

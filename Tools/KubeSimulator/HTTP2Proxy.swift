@@ -1,3 +1,4 @@
+internal import CLinux
 import Glibc
 import Platform
 
@@ -38,7 +39,7 @@ public final class HTTP2Proxy: @unchecked Sendable {
     /// The scratch directory (certificate, key, logs, kubeconfig); removed by the caller with the simulator's.
     public let directory: String
     /// The nghttpx master process.
-    public let pid: pid_t
+    public let pid: Int32
     private let stopped = Locked(false)
 
     /// The nghttpx executable: `$PATH`, then `/usr/sbin` and `/usr/bin` (Debian installs it in `/usr/sbin`).
@@ -140,6 +141,25 @@ public final class HTTP2Proxy: @unchecked Sendable {
         }
         guard first else { return }
         Self.terminate(pid)
+    }
+
+    /// CPU time (user + system, seconds) of the nghttpx master and its live worker processes so far, from
+    /// `/proc/<pid>/stat` (a worker replaced by ``reload()`` is not counted).
+    public func cpuSeconds() -> Double {
+        let children = (try? FileIO.read("/proc/\(pid)/task/\(pid)/children", limit: 4096)) ?? []
+        let pids = [pid] + String(decoding: children, as: UTF8.self).split(separator: " ").compactMap { Int32($0) }
+        let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
+        return pids.reduce(0.0) { total, process in
+            guard let bytes = try? FileIO.read("/proc/\(process)/stat", limit: 4096) else { return total }
+            let text = String(decoding: bytes, as: UTF8.self)
+            // Fields after the command's closing parenthesis: state is field 3, utime 14, stime 15.
+            guard let close = text.lastIndex(of: ")") else { return total }
+            let fields = text[text.index(after: close)...].split(separator: " ")
+            guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else {
+                return total
+            }
+            return total + (user + system) / max(ticks, 1)
+        }
     }
 
     /// The access log so far, one entry per answered request.

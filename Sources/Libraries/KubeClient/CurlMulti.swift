@@ -63,8 +63,8 @@ final class CurlMulti: @unchecked Sendable {
 
     deinit {
         // Every transfer was removed when it finished (its caller waited for that), so only cached connections
-        // are left; cleanup closes them.
-        curl_multi_cleanup(multi)
+        // are left; cleanup closes them (a TLS close on a dead socket must not raise SIGPIPE).
+        SigpipeGuard.run { _ = curl_multi_cleanup(multi) }
         pthread_cond_destroy(condition)
         condition.deinitialize(count: 1)
         condition.deallocate()
