@@ -73,7 +73,7 @@ struct HTTP2Tests {
 
     @Test("GOAWAY (nghttpx reload): streams in flight finish, later calls open one new connection, nothing fails")
     func goawayMidRun() throws {
-        let (harness, proxy, client) = try Self.setUp { $0.faults = FaultConfiguration(latency: .milliseconds(400)) }
+        let (harness, proxy, client) = try Self.setUp { $0.faults = FaultConfiguration(latency: .milliseconds(800)) }
         defer { proxy.stop() }
         _ = try client.get("/api/v1/namespaces/ns", deadline: TestSupport.soon)
         #expect(client.statistics.connectionsOpened == 1)
@@ -89,7 +89,7 @@ struct HTTP2Tests {
             }
         }
         try #require(inFlight.count == 8)
-        // Every call holds a backend connection of its own for 400 ms: 8 accepted means all 8 are at the simulator.
+        // Every call holds a backend connection of its own for 800 ms: 8 accepted means all 8 are at the simulator.
         let allAtSimulator = TestSupport.eventually { harness.simulator.counters.connectionsAccepted >= 8 }
         proxy.reload()
         for thread in inFlight { thread.join() }
