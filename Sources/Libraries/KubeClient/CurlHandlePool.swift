@@ -5,9 +5,8 @@ import Platform
 /// kept open), not to a handle: over HTTP/2 concurrent calls share one connection, over HTTP/1.1 each call in
 /// flight has one and idle ones are reused by the next calls.
 ///
-/// Idle handles are a stack: the most recently used one (the one whose connection is warmest) goes out first, so
-/// sequential calls stay on one connection. More concurrent callers than idle handles get new handles; a handle
-/// returned to a full pool is released.
+/// Idle handles are a stack (the most recently used goes out first). More concurrent callers than idle handles get
+/// new handles; a handle returned to a full pool is released.
 final class CurlHandlePool: Sendable {
     private let share: CurlShare
     private let multi: CurlMulti
