@@ -184,7 +184,8 @@ extension Integration {
             #expect(TestSupport.eventually(within: 15) { warned.log().contains("namespace prepared") })
             #expect(warned.log().contains("the kubeconfig holds credentials and it is readable by others (mode 0644)"))
             warned.signal(SIGTERM)
-            #expect(warned.waitForExit(within: 15) == 0)
+            let exitCode = warned.waitForExit(within: 15)
+            #expect(exitCode == 0, "\(warned.log().suffix(3000))")
         }
 
         @Test(

@@ -11,6 +11,7 @@ struct RetryTests {
         arguments: [
             (FaultRule.Kind.tooManyRequests, "429"), (.internalError, "500"), (.serviceUnavailable, "503"),
             (.gatewayTimeout, "504"), (.drop, "transport"),
+            (.truncate, "transport"),
         ])
     func faultThenSuccess(kind: FaultRule.Kind, cause: String) throws {
         let harness = try TestSupport.simulator()

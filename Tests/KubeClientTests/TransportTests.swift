@@ -24,6 +24,7 @@ struct TransportTests {
             }
         }
         #expect(client.statistics.connectionsOpened == 1)
+        #expect(client.statistics.http2Responses == 0, "the simulator speaks HTTP/1.1")
         #expect(client.statistics.requests == 20 && client.statistics.attempts == 20)
         #expect(harness.simulator.counters.connectionsAccepted == 1)
         #expect(harness.simulator.counters.requests == 20)

@@ -44,6 +44,8 @@ final class ClusterHarness: @unchecked Sendable {  // immutable after init; the 
     let client: KubeClient
     let settings: KubernetesSettings
     let namespace = "integr8scode"
+    /// nghttpx in front of the simulator when created with `http2`; the client then speaks HTTP/2 to it.
+    let proxy: HTTP2Proxy?
     private let directory: String
 
     /// The worker's user: the shipped policy's service account, which the kubeconfig's token authenticates as.
@@ -51,7 +53,10 @@ final class ClusterHarness: @unchecked Sendable {  // immutable after init; the 
 
     /// With `rbac` (the default), the simulator authorizes with the shipped deploy/kubernetes/rbac.yaml and the
     /// client is the k8s-worker service account, as in a cluster; without it every request is allowed.
-    init(rbac: Bool = true, _ configure: (inout SimulatorConfiguration) -> Void = { _ in }) throws {
+    /// With `http2`, the client reaches the simulator through nghttpx (``HTTP2Proxy``) over HTTP/2.
+    init(
+        rbac: Bool = true, http2: Bool = false, _ configure: (inout SimulatorConfiguration) -> Void = { _ in }
+    ) throws {
         var template = Array("/tmp/kubeexec-test-XXXXXX".utf8CString)
         directory = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)) }
         var configuration = SimulatorConfiguration(outputDirectory: directory)
@@ -66,8 +71,10 @@ final class ClusterHarness: @unchecked Sendable {  // immutable after init; the 
         configure(&configuration)
         simulator = try APISimulator(configuration)
         try simulator.start()
+        proxy = http2 ? try HTTP2Proxy(simulator: simulator) : nil
         settings = KubernetesSettings(
-            source: .kubeconfig(path: simulator.kubeconfigPath, context: nil), namespace: namespace, qps: 0,
+            source: .kubeconfig(path: proxy?.kubeconfigPath ?? simulator.kubeconfigPath, context: nil),
+            namespace: namespace, qps: 0,
             burst: 1000,
             connectTimeout: .seconds(2), requestTimeout: .seconds(2))
         var clientSettings = settings.clientSettings
@@ -77,6 +84,7 @@ final class ClusterHarness: @unchecked Sendable {  // immutable after init; the 
     }
 
     deinit {
+        proxy?.stop()
         simulator.stop()
         _ = directory.withCString { path in Glibc.system("rm -rf '\(String(cString: path))'") }
     }

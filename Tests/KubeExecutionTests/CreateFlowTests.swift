@@ -144,6 +144,27 @@ import Testing
         #expect(cluster.pods().count == 1 && cluster.configMaps().count == 1)
     }
 
+    @Test("over HTTP/2 through nghttpx, a Pod create whose answer is lost (502) is retried, meets 409 and adopts it")
+    func lostResponseIsAdoptedOverHTTP2() throws {
+        let cluster = try ClusterHarness(http2: true)
+        cluster.simulator.setFaults(
+            FaultConfiguration(rules: [
+                FaultRule(.drop, verbs: ["create"], resources: ["pods"], remaining: 1, afterExecution: true)
+            ]))
+        let id = freshExecutionID()
+        let outcome = try cluster.run(createCommand(id))
+        guard case .created = outcome else {
+            Issue.record("expected created, got \(outcome)")
+            return
+        }
+        let podCreates = cluster.simulator.requestLog.filter { $0.verb == "create" && $0.resource == "pods" }
+        #expect(podCreates.map(\.status) == [0, 409], "dropped after it ran, then AlreadyExists")
+        #expect(cluster.pods().count == 1 && cluster.configMaps().count == 1)
+        let log = try #require(cluster.proxy).accessLog()
+        #expect(log.allSatisfy { $0.alpn == "h2" })
+        #expect(log.filter { $0.method == "POST" }.map(\.status).prefix(2) == [502, 409])
+    }
+
     @Test("an API down past the deadline: retry later, never failed; nothing half-made is left without its owner")
     func outageAsksForRetry() throws {
         let cluster = try ClusterHarness()

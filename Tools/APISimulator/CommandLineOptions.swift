@@ -28,6 +28,7 @@ struct CommandLineOptions {
           --fault-500 RATE, --fault-503 RATE, --fault-504 RATE
           --drop RATE             share of requests whose connection is closed without a response
           --fault-webhook RATE    share of Pod creates answered 500 by a webhook that cannot be called
+          --truncate RATE         share of requests answered with the head and half the body, then closed
           --fault-after-execution the faults above hit after the request ran (the write happened, the answer is lost)
           --latency D             latency added to every API request (e.g. 25ms)
           --jitter D              extra uniform random latency up to D
@@ -126,6 +127,7 @@ struct CommandLineOptions {
             case "--fault-504": rates.append((.gatewayTimeout, try Self.rate(try value(flag), flag)))
             case "--drop": rates.append((.drop, try Self.rate(try value(flag), flag)))
             case "--fault-webhook": rates.append((.webhook, try Self.rate(try value(flag), flag)))
+            case "--truncate": rates.append((.truncate, try Self.rate(try value(flag), flag)))
             case "--fault-after-execution": afterExecution = true
             case "--retry-after": retryAfter = try Self.number(try value(flag), flag, Int.self)
             case "--latency": faults.latency = try Self.duration(try value(flag), flag)

@@ -23,7 +23,7 @@ enum EndToEndBench {
     static func run(workers: Int, latencyMilliseconds: Int, commands: Int, latencySamples: Int) throws -> Row {
         let directory = KubeBench.scratchDirectory()
         defer { _ = system("rm -rf '\(directory)'") }
-        let (simulator, kubernetes) = try KubeBench.simulator(
+        let (simulator, _, kubernetes) = try KubeBench.simulator(
             latencyMilliseconds: latencyMilliseconds, directory: directory)
         defer { simulator.stop() }
         let cluster = try KafkaMockCluster(brokers: 1)

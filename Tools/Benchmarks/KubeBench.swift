@@ -8,9 +8,19 @@ import Logging
 import SupervisorCore
 
 /// Creates per second through the real supervisor and worker processes with the Kubernetes handler, against
-/// the simulator at a given added API latency, next to the latency-bound ideal measured from the same settings.
+/// the simulator at a given added API latency, next to the latency-bound ideal measured from the same settings;
+/// each over HTTP/1.1 straight to the simulator and over HTTP/2 through nghttpx (``HTTP2Proxy``) in front of it.
 enum KubeBench {
+    /// How the workers reach the simulator.
+    enum Transport: String, CaseIterable {
+        /// Straight to the simulator, which speaks HTTP/1.1 only.
+        case http11 = "HTTP/1.1"
+        /// Through nghttpx: HTTP/2 from the workers to the proxy, HTTP/1.1 from the proxy to the simulator.
+        case http2 = "HTTP/2 via nghttpx"
+    }
+
     struct Row {
+        var transport: Transport
         var workers: Int
         var concurrency: Int
         var latencyMilliseconds: Int
@@ -19,6 +29,13 @@ enum KubeBench {
         var p50: Double
         var p99: Double
         var failures: Int
+        /// CPU time of the worker processes per create (user + system, ms).
+        var workerCPUPerCreate: Double
+        /// CPU time of nghttpx per create (ms); 0 without it.
+        var proxyCPUPerCreate: Double
+        /// Client connections to the API endpoint (the simulator's accepted connections, or nghttpx's distinct
+        /// client ports).
+        var connections: Int
         /// Every in-flight slot busy.
         var ideal: Double? {
             Report.latencyBoundIdeal(slots: workers * concurrency, latencyMilliseconds: latencyMilliseconds)
@@ -30,19 +47,21 @@ enum KubeBench {
 
     /// A started simulator with added API latency, and the handler settings that reach it.
     static func simulator(
-        latencyMilliseconds: Int, directory: String
-    ) throws -> (simulator: APISimulator, settings: KubernetesSettings) {
+        latencyMilliseconds: Int, directory: String, transport: Transport = .http11
+    ) throws -> (simulator: APISimulator, proxy: HTTP2Proxy?, settings: KubernetesSettings) {
         var simulatorConfiguration = SimulatorConfiguration(outputDirectory: directory)
         simulatorConfiguration.namespaces = ["integr8scode"]
         simulatorConfiguration.faults = FaultConfiguration(latency: .milliseconds(latencyMilliseconds))
         simulatorConfiguration.eventLoopThreads = 2
         let simulator = try APISimulator(simulatorConfiguration)
         try simulator.start()
-        let cluster = KubeClusterSource.kubeconfig(path: simulator.kubeconfigPath, context: nil)
+        let proxy = transport == .http2 ? try HTTP2Proxy(simulator: simulator) : nil
+        let kubeconfig = proxy?.kubeconfigPath ?? simulator.kubeconfigPath
+        let cluster = KubeClusterSource.kubeconfig(path: kubeconfig, context: nil)
         let settings = KubernetesSettings(
             source: cluster, namespace: "integr8scode", qps: 0, burst: 1000,
             cluster: try KubeClusterConfig.load(cluster))
-        return (simulator, settings)
+        return (simulator, proxy, settings)
     }
 
     /// A fresh scratch directory, removed by the caller.
@@ -51,11 +70,25 @@ enum KubeBench {
         return pattern.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)) }
     }
 
-    static func run(workers: Int, concurrency: Int, latencyMilliseconds: Int, commands: Int) throws -> Row {
+    /// CPU time (user + system, seconds) of this process's waited-for children, grandchildren included.
+    static func childrenCPUSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_CHILDREN.rawValue, &usage)
+        let user = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+        return user + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+    }
+
+    static func run(
+        workers: Int, concurrency: Int, latencyMilliseconds: Int, commands: Int, transport: Transport = .http11
+    ) throws -> Row {
         let directory = scratchDirectory()
         defer { _ = system("rm -rf '\(directory)'") }
-        let (simulator, kubernetes) = try simulator(latencyMilliseconds: latencyMilliseconds, directory: directory)
+        let (simulator, proxy, kubernetes) = try simulator(
+            latencyMilliseconds: latencyMilliseconds, directory: directory, transport: transport)
         defer { simulator.stop() }
+        defer { proxy?.stop() }
+        let childrenBefore = childrenCPUSeconds()
+        let proxyBefore = proxy?.cpuSeconds() ?? 0
 
         var configuration = Configuration()
         configuration.metrics.listen = ""  // no endpoint: it would collide with a service on the default port
@@ -84,22 +117,38 @@ enum KubeBench {
             configuration: configuration, loader: loader, source: source, logger: logger,
             handlerSettings: { _ in kubernetes.json })
         _ = try supervisor.run()
+        // The supervisor has reaped its workers; nghttpx is still running (its master does not wait for its worker
+        // process on SIGTERM, so it is read from /proc rather than from the reaped children).
+        let workerCPU = childrenCPUSeconds() - childrenBefore
+        var connections = simulator.counters.connectionsAccepted
+        var proxyCPU = 0.0
+        if let proxy {
+            connections = Set(proxy.accessLog().map(\.clientPort)).count
+            proxyCPU = proxy.cpuSeconds() - proxyBefore
+        }
         let stats = Stats(source.latencies)
         let seconds = Double(source.lastFinish - source.firstIssue) / 1e9
+        let perCreate = 1000 / Double(max(1, source.finished))
         return Row(
-            workers: workers, concurrency: concurrency, latencyMilliseconds: latencyMilliseconds,
+            transport: transport, workers: workers, concurrency: concurrency, latencyMilliseconds: latencyMilliseconds,
             commands: source.finished,
             rate: Double(source.finished) / max(seconds, 1e-9), p50: stats.p50 / 1000, p99: stats.p99 / 1000,
-            failures: source.unsuccessful.count)
+            failures: source.unsuccessful.count, workerCPUPerCreate: workerCPU * perCreate,
+            proxyCPUPerCreate: proxyCPU * perCreate, connections: connections)
     }
 
-    /// The issue's matrix: 1 and 4 workers at 0 ms and 25 ms.
+    /// The issue's matrix: 1 and 4 workers at 0 ms and 25 ms, each over HTTP/1.1 and HTTP/2 side by side.
     static func matrix(quick: Bool) throws -> [Row] {
         var rows: [Row] = []
         for latency in [0, 25] {
             for workers in [1, 4] {
                 let commands = quick ? (latency == 0 ? 300 : 200) : (latency == 0 ? 2_000 : 400 * workers)
-                rows.append(try run(workers: workers, concurrency: 8, latencyMilliseconds: latency, commands: commands))
+                for transport in Transport.allCases {
+                    rows.append(
+                        try run(
+                            workers: workers, concurrency: 8, latencyMilliseconds: latency, commands: commands,
+                            transport: transport))
+                }
             }
         }
         return rows
@@ -107,12 +156,13 @@ enum KubeBench {
 
     static func table(_ rows: [Row]) -> String {
         var lines = [
-            "| Kubernetes creates (supervisor → worker processes → simulator over TLS) | creates/s | ideal | p50 ms | p99 ms | failures |",
-            "|---|---:|---:|---:|---:|---:|",
+            "| Kubernetes creates (supervisor → worker processes → simulator over TLS) | transport | creates/s | ideal | p50 ms | p99 ms | failures | worker CPU ms/create | nghttpx CPU ms/create | client connections |",
+            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for row in rows {
+            let proxyCPU = row.transport == .http2 ? Report.fixed(row.proxyCPUPerCreate) : "–"
             lines.append(
-                "| \(row.workers) worker(s) × \(row.concurrency), \(row.latencyMilliseconds) ms API latency, \(row.commands) creates | \(Int(row.rate)) | \(Report.idealCell(row.ideal)) | \(Report.fixed(row.p50)) | \(Report.fixed(row.p99)) | \(row.failures) |"
+                "| \(row.workers) worker(s) × \(row.concurrency), \(row.latencyMilliseconds) ms API latency, \(row.commands) creates | \(row.transport.rawValue) | \(Int(row.rate)) | \(Report.idealCell(row.ideal)) | \(Report.fixed(row.p50)) | \(Report.fixed(row.p99)) | \(row.failures) | \(Report.fixed(row.workerCPUPerCreate)) | \(proxyCPU) | \(row.connections) |"
             )
         }
         return lines.joined(separator: "\n")
@@ -123,10 +173,13 @@ extension KubeBench {
     static func json(_ rows: [Row]) -> String {
         "["
             + rows.map { row in
-                "{\"workers\":\(row.workers),\"concurrency\":\(row.concurrency),\"api_latency_ms\":\(row.latencyMilliseconds),"
+                "{\"transport\":\"\(row.transport.rawValue)\",\"workers\":\(row.workers),\"concurrency\":\(row.concurrency),\"api_latency_ms\":\(row.latencyMilliseconds),"
                     + "\"creates\":\(row.commands),\"rate_per_s\":\(Int(row.rate)),"
                     + "\"ideal_per_s\":\(Report.idealJSON(row.ideal)),\"p50_ms\":\(Report.fixed(row.p50)),"
-                    + "\"p99_ms\":\(Report.fixed(row.p99)),\"failures\":\(row.failures)}"
+                    + "\"p99_ms\":\(Report.fixed(row.p99)),\"failures\":\(row.failures),"
+                    + "\"worker_cpu_ms_per_create\":\(Report.fixed(row.workerCPUPerCreate)),"
+                    + "\"nghttpx_cpu_ms_per_create\":\(Report.fixed(row.proxyCPUPerCreate)),"
+                    + "\"connections\":\(row.connections)}"
             }.joined(separator: ",") + "]"
     }
 }

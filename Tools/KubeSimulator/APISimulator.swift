@@ -56,6 +56,10 @@ public final class APISimulator: Sendable {
     /// The admin token for `/_sim/...` (also written to `admin-token`, mode 0600).
     public let adminToken: String
 
+    /// The server certificate and key (PEM), for a TLS front such as ``HTTP2Proxy`` that presents them.
+    let serverCertificatePEM: String
+    let serverKeyPEM: String
+
     let processor: RequestProcessor
     private let tls: TLSContext
     private let listener: Descriptor
@@ -90,6 +94,8 @@ public final class APISimulator: Sendable {
         caPEM = pki.material.caCertificate
         clientCertificatePEM = pki.material.clientCertificate
         clientKeyPEM = pki.material.clientKey
+        serverCertificatePEM = pki.material.serverCertificate
+        serverKeyPEM = pki.material.serverKey
         caPath = "\(directory)/ca.crt"
         clientCertificatePath = "\(directory)/client.crt"
         clientKeyPath = "\(directory)/client.key"

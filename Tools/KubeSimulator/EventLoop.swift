@@ -236,6 +236,12 @@ final class EventLoop {
         switch outcome {
         case .drop:
             close(connection, notifyPeer: false)
+        case .truncate(let response):
+            let bytes = response.serialized(date: httpDate(), close: true)
+            connection.closeAfterWrite = true
+            connection.output = Array(bytes.prefix(bytes.count - (response.body.count + 1) / 2))
+            connection.outputOffset = 0
+            flush(connection)
         case .respond(let response):
             let keepAlive = request.keepAlive && !connection.peerClosed && !control.isStopping
             connection.closeAfterWrite = !keepAlive

@@ -37,7 +37,7 @@ public struct FaultConfiguration: Sendable, Hashable {
 
     /// Parses the JSON accepted by `PUT /_sim/faults`: `rules` (objects with `kind`, `rate`, `retryAfterSeconds`,
     /// `verbs`, `resources`, `count`, `afterExecution`) plus the shorthands `fault429`, `fault500`, `fault503`,
-    /// `fault504`, `drop`, `webhook` (rates), `retryAfter`, `afterExecution`, `latencyMs`, `jitterMs`, `seed`.
+    /// `fault504`, `drop`, `webhook`, `truncate` (rates), `retryAfter`, `afterExecution`, `latencyMs`, `jitterMs`, `seed`.
     public init(json: JSONValue) throws(SimulatorError) {
         guard let object = json.objectValue else {
             throw SimulatorError(.invalidArgument, "faults must be a JSON object")
@@ -50,6 +50,7 @@ public struct FaultConfiguration: Sendable, Hashable {
             ("fault429", FaultRule.Kind.tooManyRequests), ("fault500", .internalError),
             ("fault503", .serviceUnavailable), ("fault504", .gatewayTimeout), ("drop", .drop),
             ("webhook", .webhook),
+            ("truncate", .truncate),
         ] {
             guard let rate = object[key]?.numberValue?.doubleValue, rate > 0 else { continue }
             rules.append(FaultRule(kind, rate: rate, retryAfterSeconds: retryAfter, afterExecution: afterExecution))

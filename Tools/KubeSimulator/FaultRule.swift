@@ -17,6 +17,10 @@ public struct FaultRule: Sendable, Hashable {
         /// 500 InternalError from an admission webhook that cannot be called: a fault that does not clear by
         /// itself (a broken webhook stays broken until someone repairs it). See ``RequestProcessor``'s answer.
         case webhook
+        /// The status line, the headers and half the body are sent, then the connection is closed: a response
+        /// cut short, which an HTTP/2 proxy in front (``HTTP2Proxy``) can only pass on as a reset stream. The body
+        /// is the request's own response with `afterExecution`, a 500 `Status` otherwise.
+        case truncate
     }
 
     /// The failure.

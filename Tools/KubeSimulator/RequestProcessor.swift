@@ -24,6 +24,8 @@ final class RequestProcessor: Sendable {
     enum Outcome: Sendable {
         case respond(HTTPResponse)
         case drop
+        /// Send the head and half the body of the response, then close.
+        case truncate(HTTPResponse)
     }
 
     let store: Locked<ObjectStore>
@@ -106,8 +108,12 @@ final class RequestProcessor: Sendable {
         if let immediate = pending.immediate {
             outcome = .respond(immediate)
         } else if let fault = pending.decision.fault {
-            if pending.decision.afterExecution { _ = execute(pending) }
-            outcome = Self.faultOutcome(fault, retryAfter: pending.decision.retryAfterSeconds)
+            let executed = pending.decision.afterExecution ? execute(pending) : nil
+            if fault == .truncate, let executed {
+                outcome = .truncate(executed)
+            } else {
+                outcome = Self.faultOutcome(fault, retryAfter: pending.decision.retryAfterSeconds)
+            }
         } else {
             outcome = .respond(execute(pending))
         }
@@ -119,6 +125,7 @@ final class RequestProcessor: Sendable {
     func record(_ pending: Pending, outcome: Outcome) {
         var status = 0
         if case .respond(let response) = outcome { status = response.status }
+        if case .truncate(let response) = outcome { status = response.status }
         var resource = ""
         var namespace = ""
         var name = ""
@@ -174,6 +181,10 @@ final class RequestProcessor: Sendable {
         switch fault {
         case .drop:
             return .drop
+        case .truncate:
+            return .truncate(
+                APIStatus(code: 500, reason: "InternalError", message: "Internal error occurred: injected fault")
+                    .response)
         case .tooManyRequests:
             return .respond(
                 APIStatus(

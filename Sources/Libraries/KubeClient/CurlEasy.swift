@@ -1,12 +1,15 @@
 internal import CCurl
 import Glibc
 
-/// One libcurl easy handle with its own kept-alive connection(s), configured once for a cluster and reused for
-/// many transfers. Used by one thread at a time: ``CurlHandlePool`` checks it out to exactly one caller.
+/// One libcurl easy handle, configured once for a cluster and reused for many transfers, each run through the
+/// client's ``CurlMulti`` (whose connection cache keeps the connections). Used by one thread at a time:
+/// ``CurlHandlePool`` checks it out to exactly one caller.
 final class CurlEasy: @unchecked Sendable {
     private let handle: UnsafeMutableRawPointer
     /// Kept alive as long as the handle uses it.
     private let share: CurlShare
+    /// Runs the transfers; outlives the handle.
+    private let multi: CurlMulti
     private let collector: ResponseCollector
     private let errorBuffer: UnsafeMutablePointer<CChar>
     /// `CURLOPT_CONNECT_TO` keeps this list's pointer, so it lives as long as the handle.
@@ -16,13 +19,14 @@ final class CurlEasy: @unchecked Sendable {
 
     /// Creates and configures a handle. Fails only when libcurl rejects an option (for example a libcurl built
     /// without blob support), which is a configuration error.
-    init(share: CurlShare, transport: TransportSettings) throws(KubeAPIError) {
+    init(share: CurlShare, multi: CurlMulti, transport: TransportSettings) throws(KubeAPIError) {
         try CurlGlobal.ensureInitialized()
         guard let handle = curl_easy_init() else {
             throw KubeAPIError(kind: .unexpected, reason: "CurlEasyInit", message: "curl_easy_init returned NULL")
         }
         self.handle = handle
         self.share = share
+        self.multi = multi
         collector = ResponseCollector(limit: transport.maxResponseBytes)
         errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
@@ -39,10 +43,11 @@ final class CurlEasy: @unchecked Sendable {
     ///
     /// - Parameters:
     ///   - timeout: the whole attempt (`CURLOPT_TIMEOUT_MS`); `connectTimeout` the connect and TLS handshake.
-    ///   - connectionsOpened: set to the new connections this transfer opened (`CURLINFO_NUM_CONNECTS`).
+    ///   - info: set to the new connections this transfer opened (`CURLINFO_NUM_CONNECTS`) and the HTTP version
+    ///     it used (`CURLINFO_HTTP_VERSION`).
     func perform(
         _ request: PreparedRequest, credential: Credential, timeout: Duration, connectTimeout: Duration,
-        connectionsOpened: inout Int
+        info: inout TransferInfo
     ) -> Result<HTTPResult, CurlFailure> {
         collector.reset()
         errorBuffer[0] = 0
@@ -59,9 +64,13 @@ final class CurlEasy: @unchecked Sendable {
         } catch {
             return .failure(error)
         }
-        let code = SigpipeGuard.run { curl_easy_perform(handle) }
+        let code = multi.perform(handle)
         var connects = 0
-        if ccurl_getinfo_long(handle, CURLINFO_NUM_CONNECTS, &connects) == CURLE_OK { connectionsOpened = connects }
+        if ccurl_getinfo_long(handle, CURLINFO_NUM_CONNECTS, &connects) == CURLE_OK {
+            info.connectionsOpened = connects
+        }
+        var version = 0
+        if ccurl_getinfo_long(handle, CURLINFO_HTTP_VERSION, &version) == CURLE_OK { info.httpVersion = version }
         guard code == CURLE_OK else {
             return .failure(failure(code))
         }
@@ -133,6 +142,9 @@ final class CurlEasy: @unchecked Sendable {
         try set(CURLOPT_ERRORBUFFER, pointer: UnsafeMutableRawPointer(errorBuffer))
         try set(CURLOPT_PROTOCOLS_STR, "http,https")
         try set(CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS))
+        // Wait for the first connection's ALPN answer rather than opening one per concurrent call: over HTTP/2
+        // they all become streams of it (see ``CurlMulti``).
+        try set(CURLOPT_PIPEWAIT, 1)
         try set(CURLOPT_TCP_KEEPALIVE, 1)
         try set(CURLOPT_FOLLOWLOCATION, 0)
         try set(CURLOPT_USERAGENT, transport.userAgent)
@@ -215,6 +227,17 @@ final class CurlEasy: @unchecked Sendable {
             return withUnsafeMutablePointer(to: &blob) { body(UnsafeMutableRawPointer($0)) }
         }
     }
+}
+
+/// What a transfer reports besides its response.
+struct TransferInfo: Sendable, Hashable {
+    /// New connections the transfer opened (`CURLINFO_NUM_CONNECTS`).
+    var connectionsOpened = 0
+    /// `CURLINFO_HTTP_VERSION`: `CURL_HTTP_VERSION_1_1`, `CURL_HTTP_VERSION_2_0`…, 0 without a response.
+    var httpVersion = 0
+
+    /// Whether the response came over HTTP/2.
+    var isHTTP2: Bool { httpVersion == CURL_HTTP_VERSION_2_0 }
 }
 
 /// `CURLOPT_WRITEFUNCTION`: body bytes into the handle's collector; a short count aborts past the cap.

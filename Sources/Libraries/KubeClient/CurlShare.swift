@@ -4,10 +4,10 @@ import Glibc
 /// A `CURLSH` sharing the DNS cache and TLS session cache between a client's easy handles, with the pthread
 /// locks libcurl asks for when several threads use it.
 ///
-/// The connection cache is deliberately **not** shared: libcurl documents that sharing connections between
-/// concurrent threads is unsupported (KNOWN_BUGS "A shared connection cache is not thread-safe", curl#4915).
-/// Each easy handle keeps its own connections instead, and the handle pool hands the most recently used handle
-/// out first, so sequential calls stay on one kept-alive connection.
+/// The connection cache is deliberately **not** shared here: libcurl documents that sharing connections between
+/// concurrent threads is unsupported (KNOWN_BUGS "A shared connection cache is not thread-safe", curl#4915), and
+/// a shared cache would not multiplex anyway. Connections live in the client's one ``CurlMulti``, which only one
+/// thread drives at a time.
 final class CurlShare: @unchecked Sendable {
     /// The `CURLSH *`.
     let handle: UnsafeMutableRawPointer

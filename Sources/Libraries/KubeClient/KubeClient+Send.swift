@@ -57,15 +57,16 @@ extension KubeClient {
             guard remaining > .zero else { continue }  // reported at the top of the loop
 
             attempts += 1
-            var connections = 0
+            var info = TransferInfo()
             let outcome = try pool.withHandle { handle in
                 handle.perform(
                     prepared, credential: credential, timeout: min(settings.requestTimeout, remaining),
-                    connectTimeout: settings.connectTimeout, connectionsOpened: &connections)
+                    connectTimeout: settings.connectTimeout, info: &info)
             }
             record { statistics in
                 statistics.attempts += 1
-                statistics.connectionsOpened += connections
+                statistics.connectionsOpened += info.connectionsOpened
+                if info.isHTTP2 { statistics.http2Responses += 1 }
                 if waited > .zero {
                     statistics.throttledAttempts += 1
                     statistics.throttledTime += waited

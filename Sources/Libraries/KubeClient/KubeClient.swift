@@ -4,8 +4,9 @@ import Platform
 /// A thread-safe, blocking Kubernetes API client over libcurl.
 ///
 /// Many threads may call at once. Each call checks an easy handle out of a small pool (so one handle is never
-/// shared by two threads) and returns it with its connection kept alive; all handles share one `CURLSH` for
-/// the DNS and TLS session caches. HTTP/2 is used over TLS when the server offers it. Calls block the calling
+/// shared by two threads) and runs it through the client's one multi handle, whose connections stay alive
+/// between calls; all handles share one `CURLSH` for the DNS and TLS session caches. HTTP/2 is used over TLS when
+/// the server offers it, and then concurrent calls are streams of one connection (see ``CurlMulti``). Calls block the calling
 /// thread (transfers, backoff sleeps, rate-limit waits, credential plugins): run them on dedicated threads,
 /// never on Swift's cooperative pool.
 ///

@@ -24,8 +24,9 @@ public struct KubeClientSettings: Sendable, Hashable {
     public var maxResponseBytes: Int = 16 * 1024 * 1024
     /// An `exec` credential plugin is killed when it runs longer than this (the call's deadline caps it too).
     public var execTimeout: Duration = .seconds(30)
-    /// Idle connections (one easy handle each) kept for reuse; more concurrent callers still get handles, which
-    /// are closed when returned to a full pool.
+    /// Connections the client's multi handle keeps open for reuse (`CURLMOPT_MAXCONNECTS`), and idle easy handles
+    /// kept in the pool; more concurrent callers still get handles, released when returned to a full pool. Over
+    /// HTTP/2 the calls share one connection whatever this is.
     public var maxIdleConnections: Int = 16
 
     /// Settings with the defaults above.

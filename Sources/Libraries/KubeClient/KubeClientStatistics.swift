@@ -10,6 +10,9 @@ public struct KubeClientStatistics: Sendable, Hashable {
     public var failures = 0
     /// New TCP connections opened (the sum of `CURLINFO_NUM_CONNECTS` over all attempts).
     public var connectionsOpened = 0
+    /// Attempts answered over HTTP/2 (`CURLINFO_HTTP_VERSION`; an attempt that failed before a response head
+    /// arrived has no version).
+    public var http2Responses = 0
     /// Attempts that had to wait for the client-side rate limit.
     public var throttledAttempts = 0
     /// The total time spent waiting for the client-side rate limit.
