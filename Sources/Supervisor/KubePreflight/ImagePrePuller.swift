@@ -52,6 +52,8 @@ public final class ImagePrePuller: SupervisorCompanion, @unchecked Sendable {
     private let namespace: String
     private let logger: Logger
     private let wakeup = Wakeup()
+    /// Woken at the end of every round (for ``stop()``).
+    private let roundEnded = Wakeup()
     private let shared: Locked<Snapshot>
     private var thread: PlatformThread?
     /// Only the pre-puller's thread reads and writes it.
@@ -151,9 +153,20 @@ public final class ImagePrePuller: SupervisorCompanion, @unchecked Sendable {
             return snapshot.inRound
         }
         wakeup.wake()
-        if busy { thread?.detach() } else { thread?.join() }
+        // A round against a reachable server ends within milliseconds: wait for it a little, so that the thread is
+        // not in the middle of a transfer while the process exits.
+        var stillBusy = busy
+        let deadline = Instant.now() + Self.stopGrace
+        while stillBusy && Instant.now() < deadline {
+            roundEnded.wait(for: deadline.since(Instant.now()))
+            stillBusy = shared.withLock { $0.inRound }
+        }
+        if stillBusy { thread?.detach() } else { thread?.join() }
         thread = nil
     }
+
+    /// How long ``stop()`` waits for a round under way before it leaves the thread to end by itself.
+    static let stopGrace: Duration = .seconds(2)
 
     private func loop() {
         // While the nodes are still pulling (or the DaemonSet's controller has not placed its Pods yet) the rounds
@@ -172,6 +185,7 @@ public final class ImagePrePuller: SupervisorCompanion, @unchecked Sendable {
                 snapshot.inRound = false
                 return snapshot.stopping
             }
+            roundEnded.wake()
             if stopping { return }
             var wait = Self.interval
             if !settled {
@@ -232,6 +246,19 @@ public final class ImagePrePuller: SupervisorCompanion, @unchecked Sendable {
     /// Creates or replaces the DaemonSet when it differs from `wanted`. Returns whether it wrote, and the nodes the
     /// DaemonSet should run on.
     private func reconcile(_ wanted: Wanted, deadline: KubeDeadline) throws(KubeAPIError) -> (Bool, Int) {
+        // The DaemonSet's controller writes its status often, and each write changes the resourceVersion the
+        // replace carries: a 409 is read again and tried again (three times in all).
+        var attempt = 1
+        while true {
+            do {
+                return try reconcileOnce(wanted, deadline: deadline)
+            } catch  where error.kind == .conflict && attempt < 3 {
+                attempt += 1
+            }
+        }
+    }
+
+    private func reconcileOnce(_ wanted: Wanted, deadline: KubeDeadline) throws(KubeAPIError) -> (Bool, Int) {
         let desired = PrePullerManifest.build(images: wanted.images, settings: wanted.settings)
         let digest = PrePullerManifest.digest(in: desired.body)
         let path = PrePullerManifest.path(namespace: namespace)
