@@ -18,6 +18,11 @@ extension Integration {
                 getenv("K8S_WORKER_CHAOS_SCALE").flatMap { Double(String(cString: $0)) }.map { min(max($0, 0.1), 1) }
                 ?? 1
             settings.commandsPerSecond *= scale
+            // 45 commands/s is more than 2–4 workers under these faults finish on two cores (each create is three
+            // API calls: the gated Pod, its ConfigMap, the gate removed), so a backlog builds and the drain works
+            // it off: about 50 s on an idle machine, over 60 s when other work shares the cores. The drain may take
+            // two minutes; every invariant is checked as before once it is over.
+            settings.drainTimeout = .seconds(120)
             let report = try await ChaosRun.runDetached(settings: settings) { line in
                 print(line)
                 fflush(nil)
