@@ -2,6 +2,12 @@ import Events
 import KubeSimulator
 import Testing
 
+/// Compared with kube-controller-manager's garbage collector (pkg/controller/garbagecollector): dependents are
+/// queued when their owner goes and handled on the collector's own schedule (`attemptToDeleteItem` reads the latest
+/// owners, then deletes with a uid-only precondition); foreground deletion keeps the owner with the
+/// `foregroundDeletion` finalizer until its blocking dependents are gone (Kubernetes documentation, "Garbage
+/// Collection", "Foreground cascading deletion"); finalizers hold a deleted object, and none may be added then
+/// (apimachinery `ValidateObjectMetaUpdate`).
 @Suite("Garbage collection through ownerReferences")
 struct GarbageCollectionTests {
     private func ownedConfigMap(_ name: String, ownerName: String, ownerUID: String) -> JSONValue {
