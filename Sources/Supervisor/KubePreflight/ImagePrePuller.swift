@@ -145,8 +145,9 @@ public final class ImagePrePuller: SupervisorCompanion, @unchecked Sendable {
     /// What the last successful round read, or `nil`.
     public var lastStatus: PrePullStatus? { shared.withLock { $0.status } }
 
-    /// Stops the thread: joined when it is waiting between rounds; left to end by itself (detached) when a round's
-    /// API calls are under way, so a stop never waits for an unreachable API server.
+    /// Stops the thread: joined when it is waiting between rounds or when a round under way ends within
+    /// ``stopGrace``; otherwise left to end by itself (detached), so a stop never waits long for an unreachable API
+    /// server.
     public func stop() {
         let busy = shared.withLock { snapshot in
             snapshot.stopping = true
