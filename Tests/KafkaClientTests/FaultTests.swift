@@ -44,23 +44,57 @@ struct FaultTests {
         try probe.consumer.close()
     }
 
-    @Test("a failed committed-offset fetch leaves the assignment idle and says so; subscribing again recovers it")
-    func committedOffsetFetchFailure() throws {
-        let cluster = try KafkaMockCluster(brokers: 3)
+    /// A consumer whose first OffsetFetch failed: it reports it once and then sits idle on its assignment.
+    static func idleAfterFailedOffsetFetch(
+        _ cluster: KafkaMockCluster, strategy: KafkaConsumerConfiguration.PartitionAssignmentStrategy
+    ) throws -> ConsumerProbe {
         try cluster.createTopic("idle", partitions: 3, replicationFactor: 3)
         _ = try ConsumerTests.produce(0..<30, to: "idle", on: cluster)
         // The first OffsetFetch (the consumer's, for its first assignment) fails at the request level.
         try cluster.pushRequestErrors([.coordinatorNotAvailable], for: .offsetFetch)
-        let probe = try ConsumerProbe(TestConfiguration.consumer(cluster, group: "idle-group"), topics: ["idle"])
+        var configuration = TestConfiguration.consumer(cluster, group: "idle-group")
+        configuration.partitionAssignmentStrategies = [strategy]
+        let probe = try ConsumerProbe(configuration, topics: ["idle"])
         try drive([probe], within: .seconds(20)) { probe.committedOffsetsUnavailable > 0 }
         #expect(probe.committedOffsetsUnavailable == 1, "\(probe.logs.transcript)")
         #expect(probe.errors.contains { $0.code == .coordinatorNotAvailable })
         // librdkafka does not ask again by itself: the assigned partitions stay idle.
         try drive([probe], within: .seconds(2)) { !probe.messages.isEmpty }
         #expect(probe.messages.isEmpty)
+        return probe
+    }
+
+    @Test(
+        "eager: a failed committed-offset fetch leaves the assignment idle and says so; subscribing again recovers it")
+    func committedOffsetFetchFailureEager() throws {
+        let cluster = try KafkaMockCluster(brokers: 3)
+        let probe = try Self.idleAfterFailedOffsetFetch(cluster, strategy: .range)
         try probe.consumer.subscribe(topics: ["idle"])
         try drive([probe], within: .seconds(20)) { probe.messages.count >= 30 }
         #expect(probe.messages.count == 30, "\(probe.logs.transcript)")
+        try probe.consumer.close()
+    }
+
+    @Test("cooperative: subscribing again does not recover the idle assignment; a local reassignment does")
+    func committedOffsetFetchFailureCooperative() throws {
+        let cluster = try KafkaMockCluster(brokers: 3)
+        let probe = try Self.idleAfterFailedOffsetFetch(cluster, strategy: .cooperativeSticky)
+        let assigned = Array(probe.assigned)
+        #expect(assigned.count == 3)
+        // The rejoin hands back the same partitions, sticky, without fetching their offsets again.
+        try probe.consumer.subscribe(topics: ["idle"])
+        try drive([probe], within: .seconds(6)) { !probe.messages.isEmpty }
+        #expect(probe.messages.isEmpty, "a rejoin does not fetch the committed offsets of partitions it keeps")
+        #expect(Set(try probe.consumer.assignment) == Set(assigned))
+        try probe.consumer.reassignFromCommittedOffsets(assigned)
+        try drive([probe], within: .seconds(20)) { probe.messages.count >= 30 }
+        #expect(probe.messages.count == 30, "\(probe.logs.transcript)")
+        #expect(Set(try probe.consumer.assignment) == Set(assigned), "still the same assignment")
+        var eager = TestConfiguration.consumer(cluster, group: "other")
+        eager.partitionAssignmentStrategies = [.range]
+        #expect(throws: KafkaError.self, "only under the cooperative protocol") {
+            try KafkaConsumer(configuration: eager).reassignFromCommittedOffsets(assigned)
+        }
         try probe.consumer.close()
     }
 

@@ -39,6 +39,25 @@ extension KafkaConsumer {
         }
     }
 
+    /// Removes `partitions` from the assignment and adds them back without offsets, so that librdkafka fetches
+    /// their committed offsets again; no request reaches the group. This is how a member of a cooperative group
+    /// recovers partitions whose committed-offset fetch failed (``KafkaConsumerEvent/committedOffsetsUnavailable``):
+    /// subscribing again would rejoin, and the sticky assignor would hand back the same partitions without
+    /// fetching anything. Records of these partitions already fetched are dropped and read again. Finish and
+    /// commit their in-flight work first. Non-blocking.
+    ///
+    /// - Throws: ``KafkaError/Code/invalidState`` unless the group uses the cooperative protocol.
+    public func reassignFromCommittedOffsets(_ partitions: [KafkaTopicPartition]) throws(KafkaError) {
+        try ensureOpen()
+        guard rebalanceProtocol == "COOPERATIVE" else {
+            throw KafkaError.invalidState("local reassignment needs the cooperative protocol")
+        }
+        let list = try RDKafkaTopicPartitionList(partitions: partitions)
+        if let error = rd_kafka_incremental_unassign(client.handle, list.handle) { throw KafkaError.consuming(error) }
+        discardHeldMessages(for: partitions)
+        if let error = rd_kafka_incremental_assign(client.handle, list.handle) { throw KafkaError.consuming(error) }
+    }
+
     /// Handles an `RD_KAFKA_EVENT_REBALANCE`: applies assignments at once, parks revocations.
     func handleRebalance(_ event: RDKafkaEvent, into events: inout [KafkaConsumerEvent]) {
         let incremental = rebalanceProtocol == "COOPERATIVE"
@@ -49,6 +68,7 @@ extension KafkaConsumer {
         let partitions = RDKafkaTopicPartitionList.partitions(of: list)
         switch event.errorCode {
         case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
+            hasBeenAssigned = true
             if incremental {
                 if let error = rd_kafka_incremental_assign(client.handle, list) {
                     events.append(.error(KafkaError.consuming(error)))

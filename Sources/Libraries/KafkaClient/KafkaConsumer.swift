@@ -33,6 +33,11 @@ public final class KafkaConsumer {
     var heldMessages: [KafkaTopicPartition: [KafkaMessage]] = [:]
     /// Set by ``close()``; every later call fails with ``KafkaError/Code/invalidState``.
     private(set) var isClosed = false
+    /// Whether the group may use the cooperative-sticky assignor, and whether an assignment (even an empty one)
+    /// ever arrived (see `KafkaConsumer+Teardown.swift`).
+    let usesCooperativeAssignor: Bool
+    var hasSubscribed = false
+    var hasBeenAssigned = false
 
     /// The configured `max.poll.interval.ms`. If ``poll(maxEvents:)`` is not called for this long, librdkafka
     /// leaves the group (``KafkaError/Code/maxPollExceeded``) and rejoins on the next poll.
@@ -70,8 +75,16 @@ public final class KafkaConsumer {
         self.readiness = readiness
         self.logHandler = logHandler
         self.maximumPollInterval = configuration.maxPollInterval
+        // The effective value: additionalProperties may name the strategies too.
+        self.usesCooperativeAssignor =
+            configuration.librdkafkaProperties.last { $0.0 == "partition.assignment.strategy" }?.1
+            .contains("cooperative") ?? false
         // Anything queued before notifications were enabled would otherwise never wake the caller.
         if queue.length > 0 { readiness.signal() }
+    }
+
+    deinit {
+        tearDownSafely()
     }
 
     /// A file descriptor that is readable while events wait for ``poll(maxEvents:)``. Register it with epoll
@@ -116,6 +129,7 @@ public final class KafkaConsumer {
             partitions: topics.map { KafkaTopicPartition(topic: $0, partition: RD_KAFKA_PARTITION_UA) })
         let err = rd_kafka_subscribe(client.handle, list.handle)
         guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError.rdKafka(err) }
+        hasSubscribed = true
     }
 
     /// Reads `partitions` from their first offset without joining a group (`rd_kafka_assign`): no rebalances,

@@ -38,9 +38,20 @@ public struct KafkaConsumerConfiguration: Sendable {
         public static let range = PartitionAssignmentStrategy("range")
         /// Eager round-robin assignor.
         public static let roundRobin = PartitionAssignmentStrategy("roundrobin")
-        /// Incremental (cooperative) sticky assignor. librdkafka 2.0.2 has known cooperative-rebalance bugs
-        /// fixed only in later releases, so it is opt-in.
+        /// Incremental (cooperative) sticky assignor (KIP-429): a rebalance revokes only the partitions that move.
+        /// librdkafka 2.0.2 aborts when a consumer whose first rebalance never completed is destroyed
+        /// (librdkafka issue #4312); ``KafkaConsumer`` works around it (see `KafkaConsumer+Teardown.swift`).
         public static let cooperativeSticky = PartitionAssignmentStrategy("cooperative-sticky")
+
+        /// Whether this is an eager strategy (every rebalance revokes every partition).
+        public var isEager: Bool { self != .cooperativeSticky }
+
+        /// The strategy named `value` (`range`, `roundrobin`, `cooperative-sticky`), or nil.
+        public init?(named value: String) {
+            guard let known = [Self.range, .roundRobin, .cooperativeSticky].first(where: { $0.value == value })
+            else { return nil }
+            self = known
+        }
 
         /// A textual form for logs and diagnostics.
         public var description: String { value }
@@ -62,7 +73,8 @@ public struct KafkaConsumerConfiguration: Sendable {
     public var heartbeatInterval: Duration = .seconds(3)
     /// `max.poll.interval.ms`: the longest allowed gap between `poll` calls before the member leaves the group.
     public var maxPollInterval: Duration = .seconds(300)
-    /// `partition.assignment.strategy`, in preference order; eager `range,roundrobin` by default.
+    /// `partition.assignment.strategy`, in preference order; librdkafka's eager `range,roundrobin` by default (the
+    /// supervisor chooses its own: `kafka.assignment_strategy`). Eager and cooperative strategies cannot be mixed.
     public var partitionAssignmentStrategies: [PartitionAssignmentStrategy] = [.range, .roundRobin]
     /// `enable.auto.commit`; `false`: the application commits explicitly.
     public var enableAutoCommit: Bool = false

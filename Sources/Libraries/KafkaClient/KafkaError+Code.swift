@@ -131,6 +131,12 @@ extension KafkaError {
         public static let unknownMemberID = Code(RD_KAFKA_RESP_ERR_UNKNOWN_MEMBER_ID)
         /// The group is rebalancing.
         public static let rebalanceInProgress = Code(RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS)
+        /// INCONSISTENT_GROUP_PROTOCOL: the group's members share no partition assignment strategy (eager and
+        /// cooperative members in one group).
+        public static let inconsistentGroupProtocol = Code(RD_KAFKA_RESP_ERR_INCONSISTENT_GROUP_PROTOCOL)
+        /// FENCED_INSTANCE_ID: another member joined the group with this consumer's `group.instance.id`; the
+        /// broker fenced this one (fatal: the consumer must not rejoin with the same identity).
+        public static let fencedInstanceID = Code(RD_KAFKA_RESP_ERR_FENCED_INSTANCE_ID)
         /// Not authorized for the topic.
         public static let topicAuthorizationFailed = Code(RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED)
         /// Not authorized for the group.

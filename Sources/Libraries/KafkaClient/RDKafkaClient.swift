@@ -13,6 +13,8 @@ final class RDKafkaClient {
 
     let kind: Kind
     let handle: OpaquePointer
+    /// When set, `deinit` leaves the handle alive instead of destroying it (see `KafkaConsumer+Teardown.swift`).
+    var leaksHandle = false
 
     /// Creates the handle, transferring `config` to librdkafka.
     ///
@@ -35,6 +37,7 @@ final class RDKafkaClient {
     }
 
     deinit {
+        if leaksHandle { return }
         switch kind {
         case .consumer:
             // Never block in deinit: a consumer that was not closed leaves its group by session timeout.
