@@ -55,7 +55,13 @@ final class SupervisorProcess {
     /// Starts the supervisor; `prefix` runs it under another program (e.g. `unshare`).
     func start(environment extra: [String: String] = [:], prefix: [String] = [], arguments: [String] = []) {
         // ProcessTable.spawn adds the sanitizer options under scripts/sanitize.sh.
-        var environment = ["PATH": "/usr/bin:/bin", "NOTIFY_SOCKET": notify.path]
+        // Every supervisor of a test is its own Pod as far as `kafka.group_instance_id: auto` can tell: a broker
+        // fences the older of two members with one identity (the mock cluster does not), and a restart of this
+        // object keeps its identity, as a restarted container does.
+        var environment = [
+            "PATH": "/usr/bin:/bin", "NOTIFY_SOCKET": notify.path,
+            "POD_NAME": "itest-" + (directory.split(separator: "/").last.map(String.init) ?? "supervisor"),
+        ]
         for (key, value) in extra { environment[key] = value }
         let argv = prefix + [TestSupport.supervisorBinary, "run", "--config", configPath] + arguments
         switch ProcessTable.spawn(argv, environment: environment, outputPath: logPath) {

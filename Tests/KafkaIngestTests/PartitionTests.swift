@@ -1,3 +1,4 @@
+import Platform
 import Events
 import IPC
 import KafkaClient
@@ -186,14 +187,17 @@ import Testing
         var core = KafkaSourceCore(settings: settings(), assigned: [p0])
         core.committedOffsetsUnavailable(now: ms(0))
         core.committedOffsetsUnavailable(now: ms(100))
-        #expect(core.rejoinIfDue(now: ms(499)).isEmpty)
+        func rejoin(_ now: Instant) -> [KafkaSourceCore.Action] {
+            core.rejoinIfDue(now: now, cooperative: false) { _ in [] }
+        }
+        #expect(rejoin(ms(499)).isEmpty)
         _ = core.partitionsRevoked([p0], now: ms(450)) { _ in [] }
-        #expect(core.rejoinIfDue(now: ms(500)).isEmpty, "waits for the revocation to end")
+        #expect(rejoin(ms(500)).isEmpty, "waits for the revocation to end")
         _ = core.progressRevocation(now: ms(600)) { _ in 0 }
-        #expect(core.rejoinIfDue(now: ms(600)) == [.rejoin])
-        #expect(core.rejoinIfDue(now: ms(2000)).isEmpty, "once")
+        #expect(rejoin(ms(600)) == [.rejoin])
+        #expect(rejoin(ms(2000)).isEmpty, "once")
         core.rejoinFailed(now: ms(2000))
-        #expect(core.rejoinIfDue(now: ms(2500)) == [.rejoin])
+        #expect(rejoin(ms(2500)) == [.rejoin])
     }
 
     @Test func aMissingTopicIsNotReadyEvenWithAnAssignmentAndNamesTheFirstProblem() {

@@ -70,6 +70,8 @@ import Testing
         case "workers.handler": "stub"
         case "kafka.layout": "per-event-type"
         case "kafka.auto_offset_reset": "latest"
+        case "kafka.assignment_strategy": "roundrobin"
+        case "kafka.group_instance_id": "worker-a"
         case "kafka.security_protocol": "ssl"
         case "source.kind": "lines"
         case "log.level": "debug"

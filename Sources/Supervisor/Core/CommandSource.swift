@@ -75,11 +75,27 @@ public protocol CommandSource: AnyObject {
     func readinessProblem(now: Instant) -> String?
     /// The source's own metrics, built when scraped. Label values must come from a bounded set.
     func metricFamilies() -> [MetricFamily]
+    /// A failure the source cannot recover from in this process: the supervisor then stops as for SIGTERM
+    /// (finishing and committing what it can) and exits with the failure's status. Checked on every turn.
+    var fatalFailure: SourceFailure? { get }
 }
 
 extension CommandSource {
     public func readinessProblem(now: Instant) -> String? { nil }
     public func metricFamilies() -> [MetricFamily] { [] }
+    public var fatalFailure: SourceFailure? { nil }
+}
+
+/// Why a source cannot go on, and the exit status that tells the service manager what to do: 78 (EX_CONFIG,
+/// which the systemd units do not restart) when only an operator can fix it, 1 when a fresh process can.
+public struct SourceFailure: Sendable, Equatable {
+    public var reason: String
+    public var exitStatus: Int32
+
+    public init(reason: String, exitStatus: Int32) {
+        self.reason = reason
+        self.exitStatus = exitStatus
+    }
 }
 
 /// What the supervisor offers a source.

@@ -118,6 +118,11 @@ public struct Configuration: Equatable, Sendable {
         public var groupID = "k8s-worker"
         /// Client id; empty means `k8s-worker-<hostname>`.
         public var clientID = ""
+        /// How the group divides partitions; `auto`: cooperative where librdkafka allows it (docs/decisions.md, D14).
+        public var assignmentStrategy: KafkaAssignmentStrategy = .auto
+        /// `group.instance.id`: `auto` derives a stable identity from the Pod name or the machine id, `none`
+        /// joins as a dynamic member, anything else is the identity itself (unique in the group).
+        public var groupInstanceID = "auto"
         /// `standard` (saga_commands → pod_events, execution_events) or `per-event-type` (upstream's topics).
         public var layout: TopicLayoutName = .standard
         /// Consumed topics (comma-separated); empty means the layout's default.
@@ -159,6 +164,16 @@ public struct Configuration: Equatable, Sendable {
         /// Extra librdkafka properties for consumer and producer, by name (see ``KafkaProperties``).
         public var properties: [String: String] = [:]
         public init() {}
+
+        /// Whether `setting` is `auto`, `none`, or a group instance id Kafka accepts: 1 to 249 characters of
+        /// `[a-zA-Z0-9._-]` (the broker validates it like a topic name).
+        public static func isValidGroupInstanceSetting(_ setting: String) -> Bool {
+            (1...249).contains(setting.utf8.count)
+                && setting.utf8.allSatisfy { byte in
+                    (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                        || byte == 0x2E || byte == 0x5F || byte == 0x2D
+                }
+        }
     }
 
     /// The Kubernetes API (for `workers.handler: kubernetes`). Workers receive these at their start.
@@ -283,6 +298,9 @@ public struct Configuration: Equatable, Sendable {
         try require(
             source.kind != .kafka || !kafka.bootstrapServers.isEmpty, "kafka.bootstrap_servers",
             "is required for the kafka source")
+        try require(
+            Kafka.isValidGroupInstanceSetting(kafka.groupInstanceID), "kafka.group_instance_id",
+            "must be `auto`, `none`, or 1 to 249 of the characters a-z A-Z 0-9 . _ -")
         try require(kafka.maxBuffered >= 1, "kafka.max_buffered", "must be at least 1")
         try require(kafka.maxBufferedBytes >= 1 << 20, "kafka.max_buffered_bytes", "must be at least 1 MiB")
         try require(kafka.maxRecordBytes >= 1024, "kafka.max_record_bytes", "must be at least 1024")
@@ -390,6 +408,17 @@ extension Configuration {
     /// logs them.
     public var warnings: [String] {
         var warnings: [String] = []
+        if source.kind == .kafka && kafka.assignmentStrategy.isEager {
+            warnings.append(
+                "kafka.assignment_strategy: \(kafka.assignmentStrategy.rawValue) is eager: every join, leave or restart "
+                    + "of any member stops every supervisor of the group; use it only while consumers that speak no "
+                    + "cooperative protocol (the Python worker) share the group, then change to cooperative-sticky")
+        }
+        if source.kind == .kafka && kafka.groupInstanceID != "none" && kafka.sessionTimeout > .seconds(300) {
+            warnings.append(
+                "kafka.session_timeout: \(kafka.sessionTimeout) with static membership: the partitions of a supervisor "
+                    + "that stops for good wait this long before the group gives them to another")
+        }
         if workers.maxCommandAge >= Self.sagaTimeout {
             warnings.append(
                 "workers.max_command_age: \(workers.maxCommandAge) is not below the saga's 300s timeout; a Pod may "

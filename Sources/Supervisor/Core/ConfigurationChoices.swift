@@ -40,6 +40,23 @@ public enum OffsetReset: String, ConfigurationChoice {
     case earliest, latest
 }
 
+/// `kafka.assignment_strategy`: librdkafka's `partition.assignment.strategy`.
+public enum KafkaAssignmentStrategy: String, ConfigurationChoice {
+    /// `cooperative-sticky` when the linked librdkafka keeps a cooperative assignment through a commit that races
+    /// a rebalance (2.10.0 and later), else `roundrobin` (docs/decisions.md, D14).
+    case auto
+    /// Incremental (KIP-429): a rebalance revokes only the partitions that move; the rest keep flowing.
+    case cooperativeSticky = "cooperative-sticky"
+    /// Eager: every rebalance revokes every partition of every member. aiokafka's default, so the common
+    /// strategy while the Python worker's consumers share the group (README, "Migrating from the Python worker").
+    case roundrobin
+    /// Eager, librdkafka's and the Java client's historical default.
+    case range
+
+    /// Whether every rebalance stops every member (`auto` depends on the library; see its resolution).
+    public var isEager: Bool { self == .roundrobin || self == .range }
+}
+
 /// `kafka.security_protocol`.
 public enum KafkaSecurityProtocol: String, ConfigurationChoice {
     case plaintext, ssl

@@ -123,6 +123,14 @@ public enum ConfigurationKeys {
             string(
                 "kafka.client_id", \.kafka.clientID, "Client id; empty = `k8s-worker-<hostname>`.", reloadable: false),
             choice(
+                "kafka.assignment_strategy", \.kafka.assignmentStrategy,
+                "`auto` (cooperative-sticky if librdkafka ≥ 2.10, else roundrobin), or one strategy for the whole group.",
+                reloadable: false),
+            string(
+                "kafka.group_instance_id", \.kafka.groupInstanceID,
+                "Static membership: `auto` (Pod name or machine id), `none`, or an identity unique in the group.",
+                reloadable: false),
+            choice(
                 "kafka.layout", \.kafka.layout, "`standard` or `per-event-type` (upstream's topics).", reloadable: false
             ),
             string(

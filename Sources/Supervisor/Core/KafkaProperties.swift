@@ -20,7 +20,8 @@ public enum KafkaProperties {
     static let ownKeys: [String: String] = [
         "bootstrap.servers": "kafka.bootstrap_servers", "metadata.broker.list": "kafka.bootstrap_servers",
         "group.id": "kafka.group_id", "client.id": "kafka.client_id", "auto.offset.reset": "kafka.auto_offset_reset",
-        "session.timeout.ms": "kafka.session_timeout", "max.poll.interval.ms": "kafka.max_poll_interval",
+        "session.timeout.ms": "kafka.session_timeout", "partition.assignment.strategy": "kafka.assignment_strategy",
+        "group.instance.id": "kafka.group_instance_id", "max.poll.interval.ms": "kafka.max_poll_interval",
         "security.protocol": "kafka.security_protocol", "sasl.mechanisms": "kafka.sasl_mechanism",
         "sasl.mechanism": "kafka.sasl_mechanism", "sasl.username": "kafka.sasl_username",
         "sasl.password": "kafka.sasl_password",

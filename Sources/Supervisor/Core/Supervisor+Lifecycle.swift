@@ -65,13 +65,13 @@ extension Supervisor {
 
     /// SIGTERM/SIGINT: stop taking work and drain, within one hard deadline (``Configuration/Shutdown/hardStopAfter``).
     /// A second one goes to the final commit at once, whatever phase the stop is in.
-    func beginShutdown(now: Instant, signal: Int32) {
+    func beginShutdown(now: Instant, signal: Int32, cause: String? = nil) {
         switch state {
         case .running:
             logger.info(
                 "shutting down: draining in-flight work",
                 metadata: [
-                    "cause": "\(signal == 0 ? "input exhausted" : "signal \(signal)")",
+                    "cause": "\(cause ?? (signal == 0 ? "input exhausted" : "signal \(signal)"))",
                     "in_flight": "\(ledger.inFlightCount)",
                     "drain_timeout": "\(configuration.shutdown.drainTimeout)",
                     "hard_deadline": "\(configuration.shutdown.hardStopAfter)",

@@ -58,6 +58,8 @@ public final class Supervisor: SourceControl {
     var hardStop: Instant?
     /// A second stop signal went straight to the final commit.
     var stopCutShort = false
+    /// The exit status of a stop the source's fatal failure caused (``CommandSource/fatalFailure``).
+    var failureStatus: Int32?
     var counters = Counters()
     /// What the workers reported (Kubernetes API and upstream's pod metrics).
     var workerStatistics = WorkerStatisticsTotals()
@@ -170,6 +172,7 @@ public final class Supervisor: SourceControl {
                 "done": "\(counters.done)", "failed": "\(counters.failed)",
                 "queued_not_started": "\(ledger.queuedCount)",
             ])
+        if let failureStatus { return failureStatus }
         return complete ? 0 : Self.unfinishedStopStatus
     }
 
@@ -221,6 +224,12 @@ public final class Supervisor: SourceControl {
     /// Reads new commands while there is room.
     func intake(now: Instant) {
         guard state == .running else { return }
+        if let failure = source.fatalFailure {
+            logger.critical("\(failure.reason)", metadata: ["exit_status": "\(failure.exitStatus)"])
+            failureStatus = failure.exitStatus
+            beginShutdown(now: now, signal: 0, cause: "fatal source failure")
+            return
+        }
         if source.isExhausted && ledger.count == 0 {
             logger.info("input exhausted and every command finished")
             beginShutdown(now: now, signal: 0)

@@ -58,6 +58,17 @@ extension KafkaCommandSource {
                 logger.warning("rejoining the group failed; trying again", metadata: ["error": "\(error)"])
                 core.rejoinFailed(now: now)
             }
+        case .reassignFromCommitted(let partitions):
+            guard let consumer else { return }
+            do {
+                try consumer.reassignFromCommittedOffsets(partitions)
+                logger.warning("reassigned the partitions to fetch their committed offsets again")
+            } catch {
+                logger.warning("reassigning the partitions failed; trying again", metadata: ["error": "\(error)"])
+                core.rejoinFailed(now: now)
+            }
+            // Either way they are still assigned to this consumer: track them again from the committed position.
+            perform(core.partitionsAssigned(partitions), now: now)
         case .log(let level, let message, let metadata):
             logger.log(level: level, "\(message)", metadata: metadata)
         }

@@ -4,6 +4,27 @@ import Observability
 import SupervisorCore
 
 extension KafkaCommandSource {
+    /// A fatal error of the consumer or producer: librdkafka's client cannot be used again. Fenced by the group
+    /// (another supervisor joined with this one's `group.instance.id`) stops with 78, because restarting with the
+    /// same identity would fence the other one in turn; any other fatal error with 1, so that the service manager
+    /// starts a fresh process with fresh clients.
+    public var fatalFailure: SourceFailure? {
+        guard let error = consumer?.fatalError ?? producer?.fatalError else { return nil }
+        if error.code == .fencedInstanceID {
+            let identity = settings.consumer.groupInstanceID ?? "(none)"
+            return SourceFailure(
+                reason:
+                    "kafka: another consumer joined group \(settings.consumer.groupID) with this supervisor's "
+                    + "group.instance.id \(identity) and the broker fenced this one; two supervisors must never share "
+                    + "an identity: give each its own kafka.group_instance_id (README, \"Static membership\")",
+                exitStatus: 78)
+        }
+        return SourceFailure(
+            reason: "kafka: fatal client error, the client cannot be used again: \(error); stopping so that a new "
+                + "process starts with new clients",
+            exitStatus: 1)
+    }
+
     /// See the type's documentation for what ready means.
     public func readinessProblem(now: Instant) -> String? {
         guard let consumer, let producer else { return "kafka: not connected" }

@@ -85,6 +85,8 @@ public final class KafkaCommandSource: CommandSource {
             metadata: [
                 "topics": "\(settings.layout.commandTopics.joined(separator: ","))",
                 "group": "\(settings.consumer.groupID)",
+                "group_instance_id": "\(settings.consumer.groupInstanceID ?? "none (dynamic membership)")",
+                "assignment_strategy": "\(settings.consumer.partitionAssignmentStrategies.map(\.value).joined())",
                 "brokers": "\(settings.consumer.bootstrapServers.joined(separator: ","))",
             ])
     }
@@ -113,7 +115,11 @@ public final class KafkaCommandSource: CommandSource {
             control?.openCount { streams.contains($0.partition) } ?? 0
         }
         perform(core.progressRevocation(now: now, openCount: openCount), now: now)
-        perform(core.rejoinIfDue(now: now), now: now)
+        let withdraw: (Set<Int32>) -> [CommandOrigin] = { [control] streams in
+            control?.withdrawQueued { streams.contains($0.partition) } ?? []
+        }
+        let cooperative = consumer?.rebalanceProtocol == "COOPERATIVE"
+        perform(core.rejoinIfDue(now: now, cooperative: cooperative, withdrawQueued: withdraw), now: now)
         perform(core.commitIfDue(now: now), now: now)
         perform(core.adjustBackpressure(), now: now)
         reportTopicProblems()

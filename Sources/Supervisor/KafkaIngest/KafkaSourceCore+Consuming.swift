@@ -59,7 +59,9 @@ extension KafkaSourceCore {
         }
     }
 
-    /// The group assigned partitions: tracking of each restarts at the committed position.
+    /// The group assigned partitions: tracking of each restarts at the committed position. Under the cooperative
+    /// protocol they add to what is already assigned (whose work goes on untouched); under the eager one they are
+    /// the whole assignment. While backpressure holds the assignment paused, new partitions are paused too.
     mutating func partitionsAssigned(_ partitions: [KafkaTopicPartition]) -> [Action] {
         for partition in partitions {
             let stream = streamID(for: partition)
@@ -69,7 +71,9 @@ extension KafkaSourceCore {
         groupJoined = true
         brokersDownSince = nil
         lastError = nil
-        return [.log(.info, "partitions assigned", ["partitions": "\(Self.names(partitions))"])]
+        var actions: [Action] = [.log(.info, "partitions assigned", ["partitions": "\(Self.names(partitions))"])]
+        if paused && !partitions.isEmpty { actions.append(.pause(partitions)) }
+        return actions
     }
 
     /// Starts honouring a revocation: buffered and queued work of those partitions is withdrawn (the next owner
@@ -79,16 +83,28 @@ extension KafkaSourceCore {
     mutating func partitionsRevoked(
         _ partitions: [KafkaTopicPartition], now: Instant, withdrawQueued: (Set<Int32>) -> [CommandOrigin]
     ) -> [Action] {
+        // The group's revocation replaces a reassignment of our own that was under way: ask again afterwards.
+        if revocation?.refetch == true { rejoinAt = now + Self.rejoinDelay }
+        let withdrawn = beginRevocation(partitions, now: now, refetch: false, withdrawQueued: withdrawQueued)
+        return [
+            .log(
+                .info, "partitions revoked: finishing their in-flight work",
+                ["partitions": "\(Self.names(partitions))", "withdrawn": "\(withdrawn)"])
+        ]
+    }
+
+    /// Withdraws buffered and queued work of `partitions` and starts waiting for their in-flight work; returns how
+    /// many queued commands were withdrawn.
+    private mutating func beginRevocation(
+        _ partitions: [KafkaTopicPartition], now: Instant, refetch: Bool,
+        withdrawQueued: (Set<Int32>) -> [CommandOrigin]
+    ) -> Int {
         let streamsRevoked = knownStreams(partitions)
         dropBuffered(of: streamsRevoked)
         let withdrawn = withdrawQueued(streamsRevoked)
         for origin in withdrawn { pending[origin] = nil }
-        revocation = Revocation(partitions: partitions, deadline: now + settings.revocationTimeout)
-        return [
-            .log(
-                .info, "partitions revoked: finishing their in-flight work",
-                ["partitions": "\(Self.names(partitions))", "withdrawn": "\(withdrawn.count)"])
-        ]
+        revocation = Revocation(partitions: partitions, deadline: now + settings.revocationTimeout, refetch: refetch)
+        return withdrawn.count
     }
 
     /// Completes the revocation once nothing of those partitions is open (or the deadline passed): commits what
@@ -113,7 +129,7 @@ extension KafkaSourceCore {
         }
         actions += release(current.partitions)
         revocation = nil
-        actions.append(.completeRevocation)
+        actions.append(current.refetch ? .reassignFromCommitted(current.partitions) : .completeRevocation)
         return actions
     }
 
@@ -175,6 +191,14 @@ extension KafkaSourceCore {
     mutating func consumerError(_ error: KafkaError, now: Instant) -> [Action] {
         if error.code == .allBrokersDown, brokersDownSince == nil { brokersDownSince = now }
         lastError = "\(error)"
+        if error.code == .inconsistentGroupProtocol {
+            // Not ready until it changes: the group will not take this member (README, "Migrating from the Python
+            // worker").
+            lastError =
+                "the group's members share no assignment strategy (this supervisor: "
+                + "\(settings.consumer.partitionAssignmentStrategies.map(\.value).joined(separator: ","))); "
+                + "set kafka.assignment_strategy to what the other members use"
+        }
         return [.log(.warning, "kafka consumer error", ["error": "\(error)", "fatal": "\(error.isFatal)"])]
     }
 
@@ -205,13 +229,30 @@ extension KafkaSourceCore {
     /// The consumer refused to resume: still paused, so the next check tries again.
     mutating func resumeFailed() { paused = true }
 
-    /// Rejoins the group when an assignment's committed offsets could not be fetched: subscribing again revokes
-    /// the assignment (through the usual revocation, which finishes and commits in-flight work) and the next
-    /// assignment fetches the committed offsets anew. Waits for a revocation in progress to end.
-    mutating func rejoinIfDue(now: Instant) -> [Action] {
+    /// Asks again for committed offsets an assignment could not fetch. Under the eager protocol, by rejoining
+    /// the group: subscribing again revokes the whole assignment (through the usual revocation, which finishes
+    /// and commits in-flight work) and the next assignment fetches the committed offsets anew. Under the
+    /// cooperative protocol a rejoin would give the same partitions back without fetching anything, so the source
+    /// revokes its own assignment locally (the same finishing and committing, no group request) and then
+    /// reassigns it. Waits for a revocation in progress to end.
+    ///
+    /// - Parameter withdrawQueued: as for ``partitionsRevoked(_:now:withdrawQueued:)``.
+    mutating func rejoinIfDue(
+        now: Instant, cooperative: Bool, withdrawQueued: (Set<Int32>) -> [CommandOrigin]
+    ) -> [Action] {
         guard let due = rejoinAt, now >= due, revocation == nil else { return [] }
         rejoinAt = nil
-        return [.rejoin]
+        guard cooperative else { return [.rejoin] }
+        guard !assigned.isEmpty else { return [] }
+        let partitions = assigned.sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) }
+        let withdrawn = beginRevocation(partitions, now: now, refetch: true, withdrawQueued: withdrawQueued)
+        return [
+            .log(
+                .warning,
+                "committed offsets of the assignment could not be fetched; finishing in-flight work, then "
+                    + "reassigning the partitions to fetch them again",
+                ["partitions": "\(Self.names(partitions))", "withdrawn": "\(withdrawn)"])
+        ]
     }
 
     /// Subscribing again failed: try again shortly.

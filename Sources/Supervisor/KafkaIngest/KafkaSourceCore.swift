@@ -39,6 +39,9 @@ struct KafkaSourceCore {
     struct Revocation {
         var partitions: [KafkaTopicPartition]
         var deadline: Instant
+        /// Started by the source itself, to fetch the partitions' committed offsets again (cooperative protocol),
+        /// rather than by the group: on completion they are reassigned locally instead of released.
+        var refetch = false
     }
 
     /// What the shell must do, in order.
@@ -62,6 +65,10 @@ struct KafkaSourceCore {
         case completeRevocation
         /// Subscribe again, so that the group assigns anew; a failure comes back through ``rejoinFailed(now:)``.
         case rejoin
+        /// Reassign these partitions locally so that their committed offsets are fetched again (cooperative
+        /// protocol), then report them through ``partitionsAssigned(_:)``; a failure also comes back through
+        /// ``rejoinFailed(now:)``.
+        case reassignFromCommitted([KafkaTopicPartition])
         /// Log a line.
         case log(Logger.Level, String, Logger.Metadata)
     }

@@ -75,6 +75,10 @@ public struct KafkaSourceSettings: Sendable {
         consumer.autoOffsetReset = kafka.autoOffsetReset == .latest ? .latest : .earliest
         consumer.sessionTimeout = kafka.sessionTimeout
         consumer.maxPollInterval = kafka.maxPollInterval
+        consumer.partitionAssignmentStrategies = [
+            Self.assignmentStrategy(kafka.assignmentStrategy, library: KafkaLibraryVersion.current)
+        ]
+        consumer.groupInstanceID = GroupInstanceIdentity.resolve(setting: kafka.groupInstanceID, groupID: kafka.groupID)
         var producer = KafkaProducerConfiguration(bootstrapServers: servers)
         producer.clientID = consumer.clientID
         producer.maxMessageBytes = kafka.maxMessageBytes
@@ -104,6 +108,33 @@ public struct KafkaSourceSettings: Sendable {
             maxRecordBytes: kafka.maxRecordBytes,
             revocationTimeout: kafka.revocationTimeout, publishStallTimeout: kafka.publishStallTimeout,
             layoutName: kafka.layout.rawValue)
+    }
+
+    /// `kafka.assignment_strategy` for the linked librdkafka: `auto` is cooperative-sticky only where a commit that
+    /// races a rebalance does not lose the assignment (``KafkaLibraryVersion/keepsCooperativeAssignmentOnCommitRace``),
+    /// else roundrobin, the eager strategy aiokafka uses too.
+    public static func assignmentStrategy(
+        _ setting: KafkaAssignmentStrategy, library: KafkaLibraryVersion
+    ) -> KafkaConsumerConfiguration.PartitionAssignmentStrategy {
+        switch setting {
+        case .auto: library.keepsCooperativeAssignmentOnCommitRace ? .cooperativeSticky : .roundRobin
+        case .cooperativeSticky: .cooperativeSticky
+        case .roundrobin: .roundRobin
+        case .range: .range
+        }
+    }
+
+    /// What `check-config` and `run` warn about the Kafka settings beyond the configuration's own warnings.
+    public static func warnings(_ configuration: Configuration, library: KafkaLibraryVersion) -> [String] {
+        guard configuration.source.kind == .kafka,
+            configuration.kafka.assignmentStrategy == .cooperativeSticky,
+            !library.keepsCooperativeAssignmentOnCommitRace
+        else { return [] }
+        return [
+            "kafka.assignment_strategy: cooperative-sticky with librdkafka \(library.version): a commit that races a "
+                + "rebalance makes librdkafka drop this supervisor's whole assignment (librdkafka issue #4059, fixed "
+                + "in 2.10.0), so a rebalance can redo in-flight work; `auto` uses roundrobin with this librdkafka"
+        ]
     }
 
     static func securityProperties(_ kafka: Configuration.Kafka) -> [(String, String)] {

@@ -21,6 +21,8 @@ struct ConfigurationCheck {
             printError("\(command): invalid configuration: \(error)")
             throw ExitCode(78)
         }
-        for warning in configuration.warnings { printError("\(command): warning: \(warning)") }
+        let warnings =
+            configuration.warnings + KafkaSourceSettings.warnings(configuration, library: .current)
+        for warning in warnings { printError("\(command): warning: \(warning)") }
     }
 }
