@@ -119,6 +119,22 @@ let p2 = KafkaTopicPartition(topic: commandTopic, partition: 2)
         #expect(core.revocation?.partitions == [p0], "the partition that stayed is reassigned after all")
     }
 
+    /// A supervisor left running without brokers spun at 80% of a core: a rejoin due during a revocation made
+    /// every turn of the loop immediate until the revocation ended.
+    @Test func aRejoinDueDuringARevocationDoesNotMakeTheLoopSpin() {
+        var core = KafkaSourceCore(settings: settings(), assigned: [p0])
+        core.consume(0...0)
+        _ = core.fetch(max: 1)
+        core.committedOffsetsUnavailable(now: ms(0))
+        _ = core.rejoinIfDue(now: ms(500), cooperative: true) { _ in [] }
+        core.committedOffsetsUnavailable(now: ms(600))
+        #expect(core.progressRevocation(now: ms(1200)) { _ in 1 }.isEmpty, "offset 0 still runs")
+        #expect(core.nextDeadline(now: ms(1200)) == ms(1250), "the revocation's own check, not the overdue rejoin")
+        core.deliverAll(core.finishCreated(0, at: ms(1300)))
+        _ = core.progressRevocation(now: ms(1300)) { _ in 0 }
+        #expect(core.nextDeadline(now: ms(1300)) == ms(1100), "once it ended, the rejoin is due at once")
+    }
+
     @Test func theEagerProtocolStillRejoinsTheGroup() {
         var core = KafkaSourceCore(settings: settings(), assigned: [p0])
         core.committedOffsetsUnavailable(now: ms(0))

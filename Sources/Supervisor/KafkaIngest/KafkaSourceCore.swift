@@ -143,8 +143,13 @@ struct KafkaSourceCore {
     func nextDeadline(now: Instant) -> Instant {
         var candidates = [(lastCommit ?? now) + settings.commitInterval]
         if let retry = retries.map(\.at).min() { candidates.append(retry) }
-        if let rejoinAt { candidates.append(rejoinAt) }
-        if let revocation { candidates.append(min(revocation.deadline, now + .milliseconds(50))) }
+        // A rejoin waits for a revocation under way, which is checked every 50 ms: a due rejoin must not make the
+        // loop spin meanwhile.
+        if let revocation {
+            candidates.append(min(revocation.deadline, now + .milliseconds(50)))
+        } else if let rejoinAt {
+            candidates.append(rejoinAt)
+        }
         return candidates.min() ?? now
     }
 
