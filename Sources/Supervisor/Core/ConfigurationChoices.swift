@@ -63,6 +63,16 @@ public enum ForbiddenPolicy: String, ConfigurationChoice {
     case warn
 }
 
+/// `kubernetes.rate_limit`: how the workers' shared API rate limit behaves (README, "API rate limit").
+public enum APIRateLimitMode: String, ConfigurationChoice {
+    /// At the ceiling until the server answers 429 or 503, then halved, and grown back on clean answers.
+    case adaptive
+    /// `kubernetes.qps` is the rate.
+    case fixed
+    /// No client-side limit.
+    case off
+}
+
 /// `log.format`.
 public enum LogFormatName: String, ConfigurationChoice {
     /// One JSON object per line.
