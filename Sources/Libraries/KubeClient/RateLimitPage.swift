@@ -19,17 +19,22 @@ enum RateLimitPage {
     static let arrival = 5
     /// No request goes before this instant (the latest `Retry-After`).
     static let notBefore = 6
-    /// The last halving, and the start of the current stretch of clean answers.
+    /// The last decrease, and the start of the current stretch of clean answers.
     static let lastDecrease = 7
     static let lastIncrease = 8
-    /// Counters: 429 and 503 answers, halvings, requests that waited and their total wait, requests let through.
+    /// Counters: 429 and 503 answers, decreases, requests that waited and their total wait, requests let through.
     static let throttled = 9
     static let decreases = 10
     static let waits = 11
     static let waitNanoseconds = 12
     static let granted = 13
+    /// The send-rate meter: the start of its current period, ``granted`` then, and the rate measured over the
+    /// period before (millirequests per second).
+    static let meterStart = 14
+    static let meterGranted = 15
+    static let measuredRate = 16
     /// How many words the layout uses.
-    static let count = 14
+    static let count = 17
 
     static func modeCode(_ mode: RateLimitMode) -> UInt64 {
         switch mode {
@@ -57,7 +62,7 @@ public struct RateLimitSnapshot: Sendable, Hashable {
     public var burst: Int
     /// 429 and 503 answers seen by every client sharing the limit.
     public var throttled: UInt64
-    /// Times the adaptive rate was halved.
+    /// Times the adaptive rate was decreased.
     public var decreases: UInt64
     /// Requests that waited for the limit, and how long in total (seconds).
     public var waits: UInt64

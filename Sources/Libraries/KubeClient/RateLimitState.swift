@@ -8,23 +8,35 @@ import Platform
 /// request at `t` may go at `max(t, TAT − τ)` and moves `TAT` to `max(TAT, t) + T`. Reserving is one
 /// compare-and-exchange, so concurrent callers in any process queue up `T` apart in arrival order.
 ///
-/// **The rate** (adaptive mode) starts at the ceiling. A 429 or 503 halves it, at most once per
-/// ``decreaseWindow`` (eight workers seeing the same overload halve it once, not eight times), never below
-/// ``floor``. Clean answers raise it by ``growthPerSecond`` of itself per second, up to the ceiling: growth in
-/// proportion to the rate recovers from a halving in the same few seconds whatever the server's capacity, where
-/// a step in proportion to the ceiling (a safety cap far above most servers' capacity) would overshoot a small
-/// server at once. `Retry-After` sets one `notBefore` instant that holds every request sharing the page, and the
+/// **The rate** (adaptive mode) starts at the ceiling. A 429 or 503 cuts it to ``decreaseFactor`` of the rate
+/// really sent in the last second (when that is lower than the allowance), but by half at most; at most once per
+/// ``decreaseWindow`` (eight workers seeing the same overload decrease it once, not eight times), never below
+/// ``floor``. An allowance far above what is sent (the ceiling is a safety cap) comes down by halves; a rate that
+/// was binding keeps 0.7 of itself. The measurement alone is not trusted further: a second that held a
+/// `Retry-After` pause, or the start, sent little, and cutting to that would throttle far below the server's
+/// capacity. Clean answers raise the rate by ``growthPerSecond`` of itself per second, up to the ceiling, while
+/// the rate is used (``usedShare``): growth in proportion to the rate recovers from a decrease in the same few
+/// seconds whatever the server's capacity, where a step in proportion to the ceiling would overshoot a small
+/// server at once.
+/// `Retry-After` sets one `notBefore` instant that holds every request sharing the page, and the
 /// requests after it are paced from that instant, without a burst.
 ///
 /// Every function takes the monotonic time as a parameter, so tests drive the clock by hand.
 public struct RateLimitState: Sendable {
-    /// The halving happens at most once per window: about one round trip of the overloaded server's answers.
+    /// The decrease happens at most once per window: about one round trip of the overloaded server's answers.
     public static let decreaseWindow: Duration = .seconds(1)
+    /// A decrease cuts the rate sent to this fraction: CUBIC's β (RFC 9438, section 4.6), which keeps more of a
+    /// binding rate than halving does.
+    public static let decreaseFactor = 0.7
     /// The adaptive rate never goes below this, in requests per second (client-go's default QPS,
     /// k8s.io/client-go/rest `DefaultQPS`), nor above the ceiling.
     public static let floor = 5.0
-    /// Growth per second of clean answers, as a fraction of the rate in force.
-    public static let growthPerSecond = 0.1
+    /// Growth per second of clean answers, as a fraction of the rate in force: back from a decrease in about two
+    /// seconds.
+    public static let growthPerSecond = 0.2
+    /// Clean answers raise the rate only while the send rate measured over the last second is at least this share
+    /// of it.
+    static let usedShare = 0.8
     /// Clean answers raise the rate at most this often (fewer compare-and-exchanges on a busy page).
     static let growthInterval: UInt64 = 100_000_000
     /// Growth after an idle stretch counts at most this long.
@@ -88,11 +100,27 @@ public struct RateLimitState: Sendable {
             if words.compareExchange(
                 RateLimitPage.arrival, expected: arrival, desired: max(arrival, start) &+ interval)
             {
-                words.add(RateLimitPage.granted, 1)
+                let granted = words.add(RateLimitPage.granted, 1) &+ 1
+                meter(granted: granted, now: now)
                 return ready
             }
         }
     }
+
+    /// Rolls the send-rate meter once a second: the rate of requests let through over the period that ended.
+    private func meter(granted: UInt64, now: UInt64) {
+        let start = words.load(RateLimitPage.meterStart)
+        guard start == 0 || now >= start &+ Self.meterPeriod,
+            words.compareExchange(RateLimitPage.meterStart, expected: start, desired: now)
+        else { return }
+        let previous = words.load(RateLimitPage.meterGranted)
+        words.store(RateLimitPage.meterGranted, granted)
+        guard start != 0, granted > previous else { return }
+        words.store(RateLimitPage.measuredRate, (granted - previous) &* 1_000_000_000_000 / (now - start))
+    }
+
+    /// The send-rate meter's period; a measurement older than two periods is not used.
+    static let meterPeriod: UInt64 = 1_000_000_000
 
     /// Counts a request that waited `nanoseconds` for its slot.
     public func recordWait(nanoseconds: UInt64) {
@@ -103,7 +131,7 @@ public struct RateLimitState: Sendable {
 
     /// What the API server answered at `now`: `status`, with `retryAfter` when it named one.
     ///
-    /// 429 and 503 are throttling: counted, `Retry-After` holds every request, and the adaptive rate halves
+    /// 429 and 503 are throttling: counted, `Retry-After` holds every request, and the adaptive rate decreases
     /// (once per window). Other answers below 500 are clean and let the adaptive rate grow; other 5xx change
     /// nothing (a failing server is not a reason to speed up, nor an overload signal).
     public func answered(status: Int, retryAfter: Duration?, now: UInt64) {
@@ -132,7 +160,7 @@ public struct RateLimitState: Sendable {
         }
     }
 
-    /// Halves the adaptive rate, unless another halving happened within the window.
+    /// Decreases the adaptive rate, unless another decrease happened within the window.
     private func decrease(now: UInt64) {
         let last = words.load(RateLimitPage.lastDecrease)
         guard last == 0 || now >= last &+ Self.decreaseWindow.nanosecondsClamped,
@@ -141,12 +169,23 @@ public struct RateLimitState: Sendable {
         words.add(RateLimitPage.decreases, 1)
         words.store(RateLimitPage.lastIncrease, now)
         let floor = min(Self.milli(Self.floor), words.load(RateLimitPage.ceiling))
-        update(rate: { max(floor, $0 / 2) })
+        let measured = words.load(RateLimitPage.measuredRate)
+        let fresh = measured > 0 && now < words.load(RateLimitPage.meterStart) &+ 2 * Self.meterPeriod
+        update(rate: { rate in
+            let base = fresh ? min(rate, measured) : rate
+            return max(floor, rate / 2, UInt64(Double(base) * Self.decreaseFactor))
+        })
     }
 
     private func clean(now: UInt64) {
         guard words.load(RateLimitPage.mode) == RateLimitPage.modeCode(.adaptive),
             words.load(RateLimitPage.rate) < words.load(RateLimitPage.ceiling)
+        else { return }
+        // Grow only a rate that is (nearly) used: an allowance far above what is sent says nothing about the
+        // server, and would let the next burst through unchecked (RFC 7661's rule for application-limited TCP).
+        let measured = words.load(RateLimitPage.measuredRate)
+        guard now < words.load(RateLimitPage.meterStart) &+ 2 * Self.meterPeriod,
+            Double(measured) >= Self.usedShare * Double(words.load(RateLimitPage.rate))
         else { return }
         let last = words.load(RateLimitPage.lastIncrease)
         guard last != 0 else {

@@ -65,7 +65,7 @@ public enum ForbiddenPolicy: String, ConfigurationChoice {
 
 /// `kubernetes.rate_limit`: how the workers' shared API rate limit behaves (README, "API rate limit").
 public enum APIRateLimitMode: String, ConfigurationChoice {
-    /// At the ceiling until the server answers 429 or 503, then halved, and grown back on clean answers.
+    /// At the ceiling until the server answers 429 or 503, then slowed down, and sped up again on clean answers.
     case adaptive
     /// `kubernetes.qps` is the rate.
     case fixed

@@ -201,7 +201,7 @@ public enum ConfigurationKeys {
                 "Namespace of executor Pods; default and kube-* are refused.", reloadable: false),
             choice(
                 "kubernetes.rate_limit", \.kubernetes.rateLimit,
-                "API rate limit of all workers together: `adaptive` (halve on 429/503, grow on clean answers), "
+                "API rate limit of all workers together: `adaptive` (slow down on 429/503, speed up on clean answers), "
                     + "`fixed` or `off`.",
                 reloadable: true),
             int(

@@ -60,7 +60,7 @@ public final class SharedRateLimit: SupervisorCompanion {
                 snapshot.throttled),
             .counter(
                 "k8s_worker_kubernetes_api_rate_decreases_total",
-                "Times the adaptive API rate was halved after a 429 or 503.", snapshot.decreases),
+                "Times the adaptive API rate was decreased after a 429 or 503.", snapshot.decreases),
             .counter(
                 "k8s_worker_kubernetes_api_rate_limit_waits_total",
                 "API requests that waited for the shared rate limit.", snapshot.waits),
