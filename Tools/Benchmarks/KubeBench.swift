@@ -68,6 +68,8 @@ enum KubeBench {
         simulatorConfiguration.faults = FaultConfiguration(latency: .milliseconds(latencyMilliseconds))
         if let apfRate {
             simulatorConfiguration.faults.apfRate = apfRate
+            // Shorter than the workers' 32 slots, or the queue absorbs them all and nothing is ever rejected
+            // (kube-apiserver's default `queueLengthLimit` is 50, but a flow is spread over several queues).
             simulatorConfiguration.faults.apfQueue = 16
         }
         simulatorConfiguration.eventLoopThreads = 2
