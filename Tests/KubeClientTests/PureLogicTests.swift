@@ -4,39 +4,8 @@ import Testing
 @testable import KubeClient
 @testable import KubeconfigLoading
 
-@Suite("Pure logic: token bucket, backoff, deadlines, URLs, status mapping")
+@Suite("Pure logic: backoff, deadlines, URLs, status mapping")
 struct PureLogicTests {
-    private let second: UInt64 = 1_000_000_000
-
-    @Test("token bucket: a full burst goes at once, then reservations are spaced 1/qps apart")
-    func tokenBucketBurstThenSpacing() {
-        var bucket = TokenBucket(rate: 10, burst: 5, now: 0)
-        let start: UInt64 = 1_000
-        let burst = (0..<5).compactMap { _ in bucket.reserve(now: start, notAfter: .max) }
-        #expect(burst == Array(repeating: start, count: 5))
-        let queued = (0..<3).compactMap { _ in bucket.reserve(now: start, notAfter: .max) }
-        #expect(queued.count == 3)
-        #expect(queued.map { $0 - start } == [second / 10, 2 * second / 10, 3 * second / 10])
-        // After a long idle period the bucket is full again, but never fuller than the burst.
-        let later = start + 100 * second
-        #expect((0..<5).allSatisfy { _ in bucket.reserve(now: later, notAfter: .max) == later })
-        #expect(bucket.reserve(now: later, notAfter: .max) == later + second / 10)
-    }
-
-    @Test("token bucket: a reservation past the caller's limit is refused and takes nothing")
-    func tokenBucketRefusesPastLimit() {
-        var bucket = TokenBucket(rate: 2, burst: 1, now: 0)
-        #expect(bucket.reserve(now: 0, notAfter: 0) == 0)
-        #expect(bucket.reserve(now: 0, notAfter: second / 4) == nil, "the next token is 0.5 s away")
-        #expect(bucket.reserve(now: 0, notAfter: second) == second / 2, "the refused attempt took no token")
-    }
-
-    @Test("token bucket: rate 0 never waits")
-    func tokenBucketUnlimited() {
-        var bucket = TokenBucket(rate: 0, burst: 1, now: 0)
-        #expect((0..<1000).allSatisfy { _ in bucket.reserve(now: 5, notAfter: 5) == 5 })
-    }
-
     @Test("backoff: the range doubles from the base and stops at the cap; draws stay inside it")
     func backoffRange() {
         let backoff = RetryBackoff(baseDelay: .milliseconds(100), maxDelay: .seconds(1))

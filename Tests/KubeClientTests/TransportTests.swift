@@ -78,7 +78,7 @@ struct TransportTests {
 
     @Test("rate limiter: recorded grant times show a free burst, then one grant per 1/qps, in order")
     func rateLimiterSpacing() throws {
-        let limiter = RateLimiter(qps: 50, burst: 4)
+        let limiter = RateLimiter(mode: .fixed, qps: 50, burst: 4)
         let started = Monotonic.nanoseconds()
         var grants: [UInt64] = []
         var waits: [Duration] = []

@@ -7,6 +7,8 @@ import KubeExecution
 import KubeManifests
 import KubePreflight
 import Logging
+import Observability
+import SupervisorCore
 import Testing
 import TestKit
 
@@ -74,6 +76,8 @@ import TestKit
                 terminationGracePeriodSeconds: 0,
                 runtimeClassName: "gvisor"),
             KubernetesSettings(source: .inCluster(root: "/tmp/sa", host: "10.0.0.1", port: "6443")),
+            KubernetesSettings(rateLimit: .fixed, qps: 300, burst: 20, rateLimitDescriptor: 4),
+            KubernetesSettings(rateLimit: .off),
         ])
     func settingsRoundTrip(settings: KubernetesSettings) throws {
         #expect(try KubernetesSettings(json: settings.json) == settings)
@@ -111,10 +115,71 @@ import TestKit
         }
         #expect(throws: KubernetesSettingsError.self) { try KubernetesSettings(json: Array(#"{"burst":"ten"}"#.utf8)) }
         #expect(throws: KubernetesSettingsError.self) { try KubernetesSettings(json: Array("not json".utf8)) }
+        #expect(throws: KubernetesSettingsError.self) {
+            try KubernetesSettings(json: Array(#"{"rate_limit":"sometimes"}"#.utf8))
+        }
+        #expect(throws: KubernetesSettingsError.self) {
+            try KubernetesSettings(json: Array(#"{"rate_limit_fd":1}"#.utf8))
+        }
         let error = #expect(throws: KubernetesSettingsError.self) {
             try KubernetesSettings(json: Array(#"{"qps":"fast"}"#.utf8))
         }
         #expect(error?.description.contains("qps") == true, "the member is named")
+    }
+
+    @Test(
+        "a worker told of a shared rate-limit page uses it, and refuses to start on a descriptor that holds none"
+    )
+    func sharedRateLimitPage() throws {
+        let cluster = try ClusterHarness()
+        var settings = cluster.settings
+        settings.cluster = cluster.client.config
+        let shared = try RateLimiter.sharable(mode: .adaptive, qps: 1000, burst: 10)
+        settings.rateLimitDescriptor = try #require(shared.descriptor)
+        let handler = try KubernetesHandler.make(settings: settings, logger: quiet)
+        let before = shared.snapshot.granted
+        guard
+            case .created = handler.handle(
+                DispatchedCommand(
+                    id: 1, attempt: 1, deadlineMilliseconds: 10_000, key: "k",
+                    payload: createCommand(freshExecutionID())))
+        else {
+            Issue.record("the create failed")
+            return
+        }
+        #expect(shared.snapshot.granted >= before + 3, "the handler's three calls went through the shared page")
+        // A descriptor that is not an initialized page (a pipe): the worker refuses rather than limit itself alone.
+        var fds: [Int32] = [0, 0]
+        #expect(pipe(&fds) == 0)
+        defer { fds.forEach { close($0) } }
+        settings.rateLimitDescriptor = fds[0]
+        #expect(throws: KubernetesStartupError.self) {
+            _ = try KubernetesHandler.make(settings: settings, logger: quiet)
+        }
+    }
+
+    @Test("the supervisor's shared limit: in STATUS and /metrics, rewritten by a reload, passed to every worker")
+    func sharedRateLimitCompanion() throws {
+        var configuration = Configuration()
+        let rateLimit = try SharedRateLimit(configuration)
+        #expect(rateLimit.descriptor > 2)
+        #expect(rateLimit.status == "api rate 2000/s of 2000 (adaptive; 0 throttled)")
+        configuration.kubernetes.rateLimit = .fixed
+        configuration.kubernetes.qps = 150
+        rateLimit.reloaded(loaded: configuration, inForce: configuration)
+        #expect(rateLimit.status == "api rate 150/s of 150 (fixed; 0 throttled)")
+        let families = Dictionary(uniqueKeysWithValues: rateLimit.metricFamilies().map { ($0.name, $0) })
+        #expect(families["k8s_worker_kubernetes_api_rate_limit"]?.samples.first?.value == 150)
+        let ceiling = families["k8s_worker_kubernetes_api_rate_limit_ceiling"]?.samples ?? []
+        #expect(ceiling.map(\.value) == [0, 150, 0], "one series per mode, the one in force set")
+        configuration.kubernetes.qps = 0
+        rateLimit.reloaded(loaded: configuration, inForce: configuration)
+        #expect(rateLimit.status == "api rate unlimited (0 throttled)")
+        // Each worker's welcome names descriptor 4, where the launcher puts the page.
+        configuration.workers.handler = .kubernetes
+        let welcome = try KubernetesSettings(
+            json: WorkerSettings(logger: quiet, sharingRateLimit: true)(configuration))
+        #expect(welcome.rateLimitDescriptor == 4 && welcome.rateLimit == .fixed && welcome.qps == 0)
     }
 
     @Test("a forbidden namespace cannot even build a handler")

@@ -81,6 +81,7 @@ import Testing
         case "kubernetes.namespace": "executions"
         case "kubernetes.runtime_class": "gvisor"
         case "kubernetes.on_forbidden": "warn"
+        case "kubernetes.rate_limit": "fixed"
         case "metrics.listen": "[::1]:0"
         case "shutdown.final_timeout": "6543ms"
         case "kafka.properties": #"{fetch.wait.max.ms: "7"}"#

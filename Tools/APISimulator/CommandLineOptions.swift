@@ -32,6 +32,9 @@ struct CommandLineOptions {
           --fault-after-execution the faults above hit after the request ran (the write happened, the answer is lost)
           --latency D             latency added to every API request (e.g. 25ms)
           --jitter D              extra uniform random latency up to D
+          --apf-rate N            API Priority and Fairness: serve N API requests per second, queue a few, answer
+                                  the rest 429 TooManyRequests with Retry-After: 1 (like kube-apiserver's APF)
+          --apf-queue N           requests that may wait in the APF queue (default 16)
           --seed N                seed for the fault generator
           --max-body BYTES        request body limit (default 3145728)
           --idle-timeout D        close idle connections after D (default 60s)
@@ -132,6 +135,13 @@ struct CommandLineOptions {
             case "--retry-after": retryAfter = try Self.number(try value(flag), flag, Int.self)
             case "--latency": faults.latency = try Self.duration(try value(flag), flag)
             case "--jitter": faults.jitter = try Self.duration(try value(flag), flag)
+            case "--apf-rate":
+                let text = try value(flag)
+                guard let rate = Double(text), rate > 0, rate <= 1_000_000 else {
+                    throw SimulatorError(.invalidArgument, "--apf-rate: not a rate within 0...1000000: \(text)")
+                }
+                faults.apfRate = rate
+            case "--apf-queue": faults.apfQueue = try Self.number(try value(flag), flag, Int.self)
             case "--seed": faults.seed = try Self.number(try value(flag), flag, UInt64.self)
             case "--max-body": configuration.limits.maxBodyBytes = try Self.number(try value(flag), flag, Int.self)
             case "--idle-timeout": configuration.limits.idleTimeout = try Self.duration(try value(flag), flag)

@@ -27,7 +27,8 @@ enum Benchmark {
           --ipc-only                        the IPC measurements and their goals
           --roundtrip-only                  one supervisor round trip
           --kafka-only                      Kafka intake on the mock cluster
-          --kubernetes-only                 the Kubernetes client against the API simulator
+          --kubernetes-only                 the Kubernetes client against the API simulator, and the API rate limit
+          --rate-limit-only                 the API rate limit: shipped against none, and under the simulator's APF
           --simulator-only                  the API simulator idle: empty, then holding 30,000 objects
           --end-to-end-only                 the end-to-end matrix
           --end-to-end-row WORKERS LATENCY  one end-to-end row (API latency in ms)
@@ -42,7 +43,7 @@ enum Benchmark {
         }
         let flags: Set = [
             "--quick", "--ipc-only", "--roundtrip-only", "--kafka-only", "--kubernetes-only", "--end-to-end-only",
-            "--simulator-only",
+            "--simulator-only", "--rate-limit-only",
         ]
         var index = 1
         while index < arguments.count {
@@ -85,6 +86,11 @@ enum Benchmark {
         }
         if arguments.contains("--kubernetes-only") {
             print(KubeBench.table(try KubeBench.matrix(quick: quick)))
+            print("\n" + RateLimitBench.table(try RateLimitBench.rows(quick: quick)))
+            return
+        }
+        if arguments.contains("--rate-limit-only") {
+            print(RateLimitBench.table(try RateLimitBench.rows(quick: quick)))
             return
         }
         if let index = arguments.firstIndex(of: "--end-to-end-row"), index + 2 < arguments.count,
@@ -175,10 +181,19 @@ enum Benchmark {
                     loaded.rate >= 0.8 * ideal, "\(Int(loaded.rate / ideal * 100))%"
                 ))
         }
+        let rateLimit = try RateLimitBench.rows(quick: quick)
+        if let none = rateLimit.first?.row.rate, rateLimit.count > 1, none > 0 {
+            report.goals.append(
+                (
+                    "Kubernetes creates with the shipped API rate limit >= 90% of no limit",
+                    rateLimit[1].row.rate >= 0.9 * none, "\(Int(rateLimit[1].row.rate / none * 100))%"
+                ))
+        }
         let endToEnd = try EndToEndBench.matrix(quick: quick)
         report.sections = [
             ("kafka", KafkaBench.table(kafka), KafkaBench.json(kafka)),
             ("kubernetes", KubeBench.table(kube), KubeBench.json(kube)),
+            ("rate_limit", RateLimitBench.table(rateLimit), RateLimitBench.json(rateLimit)),
             ("end_to_end", EndToEndBench.table(endToEnd), EndToEndBench.json(endToEnd)),
         ]
         print(report.table())

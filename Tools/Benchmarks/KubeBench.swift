@@ -36,6 +36,10 @@ enum KubeBench {
         /// Client connections to the API endpoint (the simulator's accepted connections, or nghttpx's distinct
         /// client ports).
         var connections: Int
+        /// The shared API rate limit at the end (``Limit/shipped`` only).
+        var rateLimit: RateLimitSnapshot? = nil
+        /// Requests the simulator answered 429 (its APF model).
+        var serverRejections = 0
         /// Every in-flight slot busy.
         var ideal: Double? {
             Report.latencyBoundIdeal(slots: workers * concurrency, latencyMilliseconds: latencyMilliseconds)
@@ -45,13 +49,29 @@ enum KubeBench {
     static let template =
         #"{"event_id":"0f4b6a9e-2d3c-4b1a-8e7f-6a5b4c3d2e1f","event_type":"create_pod_command","event_version":"1.0","timestamp":"2026-03-06T21:29:12.481337Z","aggregate_id":"EXEC","metadata":{"service_name":"saga-orchestrator","service_version":"1.0.0","user_id":"7e2d4c1b-5a3f-4b8e-9c6d-1f0a2b3c4d5e","environment":"production"},"saga_id":"c3a1e7d2-9b4f-4e8a-a6d5-2f7b1c9e0a34","execution_id":"EXEC","script":"print('hello, k8s')\n","language":"python","language_version":"3.11","runtime_image":"python:3.11-slim","runtime_command":["python","/scripts/main.py"],"runtime_filename":"main.py","timeout_seconds":5,"cpu_limit":"1000m","memory_limit":"128Mi","cpu_request":"200m","memory_request":"128Mi","priority":"normal"}"#
 
-    /// A started simulator with added API latency, and the handler settings that reach it.
+    /// The workers' API rate limit in a run.
+    enum Limit {
+        /// None (`kubernetes.qps: 0`): what the matrix measures.
+        case unlimited
+        /// The shipped configuration: one adaptive page for all the workers, with `Configuration()`'s ceiling and
+        /// burst, inherited as `k8s-worker run` passes it.
+        case shipped
+    }
+
+    /// A started simulator with added API latency (and API Priority and Fairness at `apfRate` requests per
+    /// second when given), and the handler settings that reach it.
     static func simulator(
-        latencyMilliseconds: Int, directory: String, transport: Transport = .http11
+        latencyMilliseconds: Int, directory: String, transport: Transport = .http11, apfRate: Double? = nil
     ) throws -> (simulator: APISimulator, proxy: HTTP2Proxy?, settings: KubernetesSettings) {
         var simulatorConfiguration = SimulatorConfiguration(outputDirectory: directory)
         simulatorConfiguration.namespaces = ["integr8scode"]
         simulatorConfiguration.faults = FaultConfiguration(latency: .milliseconds(latencyMilliseconds))
+        if let apfRate {
+            simulatorConfiguration.faults.apfRate = apfRate
+            // Shorter than the workers' 32 slots, or the queue absorbs them all and nothing is ever rejected
+            // (kube-apiserver's default `queueLengthLimit` is 50, but a flow is spread over several queues).
+            simulatorConfiguration.faults.apfQueue = 16
+        }
         simulatorConfiguration.eventLoopThreads = 2
         let simulator = try APISimulator(simulatorConfiguration)
         try simulator.start()
@@ -79,12 +99,14 @@ enum KubeBench {
     }
 
     static func run(
-        workers: Int, concurrency: Int, latencyMilliseconds: Int, commands: Int, transport: Transport = .http11
+        workers: Int, concurrency: Int, latencyMilliseconds: Int, commands: Int, transport: Transport = .http11,
+        limit: Limit = .unlimited, apfRate: Double? = nil
     ) throws -> Row {
         let directory = scratchDirectory()
         defer { _ = system("rm -rf '\(directory)'") }
-        let (simulator, proxy, kubernetes) = try simulator(
-            latencyMilliseconds: latencyMilliseconds, directory: directory, transport: transport)
+        let (simulator, proxy, settings) = try simulator(
+            latencyMilliseconds: latencyMilliseconds, directory: directory, transport: transport, apfRate: apfRate)
+        var kubernetes = settings
         defer { simulator.stop() }
         defer { proxy?.stop() }
         let childrenBefore = childrenCPUSeconds()
@@ -100,6 +122,16 @@ enum KubeBench {
         configuration.dispatch.maxInFlight = 1024
         configuration.source.path = "bench"
         configuration.log.level = "warning"
+        var rateLimiter: RateLimiter? = nil
+        if limit == .shipped {
+            let shipped = Configuration().kubernetes
+            let shared = try RateLimiter.sharable(mode: .adaptive, qps: Double(shipped.qps), burst: shipped.burst)
+            rateLimiter = shared
+            kubernetes.rateLimit = .adaptive
+            kubernetes.qps = Double(shipped.qps)
+            kubernetes.burst = shipped.burst
+            kubernetes.rateLimitDescriptor = KubernetesSettings.sharedRateLimitDescriptor
+        }
         var logger = Logger(label: "bench")
         logger.logLevel = .warning
         let stamp = UInt64(Benchmark.now() % 1_000_000_000)
@@ -113,9 +145,10 @@ enum KubeBench {
         ) { raise(SIGTERM) }
         let loader = ConfigurationLoader(
             path: nil, environment: ["PATH": "/usr/bin:/bin", "K8S_WORKER_LOG_LEVEL": "warning"], overrides: [])
+        let welcome = kubernetes.json
         let supervisor = try Supervisor(
             configuration: configuration, loader: loader, source: source, logger: logger,
-            handlerSettings: { _ in kubernetes.json })
+            handlerSettings: { _ in welcome }, workerDescriptors: rateLimiter?.descriptor.map { [$0] } ?? [])
         _ = try supervisor.run()
         // The supervisor has reaped its workers; nghttpx is still running (its master does not wait for its worker
         // process on SIGTERM, so it is read from /proc rather than from the reaped children).
@@ -134,7 +167,8 @@ enum KubeBench {
             commands: source.finished,
             rate: Double(source.finished) / max(seconds, 1e-9), p50: stats.p50 / 1000, p99: stats.p99 / 1000,
             failures: source.unsuccessful.count, workerCPUPerCreate: workerCPU * perCreate,
-            proxyCPUPerCreate: proxyCPU * perCreate, connections: connections)
+            proxyCPUPerCreate: proxyCPU * perCreate, connections: connections, rateLimit: rateLimiter?.snapshot,
+            serverRejections: simulator.counters.faults["429"] ?? 0)
     }
 
     /// The issue's matrix: 1 and 4 workers at 0 ms and 25 ms, each over HTTP/1.1 and HTTP/2 side by side.

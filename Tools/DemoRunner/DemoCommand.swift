@@ -124,9 +124,12 @@ struct DemoCommand: ParsableCommand {
 
         let exitCode: Int32
         do {
+            // As `k8s-worker run` does: one API rate limit for all the workers, shown in STATUS and /metrics.
+            let rateLimit = try SharedRateLimit(configuration)
             let supervisor = try Supervisor(
                 configuration: configuration, loader: loader, source: source, logger: logger,
-                handlerSettings: WorkerSettings(logger: logger).callAsFunction)
+                handlerSettings: WorkerSettings(logger: logger, sharingRateLimit: true).callAsFunction,
+                companions: [rateLimit], workerDescriptors: [rateLimit.descriptor])
             supervisor.onMetricsListening = { address in DemoOutput.write(to: 1, "metrics: http://\(address)/metrics\n")
             }
             try observer.start()

@@ -10,6 +10,11 @@ public struct FaultConfiguration: Sendable, Hashable {
     public var jitter: Duration
     /// Seed for the fault generator; `nil` seeds from the system.
     public var seed: UInt64?
+    /// API Priority and Fairness: Kubernetes API requests served per second, 0 for no limit
+    /// (``PriorityAndFairness``); past the queue, 429 with `Retry-After: 1`.
+    public var apfRate: Double = 0
+    /// Requests that may wait in the APF queue.
+    public var apfQueue: Int = 16
 
     /// No faults.
     public init(rules: [FaultRule] = [], latency: Duration = .zero, jitter: Duration = .zero, seed: UInt64? = nil) {
@@ -19,8 +24,16 @@ public struct FaultConfiguration: Sendable, Hashable {
         self.seed = seed
     }
 
+    /// Only API Priority and Fairness: `rate` requests per second served, `queue` more waiting, the rest 429.
+    public static func priorityAndFairness(rate: Double, queue: Int) -> FaultConfiguration {
+        var configuration = FaultConfiguration()
+        configuration.apfRate = rate
+        configuration.apfQueue = queue
+        return configuration
+    }
+
     /// Whether anything is injected.
-    public var isEmpty: Bool { rules.isEmpty && latency == .zero && jitter == .zero }
+    public var isEmpty: Bool { rules.isEmpty && latency == .zero && jitter == .zero && apfRate == 0 }
 
     /// The JSON form served by `GET /_sim/faults`.
     public var json: JSONValue {
@@ -29,6 +42,10 @@ public struct FaultConfiguration: Sendable, Hashable {
         object.append("latencyMs", .number(JSONNumber(latency.milliseconds) ?? JSONNumber(0)))
         object.append("jitterMs", .number(JSONNumber(jitter.milliseconds) ?? JSONNumber(0)))
         if let seed { object.append("seed", .number(JSONNumber(seed))) }
+        if apfRate > 0 {
+            object.append("apfRate", JSONNumber(apfRate).map(JSONValue.number) ?? .null)
+            object.append("apfQueue", .number(JSONNumber(apfQueue)))
+        }
         return .object(object)
     }
 
@@ -37,7 +54,8 @@ public struct FaultConfiguration: Sendable, Hashable {
 
     /// Parses the JSON accepted by `PUT /_sim/faults`: `rules` (objects with `kind`, `rate`, `retryAfterSeconds`,
     /// `verbs`, `resources`, `count`, `afterExecution`) plus the shorthands `fault429`, `fault500`, `fault503`,
-    /// `fault504`, `drop`, `webhook`, `truncate` (rates), `retryAfter`, `afterExecution`, `latencyMs`, `jitterMs`, `seed`.
+    /// `fault504`, `drop`, `webhook`, `truncate` (rates), `retryAfter`, `afterExecution`, `latencyMs`, `jitterMs`, `seed`,
+    /// and `apfRate`, `apfQueue` (API Priority and Fairness).
     public init(json: JSONValue) throws(SimulatorError) {
         guard let object = json.objectValue else {
             throw SimulatorError(.invalidArgument, "faults must be a JSON object")
@@ -67,5 +85,10 @@ public struct FaultConfiguration: Sendable, Hashable {
             rules: rules, latency: .nanoseconds(Int64(latency * 1_000_000)),
             jitter: .nanoseconds(Int64(jitter * 1_000_000)),
             seed: object["seed"]?.numberValue.flatMap { UInt64($0.text) })
+        apfRate = object["apfRate"]?.numberValue?.doubleValue ?? 0
+        apfQueue = Int(object.int("apfQueue") ?? 16)
+        guard apfRate >= 0, apfRate <= 1_000_000, (0...100_000).contains(apfQueue) else {
+            throw SimulatorError(.invalidArgument, "apfRate must be within 0...1000000 and apfQueue within 0...100000")
+        }
     }
 }

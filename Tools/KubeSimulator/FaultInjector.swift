@@ -2,10 +2,15 @@
 struct FaultInjector: Sendable {
     private(set) var configuration: FaultConfiguration
     private var generator: SeededGenerator
+    /// The API Priority and Fairness model, when ``FaultConfiguration/apfRate`` is set.
+    private var fairness: PriorityAndFairness?
 
     init(_ configuration: FaultConfiguration) {
         self.configuration = configuration
         generator = SeededGenerator(seed: configuration.seed)
+        if configuration.apfRate > 0 {
+            fairness = PriorityAndFairness(rate: configuration.apfRate, queueLength: configuration.apfQueue)
+        }
     }
 
     /// Replaces the configuration (and reseeds).
@@ -13,10 +18,21 @@ struct FaultInjector: Sendable {
         self = FaultInjector(configuration)
     }
 
-    /// Decides the fault and latency for a request.
-    mutating func decide(verb: String, resource: String) -> FaultDecision {
+    /// Decides the fault and latency for a request arriving at `now` (monotonic nanoseconds). APF comes first, as
+    /// in the API server, where the flow-control filter runs before the request reaches any handler.
+    mutating func decide(verb: String, resource: String, now: UInt64) -> FaultDecision {
         var decision = FaultDecision(
             delayNanoseconds: configuration.latency.clampedNanoseconds, fault: nil, retryAfterSeconds: 0)
+        switch fairness?.admit(now: now) {
+        case .reject?:
+            decision.fault = .tooManyRequests
+            decision.retryAfterSeconds = 1
+            return decision
+        case .serve(let delay)?:
+            decision.delayNanoseconds += delay
+        case nil:
+            break
+        }
         let jitter = configuration.jitter.clampedNanoseconds
         if jitter > 0 { decision.delayNanoseconds += Int64(generator.unit() * Double(jitter)) }
         for index in configuration.rules.indices

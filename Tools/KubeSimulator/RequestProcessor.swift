@@ -98,7 +98,9 @@ final class RequestProcessor: Sendable {
                 return pending
             }
         }
-        pending.decision = faults.withLock { $0.decide(verb: route.verb, resource: route.resourceName) }
+        pending.decision = faults.withLock {
+            $0.decide(verb: route.verb, resource: route.resourceName, now: pending.arrivedMonotonic)
+        }
         return pending
     }
 

@@ -11,6 +11,9 @@
 #include <sys/syscall.h>
 #include <fcntl.h>
 #include <unistd.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include <linux/memfd.h>
 
 static inline int clinux_pipe2(int fds[2], int flags) { extern int pipe2(int *, int); return pipe2(fds, flags); }
 
@@ -28,5 +31,22 @@ static inline int clinux_fcntl(int fd, int cmd) { return fcntl(fd, cmd); }
    header does not depend on _GNU_SOURCE for accept4's prototype). */
 static inline int clinux_accept_nonblocking(int fd) {
     return (int)syscall(SYS_accept4, fd, (void *)0, (void *)0, SOCK_NONBLOCK | SOCK_CLOEXEC);
+}
+
+/* The shared rate-limit page (Platform's SharedWords): memfd_create through syscall(2) (its prototype needs
+   _GNU_SOURCE), and sequentially consistent 64-bit atomics on words that several processes map (GCC's __atomic
+   builtins, https://gcc.gnu.org/onlinedocs/gcc/_005f_005fatomic-Builtins.html; lock-free for aligned 8-byte words on
+   x86-64 and arm64, so they work across processes). */
+static inline int clinux_memfd_create_cloexec(const char *name) {
+    return (int)syscall(SYS_memfd_create, name, MFD_CLOEXEC);
+}
+static inline uint64_t clinux_atomic_load(uint64_t *word) { return __atomic_load_n(word, __ATOMIC_SEQ_CST); }
+static inline void clinux_atomic_store(uint64_t *word, uint64_t value) { __atomic_store_n(word, value, __ATOMIC_SEQ_CST); }
+static inline uint64_t clinux_atomic_add(uint64_t *word, uint64_t value) {
+    return __atomic_fetch_add(word, value, __ATOMIC_SEQ_CST);
+}
+/* Stores `desired` if the word holds `*expected`; otherwise puts the word's value in `*expected`. */
+static inline bool clinux_atomic_compare_exchange(uint64_t *word, uint64_t *expected, uint64_t desired) {
+    return __atomic_compare_exchange_n(word, expected, desired, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
 }
 #endif

@@ -3,9 +3,10 @@ import Logging
 
 extension KubeClient {
     /// A client whose own messages (insecure TLS, retries, credential refreshes, server warnings) go to `logger`
-    /// under `kubernetes.client`. The client never puts credentials in them.
+    /// under `kubernetes.client`. The client never puts credentials in them. `limiter`: a rate limit shared with
+    /// other processes, instead of one of the client's own.
     public static func logging(
-        to logger: Logger, config: KubeClusterConfig, settings: KubeClientSettings
+        to logger: Logger, config: KubeClusterConfig, settings: KubeClientSettings, limiter: RateLimiter? = nil
     ) throws(KubeAPIError) -> KubeClient {
         let sink = Logger(label: "kubernetes.client", factory: { _ in logger.handler })
         return try KubeClient(
@@ -17,7 +18,7 @@ extension KubeClient {
                 case .warning: sink.warning("\(message)")
                 case .error: sink.error("\(message)")
                 }
-            })
+            }, limiter: limiter)
     }
 }
 

@@ -12,9 +12,14 @@ public struct KubernetesSettings: Sendable, Equatable {
     public var cluster: KubeClusterConfig?
     /// The namespace of every object. Never one of ``ForbiddenNamespaces``.
     public var namespace: String
-    /// Client-side request rate per worker, and the burst allowed above it.
+    /// The client-side rate limit: its mode, its ceiling in requests per second (0 = unlimited) and the burst
+    /// allowed above it (README, "API rate limit").
+    public var rateLimit: RateLimitMode
     public var qps: Double
     public var burst: Int
+    /// The descriptor on which a worker finds the rate-limit page its supervisor shares with all its workers
+    /// (``sharedRateLimitDescriptor``), or `nil`: each client then limits itself with the settings above.
+    public var rateLimitDescriptor: Int32?
     /// Connection set-up limit and per-attempt limit of one API request.
     public var connectTimeout: Duration
     public var requestTimeout: Duration
@@ -27,7 +32,10 @@ public struct KubernetesSettings: Sendable, Equatable {
 
     /// Creates settings; the defaults are the production defaults.
     public init(
-        source: KubeClusterSource = .automatic, namespace: String = "integr8scode", qps: Double = 50, burst: Int = 100,
+        source: KubeClusterSource = .automatic, namespace: String = "integr8scode",
+        rateLimit: RateLimitMode = .adaptive,
+        qps: Double = KubernetesSettings.defaultQPS, burst: Int = KubernetesSettings.defaultBurst,
+        rateLimitDescriptor: Int32? = nil,
         connectTimeout: Duration = .seconds(5), requestTimeout: Duration = .seconds(15),
         terminationGracePeriodSeconds: Int = 5, runtimeClassName: String? = nil, cluster: KubeClusterConfig? = nil,
         pod: PodPolicy = PodPolicy()
@@ -36,13 +44,28 @@ public struct KubernetesSettings: Sendable, Equatable {
         self.source = source
         self.cluster = cluster
         self.namespace = namespace
+        self.rateLimit = rateLimit
         self.qps = qps
         self.burst = burst
+        self.rateLimitDescriptor = rateLimitDescriptor
         self.connectTimeout = connectTimeout
         self.requestTimeout = requestTimeout
         self.terminationGracePeriodSeconds = terminationGracePeriodSeconds
         self.runtimeClassName = runtimeClassName
     }
+
+    /// The shipped ceiling of the API rate limit, for all the workers of one supervisor together (requests per
+    /// second; README, "API rate limit"). It is a safety cap, not the operating point: the adaptive limit runs
+    /// at the ceiling until the server answers 429 or 503, and kube-apiserver sheds load itself (API Priority
+    /// and Fairness; by default 600 requests in flight, `--max-requests-inflight` 400 plus
+    /// `--max-mutating-requests-inflight` 200). 2,000 is above what one supervisor's workers reach on the
+    /// simulator with no limit (a create is three requests), so the shipped limit costs no throughput there.
+    public static let defaultQPS = 2_000.0
+    /// Requests that may go at once above the rate: one per in-flight slot of a large pool.
+    public static let defaultBurst = 200
+    /// The descriptor a worker inherits the rate-limit page on: the first after its IPC socket (3), where the
+    /// supervisor's launcher puts the first descriptor it passes on.
+    public static let sharedRateLimitDescriptor: Int32 = 4
 
     /// The manifest settings these imply, the ``pod`` policy's fields included.
     public var manifestSettings: ManifestSettings {
@@ -61,6 +84,7 @@ public struct KubernetesSettings: Sendable, Equatable {
     /// The client settings these imply.
     public var clientSettings: KubeClientSettings {
         var settings = KubeClientSettings(source: source)
+        settings.rateLimit = rateLimit
         settings.qps = qps
         settings.burst = burst
         settings.connectTimeout = connectTimeout
@@ -89,8 +113,10 @@ public struct KubernetesSettings: Sendable, Equatable {
             if let port { add("in_cluster_port", .string(port)) }
         }
         add("namespace", .string(namespace))
+        add("rate_limit", .string(rateLimit.rawValue))
         add("qps", JSONNumber(qps).map(JSONValue.number) ?? .null)
         add("burst", .number(JSONNumber(burst)))
+        if let rateLimitDescriptor { add("rate_limit_fd", .number(JSONNumber(Int(rateLimitDescriptor)))) }
         add("connect_timeout_ms", .number(JSONNumber(connectTimeout.milliseconds)))
         add("request_timeout_ms", .number(JSONNumber(requestTimeout.milliseconds)))
         add("termination_grace_period_seconds", .number(JSONNumber(terminationGracePeriodSeconds)))
@@ -141,8 +167,20 @@ public struct KubernetesSettings: Sendable, Equatable {
             throw KubernetesSettingsError("unknown source '\(other)'")
         }
         if let namespace = try text("namespace") { self.namespace = namespace }
+        if let mode = try text("rate_limit") {
+            guard let parsed = RateLimitMode(rawValue: mode) else {
+                throw KubernetesSettingsError("unknown rate_limit '\(mode)'")
+            }
+            rateLimit = parsed
+        }
         if let qps = try number("qps") { self.qps = qps.doubleValue }
         if let burst = try integer("burst") { self.burst = burst }
+        if let descriptor = try integer("rate_limit_fd") {
+            guard let fd = Int32(exactly: descriptor), fd > 2 else {
+                throw KubernetesSettingsError("'rate_limit_fd' must be a descriptor above 2")
+            }
+            rateLimitDescriptor = fd
+        }
         if let connect = try integer("connect_timeout_ms") { connectTimeout = .milliseconds(connect) }
         if let request = try integer("request_timeout_ms") { requestTimeout = .milliseconds(request) }
         if let grace = try integer("termination_grace_period_seconds") { terminationGracePeriodSeconds = grace }

@@ -45,7 +45,7 @@ extension KubeClient {
                 throw lastError?.with(attempts: attempts) ?? error
             }
             if waited > .seconds(1) {
-                logger?(.info, "\(label) waited \(waited) for the client-side rate limit (qps \(settings.qps))")
+                logger?(.info, "\(label) waited \(waited) for the client-side rate limit (\(limiter.snapshot.summary))")
             }
             let credential: Credential
             do {
@@ -79,6 +79,7 @@ extension KubeClient {
             case .success(let result):
                 logWarnings(result.headers, label: label)
                 if (200..<300).contains(result.status) {
+                    limiter.answered(status: result.status, retryAfter: nil)
                     return KubeResponse(
                         status: result.status, headers: result.headers, body: result.body, attempts: attempts)
                 }
@@ -88,6 +89,7 @@ extension KubeClient {
                 let retryAfter =
                     result.status == 429 || result.status == 503
                     ? RequestBuilder.retryAfter(headers: result.headers, body: result.body) : nil
+                limiter.answered(status: result.status, retryAfter: retryAfter)
                 failure = error.isQuotaExceeded ? .quotaExceeded : .status(result.status, retryAfter: retryAfter)
             case .failure(let curlFailure):
                 error = curlFailure.error(attempts: attempts, bodyLimit: settings.maxResponseBytes)

@@ -31,9 +31,11 @@ public final class KubeClient: Sendable {
     /// The URL every request path is appended to (the `tls-server-name` host when one is set).
     let baseURL: String
 
-    /// A client for an already loaded configuration (`settings.source` is ignored).
+    /// A client for an already loaded configuration (`settings.source` is ignored). With `limiter` (a page
+    /// shared with other processes) the client waits on that instead of a limit of its own from `settings`.
     public init(
-        config: KubeClusterConfig, settings: KubeClientSettings, logger: KubeClientLogger? = nil
+        config: KubeClusterConfig, settings: KubeClientSettings, logger: KubeClientLogger? = nil,
+        limiter: RateLimiter? = nil
     ) throws(KubeAPIError) {
         let server: ServerURL
         do {
@@ -58,7 +60,8 @@ public final class KubeClient: Sendable {
                 proxyURL: config.proxyURL, disableCompression: config.disableCompression,
                 userAgent: settings.userAgent, maxResponseBytes: max(1024, settings.maxResponseBytes)),
             maxIdle: settings.maxIdleConnections)
-        limiter = RateLimiter(qps: settings.qps, burst: settings.burst)
+        self.limiter =
+            limiter ?? RateLimiter(mode: settings.rateLimit, qps: settings.qps, burst: settings.burst)
         credentials = CredentialProvider(config: config, execTimeout: settings.execTimeout, logger: logger)
         retryPolicy = RetryPolicy(
             maxAttempts: settings.maxAttempts,
@@ -72,6 +75,9 @@ public final class KubeClient: Sendable {
 
     /// The API server URL.
     public var server: String { config.server }
+
+    /// The client-side rate limit as it stands.
+    public var rateLimit: RateLimitSnapshot { limiter.snapshot }
 
     /// Counters since creation.
     public var statistics: KubeClientStatistics { counters.withLock { $0 } }

@@ -6,9 +6,12 @@ public struct KubeClientSettings: Sendable, Hashable {
     public var connectTimeout: Duration = .seconds(5)
     /// The whole budget of one attempt (connect, send, wait, receive). A call's deadline caps it further.
     public var requestTimeout: Duration = .seconds(15)
-    /// The client-side rate limit in requests per second, shared by every thread using the client and applied to
-    /// retries too; 0 (or less) disables it. The server protects itself (429 with Retry-After); this protects it
-    /// from one client's bursts.
+    /// How the client-side rate limit behaves (``RateLimitMode``); a client given a shared ``RateLimiter``
+    /// follows that limiter's page instead.
+    public var rateLimit: RateLimitMode = .adaptive
+    /// The rate limit's ceiling in requests per second (its rate in `fixed` mode), shared by every thread using
+    /// the client and applied to retries too; 0 (or less) disables the limit. The server protects itself (429
+    /// with Retry-After, API Priority and Fairness); this keeps one client's bursts and runaway loops in bounds.
     public var qps: Double = 50
     /// How many requests may go out at once before ``qps`` spacing applies.
     public var burst: Int = 100

@@ -118,7 +118,7 @@ public struct Configuration: Equatable, Sendable {
         public var groupID = "k8s-worker"
         /// Client id; empty means `k8s-worker-<hostname>`.
         public var clientID = ""
-        /// How the group divides partitions; `auto`: cooperative where librdkafka allows it (docs/decisions.md, D14).
+        /// How the group divides partitions; `auto`: cooperative where librdkafka allows it (docs/decisions.md, D15).
         public var assignmentStrategy: KafkaAssignmentStrategy = .auto
         /// `group.instance.id`: `auto` derives a stable identity from the Pod name or the machine id, `none`
         /// joins as a dynamic member, anything else is the identity itself (unique in the group).
@@ -187,9 +187,14 @@ public struct Configuration: Equatable, Sendable {
         /// Namespace of every Pod and ConfigMap. `default`, `kube-system`, `kube-public` and `kube-node-lease`
         /// are refused.
         public var namespace = "integr8scode"
-        /// Client-side request rate limit per worker, and the burst above it.
-        public var qps = 50
-        public var burst = 100
+        /// The client-side API rate limit, one for all the workers together (README, "API rate limit"): its mode,
+        /// its ceiling in requests per second (the rate in `fixed` mode; 0 = unlimited) and the burst above it.
+        /// The ceiling is a safety cap above what the workers reach on a fast server; the adaptive mode finds the
+        /// server's own limit from its 429 and 503 answers (KubeAccess's `KubernetesSettings.defaultQPS` says why
+        /// 2,000).
+        public var rateLimit: APIRateLimitMode = .adaptive
+        public var qps = 2_000
+        public var burst = 200
         /// Limits of one API request attempt.
         public var connectTimeout: Duration = .seconds(5)
         public var requestTimeout: Duration = .seconds(15)

@@ -43,7 +43,7 @@ public enum OffsetReset: String, ConfigurationChoice {
 /// `kafka.assignment_strategy`: librdkafka's `partition.assignment.strategy`.
 public enum KafkaAssignmentStrategy: String, ConfigurationChoice {
     /// `cooperative-sticky` when the linked librdkafka keeps a cooperative assignment through a commit that races
-    /// a rebalance (2.10.0 and later), else `roundrobin` (docs/decisions.md, D14).
+    /// a rebalance (2.10.0 and later), else `roundrobin` (docs/decisions.md, D15).
     case auto
     /// Incremental (KIP-429): a rebalance revokes only the partitions that move; the rest keep flowing.
     case cooperativeSticky = "cooperative-sticky"
@@ -78,6 +78,16 @@ public enum ForbiddenPolicy: String, ConfigurationChoice {
     case fail
     /// Start, with a loud `SECURITY:` error.
     case warn
+}
+
+/// `kubernetes.rate_limit`: how the workers' shared API rate limit behaves (README, "API rate limit").
+public enum APIRateLimitMode: String, ConfigurationChoice {
+    /// At the ceiling until the server answers 429 or 503, then slowed down, and sped up again on clean answers.
+    case adaptive
+    /// `kubernetes.qps` is the rate.
+    case fixed
+    /// No client-side limit.
+    case off
 }
 
 /// `log.format`.

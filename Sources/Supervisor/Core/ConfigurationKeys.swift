@@ -207,11 +207,18 @@ public enum ConfigurationKeys {
             string(
                 "kubernetes.namespace", \.kubernetes.namespace,
                 "Namespace of executor Pods; default and kube-* are refused.", reloadable: false),
+            choice(
+                "kubernetes.rate_limit", \.kubernetes.rateLimit,
+                "API rate limit of all workers together: `adaptive` (slow down on 429/503, speed up on clean answers), "
+                    + "`fixed` or `off`.",
+                reloadable: true),
             int(
-                "kubernetes.qps", \.kubernetes.qps, "API requests per second per worker (0 = unlimited).",
-                reloadable: false
-            ),
-            int("kubernetes.burst", \.kubernetes.burst, "Requests allowed at once above the rate.", reloadable: false),
+                "kubernetes.qps", \.kubernetes.qps,
+                "API requests per second of all workers together: the ceiling (`fixed`: the rate); 0 = unlimited.",
+                reloadable: true),
+            int(
+                "kubernetes.burst", \.kubernetes.burst, "API requests allowed at once above the rate.",
+                reloadable: true),
             duration(
                 "kubernetes.connect_timeout", \.kubernetes.connectTimeout, "Connection set-up limit.", reloadable: false
             ),

@@ -102,11 +102,13 @@ public final class Supervisor: SourceControl {
     ///     when it starts (the `kubernetes` section for the Kubernetes handler).
     ///   - version: the build's version, for `k8s_worker_build_info`.
     ///   - companions: work beside the loop, told of reloads and stopped at the end of ``run()``.
+    ///   - workerDescriptors: descriptors every worker inherits, as 4, 5, … (the shared API rate-limit page);
+    ///     they stay open here as long as the caller keeps them.
     public init(
         configuration: Configuration, loader: ConfigurationLoader, source: any CommandSource, logger: Logger,
         notifier: SystemdNotifier = SystemdNotifier(),
         handlerSettings: @escaping (Configuration) -> [UInt8] = { _ in [] },
-        version: String = "unknown", companions: [any SupervisorCompanion] = []
+        version: String = "unknown", companions: [any SupervisorCompanion] = [], workerDescriptors: [Int32] = []
     ) throws(SupervisorError) {
         self.handlerSettings = handlerSettings
         self.companions = companions
@@ -125,7 +127,8 @@ public final class Supervisor: SourceControl {
         var workerEnvironment = loader.environment
         workerEnvironment["K8S_WORKER_LOG_LEVEL"] = configuration.log.level
         workerEnvironment["K8S_WORKER_LOG_FORMAT"] = configuration.log.format.rawValue
-        launcher = WorkerLauncher(executable: executable, environment: workerEnvironment)
+        launcher = WorkerLauncher(
+            executable: executable, environment: workerEnvironment, inherited: workerDescriptors)
         // Handlers first: a SIGTERM that arrives during start-up must already mean "drain".
         signals = try SignalPipe()
         reactor = try SupervisorReactor()

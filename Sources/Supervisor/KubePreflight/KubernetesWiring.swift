@@ -17,19 +17,24 @@ public enum KubernetesWiring {
             case .auto: .automatic
             }
         return KubernetesSettings(
-            source: source, namespace: section.namespace, qps: Double(section.qps), burst: section.burst,
+            source: source, namespace: section.namespace, rateLimit: SharedRateLimit.mode(section.rateLimit),
+            qps: Double(section.qps), burst: section.burst,
             connectTimeout: section.connectTimeout, requestTimeout: section.requestTimeout,
             terminationGracePeriodSeconds: section.terminationGracePeriod,
             runtimeClassName: section.runtimeClass.isEmpty ? nil : section.runtimeClass, pod: configuration.pod)
     }
 
-    /// The image pre-puller, with an API client of its own (it runs on its own thread). Not started.
-    public static func prePuller(_ configuration: Configuration, logger: Logger) throws -> ImagePrePuller {
+    /// The image pre-puller, with an API client of its own (it runs on its own thread), under the workers'
+    /// shared rate limit when given. Not started.
+    public static func prePuller(
+        _ configuration: Configuration, logger: Logger, rateLimit: SharedRateLimit? = nil
+    ) throws -> ImagePrePuller {
         let settings = settings(configuration)
         let client: KubeClient
         do {
             client = try KubeClient.logging(
-                to: logger, config: try KubeClusterConfig.load(settings.source), settings: settings.clientSettings)
+                to: logger, config: try KubeClusterConfig.load(settings.source), settings: settings.clientSettings,
+                limiter: rateLimit?.limiter)
         } catch {
             throw KubernetesWiringError("kubernetes client: \(error)")
         }
@@ -75,15 +80,23 @@ public enum KubernetesWiring {
 /// The cluster configuration is resolved again for every worker, so a worker started after the kubeconfig's
 /// certificates or token were rotated on disk gets the new ones. If the files are unreadable at that moment
 /// (mid-rotation, say), the worker gets the last configuration that resolved, and the problem is logged.
+///
+/// With `sharingRateLimit`, each worker is told to map the supervisor's rate-limit page from the descriptor the
+/// launcher passes it (``SharedRateLimit``); without, each worker's client limits itself.
 public final class WorkerSettings {
     private let logger: Logger
+    private let sharingRateLimit: Bool
     private var lastResolved: (source: KubeClusterSource, cluster: KubeClusterConfig)?
 
-    public init(logger: Logger) { self.logger = logger }
+    public init(logger: Logger, sharingRateLimit: Bool = false) {
+        self.logger = logger
+        self.sharingRateLimit = sharingRateLimit
+    }
 
     public func callAsFunction(_ configuration: Configuration) -> [UInt8] {
         guard configuration.workers.handler == .kubernetes else { return [] }
         var settings = KubernetesWiring.settings(configuration)
+        if sharingRateLimit { settings.rateLimitDescriptor = KubernetesSettings.sharedRateLimitDescriptor }
         do {
             let cluster = try KubeClusterConfig.load(settings.source)
             settings.cluster = cluster

@@ -39,13 +39,19 @@ struct RunCommand: ParsableCommand {
         }
         // Computed per worker start from the configuration then in force, so a reload that changes the
         // `kubernetes` section reaches the workers started after it.
-        let handlerSettings = WorkerSettings(logger: logger)
+        let kubernetes = configuration.workers.handler == .kubernetes
+        let handlerSettings = WorkerSettings(logger: logger, sharingRateLimit: kubernetes)
         var companions: [any SupervisorCompanion] = []
-        if configuration.workers.handler == .kubernetes {
+        var workerDescriptors: [Int32] = []
+        if kubernetes {
             do {
                 _ = try KubernetesWiring.preflight(configuration, logger: logger)
+                // One API rate limit for all the workers, on a page each inherits.
+                let rateLimit = try SharedRateLimit(configuration)
+                companions.append(rateLimit)
+                workerDescriptors.append(rateLimit.descriptor)
                 // Always there, idle while kubernetes.pre_pull_images is false (a reload may turn it on).
-                let prePuller = try KubernetesWiring.prePuller(configuration, logger: logger)
+                let prePuller = try KubernetesWiring.prePuller(configuration, logger: logger, rateLimit: rateLimit)
                 try prePuller.start()
                 companions.append(prePuller)
             } catch {
@@ -57,7 +63,7 @@ struct RunCommand: ParsableCommand {
             let supervisor = try Supervisor(
                 configuration: configuration, loader: loader, source: source, logger: logger,
                 handlerSettings: handlerSettings.callAsFunction,
-                version: K8sWorkerCommand.version, companions: companions)
+                version: K8sWorkerCommand.version, companions: companions, workerDescriptors: workerDescriptors)
             throw ExitCode(try supervisor.run())
         } catch let error as SupervisorError {
             logger.critical("supervisor failed", metadata: ["error": "\(error)"])

@@ -55,8 +55,19 @@ public struct KubernetesHandler: CommandHandler {
             throw KubernetesStartupError.settings(
                 KubernetesSettingsError("the supervisor sent no resolved cluster configuration"))
         }
+        // The supervisor's page, so that all its workers share one limit; a worker that cannot map it refuses to
+        // start rather than run with a limit of its own (N workers would then be allowed N times the ceiling).
+        var limiter: RateLimiter? = nil
+        if let descriptor = settings.rateLimitDescriptor {
+            do { limiter = try RateLimiter.shared(descriptor: descriptor) } catch {
+                throw KubernetesStartupError.rateLimit(error.description)
+            }
+        }
         let client: KubeClient
-        do { client = try KubeClient.logging(to: logger, config: cluster, settings: settings.clientSettings) } catch {
+        do {
+            client = try KubeClient.logging(
+                to: logger, config: cluster, settings: settings.clientSettings, limiter: limiter)
+        } catch {
             throw KubernetesStartupError.client(error)
         }
         do { return try KubernetesHandler(settings: settings, api: client, logger: logger) } catch {
@@ -161,12 +172,15 @@ public enum KubernetesStartupError: Error, Sendable, CustomStringConvertible {
     case settings(KubernetesSettingsError)
     case client(KubeAPIError)
     case manifests(ManifestError)
+    /// The shared rate-limit page on the descriptor the settings name is unusable.
+    case rateLimit(String)
 
     public var description: String {
         switch self {
         case .settings(let error): "kubernetes settings: \(error)"
         case .client(let error): "kubernetes client: \(error)"
         case .manifests(let error): "kubernetes manifests: \(error)"
+        case .rateLimit(let problem): "kubernetes rate limit: \(problem)"
         }
     }
 }
