@@ -20,9 +20,11 @@ extension Integration {
             settings.commandsPerSecond *= scale
             // 45 commands/s is more than 2–4 workers under these faults finish on two cores (each create is three
             // API calls: the gated Pod, its ConfigMap, the gate removed), so a backlog builds and the drain works
-            // it off: about 50 s on an idle machine, over 60 s when other work shares the cores. The drain may take
-            // two minutes; every invariant is checked as before once it is over.
-            settings.drainTimeout = .seconds(120)
+            // it off. With seed 1864265204 on a quiet machine it took 99.5 s (and 93.7 s with dynamic membership
+            // and the range assignor, so not the Kafka settings); in the whole suite, or with other work on the
+            // cores, it passed 120 s several times. The drain may take four minutes; every invariant is checked as
+            // before once it is over.
+            settings.drainTimeout = .seconds(240)
             let report = try await ChaosRun.runDetached(settings: settings) { line in
                 print(line)
                 fflush(nil)
