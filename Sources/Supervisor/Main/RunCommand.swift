@@ -14,6 +14,13 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var options: ConfigurationOptions
 
     func run() throws {
+        // A reload asked for while the supervisor is still starting (the Kubernetes preflight makes API calls) must
+        // not end it, which is SIGHUP's default action: it stays pending until the supervisor's handler is installed
+        // (SignalPipe unblocks it) and is then handled like any other. SIGTERM and SIGINT keep stopping it at once.
+        var hangup = sigset_t()
+        sigemptyset(&hangup)
+        sigaddset(&hangup, SIGHUP)
+        pthread_sigmask(SIG_BLOCK, &hangup, nil)
         // Before the configuration (and with it the SASL password) is read.
         let coreDumpProblems = CoreDumps.disable()
         let loader = ConfigurationLoader(
