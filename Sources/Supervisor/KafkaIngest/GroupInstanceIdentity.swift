@@ -1,5 +1,6 @@
 import Events
 import Glibc
+import SupervisorCore
 
 /// The supervisor's `group.instance.id` (KIP-345 static membership): a restart within `kafka.session_timeout`
 /// rejoins as the same member and gets its partitions back without a rebalance of the group.
@@ -60,12 +61,7 @@ public enum GroupInstanceIdentity {
     }
 
     private static func readMachineID() -> String? {
-        guard let file = fopen("/etc/machine-id", "r") else { return nil }
-        defer { fclose(file) }
-        var buffer = [CChar](repeating: 0, count: 64)
-        guard fgets(&buffer, Int32(buffer.count), file) != nil else { return nil }
-        let text = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        let trimmed = text.filter { !$0.isWhitespace }
-        return trimmed.isEmpty ? nil : trimmed
+        let text = (try? ConfigurationLoader.readFile("/etc/machine-id"))?.filter { !$0.isWhitespace } ?? ""
+        return text.isEmpty ? nil : text
     }
 }
