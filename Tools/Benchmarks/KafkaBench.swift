@@ -16,6 +16,8 @@ enum KafkaBench {
         var produceRate: Double
         var kcatRate: Double
         var supervisorRate: Double
+        /// The bare librdkafka pipeline (``BarePipeline``) on the same backlog: the fair baseline of the supervisor.
+        var bareRate: Double
         var latencyP50: Double
         var latencyP99: Double
         var count: Int
@@ -31,7 +33,7 @@ enum KafkaBench {
 
     static func run(count: Int, latencySamples: Int) throws -> Result {
         let cluster = try KafkaMockCluster(brokers: 1)
-        for topic in ["saga_commands", "pod_events", "execution_events", "saga_commands.dlq"] {
+        for topic in ["saga_commands", "pod_events", "execution_events", "saga_commands.dlq"] + BarePipeline.topics {
             try cluster.createTopic(topic, partitions: topic == "saga_commands" ? 6 : 3)
         }
         let bootstrap = cluster.bootstrapServers.joined(separator: ",")
@@ -42,6 +44,7 @@ enum KafkaBench {
         let produceRate = Double(count) / max(Double(Benchmark.now() - produceStart) / 1e9, 1e-9)
 
         let kcatRate = try kcat(bootstrap: bootstrap, expected: count)
+        let bareRate = try BarePipeline.rate(bootstrap: bootstrap, count: count)
 
         // Phase 1, throughput: the supervisor consumes the backlog with librdkafka's defaults (as kcat does); an
         // observer thread counts pod_created and stops it at the end.
@@ -63,7 +66,8 @@ enum KafkaBench {
         timing.join()
         let stats = Stats(timing.latencies)
         return Result(
-            produceRate: produceRate, kcatRate: kcatRate, supervisorRate: rate, latencyP50: stats.p50,
+            produceRate: produceRate, kcatRate: kcatRate, supervisorRate: rate, bareRate: bareRate,
+            latencyP50: stats.p50,
             latencyP99: stats.p99, count: count)
     }
 
@@ -73,7 +77,7 @@ enum KafkaBench {
     static func runSupervisor(
         bootstrap: String, fastFetch: Bool, workers: Int = 4, kubernetes: KubernetesSettings? = nil
     ) throws -> KafkaCommandSource {
-        var configuration = Configuration()
+        var configuration = kafkaConfiguration(bootstrap: bootstrap, fastFetch: fastFetch)
         configuration.metrics.listen = ""  // no endpoint: it would collide with a service on the default port
         configuration.workers.count = workers
         configuration.workers.minReady = workers
@@ -82,15 +86,6 @@ enum KafkaBench {
         configuration.workers.executable = Benchmark.binDirectory + "/k8s-worker-process"
         configuration.dispatch.maxInFlight = 512
         configuration.log.level = "warning"
-        configuration.source.kind = .kafka
-        configuration.kafka.bootstrapServers = bootstrap
-        configuration.kafka.commitInterval = .milliseconds(200)
-        // The mock coordinator holds every rebalance of a group that had members for about the session timeout
-        // (a real broker completes it once the known members have rejoined), so the second supervisor of a run
-        // would wait 45 s for its partitions. Both phases use a short session.
-        configuration.kafka.sessionTimeout = .seconds(6)
-        configuration.kafka.properties = ["heartbeat.interval.ms": "500"]
-        if fastFetch { configuration.kafka.properties["fetch.wait.max.ms"] = "5" }
         var logger = Logger(label: "bench")
         logger.logLevel = .error
         let source = KafkaCommandSource(settings: try KafkaSourceSettings(configuration))
@@ -101,6 +96,22 @@ enum KafkaBench {
             handlerSettings: { _ in settings })
         _ = try supervisor.run()
         return source
+    }
+
+    /// The Kafka part of the benchmark's configuration, shared by the supervisor and the bare pipeline it is
+    /// compared with: the shipped settings but a commit every 200 ms and a short session.
+    static func kafkaConfiguration(bootstrap: String, fastFetch: Bool) -> Configuration {
+        var configuration = Configuration()
+        configuration.source.kind = .kafka
+        configuration.kafka.bootstrapServers = bootstrap
+        configuration.kafka.commitInterval = .milliseconds(200)
+        // The mock coordinator holds every rebalance of a group that had members for about the session timeout
+        // (a real broker completes it once the known members have rejoined), so the second supervisor of a run
+        // would wait 45 s for its partitions. Both phases use a short session.
+        configuration.kafka.sessionTimeout = .seconds(6)
+        configuration.kafka.properties = ["heartbeat.interval.ms": "500"]
+        if fastFetch { configuration.kafka.properties["fetch.wait.max.ms"] = "5" }
+        return configuration
     }
 
     /// The create command for `id`, stamped now as the saga stamps its commands (an old `timestamp` would make the
@@ -260,7 +271,9 @@ extension KafkaBench {
         | kcat consuming the topic (records/s, first to last record) | \(Int(result.kcatRate)) |
         | librdkafka producing the commands into the mock, acks=all + idempotence (records/s) | \(Int(result.produceRate)) |
         | supervisor: consumed → 4 workers (stub handler) → 2 events acknowledged (commands/s, first record to last acknowledgement) | \(Int(result.supervisorRate)) |
-        | ratio | \(Int(result.supervisorRate / max(result.kcatRate, 1) * 100))% |
+        | bare librdkafka pipeline, the supervisor's Kafka settings: consume → produce 2 records of the events' size → commit once both are acknowledged (commands/s) | \(Int(result.bareRate)) |
+        | supervisor ÷ bare pipeline | \(Int(result.supervisorRate / max(result.bareRate, 1) * 100))% |
+        | supervisor ÷ kcat (context: kcat publishes nothing) | \(Int(result.supervisorRate / max(result.kcatRate, 1) * 100))% |
         | end-to-end latency at low load, produce → pod_created delivered, p50 (fetch.wait.max.ms=5) | \(Report.fixed(result.latencyP50 / 1000)) ms |
         | end-to-end latency at low load, p99 | \(Report.fixed(result.latencyP99 / 1000)) ms |
         """
@@ -271,6 +284,7 @@ extension KafkaBench {
     static func json(_ result: Result) -> String {
         "{\"commands\":\(result.count),\"kcat_records_per_s\":\(Int(result.kcatRate)),"
             + "\"producer_records_per_s\":\(Int(result.produceRate)),\"supervisor_commands_per_s\":\(Int(result.supervisorRate)),"
+            + "\"bare_pipeline_commands_per_s\":\(Int(result.bareRate)),"
             + "\"latency_p50_ms\":\(Report.fixed(result.latencyP50 / 1000)),\"latency_p99_ms\":\(Report.fixed(result.latencyP99 / 1000))}"
     }
 }
