@@ -191,7 +191,8 @@ let package = Package(
             dependencies: [
                 "SupervisorCore", "IPC", "KafkaClient", "KafkaIngest", "Events", "KubeClient", "Platform",
                 "KubeExecution",
-                "KubeAccess", "KubeconfigLoading", "KubeSimulator", .product(name: "Logging", package: "swift-log"),
+                "KubeAccess", "KubeconfigLoading", "KubeSimulator", "Demo",
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tools/Benchmarks", swiftSettings: swiftSettings),
         // Only in ThreadSanitizer builds: C11 threads over the pthread calls TSan intercepts (see the source).

@@ -27,9 +27,10 @@ public final class DemoEnvironment {
     ///   - phaseProgression: move Pods through Pending → Running → Succeeded, as kubectl would show.
     ///   - token: the bearer token the simulator accepts and its kubeconfig carries; random when `nil`.
     ///   - garbageCollectionDelay: the simulator's garbage collector, asynchronous as in a cluster.
+    ///   - commandPartitions: partitions of `saga_commands` (the other topics keep theirs).
     public init(
         brokers: Int = 3, apiLatency: Duration = .zero, phaseProgression: Bool = true, token: String? = nil,
-        garbageCollectionDelay: Duration = .milliseconds(100)
+        garbageCollectionDelay: Duration = .milliseconds(100), commandPartitions: Int = 6
     ) throws(DemoError) {
         var template = Array("/tmp/k8s-worker-demo-XXXXXX".utf8CString)
         guard let created = mkdtemp(&template) else {
@@ -39,7 +40,8 @@ public final class DemoEnvironment {
         do {
             cluster = try KafkaMockCluster(brokers: brokers)
             for topic in Self.topics {
-                try cluster.createTopic(topic.name, partitions: topic.partitions, replicationFactor: min(3, brokers))
+                let partitions = topic.name == "saga_commands" ? commandPartitions : topic.partitions
+                try cluster.createTopic(topic.name, partitions: partitions, replicationFactor: min(3, brokers))
             }
         } catch {
             Self.remove(directory)
