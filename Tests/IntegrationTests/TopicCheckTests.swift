@@ -33,8 +33,12 @@ extension Integration {
             #expect(metrics.value("k8s_worker_kafka_topic_problems") == 1)
 
             try kafka.create("saga_commands")
+            // The member rejoins once its metadata shows the topic. When that races the group's first join, the mock
+            // coordinator's timers run one after another: the sync it abandons times out after the session (6 s here)
+            // and the next join is held for the session less a second (librdkafka's rdkafka_mock_cgrp.c; a broker
+            // answers once every member has rejoined). CI at 073e3da saw more than 15 s; 45 s covers three of them.
             #expect(
-                TestSupport.eventually(within: 15) { HTTPProbe.get(port, "/readyz")?.status == 200 },
+                TestSupport.eventually(within: 45) { HTTPProbe.get(port, "/readyz")?.status == 200 },
                 "readyz: \(HTTPProbe.get(port, "/readyz")?.body ?? "none"); log: \(supervisor.log().suffix(2000))")
             #expect(supervisor.log().contains("kafka topics of the layout are all present"))
             // And it works: a command sent now is handled.
