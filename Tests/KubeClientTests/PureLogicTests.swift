@@ -46,9 +46,9 @@ struct PureLogicTests {
             #expect(decide(.status(code, retryAfter: nil)) == .giveUp, "\(code)")
         }
         #expect(decide(.status(429, retryAfter: .seconds(2))) == .retry(after: .seconds(2), cause: "429"))
-        #expect(decide(.status(429, retryAfter: .seconds(2)), remaining: .seconds(1)) == .giveUp)
+        #expect(decide(.status(429, retryAfter: .seconds(2)), remaining: .seconds(1)) == .outOfTime)
         #expect(decide(.status(503, retryAfter: nil), attempts: 3) == .giveUp, "maxAttempts reached")
-        #expect(decide(.status(503, retryAfter: nil), remaining: .zero) == .giveUp, "no time left")
+        #expect(decide(.status(503, retryAfter: nil), remaining: .zero) == .outOfTime, "no time left")
         if case .retry(_, let cause) = decide(.transport(retriable: true)) {
             #expect(cause == "transport")
         } else {

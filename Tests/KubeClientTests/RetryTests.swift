@@ -92,6 +92,7 @@ struct RetryTests {
             try client.get("/api/v1/namespaces/ns", deadline: .after(.seconds(3)))
         }
         #expect(error.kind == .tooManyRequests && error.code == 429 && error.attempts == 1 && error.isTransient)
+        #expect(error.endedByDeadline, "the deadline, not the attempt limit, ended the call")
         #expect(started.advanced(by: .seconds(2)) > .now(), "it did not sleep towards the deadline")
     }
 
@@ -114,6 +115,7 @@ struct RetryTests {
         #expect(error.kind == .serverError && error.code == 503 && error.reason == "ServiceUnavailable")
         #expect(error.attempts >= 2)
         #expect(error.attempts == harness.simulator.counters.faults["503"])
+        #expect(error.endedByDeadline)
         #expect(started.advanced(by: .seconds(3)) > .now(), "bounded by the 0.8 s deadline, not by maxAttempts")
         #expect(client.statistics.failures == 1)
     }
@@ -127,6 +129,7 @@ struct RetryTests {
             try client.get("/api/v1/namespaces/ns", deadline: TestSupport.soon)
         }
         #expect(error.kind == .serverError && error.attempts == 3)
+        #expect(!error.endedByDeadline, "the attempt limit ended it; a later call could go on")
         #expect(harness.simulator.counters.faults["500"] == 3)
         #expect(client.statistics.retries["500"] == 2)
     }

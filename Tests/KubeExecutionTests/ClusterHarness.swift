@@ -89,6 +89,13 @@ final class ClusterHarness: @unchecked Sendable {  // immutable after init; the 
         _ = directory.withCString { path in Glibc.system("rm -rf '\(String(cString: path))'") }
     }
 
+    /// Another client of the worker's cluster, with the harness's client settings changed by `adjust`.
+    func client(adjusting adjust: (inout KubeClientSettings) -> Void) throws -> KubeClient {
+        var clientSettings = client.settings
+        adjust(&clientSettings)
+        return try KubeClient(settings: clientSettings)
+    }
+
     /// A handler over `api` (the real client unless a test wraps it).
     func handler(api: (any KubernetesAPI)? = nil) throws -> KubernetesHandler {
         var logger = Logger(label: "test")

@@ -262,14 +262,38 @@ import Testing
         cluster.simulator.setFaults(
             FaultConfiguration(rules: [FaultRule(.serviceUnavailable, verbs: ["create"], resources: ["configmaps"])]))
         let id = freshExecutionID()
+        // Attempts enough that only the expiry can end the retries (the harness's client, with its short waits,
+        // would otherwise run out of attempts first and answer "retry later").
+        let patient = try cluster.client { $0.maxAttempts = 1000 }
+        let started = ContinuousClock.now
+        let outcome = try cluster.run(
+            createCommand(id), deadline: .seconds(30), api: patient,
+            expiresAtMilliseconds: ClusterHarness.wallClockMilliseconds(.milliseconds(1500)))
+        let elapsed = ContinuousClock.now - started
+        #expect(outcome == .failed(reason: "Failed to create pod: the command expired before the pod could be created"))
+        #expect(elapsed < .seconds(10), "ended at the expiry (1.5 s), not the 30 s deadline: took \(elapsed)")
+        // The Pod this very dispatch created before the ConfigMap stalled is removed with the command.
+        #expect(TestPolling.eventually { cluster.pod(id) == nil })
+    }
+
+    @Test("a wait the server asks for that ends after the expiry: the command expires at once, its Pod removed")
+    func retryAfterBeyondTheExpiryEndsAtOnce() throws {
+        let cluster = try ClusterHarness()
+        // 429 with Retry-After: 3 on the ConfigMap (the API server's priority and fairness answer, with a longer
+        // wait than its usual second): the client cannot retry before the expiry 1.5 s away, so no re-dispatch
+        // could either. Answering "retry later" would leave the gated Pod until the supervisor tried again.
+        cluster.simulator.setFaults(
+            FaultConfiguration(rules: [
+                FaultRule(.tooManyRequests, retryAfterSeconds: 3, verbs: ["create"], resources: ["configmaps"])
+            ]))
+        let id = freshExecutionID()
         let started = ContinuousClock.now
         let outcome = try cluster.run(
             createCommand(id), deadline: .seconds(30),
             expiresAtMilliseconds: ClusterHarness.wallClockMilliseconds(.milliseconds(1500)))
         let elapsed = ContinuousClock.now - started
         #expect(outcome == .failed(reason: "Failed to create pod: the command expired before the pod could be created"))
-        #expect(elapsed < .seconds(10), "ended at the expiry (1.5 s), not the 30 s deadline: took \(elapsed)")
-        // The Pod this very dispatch created before the ConfigMap stalled is removed with the command.
+        #expect(elapsed < .milliseconds(1500), "ended before the expiry itself: took \(elapsed)")
         #expect(TestPolling.eventually { cluster.pod(id) == nil })
     }
 }

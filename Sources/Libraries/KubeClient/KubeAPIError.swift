@@ -68,11 +68,15 @@ public struct KubeAPIError: Error, Sendable, Hashable, CustomStringConvertible {
     /// timeouts, 429, 5xx, a 403 of an exceeded ResourceQuota (``isQuotaExceeded``), and `unauthorized` only when
     /// the credentials come from a token file or an exec plugin and may have rotated.
     public let isTransient: Bool
+    /// Whether the call's deadline ended it: it passed before an attempt could be sent (or the rate limit's slot
+    /// came after it), or a transient failure would have been retried but the wait would end after it. A caller
+    /// whose deadline is a hard end (a command's expiry) knows then that no retry could come in time.
+    public let endedByDeadline: Bool
 
     /// Creates an error. `isTransient` defaults to what ``kind`` implies (see ``isTransient``).
     public init(
         kind: Kind, code: Int = 0, reason: String, message: String, causes: [Cause] = [], attempts: Int = 0,
-        isTransient: Bool? = nil
+        isTransient: Bool? = nil, endedByDeadline: Bool = false
     ) {
         self.kind = kind
         self.code = code
@@ -81,13 +85,21 @@ public struct KubeAPIError: Error, Sendable, Hashable, CustomStringConvertible {
         self.causes = causes
         self.attempts = attempts
         self.isTransient = isTransient ?? Self.transientByDefault(kind)
+        self.endedByDeadline = endedByDeadline
     }
 
     /// The same error with the attempt count of the call that gave up.
     func with(attempts: Int) -> KubeAPIError {
         KubeAPIError(
             kind: kind, code: code, reason: reason, message: message, causes: causes, attempts: attempts,
-            isTransient: isTransient)
+            isTransient: isTransient, endedByDeadline: endedByDeadline)
+    }
+
+    /// The same error, marked as the last one before the call's deadline ended its retries.
+    func endingByDeadline() -> KubeAPIError {
+        KubeAPIError(
+            kind: kind, code: code, reason: reason, message: message, causes: causes, attempts: attempts,
+            isTransient: isTransient, endedByDeadline: true)
     }
 
     /// Whether this is a 403 of the ResourceQuota admission plugin for an exceeded quota: transient, since the
@@ -125,7 +137,8 @@ extension KubeAPIError {
 
     /// The call's deadline passed before an answer (or a wait would end after it).
     static func deadlineExceeded(_ message: String, attempts: Int) -> KubeAPIError {
-        KubeAPIError(kind: .timeout, reason: "DeadlineExceeded", message: message, attempts: attempts)
+        KubeAPIError(
+            kind: .timeout, reason: "DeadlineExceeded", message: message, attempts: attempts, endedByDeadline: true)
     }
 
     /// A request the client refuses to send (a malformed path or method).

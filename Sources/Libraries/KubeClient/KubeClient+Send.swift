@@ -35,14 +35,14 @@ extension KubeClient {
 
         while true {
             guard !deadline.hasPassed else {
-                throw lastError?.with(attempts: attempts)
+                throw lastError?.with(attempts: attempts).endingByDeadline()
                     ?? .deadlineExceeded("the deadline passed before \(label) could be sent", attempts: attempts)
             }
             let waited: Duration
             do {
                 waited = try limiter.acquire(deadline: deadline, attempts: attempts)
             } catch {
-                throw lastError?.with(attempts: attempts) ?? error
+                throw lastError?.with(attempts: attempts).endingByDeadline() ?? error
             }
             if waited > .seconds(1) {
                 logger?(.info, "\(label) waited \(waited) for the client-side rate limit (\(limiter.snapshot.summary))")
@@ -103,6 +103,8 @@ extension KubeClient {
             switch action {
             case .giveUp:
                 throw error
+            case .outOfTime:
+                throw error.endingByDeadline()
             case .refreshCredentials:
                 refreshedAfter401 = true
                 credentials.invalidate(credential)

@@ -2,8 +2,8 @@
 ///
 /// Retried: transport failures libcurl reports as connection trouble, 429 (after `Retry-After` when given),
 /// 500, 502, 503 and 504, a 403 for an exceeded ResourceQuota; a 401 once when the credentials can rotate. Never
-/// retried: other 4xx, certificate problems, anything once ``maxAttempts`` is reached or when the wait would end
-/// after the deadline.
+/// retried: other 4xx, certificate problems, anything once ``maxAttempts`` is reached; and when the wait would end
+/// after the deadline, the call stops with ``Action/outOfTime``.
 struct RetryPolicy: Sendable {
     /// What one failed attempt produced.
     enum Failure: Sendable, Hashable {
@@ -23,6 +23,9 @@ struct RetryPolicy: Sendable {
         case retry(after: Duration, cause: String)
         /// Throw the attempt's error.
         case giveUp
+        /// Throw the attempt's error, marked ``KubeAPIError/endedByDeadline``: another attempt was due, but its wait
+        /// would end after the call's deadline.
+        case outOfTime
     }
 
     /// Status codes that are retried.
@@ -62,6 +65,6 @@ struct RetryPolicy: Sendable {
             cause = "quota"
         }
         let delay = requested ?? backoff.delay(retry: retries + 1, using: &generator)
-        return delay < remaining ? .retry(after: delay, cause: cause) : .giveUp
+        return delay < remaining ? .retry(after: delay, cause: cause) : .outOfTime
     }
 }

@@ -37,6 +37,9 @@ struct CommandExpiry {
     /// Whether the command expires within `margin` (or has): a retry could not start before it.
     func passes(within margin: Duration) -> Bool { deadline.map { $0.remaining <= margin } ?? false }
 
+    /// Whether the expiry comes before `other`, so that it ends what runs under ``capping(_:)``.
+    func caps(_ other: KubeDeadline) -> Bool { deadline.map { $0 < other } ?? false }
+
     /// `other`, or the expiry when that comes first.
     func capping(_ other: KubeDeadline) -> KubeDeadline { deadline.map { min($0, other) } ?? other }
 

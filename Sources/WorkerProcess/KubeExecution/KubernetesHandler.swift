@@ -133,14 +133,17 @@ public struct KubernetesHandler: CommandHandler {
             }
             metrics.creationStarted()
             let started = ContinuousClock.now
+            let watched = DeadlineWatchingAPI(api)
             var creation = ExecutionCreation(
-                api: api, prepared: prepared, deadline: expiry.capping(deadline), logger: logger, metrics: metrics,
+                api: watched, prepared: prepared, deadline: expiry.capping(deadline), logger: logger, metrics: metrics,
                 attempts: CreateAttempts(used: command.createAttempts, limit: command.maxCreateAttempts))
             var outcome = creation.run()
-            if case .retryLater = outcome, expiry.passes(within: Self.answerMargin * 2) {
-                // Expired, or about to (the client stops retrying when its next wait would end after the expiry):
-                // no retry could come in time. This run may have created the Pod before it stalled: remove it
-                // along with the command. (Further off, the supervisor re-dispatches no later than the expiry.)
+            let expiryEndedRetries = expiry.caps(deadline) && watched.sawDeadlineEnd
+            if case .retryLater = outcome, expiryEndedRetries || expiry.passes(within: Self.answerMargin * 2) {
+                // Expired, or about to: the client stopped retrying because its next wait would end after the
+                // expiry, or the expiry is too close for a re-dispatch. No retry could come in time. This run may
+                // have created the Pod before it stalled: remove it along with the command. (Otherwise the
+                // supervisor re-dispatches no later than the expiry.)
                 outcome = ExpiredCreation(api: api, prepared: prepared, deadline: deadline, logger: logger)
                     .run(leftoverPossible: true)
                 if case .failed = outcome { metrics.givenUp(cause: "expired") }
