@@ -47,7 +47,9 @@ extension Integration {
             ]
             let allowed = ["TZ": "Europe/Berlin", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"]
             let supervisor = SupervisorProcess(config: Integration.config(workers: 2))
-            supervisor.start(environment: withheld.merging(allowed) { $1 })
+            // The supervisor's own value of a load-time library setting does not reach workers: theirs is fixed.
+            supervisor.start(
+                environment: withheld.merging(allowed) { $1 }.merging(["GNUTLS_NO_IMPLICIT_INIT": "0"]) { $1 })
             #expect(supervisor.notify.waitFor(10) { $0.fields["STATUS"]?.contains("workers 2/2 ready") == true } != nil)
             // The supervisor itself holds them: the setup is what the test claims.
             let own = TestSupport.environment(of: supervisor.pid)
@@ -67,6 +69,9 @@ extension Integration {
                     #expect(environment.contains("\(name)=\(value)"), "\(name) missing in worker \(worker)")
                 }
                 #expect(environment.contains("K8S_WORKER_LOG_FORMAT=json"))
+                #expect(
+                    environment.filter { $0.hasPrefix("GNUTLS_NO_IMPLICIT_INIT=") } == ["GNUTLS_NO_IMPLICIT_INIT=1"],
+                    "GnuTLS (linked by libcurl's librtmp, never called) stays uninitialized in workers")
                 let names = environment.map { String($0.prefix { $0 != "=" }) }
                 #expect(
                     names.filter { $0.hasPrefix("K8S_WORKER_") }.sorted() == [

@@ -226,14 +226,18 @@ struct PureLogicTests {
         #expect(choose(["HOME": "/elsewhere"]) == .inCluster)
     }
 
-    @Test("a credential plugin's environment never carries k8s-worker's settings or systemd's variables")
+    @Test(
+        "a credential plugin's environment never carries k8s-worker's settings, systemd's variables or GnuTLS's load-time switch"
+    )
     func pluginEnvironmentWithholdsSettings() {
         let base = [
             "K8S_WORKER_KAFKA_SASL_PASSWORD=hunter2", "NOTIFY_SOCKET=/run/notify", "PLUGIN_TEST_KEPT=yes", "EXTRA=0",
+            "GNUTLS_NO_IMPLICIT_INIT=1",
         ]
         let environment = ChildProcess.environment(with: [("EXTRA", "1")], base: base)
         #expect(!environment.contains { $0.hasPrefix("K8S_WORKER_") || $0.contains("hunter2") })
         #expect(!environment.contains { $0.hasPrefix("NOTIFY_SOCKET=") })
+        #expect(!environment.contains { $0.hasPrefix("GNUTLS_NO_IMPLICIT_INIT=") }, "a plugin using GnuTLS needs it")
         #expect(environment.contains("PLUGIN_TEST_KEPT=yes"))
         #expect(environment.filter { $0.hasPrefix("EXTRA=") } == ["EXTRA=1"])
     }

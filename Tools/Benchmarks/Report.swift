@@ -11,7 +11,8 @@ struct Report {
 
     var machine = ""
     var rows: [Row] = []
-    var memory = ResidentMemory.Sample(supervisorKiB: 0, workerKiB: 0)
+    /// Idle memory, one sample per worker handler.
+    var memory: [ResidentMemory.Sample] = []
     var goals: [(String, Bool, String)] = []
     /// The other benchmarks: a name, a Markdown table and a JSON value each.
     var sections: [(name: String, table: String, json: String)] = []
@@ -29,13 +30,25 @@ struct Report {
                 "| \(row.name) | \(Self.fixed(row.p50)) | \(Self.fixed(row.p99)) | \(row.rate.map { String(Int($0)) } ?? "–") |"
             )
         }
-        lines += [
-            "", "| process | RSS |", "|---|---:|",
-            "| supervisor, 4 idle workers | \(memory.supervisorKiB / 1024) MB (\(memory.supervisorKiB) KiB) |",
-            "| one idle worker | \(memory.workerKiB / 1024) MB (\(memory.workerKiB) KiB) |",
-            "| one idle worker, private pages (its own cost) / PSS | \(memory.workerPrivateKiB / 1024) MB / \(memory.workerPssKiB / 1024) MB |",
-            "", "| goal | met | measured |", "|---|---|---|",
-        ]
+        lines += ["", "| handler | supervisor, 4 idle workers: RSS | one idle worker: RSS | its private pages / PSS |"]
+        lines.append("|---|---:|---:|---:|")
+        for sample in memory {
+            lines.append(
+                "| \(sample.handler.rawValue) | \(Self.megabytes(sample.supervisorKiB)) | \(Self.megabytes(sample.workerKiB)) "
+                    + "| \(Self.megabytes(sample.workerPrivateKiB)) / \(Self.megabytes(sample.workerPssKiB)) |")
+        }
+        if let kubernetes = memory.last(where: { $0.handler == .kubernetes }) {
+            let top = kubernetes.workerMappings.prefix(8)
+            let rest = kubernetes.workerMappings.dropFirst(8)
+            lines += [
+                "",
+                "Where an idle worker's RSS is (Kubernetes handler; files shared with other processes count in full):",
+                "", "| mapping | RSS |", "|---|---:|",
+            ]
+            for mapping in top { lines.append("| \(mapping.name) | \(mapping.kib) KiB |") }
+            lines.append("| \(rest.count) others | \(rest.reduce(0) { $0 + $1.kib }) KiB |")
+        }
+        lines += ["", "| goal | met | measured |", "|---|---|---|"]
         for (goal, met, measured) in goals { lines.append("| \(goal) | \(met ? "yes" : "NO") | \(measured) |") }
         return lines.joined(separator: "\n")
     }
@@ -46,7 +59,11 @@ struct Report {
             "{\"name\":\"\($0.name)\",\"p50_us\":\(Self.fixed($0.p50)),\"p99_us\":\(Self.fixed($0.p99)),\"rate_per_s\":\($0.rate.map { String(Int($0)) } ?? "null")}"
         }.joined(separator: ",")
         text +=
-            "],\"rss_kib\":{\"supervisor\":\(memory.supervisorKiB),\"worker\":\(memory.workerKiB),\"worker_private\":\(memory.workerPrivateKiB),\"worker_pss\":\(memory.workerPssKiB)},\"goals\":["
+            "],\"rss_kib\":{"
+            + memory.map {
+                "\"\($0.handler.rawValue)\":{\"supervisor\":\($0.supervisorKiB),\"worker\":\($0.workerKiB),"
+                    + "\"worker_private\":\($0.workerPrivateKiB),\"worker_pss\":\($0.workerPssKiB)}"
+            }.joined(separator: ",") + "},\"goals\":["
         text += goals.map { "{\"goal\":\"\($0.0)\",\"met\":\($0.1),\"measured\":\"\($0.2)\"}" }.joined(separator: ",")
         text += "]"
         for section in sections { text += ",\"\(section.name)\":\(section.json)" }
@@ -54,6 +71,12 @@ struct Report {
         guard let file = fopen(path, "w") else { return }
         fputs(text, file)
         fclose(file)
+    }
+
+    /// `KiB` as megabytes with one decimal.
+    static func megabytes(_ kib: Int) -> String {
+        let tenths = (kib * 10 + 512) / 1024
+        return "\(tenths / 10).\(tenths % 10) MB"
     }
 
     /// The latency-bound ideal rate: every one of `slots` in-flight commands busy, each create costing two API

@@ -1,19 +1,29 @@
-import Platform
 import Glibc
+import KubeSimulator
+import Platform
 import SupervisorCore
 
 /// Resident memory of a real `k8s-worker run` with idle workers, read from /proc after it reports READY=1.
+///
+/// With the Kubernetes handler the supervisor runs its API preflight and every worker builds its client
+/// (libcurl, OpenSSL) against an API simulator in this process. The environment is the one the shipped unit and
+/// image give it: `GNUTLS_NO_IMPLICIT_INIT=1` (README, "Memory").
 enum ResidentMemory {
+    enum Handler: String { case stub, kubernetes }
+
     struct Sample {
+        var handler = Handler.stub
         var supervisorKiB: Int
         var workerKiB: Int
         /// The worker's pages no other process shares (Private_Clean + Private_Dirty): what each extra worker costs.
         var workerPrivateKiB = 0
         /// The worker's proportional set size: shared library pages divided among the processes mapping them.
         var workerPssKiB = 0
+        /// The worker's resident KiB by mapping (file, or `[heap]`, `[stack]`, `[anonymous]`), largest first.
+        var workerMappings: [(name: String, kib: Int)] = []
     }
 
-    static func measure(workers: Int) throws -> Sample {
+    static func measure(workers: Int, handler: Handler = .stub) throws -> Sample {
         var template = Array("/tmp/k8sw-bench-XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw SupervisorError("mkdtemp failed") }
         let directory = String(cString: made)
@@ -38,12 +48,25 @@ enum ResidentMemory {
                 bind(listener, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
             }
         }
-        let argv = [
+        var argv = [
             Benchmark.binDirectory + "/k8s-worker", "run", "--set", "source.path=\(commands)", "--workers",
             "\(workers)",
-            "--set", "workers.min_ready=\(workers)", "--set", "log.level=warning",
+            "--set", "workers.min_ready=\(workers)", "--set", "log.level=warning", "--set",
+            "workers.handler=\(handler.rawValue)",
         ]
-        let environment: [String] = ["NOTIFY_SOCKET=\(socketPath)", "PATH=/usr/bin:/bin"]
+        var simulator: APISimulator? = nil
+        defer { simulator?.stop() }
+        if handler == .kubernetes {
+            let cluster = try KubeBench.simulator(latencyMilliseconds: 0, directory: directory)
+            simulator = cluster.simulator
+            argv += [
+                "--set", "kubernetes.source=kubeconfig", "--set",
+                "kubernetes.kubeconfig=\(cluster.simulator.kubeconfigPath)",
+            ]
+        }
+        let environment: [String] = [
+            "NOTIFY_SOCKET=\(socketPath)", "PATH=/usr/bin:/bin", "GNUTLS_NO_IMPLICIT_INIT=1",
+        ]
         guard case .success(let pid) = Spawn.start(argv, environment: environment) else {
             throw SupervisorError("cannot start k8s-worker")
         }
@@ -65,9 +88,25 @@ enum ResidentMemory {
         guard let largest = children.max(by: { rss(of: $0) < rss(of: $1) }) else { throw SupervisorError("no workers") }
         let rollup = smapsRollup(of: largest)
         return Sample(
-            supervisorKiB: rss(of: pid), workerKiB: rss(of: largest),
+            handler: handler, supervisorKiB: rss(of: pid), workerKiB: rss(of: largest),
             workerPrivateKiB: (rollup["Private_Clean"] ?? 0) + (rollup["Private_Dirty"] ?? 0),
-            workerPssKiB: rollup["Pss"] ?? 0)
+            workerPssKiB: rollup["Pss"] ?? 0, workerMappings: residentByMapping(of: largest))
+    }
+
+    /// Resident KiB per mapped file (or `[heap]`, `[stack]`, `[anonymous]`) from /proc/<pid>/smaps, largest first.
+    static func residentByMapping(of pid: pid_t) -> [(name: String, kib: Int)] {
+        var totals: [String: Int] = [:]
+        var current = "[anonymous]"
+        for line in (readAll("/proc/\(pid)/smaps") ?? "").split(separator: "\n") {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            if let first = fields.first, first.contains("-"), first.allSatisfy({ $0.isHexDigit || $0 == "-" }) {
+                let path = fields.count >= 6 ? String(fields[5]) : "[anonymous]"
+                current = path.hasPrefix("/") ? String(path.split(separator: "/").last ?? "") : path
+            } else if fields.first == "Rss:", fields.count >= 2, let kib = Int(fields[1]) {
+                totals[current, default: 0] += kib
+            }
+        }
+        return totals.filter { $0.value > 0 }.map { (name: $0.key, kib: $0.value) }.sorted { $0.kib > $1.kib }
     }
 
     /// The kB fields of /proc/<pid>/smaps_rollup.

@@ -102,7 +102,9 @@ enum ChildProcess {
     /// The client process's environment as `NAME=value` strings, with `overrides` replacing or adding names.
     /// k8s-worker's own settings (`K8S_WORKER_*`, among them the Kafka SASL password when the supervisor runs a
     /// plugin for its preflight) and systemd's notification and socket-activation variables are never passed:
-    /// a credential plugin has no use for them (SECURITY.md, "Processes and the host").
+    /// a credential plugin has no use for them (SECURITY.md, "Processes and the host"). Nor is
+    /// `GNUTLS_NO_IMPLICIT_INIT`, which k8s-worker sets for itself (its libcurl links GnuTLS it never calls) but
+    /// which would break a plugin that uses GnuTLS and relies on its load-time initialization.
     static func environment(with overrides: [(String, String)], base: [String] = processEnvironment()) -> [String] {
         let overridden = Set(overrides.map(\.0))
         return base.filter { entry in
@@ -116,5 +118,6 @@ enum ChildProcess {
 
     static func withheld(_ name: String) -> Bool {
         ["K8S_WORKER_", "NOTIFY_SOCKET", "WATCHDOG_", "LISTEN_"].contains { name.hasPrefix($0) }
+            || name == "GNUTLS_NO_IMPLICIT_INIT"
     }
 }

@@ -32,6 +32,16 @@ public enum WorkerEnvironment {
     /// worker runs a kubeconfig's exec plugin, and the plugin inherits the worker's environment).
     public static let prefixes: [String] = ["LC_", "AWS_", "AZURE_", "CLOUDSDK_"]
 
+    /// Library settings read when a worker's libraries load, set for every worker whatever the supervisor's own
+    /// environment says.
+    ///
+    /// `GNUTLS_NO_IMPLICIT_INIT=1`: Debian's libcurl links librtmp (for `rtmp://` URLs, which the worker never
+    /// asks for), and librtmp links GnuTLS, whose library constructor calls `gnutls_global_init` at load unless
+    /// this is set (gnutls_global_init(3)): CPU detection, its crypto backend and p11-kit's module list, about
+    /// 0.8 MB resident in every worker for a library no code path calls (libcurl's TLS is OpenSSL's). Credential
+    /// plugins do not inherit it (KubeClient's `ChildProcess`), since a program that uses GnuTLS relies on it.
+    public static let loadTimeSettings: [String: String] = ["GNUTLS_NO_IMPLICIT_INIT": "1"]
+
     /// Whether a variable named `name` reaches workers.
     public static func allows(_ name: String) -> Bool {
         names.contains(name) || prefixes.contains { name.hasPrefix($0) }

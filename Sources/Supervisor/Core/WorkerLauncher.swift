@@ -7,7 +7,8 @@ import Platform
 /// API rate-limit page all workers share) and no other descriptor besides stdio; an
 /// empty signal mask and default dispositions for every signal (the supervisor ignores SIGPIPE and catches
 /// others); its own process group (a terminal's Ctrl-C reaches only the supervisor, which decides); and the
-/// allow-listed part of the supervisor's environment (``WorkerEnvironment``).
+/// allow-listed part of the supervisor's environment plus the load-time library settings
+/// (``WorkerEnvironment``).
 struct WorkerLauncher {
     let executable: String
     let environment: [String]
@@ -17,7 +18,9 @@ struct WorkerLauncher {
     init(executable: String, environment: [String: String], inherited: [Int32] = []) {
         self.executable = executable
         self.inherited = inherited
-        self.environment = WorkerEnvironment.filter(environment).map { "\($0.key)=\($0.value)" }.sorted()
+        self.environment = WorkerEnvironment.filter(environment)
+            .merging(WorkerEnvironment.loadTimeSettings) { _, setting in setting }
+            .map { "\($0.key)=\($0.value)" }.sorted()
     }
 
     /// `k8s-worker-process` in the directory of the running executable.
