@@ -35,6 +35,7 @@ enum Benchmark {
           --scale-out-only [VARIANT…]       supervisors joining, leaving, crashing and restarting in one group;
                                             VARIANT 1–4 picks rows (shipped, eager, cooperative, cooperative + static)
           --python-only                     this project next to an upstream-equivalent Python worker (about 3 min)
+          --instructions-only               a worker's instructions per create, counted by valgrind's callgrind
           --end-to-end-row WORKERS LATENCY  one end-to-end row (API latency in ms)
         -h, --help                          this text
         """
@@ -47,7 +48,7 @@ enum Benchmark {
         }
         let flags: Set = [
             "--quick", "--ipc-only", "--roundtrip-only", "--kafka-only", "--kubernetes-only", "--end-to-end-only",
-            "--simulator-only", "--rate-limit-only", "--scale-out-only", "--python-only",
+            "--simulator-only", "--rate-limit-only", "--scale-out-only", "--python-only", "--instructions-only",
         ]
         var index = 1
         while index < arguments.count {
@@ -90,6 +91,16 @@ enum Benchmark {
                 try SimulatorBench.measure(pairs: 0, seconds: 3), try SimulatorBench.measure(pairs: pairs, seconds: 3),
             ]
             print(SimulatorBench.table(rows))
+            return
+        }
+        if arguments.contains("--instructions-only") {
+            // With --output FILE the larger batch's profile is kept as FILE.callgrind (for callgrind_annotate).
+            let result = try InstructionCount.measure(quick: quick, keepProfile: output.map { $0 + ".callgrind" })
+            print(InstructionCount.table(result))
+            if let output, let file = fopen(output, "w") {
+                fputs(InstructionCount.json(result) + "\n", file)
+                fclose(file)
+            }
             return
         }
         if arguments.contains("--kubernetes-only") {

@@ -98,9 +98,11 @@ enum KubeBench {
         return user + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
     }
 
+    /// - Parameter workerExecutable: another program to start as the worker (a wrapper running it under
+    ///   valgrind); the supervisor then waits as long as a slowed-down worker needs.
     static func run(
         workers: Int, concurrency: Int, latencyMilliseconds: Int, commands: Int, transport: Transport = .http11,
-        limit: Limit = .unlimited, apfRate: Double? = nil
+        limit: Limit = .unlimited, apfRate: Double? = nil, workerExecutable: String? = nil
     ) throws -> Row {
         let directory = scratchDirectory()
         defer { _ = system("rm -rf '\(directory)'") }
@@ -118,7 +120,12 @@ enum KubeBench {
         configuration.workers.minReady = workers
         configuration.workers.concurrency = concurrency
         configuration.workers.handler = .kubernetes
-        configuration.workers.executable = Benchmark.binDirectory + "/k8s-worker-process"
+        configuration.workers.executable = workerExecutable ?? Benchmark.binDirectory + "/k8s-worker-process"
+        if workerExecutable != nil {
+            configuration.workers.handshakeTimeout = .seconds(120)
+            configuration.workers.heartbeatTimeout = .seconds(60)
+            configuration.shutdown.killGrace = .seconds(60)
+        }
         configuration.dispatch.maxInFlight = 1024
         configuration.source.path = "bench"
         configuration.log.level = "warning"
