@@ -54,4 +54,28 @@ struct JSONWriterTests {
         #expect(JSONNumber("1e-7")?.isIntegerLiteral == false)
         #expect(JSONNumber("17")?.isIntegerLiteral == true)
     }
+
+    @Test("long strings: a byte needing an escape is found at every position of a run, and the output parses back")
+    func longStringEscapes() throws {
+        for special in ["\"", "\\", "\n", "\u{1}", "\u{1f}", "é", "\u{7f}", "/"] {
+            for offset in 0..<40 {
+                let text = String(repeating: "a", count: offset) + special + String(repeating: "b", count: 17)
+                let encoded = JSONWriter.encode(.string(text))
+                var expected = "\""
+                for scalar in text.unicodeScalars {
+                    switch scalar {
+                    case "\"": expected += "\\\""
+                    case "\\": expected += "\\\\"
+                    case "\n": expected += "\\n"
+                    case "\u{1}": expected += "\\u0001"
+                    case "\u{1f}": expected += "\\u001f"
+                    default: expected.unicodeScalars.append(scalar)
+                    }
+                }
+                expected += "\""
+                #expect(String(decoding: encoded, as: UTF8.self) == expected, "\(special) at \(offset)")
+                #expect(try JSONParser().parse(encoded) == .string(text))
+            }
+        }
+    }
 }

@@ -42,6 +42,8 @@ func freshExecutionID() -> String {
 final class ClusterHarness: @unchecked Sendable {  // immutable after init; the simulator and client are thread-safe
     let simulator: APISimulator
     let client: KubeClient
+    /// The same, keeping of responses only what the handler reads, as a worker's client does (KubernetesHandler).
+    let workerClient: KubeClient
     let settings: KubernetesSettings
     let namespace = "integr8scode"
     /// nghttpx in front of the simulator when created with `http2`; the client then speaks HTTP/2 to it.
@@ -81,6 +83,8 @@ final class ClusterHarness: @unchecked Sendable {  // immutable after init; the 
         clientSettings.retryBaseDelay = .milliseconds(20)
         clientSettings.retryMaxDelay = .milliseconds(200)
         client = try KubeClient(settings: clientSettings)
+        clientSettings.responseSelection = KubernetesHandler.responseFields
+        workerClient = try KubeClient(settings: clientSettings)
     }
 
     deinit {
@@ -89,9 +93,9 @@ final class ClusterHarness: @unchecked Sendable {  // immutable after init; the 
         _ = directory.withCString { path in Glibc.system("rm -rf '\(String(cString: path))'") }
     }
 
-    /// Another client of the worker's cluster, with the harness's client settings changed by `adjust`.
+    /// Another worker client, with the harness's client settings changed by `adjust`.
     func client(adjusting adjust: (inout KubeClientSettings) -> Void) throws -> KubeClient {
-        var clientSettings = client.settings
+        var clientSettings = workerClient.settings
         adjust(&clientSettings)
         return try KubeClient(settings: clientSettings)
     }
@@ -100,7 +104,7 @@ final class ClusterHarness: @unchecked Sendable {  // immutable after init; the 
     func handler(api: (any KubernetesAPI)? = nil) throws -> KubernetesHandler {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        return try KubernetesHandler(settings: settings, api: api ?? client, logger: logger)
+        return try KubernetesHandler(settings: settings, api: api ?? workerClient, logger: logger)
     }
 
     /// Runs one command through a handler with `deadline`.

@@ -42,7 +42,7 @@ import Testing
         let cluster = try ClusterHarness()
         let id = freshExecutionID()
         // Only the Pod's create gets through; the ConfigMap create is cut off as if the worker had died.
-        let podOnly = FailingAPI(cluster.client) { method, path in
+        let podOnly = FailingAPI(cluster.workerClient) { method, path in
             method == "POST" && path.hasSuffix("/configmaps")
                 ? KubeAPIError(kind: .transport, reason: "simulated crash", message: "worker died", attempts: 1) : nil
         }
@@ -190,7 +190,7 @@ import Testing
     func permanentConfigMapFailureRemovesThePod() throws {
         let cluster = try ClusterHarness()
         let id = freshExecutionID()
-        let refusing = FailingAPI(cluster.client) { method, path in
+        let refusing = FailingAPI(cluster.workerClient) { method, path in
             method == "POST" && path.hasSuffix("/configmaps")
                 ? KubeAPIError(kind: .invalid, code: 422, reason: "Invalid", message: "data: Too long", attempts: 1)
                 : nil

@@ -103,7 +103,7 @@ import Testing
     func crashAfterPod() throws {
         let cluster = try Self.cluster()
         let id = freshExecutionID()
-        let crashing = CrashingAPI(cluster.client, "POST", "/configmaps")
+        let crashing = CrashingAPI(cluster.workerClient, "POST", "/configmaps")
         guard case .retryLater = try cluster.run(createCommand(id), api: crashing) else {
             Issue.record("the crashed attempt did not ask for a retry")
             return
@@ -132,7 +132,7 @@ import Testing
         for afterwards in [false, true] {
             let cluster = try Self.cluster()
             let id = freshExecutionID()
-            let crashing = CrashingAPI(cluster.client, "PATCH", "/pods/executor-" + id, afterwards: afterwards)
+            let crashing = CrashingAPI(cluster.workerClient, "PATCH", "/pods/executor-" + id, afterwards: afterwards)
             guard case .retryLater = try cluster.run(createCommand(id), api: crashing) else {
                 Issue.record("the crashed attempt did not ask for a retry (released: \(afterwards))")
                 continue

@@ -45,7 +45,7 @@ import Testing
     @Test("a ConfigMap refused for good counts a failed ConfigMap and a failed creation")
     func failuresAreCounted() throws {
         let cluster = try ClusterHarness()
-        let refusing = FailingAPI(cluster.client) { method, path in
+        let refusing = FailingAPI(cluster.workerClient) { method, path in
             method == "POST" && path.hasSuffix("/configmaps")
                 ? KubeAPIError(kind: .invalid, code: 422, reason: "Invalid", message: "data: Too long", attempts: 1)
                 : nil

@@ -19,7 +19,7 @@ import Testing
         change(&settings.pod)
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        return try KubernetesHandler(settings: settings, api: cluster.client, logger: logger)
+        return try KubernetesHandler(settings: settings, api: cluster.workerClient, logger: logger)
     }
 
     private static func large(_ id: String) -> [UInt8] {

@@ -63,7 +63,7 @@ import Testing
         #expect(reason.contains("ResourceQuota"))
         #expect(createAttempts == 0, "a quota refusal is not a 500")
         #expect(Self.quotaRefusals(cluster) >= 2, "retried inside the client, like a 429")
-        #expect((cluster.client.statistics.retries["quota"] ?? 0) >= 1)
+        #expect((cluster.workerClient.statistics.retries["quota"] ?? 0) >= 1)
         #expect(cluster.pod(id) == nil && cluster.configMap(id) == nil)
         #expect(cluster.simulator.counters.authorizationDenials == 0, "the worker needs no right on resourcequotas")
 

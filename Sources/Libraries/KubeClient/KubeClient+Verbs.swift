@@ -63,11 +63,12 @@ extension KubeClient {
                 deadline: deadline))
     }
 
-    /// The body as JSON; an empty body is `null`.
+    /// The body as JSON, as much of it as ``KubeClientSettings/responseSelection`` keeps; an empty body is `null`.
     func decode(_ response: KubeResponse) throws(KubeAPIError) -> JSONValue {
         guard !response.body.isEmpty else { return .null }
         do {
-            return try JSONParser(limits: .init(maxDepth: 256)).parse(response.body)
+            return try JSONParser(limits: .init(maxDepth: 256)).parse(
+                response.body, keeping: settings.responseSelection)
         } catch {
             throw KubeAPIError(
                 kind: .unexpected, code: response.status, reason: "InvalidJSON",

@@ -1,3 +1,5 @@
+import Events
+
 /// Everything that configures a ``KubeClient``. Times are `Duration`s; nothing here is read from the environment.
 public struct KubeClientSettings: Sendable, Hashable {
     /// Where the cluster and the credentials come from.
@@ -23,6 +25,9 @@ public struct KubeClientSettings: Sendable, Hashable {
     public var maxAttempts: Int = 10
     /// The `User-Agent` header (the API server derives the default field manager from it).
     public var userAgent: String = "k8s-worker"
+    /// What the verbs (`create`, `get`, `patch`, `delete`, `list`) keep of a response body: a caller that reads
+    /// a few fields names them, and the rest is validated but not built (``JSONSelection``).
+    public var responseSelection: JSONSelection = .all
     /// Response bodies larger than this fail the attempt, so a runaway list cannot exhaust memory.
     public var maxResponseBytes: Int = 16 * 1024 * 1024
     /// An `exec` credential plugin is killed when it runs longer than this (the call's deadline caps it too).

@@ -24,6 +24,8 @@ public struct KubernetesHandler: CommandHandler {
     /// Time kept back from the command deadline, so the answer reaches the supervisor before it gives up on
     /// the worker.
     static let answerMargin: Duration = .milliseconds(500)
+    /// What the handler's client keeps of a response: the fields the handler reads (``ObjectIdentity``).
+    public static var responseFields: JSONSelection { ObjectIdentity.fieldsRead }
 
     /// A handler using `api` (usually a ``KubeClient``). Fails when the settings cannot build manifests (a
     /// forbidden namespace, for one).
@@ -63,10 +65,11 @@ public struct KubernetesHandler: CommandHandler {
                 throw KubernetesStartupError.rateLimit(error.description)
             }
         }
+        var clientSettings = settings.clientSettings
+        clientSettings.responseSelection = Self.responseFields
         let client: KubeClient
         do {
-            client = try KubeClient.logging(
-                to: logger, config: cluster, settings: settings.clientSettings, limiter: limiter)
+            client = try KubeClient.logging(to: logger, config: cluster, settings: clientSettings, limiter: limiter)
         } catch {
             throw KubernetesStartupError.client(error)
         }

@@ -3,6 +3,16 @@ import KubeManifests
 
 /// Reading the few fields of an API object the handler decides on.
 enum ObjectIdentity {
+    /// Every field the readers below look at, and so all the worker's client keeps of a response
+    /// (``KubeClientSettings/responseSelection``). A Pod or ConfigMap is mostly `managedFields`, the Pod's spec and
+    /// the ConfigMap's script, none of which the handler reads; parsing and freeing them was most of a worker's
+    /// instructions per create. A reader that looks at another field must add it here
+    /// (`ObjectIdentityTests` compares every reader on whole and selected objects).
+    static let fieldsRead: JSONSelection = .members([
+        "apiVersion": .all, "kind": .all, "metadata": .allExcept(["managedFields"]),
+        "spec": .members(["schedulingGates": .all]), "status": .members(["phase": .all]),
+    ])
+
     /// `metadata.uid`.
     static func uid(_ object: JSONValue) -> String? {
         object.objectValue?["metadata"]?.objectValue?["uid"]?.stringValue

@@ -5,6 +5,7 @@
 /// - Rejects invalid UTF-8, lone surrogates in `\u` escapes, raw control characters in
 ///   strings, leading zeros, `NaN`/`Infinity`, a byte-order mark, and trailing data.
 /// - Numbers keep their source text; object members keep their order.
+/// - ``parse(_:keeping:)`` keeps only the members a ``JSONSelection`` names and builds nothing for the rest.
 ///
 /// Every error is a ``JSONParseError`` carrying the byte offset and the reason.
 public struct JSONParser: Sendable {
@@ -41,6 +42,17 @@ public struct JSONParser: Sendable {
         }
         var scanner = JSONScanner(bytes: bytes, maxDepth: limits.maxDepth)
         return try scanner.parseDocument()
+    }
+
+    /// Parses one complete JSON value from UTF-8 bytes, keeping only what `selection` names. The whole input is
+    /// validated as by ``parse(_:)-([UInt8])``, and with `.all` the result is the same.
+    public func parse(_ bytes: [UInt8], keeping selection: JSONSelection) throws(JSONParseError) -> JSONValue {
+        guard bytes.count <= limits.maxInputBytes else {
+            throw JSONParseError(
+                offset: 0, reason: .inputTooLarge(size: bytes.count, limit: limits.maxInputBytes))
+        }
+        var scanner = JSONScanner(bytes: bytes, maxDepth: limits.maxDepth)
+        return try scanner.parseDocument(keeping: selection)
     }
 
     /// Parses one complete JSON value from a string's UTF-8 encoding.

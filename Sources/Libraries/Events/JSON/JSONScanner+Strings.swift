@@ -30,7 +30,52 @@ extension JSONScanner {
             } else if byte < 0x20 {
                 throw JSONParseError(offset: position, reason: .unescapedControlCharacter(byte))
             } else if byte < 0x80 {
+                position = plainASCIIEnd(from: position + 1)
+            } else {
+                position += try validatedSequenceLength(at: position)
+            }
+        }
+    }
+
+    /// Whether `\` followed by `code` is a complete escape (all but `\u`).
+    private static func isSimpleEscape(_ code: UInt8) -> Bool {
+        switch code {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+            UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+            true
+        default: false
+        }
+    }
+
+    /// The index of the first byte from `start` on that is not plain ASCII inside a string (a quote, a
+    /// backslash, a control character or a byte of a multi-byte sequence), or the end of the input: the run
+    /// before it needs no check but its length.
+    private func plainASCIIEnd(from start: Int) -> Int {
+        bytes.withUnsafeBufferPointer { StringRuns.plainEnd($0, from: start, stopAtNonASCII: true) }
+    }
+
+    /// Validates a string starting at the opening quote exactly as ``parseString()`` does, without building it.
+    /// Escapes are decoded into `scratch` (emptied first, its capacity kept) to be checked.
+    mutating func skipString(scratch: inout [UInt8]) throws(JSONParseError) {
+        position += 1  // opening quote
+        while true {
+            guard position < bytes.count else { throw endOfInput(expected: "'\"' closing the string") }
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") {
                 position += 1
+                return
+            }
+            if byte == UInt8(ascii: "\\") {
+                if position + 1 < bytes.count, Self.isSimpleEscape(bytes[position + 1]) {
+                    position += 2  // valid as it stands; only \u needs decoding to be checked
+                } else {
+                    scratch.removeAll(keepingCapacity: true)
+                    try appendEscape(to: &scratch)
+                }
+            } else if byte < 0x20 {
+                throw JSONParseError(offset: position, reason: .unescapedControlCharacter(byte))
+            } else if byte < 0x80 {
+                position = plainASCIIEnd(from: position + 1)
             } else {
                 position += try validatedSequenceLength(at: position)
             }

@@ -14,6 +14,58 @@ struct JSONScanner {
 
     /// Parses the whole input as exactly one JSON value surrounded by optional whitespace.
     mutating func parseDocument() throws(JSONParseError) -> JSONValue {
+        let value = try parseValue(depth: 0)
+        try expectEnd()
+        return value
+    }
+
+    /// Parses the whole input, keeping only what `selection` names (``JSONSelection``).
+    mutating func parseDocument(keeping selection: JSONSelection) throws(JSONParseError) -> JSONValue {
+        let value = try parseSelected(selection, depth: 0)
+        try expectEnd()
+        return value
+    }
+
+    private mutating func expectEnd() throws(JSONParseError) {
+        skipWhitespace()
+        guard position == bytes.count else {
+            throw JSONParseError(offset: position, reason: .trailingCharacters)
+        }
+    }
+
+    /// Parses the value at `position` under `selection`, inside `depth` open containers. Recurses only while the
+    /// selection names members (so as deep as the selection, never as deep as the input); whole values are
+    /// parsed by ``parseValue(depth:)`` and left-out members skipped by ``skipValue(depth:)``, both iterative.
+    private mutating func parseSelected(_ selection: JSONSelection, depth: Int) throws(JSONParseError) -> JSONValue {
+        skipWhitespace()
+        if case .all = selection { return try parseValue(depth: depth) }
+        guard position < bytes.count, bytes[position] == UInt8(ascii: "{") else { return try parseValue(depth: depth) }
+        guard depth < maxDepth else { throw tooDeep() }
+        position += 1
+        skipWhitespace()
+        var object = JSONObject()
+        if position < bytes.count && bytes[position] == UInt8(ascii: "}") {
+            position += 1
+            return .object(object)
+        }
+        var expected = "'\"' starting a key, or '}'"
+        while true {
+            let key = try parseKey(expected: expected)
+            if let kept = selection.selection(of: key) {
+                object.append(key, try parseSelected(kept, depth: depth + 1))
+            } else {
+                try skipValue(depth: depth + 1)
+            }
+            skipWhitespace()
+            if try nextSeparator(closing: UInt8(ascii: "}"), expected: "',' or '}'") == UInt8(ascii: "}") {
+                return .object(object)
+            }
+            expected = "'\"' starting a key"
+        }
+    }
+
+    /// Parses one JSON value at `position`, inside `depth` open containers, and stops after it.
+    private mutating func parseValue(depth: Int) throws(JSONParseError) -> JSONValue {
         var isObject: [Bool] = []  // one entry per open container, innermost last
         var arrays: [[JSONValue]] = []
         var objects: [JSONObject] = []
@@ -26,7 +78,7 @@ struct JSONScanner {
             var completed: JSONValue
             switch bytes[position] {
             case UInt8(ascii: "{"):
-                guard isObject.count < maxDepth else { throw tooDeep() }
+                guard depth + isObject.count < maxDepth else { throw tooDeep() }
                 position += 1
                 skipWhitespace()
                 if position < bytes.count && bytes[position] == UInt8(ascii: "}") {
@@ -39,7 +91,7 @@ struct JSONScanner {
                     continue parsing
                 }
             case UInt8(ascii: "["):
-                guard isObject.count < maxDepth else { throw tooDeep() }
+                guard depth + isObject.count < maxDepth else { throw tooDeep() }
                 position += 1
                 skipWhitespace()
                 if position < bytes.count && bytes[position] == UInt8(ascii: "]") {
@@ -90,12 +142,86 @@ struct JSONScanner {
                     completed = .array(arrays.removeLast())
                 }
             }
-            skipWhitespace()
-            guard position == bytes.count else {
-                throw JSONParseError(offset: position, reason: .trailingCharacters)
-            }
             return completed
         }
+    }
+
+    /// Validates the value at `position` exactly as ``parseValue(depth:)`` would, building nothing: the same
+    /// errors at the same offsets, no string, number or container allocated.
+    private mutating func skipValue(depth: Int) throws(JSONParseError) {
+        var isObject: [Bool] = []  // one entry per open container, innermost last
+        var scratch: [UInt8] = []  // escapes are decoded here to be validated
+        skipping: while true {
+            skipWhitespace()
+            guard position < bytes.count else { throw endOfInput(expected: "a value") }
+            switch bytes[position] {
+            case UInt8(ascii: "{"):
+                guard depth + isObject.count < maxDepth else { throw tooDeep() }
+                position += 1
+                skipWhitespace()
+                if position < bytes.count && bytes[position] == UInt8(ascii: "}") {
+                    position += 1
+                } else {
+                    try skipKey(expected: "'\"' starting a key, or '}'", scratch: &scratch)
+                    isObject.append(true)
+                    continue skipping
+                }
+            case UInt8(ascii: "["):
+                guard depth + isObject.count < maxDepth else { throw tooDeep() }
+                position += 1
+                skipWhitespace()
+                if position < bytes.count && bytes[position] == UInt8(ascii: "]") {
+                    position += 1
+                } else {
+                    isObject.append(false)
+                    continue skipping
+                }
+            case UInt8(ascii: "\""):
+                try skipString(scratch: &scratch)
+            case UInt8(ascii: "t"):
+                try expectLiteral("true")
+            case UInt8(ascii: "f"):
+                try expectLiteral("false")
+            case UInt8(ascii: "n"):
+                try expectLiteral("null")
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                switch JSONNumberScanner.scan(bytes, from: position) {
+                case .success(let end): position = end
+                case .failure(let error): throw error
+                }
+            case let byte:
+                throw JSONParseError(offset: position, reason: .unexpectedByte(byte, expected: "a value"))
+            }
+            while let innermostIsObject = isObject.last {
+                skipWhitespace()
+                let separator =
+                    innermostIsObject
+                    ? try nextSeparator(closing: UInt8(ascii: "}"), expected: "',' or '}'")
+                    : try nextSeparator(closing: UInt8(ascii: "]"), expected: "',' or ']'")
+                if separator == UInt8(ascii: ",") {
+                    if innermostIsObject { try skipKey(expected: "'\"' starting a key", scratch: &scratch) }
+                    continue skipping
+                }
+                isObject.removeLast()
+            }
+            return
+        }
+    }
+
+    /// ``parseKey(expected:)`` without building the key.
+    private mutating func skipKey(expected: String, scratch: inout [UInt8]) throws(JSONParseError) {
+        skipWhitespace()
+        guard position < bytes.count else { throw endOfInput(expected: expected) }
+        guard bytes[position] == UInt8(ascii: "\"") else {
+            throw JSONParseError(offset: position, reason: .unexpectedByte(bytes[position], expected: expected))
+        }
+        try skipString(scratch: &scratch)
+        skipWhitespace()
+        guard position < bytes.count else { throw endOfInput(expected: "':'") }
+        guard bytes[position] == UInt8(ascii: ":") else {
+            throw JSONParseError(offset: position, reason: .unexpectedByte(bytes[position], expected: "':'"))
+        }
+        position += 1
     }
 
     /// Consumes `,` or `closing` and returns which one it was.

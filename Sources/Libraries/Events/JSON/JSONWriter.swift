@@ -9,6 +9,7 @@ public enum JSONWriter {
     /// Encodes `value` as compact JSON bytes.
     public static func encode(_ value: JSONValue) -> [UInt8] {
         var output: [UInt8] = []
+        output.reserveCapacity(1024)  // most documents fit; larger ones grow from there, not from 16 bytes
         write(value, to: &output)
         return output
     }
@@ -52,27 +53,24 @@ public enum JSONWriter {
             appendEscaped(buffer, to: &output)
         }
         if copied == nil {
-            appendEscaped(Array(string.utf8), to: &output)
+            Array(string.utf8).withUnsafeBufferPointer { appendEscaped($0, to: &output) }
         }
         output.append(UInt8(ascii: "\""))
     }
 
     /// Appends the escaped body of a string, copying unescaped runs in bulk.
-    private static func appendEscaped(_ bytes: some RandomAccessCollection<UInt8>, to output: inout [UInt8]) {
-        var runStart = bytes.startIndex
-        var index = bytes.startIndex
-        while index != bytes.endIndex {
-            let byte = bytes[index]
-            if byte >= 0x20 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") {
-                index = bytes.index(after: index)
-                continue
-            }
-            output.append(contentsOf: bytes[runStart..<index])
-            appendEscape(for: byte, to: &output)
-            index = bytes.index(after: index)
+    private static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
+        var runStart = 0
+        var index = 0
+        while index < bytes.count {
+            index = StringRuns.plainEnd(bytes, from: index, stopAtNonASCII: false)
+            guard index < bytes.count else { break }
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+            appendEscape(for: bytes[index], to: &output)
+            index += 1
             runStart = index
         }
-        output.append(contentsOf: bytes[runStart..<index])
+        output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
     }
 
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
