@@ -2,10 +2,10 @@
 # Installs what k8s-worker needs to build and test on Debian 12: the C libraries it links (librdkafka,
 # libcurl, libsystemd) and the tools the tests use (unshare from util-linux, kcat, systemd-analyze, nghttpx from
 # nghttp2-proxy in front of the API simulator for HTTP/2, python3-venv for the container lint, which installs its
-# own tools from PyPI).
+# own tools from PyPI), and valgrind for the benchmark's instruction count.
 # Swift 6.3 itself must already be on PATH.
 set -euo pipefail
-packages=(librdkafka-dev libcurl4-openssl-dev libsystemd-dev libssl-dev pkg-config openssl dash busybox util-linux procps kcat nghttp2-proxy systemd make python3 python3-venv)
+packages=(librdkafka-dev libcurl4-openssl-dev libsystemd-dev libssl-dev pkg-config openssl dash busybox util-linux procps kcat nghttp2-proxy systemd make python3 python3-venv valgrind)
 sudo=""
 if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
 missing=()

@@ -234,9 +234,11 @@ enum Benchmark {
         let scaleOut = quick ? [] : try ScaleOutBench.rows()
         if !quick { report.goals += ScaleOutBench.goals(scaleOut) }
         let python = try PythonWorkerBench.rows(quick: quick)
+        let instructions = try InstructionCount.measure(quick: quick)
         report.sections = [
             ("kafka", KafkaBench.table(kafka), KafkaBench.json(kafka)),
             ("kubernetes", KubeBench.table(kube), KubeBench.json(kube)),
+            ("instructions", InstructionCount.table(instructions), InstructionCount.json(instructions)),
             ("rate_limit", RateLimitBench.table(rateLimit), RateLimitBench.json(rateLimit)),
             ("end_to_end", EndToEndBench.table(endToEnd), EndToEndBench.json(endToEnd)),
             ("python_worker", PythonWorkerBench.table(python), PythonWorkerBench.json(python)),

@@ -20,6 +20,9 @@ enum InstructionCount {
 
     /// - Parameter keepProfile: where to copy the larger batch's callgrind profile, if anywhere.
     static func measure(quick: Bool, keepProfile: String? = nil) throws -> Result {
+        guard access("/usr/bin/valgrind", X_OK) == 0 else {
+            throw SupervisorError("the instruction count needs valgrind: apt-get install valgrind (scripts/setup.sh)")
+        }
         let small = quick ? 50 : 100
         let large = quick ? 250 : 600
         let smallTotal = try instructions(creates: small)
