@@ -241,4 +241,27 @@ struct PureLogicTests {
         #expect(environment.contains("PLUGIN_TEST_KEPT=yes"))
         #expect(environment.filter { $0.hasPrefix("EXTRA=") } == ["EXTRA=1"])
     }
+
+    @Test("header lines: status lines restart the fields, names and values are trimmed, lines without a colon ignored")
+    func headerLines() {
+        let collector = ResponseCollector(limit: 1024)
+        func feed(_ line: String) {
+            Array(line.utf8).withUnsafeBytes { collector.appendHeaderLine($0) }
+        }
+        feed("HTTP/1.1 100 Continue\r\n")
+        feed("X-Early: dropped\r\n")
+        feed("HTTP/1.1 429 Too Many Requests\r\n")
+        feed("Retry-After: 3\r\n")
+        feed("Warning:\t 299 - \"deprecated\" \t\r\n")
+        feed("Audit-Id:\r\n")
+        feed("no colon here\r\n")
+        feed("Content-Type: application/json; charset=utf-8\n")
+        feed("X-Unicode: caf\u{e9}\r\n")
+        feed("\r\n")
+        #expect(collector.headers.map(\.0) == ["Retry-After", "Warning", "Audit-Id", "Content-Type", "X-Unicode"])
+        #expect(
+            collector.headers.map(\.1) == [
+                "3", "299 - \"deprecated\"", "", "application/json; charset=utf-8", "caf\u{e9}",
+            ])
+    }
 }
