@@ -48,6 +48,17 @@ struct SHA256Tests {
         var sequenceHasher = SHA256()
         sequenceHasher.update((0..<768).lazy.map { UInt8(truncatingIfNeeded: $0) })
         #expect(sequenceHasher.finalize().hex == "f3a25aa93aa2fbba28d79260535bbd6a5eb0fc1c24a8b0f04e12b484c1dfe363")
+        // Contiguous storage that is not an array (a slice, a buffer) takes the block-at-a-time path.
+        let bytes = (0..<768).map { UInt8(truncatingIfNeeded: $0) }
+        #expect(
+            SHA256.hash(bytes[0...]).hex == "f3a25aa93aa2fbba28d79260535bbd6a5eb0fc1c24a8b0f04e12b484c1dfe363")
+        #expect(
+            bytes.withUnsafeBufferPointer { SHA256.hash($0).hex }
+                == "f3a25aa93aa2fbba28d79260535bbd6a5eb0fc1c24a8b0f04e12b484c1dfe363")
+        var mixed = SHA256()
+        mixed.update(bytes[0..<100])
+        mixed.update((100..<768).lazy.map { UInt8(truncatingIfNeeded: $0) })
+        #expect(mixed.finalize().hex == "f3a25aa93aa2fbba28d79260535bbd6a5eb0fc1c24a8b0f04e12b484c1dfe363")
     }
 }
 

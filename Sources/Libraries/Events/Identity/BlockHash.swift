@@ -12,6 +12,10 @@ struct BlockHash<Compression: BlockCompression>: Sendable {
 
     /// Feeds more message bytes.
     mutating func update(_ bytes: some Sequence<UInt8>) {
+        if let contiguous = bytes.withContiguousStorageIfAvailable({ Array($0) }) {
+            update(contiguous)  // whole blocks at once
+            return
+        }
         for byte in bytes {
             pending.append(byte)
             messageLength &+= 1

@@ -16,6 +16,14 @@ public struct SHA256: Sendable {
         return hasher.finalize()
     }
 
+    /// The digest of `bytes`, compressed block by block straight from the array (the generic form above feeds
+    /// one byte at a time).
+    public static func hash(_ bytes: [UInt8]) -> Digest {
+        var hasher = SHA256()
+        hasher.update(bytes)
+        return hasher.finalize()
+    }
+
     /// Feeds more message bytes.
     public mutating func update(_ bytes: some Sequence<UInt8>) { blocks.update(bytes) }
 
