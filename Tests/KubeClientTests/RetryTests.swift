@@ -65,6 +65,38 @@ struct RetryTests {
         #expect(harness.simulator.counters.faults["webhook"] == 4)
     }
 
+    @Test("the 500s of a call are counted whatever ends it: two 500s, a 503, then dropped connections")
+    func internalErrorAnswersSurviveALaterFault() throws {
+        let harness = try TestSupport.simulator()
+        harness.simulator.setFaults(
+            FaultConfiguration(rules: [
+                FaultRule(.internalError, verbs: ["get"], remaining: 2),
+                FaultRule(.serviceUnavailable, retryAfterSeconds: 0, verbs: ["get"], remaining: 1),
+                FaultRule(.drop, verbs: ["get"]),
+            ]))
+        let client = try harness.client {
+            $0.rateLimit = .off
+            $0.maxAttempts = 5
+            $0.retryBaseDelay = .milliseconds(5)
+            $0.retryMaxDelay = .milliseconds(10)
+        }
+        let error = try #require(throws: KubeAPIError.self) {
+            try client.get("/api/v1/namespaces/ns", deadline: TestSupport.soon)
+        }
+        #expect(error.kind == .transport && error.code == 0 && error.attempts == 5)
+        #expect(error.internalErrorAnswers == 2, "the two 500s, not the 503 or the dropped connections")
+        // A call that ends on a 500 counts its 500s only, not the attempts that met other faults.
+        harness.simulator.setFaults(
+            FaultConfiguration(rules: [
+                FaultRule(.serviceUnavailable, retryAfterSeconds: 0, verbs: ["get"], remaining: 2),
+                FaultRule(.internalError, verbs: ["get"]),
+            ]))
+        let last500 = try #require(throws: KubeAPIError.self) {
+            try client.get("/api/v1/namespaces/ns", deadline: TestSupport.soon)
+        }
+        #expect(last500.code == 500 && last500.attempts == 5 && last500.internalErrorAnswers == 3)
+    }
+
     @Test("429 Retry-After: 1 s is honoured: the retry reaches the server at least a second later")
     func retryAfterHonoured() throws {
         let harness = try TestSupport.simulator()

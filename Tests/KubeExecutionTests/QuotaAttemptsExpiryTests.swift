@@ -142,7 +142,9 @@ import Testing
             return
         }
         let creates = { cluster.simulator.requestLog.filter { $0.verb == "create" && $0.resource == "pods" }.count }
-        #expect(used >= 1 && Int(used) == creates())
+        // Every 500 the worker saw counts; an attempt the deadline cut short (its 500 never read) does not.
+        let createsBefore = creates()
+        #expect(used >= 1 && Int(used) <= createsBefore && Int(used) >= createsBefore - 1)
         // The next dispatch carries them and stops exactly at the limit.
         let limit = used + 3
         let outcome = try cluster.run(
@@ -152,7 +154,7 @@ import Testing
             return
         }
         #expect(reason == "Failed to create pod: the cluster kept failing (InternalError, 500) after \(limit) attempts")
-        #expect(creates() == Int(limit), "exactly max_create_attempts Pod creates in all")
+        #expect(creates() - createsBefore == 3, "exactly max_create_attempts Pod creates answered 500 in all")
         #expect(cluster.pods().isEmpty && cluster.configMaps().isEmpty)
         let statistics = try #require(handler.statistics())
         #expect(statistics.podCreationsGivenUp == ["attempts": 1])

@@ -64,6 +64,10 @@ public struct KubeAPIError: Error, Sendable, Hashable, CustomStringConvertible {
     public let causes: [Cause]
     /// The attempts the call made before giving up (0 when it failed before sending anything).
     public let attempts: Int
+    /// How many of those attempts the server answered 500 (Internal Server Error), whatever ended the call: a
+    /// call whose last attempt timed out after two 500s reports 2. A caller bounding the attempts a broken
+    /// admission webhook may cost counts these.
+    public let internalErrorAnswers: Int
     /// Whether trying the same call again later could succeed: transport failures (except certificate problems),
     /// timeouts, 429, 5xx, a 403 of an exceeded ResourceQuota (``isQuotaExceeded``), and `unauthorized` only when
     /// the credentials come from a token file or an exec plugin and may have rotated.
@@ -76,7 +80,7 @@ public struct KubeAPIError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Creates an error. `isTransient` defaults to what ``kind`` implies (see ``isTransient``).
     public init(
         kind: Kind, code: Int = 0, reason: String, message: String, causes: [Cause] = [], attempts: Int = 0,
-        isTransient: Bool? = nil, endedByDeadline: Bool = false
+        internalErrorAnswers: Int? = nil, isTransient: Bool? = nil, endedByDeadline: Bool = false
     ) {
         self.kind = kind
         self.code = code
@@ -84,22 +88,23 @@ public struct KubeAPIError: Error, Sendable, Hashable, CustomStringConvertible {
         self.message = message
         self.causes = causes
         self.attempts = attempts
+        self.internalErrorAnswers = internalErrorAnswers ?? (code == 500 ? attempts : 0)
         self.isTransient = isTransient ?? Self.transientByDefault(kind)
         self.endedByDeadline = endedByDeadline
     }
 
-    /// The same error with the attempt count of the call that gave up.
-    func with(attempts: Int) -> KubeAPIError {
+    /// The same error with the attempt counts of the call that gave up.
+    func with(attempts: Int, internalErrorAnswers: Int) -> KubeAPIError {
         KubeAPIError(
             kind: kind, code: code, reason: reason, message: message, causes: causes, attempts: attempts,
-            isTransient: isTransient, endedByDeadline: endedByDeadline)
+            internalErrorAnswers: internalErrorAnswers, isTransient: isTransient, endedByDeadline: endedByDeadline)
     }
 
     /// The same error, marked as the last one before the call's deadline ended its retries.
     func endingByDeadline() -> KubeAPIError {
         KubeAPIError(
             kind: kind, code: code, reason: reason, message: message, causes: causes, attempts: attempts,
-            isTransient: isTransient, endedByDeadline: true)
+            internalErrorAnswers: internalErrorAnswers, isTransient: isTransient, endedByDeadline: true)
     }
 
     /// Whether this is a 403 of the ResourceQuota admission plugin for an exceeded quota: transient, since the

@@ -22,6 +22,7 @@ extension KubeClient {
         let prepared = try RequestBuilder.prepare(request, baseURL: baseURL)
         let label = "\(request.method) \(request.path)"
         var attempts = 0
+        var internalErrorAnswers = 0
         var retries = 0
         var refreshedAfter401 = false
         var lastError: KubeAPIError? = nil
@@ -35,14 +36,16 @@ extension KubeClient {
 
         while true {
             guard !deadline.hasPassed else {
-                throw lastError?.with(attempts: attempts).endingByDeadline()
+                throw lastError?.with(attempts: attempts, internalErrorAnswers: internalErrorAnswers)
+                    .endingByDeadline()
                     ?? .deadlineExceeded("the deadline passed before \(label) could be sent", attempts: attempts)
             }
             let waited: Duration
             do {
                 waited = try limiter.acquire(deadline: deadline, attempts: attempts)
             } catch {
-                throw lastError?.with(attempts: attempts).endingByDeadline() ?? error
+                throw lastError?.with(attempts: attempts, internalErrorAnswers: internalErrorAnswers)
+                    .endingByDeadline() ?? error
             }
             if waited > .seconds(1) {
                 logger?(.info, "\(label) waited \(waited) for the client-side rate limit (\(limiter.snapshot.summary))")
@@ -51,7 +54,7 @@ extension KubeClient {
             do {
                 credential = try credentials.current(deadline: deadline)
             } catch {
-                throw error.with(attempts: attempts)
+                throw error.with(attempts: attempts, internalErrorAnswers: internalErrorAnswers)
             }
             let remaining = deadline.remaining
             guard remaining > .zero else { continue }  // reported at the top of the loop
@@ -83,9 +86,11 @@ extension KubeClient {
                     return KubeResponse(
                         status: result.status, headers: result.headers, body: result.body, attempts: attempts)
                 }
+                if result.status == 500 { internalErrorAnswers += 1 }
                 error = KubeAPIError.fromResponse(
                     status: result.status, body: result.body, attempts: attempts,
-                    credentialsMayRotate: credentials.mayRotate)
+                    credentialsMayRotate: credentials.mayRotate
+                ).with(attempts: attempts, internalErrorAnswers: internalErrorAnswers)
                 let retryAfter =
                     result.status == 429 || result.status == 503
                     ? RequestBuilder.retryAfter(headers: result.headers, body: result.body) : nil
@@ -93,6 +98,7 @@ extension KubeClient {
                 failure = error.isQuotaExceeded ? .quotaExceeded : .status(result.status, retryAfter: retryAfter)
             case .failure(let curlFailure):
                 error = curlFailure.error(attempts: attempts, bodyLimit: settings.maxResponseBytes)
+                    .with(attempts: attempts, internalErrorAnswers: internalErrorAnswers)
                 failure = .transport(retriable: curlFailure.isRetriable)
             }
             lastError = error

@@ -159,10 +159,11 @@ struct ExecutionCreation {
             quotaError = error
         } catch {
             log(error, step: step, object: object)
-            if isPod && error.code == 500 {
+            // Every 500 of the call counts, also when a later attempt of it timed out or met another fault.
+            if isPod && error.internalErrorAnswers > 0 {
+                let answered = UInt32(clamping: error.internalErrorAnswers)
                 attempts.used =
-                    attempts.used.addingReportingOverflow(UInt32(clamping: error.attempts)).overflow
-                    ? .max : attempts.used + UInt32(clamping: error.attempts)
+                    attempts.used.addingReportingOverflow(answered).overflow ? .max : attempts.used + answered
                 if attempts.exhausted {
                     metrics.givenUp(cause: "attempts")
                     logger.error(
@@ -170,7 +171,8 @@ struct ExecutionCreation {
                         metadata: ["attempts": "\(attempts.used)", "limit": "\(attempts.limit)"])
                     return .failure(
                         .failed(
-                            "Failed to create pod: the cluster kept failing (\(error.reason), 500) after "
+                            "Failed to create pod: the cluster kept failing ("
+                                + "\(error.code == 500 ? error.reason : "InternalError"), 500) after "
                                 + "\(attempts.used) attempts"))
                 }
             }
