@@ -36,6 +36,7 @@ enum Benchmark {
                                             VARIANT 1–4 picks rows (shipped, eager, cooperative, cooperative + static)
           --python-only                     this project next to an upstream-equivalent Python worker (about 3 min)
           --instructions-only               a worker's instructions per create, counted by valgrind's callgrind
+          --cpu-only                        CPU per create of `k8s-worker run` as shipped (supervisor, workers)
           --end-to-end-row WORKERS LATENCY  one end-to-end row (API latency in ms)
         -h, --help                          this text
         """
@@ -49,6 +50,7 @@ enum Benchmark {
         let flags: Set = [
             "--quick", "--ipc-only", "--roundtrip-only", "--kafka-only", "--kubernetes-only", "--end-to-end-only",
             "--simulator-only", "--rate-limit-only", "--scale-out-only", "--python-only", "--instructions-only",
+            "--cpu-only",
         ]
         var index = 1
         while index < arguments.count {
@@ -99,6 +101,15 @@ enum Benchmark {
             print(InstructionCount.table(result))
             if let output, let file = fopen(output, "w") {
                 fputs(InstructionCount.json(result) + "\n", file)
+                fclose(file)
+            }
+            return
+        }
+        if arguments.contains("--cpu-only") {
+            let result = try CPUPerCreate.measure(quick: quick)
+            print(CPUPerCreate.table(result))
+            if let output, let file = fopen(output, "w") {
+                fputs(CPUPerCreate.json(result) + "\n", file)
                 fclose(file)
             }
             return
@@ -235,10 +246,17 @@ enum Benchmark {
         if !quick { report.goals += ScaleOutBench.goals(scaleOut) }
         let python = try PythonWorkerBench.rows(quick: quick)
         let instructions = try InstructionCount.measure(quick: quick)
+        let cpu = try CPUPerCreate.measure(quick: quick)
+        report.goals.append(
+            (
+                "our CPU per create <= 0.5 ms (supervisor + workers, `k8s-worker run` as shipped)",
+                cpu.ownMilliseconds <= 0.5, format2(cpu.ownMilliseconds) + " ms"
+            ))
         report.sections = [
             ("kafka", KafkaBench.table(kafka), KafkaBench.json(kafka)),
             ("kubernetes", KubeBench.table(kube), KubeBench.json(kube)),
             ("instructions", InstructionCount.table(instructions), InstructionCount.json(instructions)),
+            ("cpu_per_create", CPUPerCreate.table(cpu), CPUPerCreate.json(cpu)),
             ("rate_limit", RateLimitBench.table(rateLimit), RateLimitBench.json(rateLimit)),
             ("end_to_end", EndToEndBench.table(endToEnd), EndToEndBench.json(endToEnd)),
             ("python_worker", PythonWorkerBench.table(python), PythonWorkerBench.json(python)),

@@ -335,17 +335,7 @@ final class PythonRun {
     }
 
     /// utime + stime of the process, in seconds.
-    private func cpuSeconds() throws -> Double {
-        let stat = PythonWorkerBench.text("/proc/\(pid)/stat")
-        // The fields after the command name (which is in parentheses and may hold spaces): state is the 3rd
-        // field of the line, utime the 14th, stime the 15th.
-        guard let close = stat.lastIndex(of: ")") else { throw SupervisorError("cannot read /proc/\(pid)/stat") }
-        let fields = stat[stat.index(after: close)...].split(separator: " ")
-        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else {
-            throw SupervisorError("unexpected /proc/\(pid)/stat: \(stat)")
-        }
-        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
-    }
+    private func cpuSeconds() throws -> Double { try ProcessCPU.seconds(of: pid) }
 }
 
 extension PythonWorkerBench {

@@ -27,27 +27,11 @@ enum ResidentMemory {
         var template = Array("/tmp/k8sw-bench-XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw SupervisorError("mkdtemp failed") }
         let directory = String(cString: made)
+        // Removed with what the simulator wrote into it (kubeconfig, certificates), after everything below stopped.
+        defer { Spawn.run(["/bin/rm", "-rf", "--", directory]) }
         let commands = directory + "/commands.txt"
         fclose(fopen(commands, "w"))
-        let socketPath = directory + "/notify.sock"
-        let listener = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
-        defer {
-            close(listener)
-            unlink(socketPath)
-            unlink(commands)
-            unlink(commands + ".offset")
-            rmdir(directory)
-        }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            for (index, byte) in socketPath.utf8.enumerated() { raw[index] = byte }
-        }
-        _ = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(listener, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-            }
-        }
+        let notify = try NotifyListener(path: directory + "/notify.sock")
         var argv = [
             Benchmark.binDirectory + "/k8s-worker", "run", "--set", "source.path=\(commands)", "--workers",
             "\(workers)",
@@ -65,7 +49,7 @@ enum ResidentMemory {
             ]
         }
         let environment: [String] = [
-            "NOTIFY_SOCKET=\(socketPath)", "PATH=/usr/bin:/bin", "GNUTLS_NO_IMPLICIT_INIT=1",
+            "NOTIFY_SOCKET=\(notify.path)", "PATH=/usr/bin:/bin", "GNUTLS_NO_IMPLICIT_INIT=1",
         ]
         guard case .success(let pid) = Spawn.start(argv, environment: environment) else {
             throw SupervisorError("cannot start k8s-worker")
@@ -74,16 +58,7 @@ enum ResidentMemory {
             kill(pid, SIGTERM)
             Spawn.wait(pid)
         }
-        // Wait for READY=1 (bounded).
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        var ready = false
-        for _ in 0..<100 where !ready {
-            var poller = pollfd(fd: listener, events: Int16(POLLIN), revents: 0)
-            guard poll(&poller, 1, 100) > 0 else { continue }
-            let count = recv(listener, &buffer, buffer.count, 0)
-            if count > 0, String(decoding: buffer[0..<count], as: UTF8.self).contains("READY=1") { ready = true }
-        }
-        guard ready else { throw SupervisorError("k8s-worker did not become ready") }
+        guard notify.waitForReady(seconds: 10) else { throw SupervisorError("k8s-worker did not become ready") }
         let children = childProcesses(of: pid)
         guard let largest = children.max(by: { rss(of: $0) < rss(of: $1) }) else { throw SupervisorError("no workers") }
         let rollup = smapsRollup(of: largest)

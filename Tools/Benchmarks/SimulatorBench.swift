@@ -11,14 +11,6 @@ enum SimulatorBench {
         var residentMiB: Double
     }
 
-    /// CPU time of this process (user + system), in seconds.
-    static func processCPU() -> Double {
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
-            + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1_000_000
-    }
-
     /// VmRSS of this process, in MiB.
     static func residentMiB() -> Double {
         guard let file = fopen("/proc/self/status", "r") else { return 0 }
@@ -57,7 +49,7 @@ enum SimulatorBench {
             else { throw BenchError("the simulator refused object \(index)") }
         }
         client.close()
-        let cpuBefore = processCPU()
+        let cpuBefore = ProcessCPU.ownSeconds()
         let wallBefore = Benchmark.now()
         // The measurement is this idle interval itself.
         var pause = timespec(tv_sec: Int(seconds), tv_nsec: Int((seconds - Double(Int(seconds))) * 1e9))
@@ -65,7 +57,8 @@ enum SimulatorBench {
         while nanosleep(&pause, &left) != 0 { pause = left }
         let wall = Double(Benchmark.now() - wallBefore) / 1e9
         return Row(
-            objects: 2 * pairs, idleCPUPercent: 100 * (processCPU() - cpuBefore) / wall, residentMiB: residentMiB())
+            objects: 2 * pairs, idleCPUPercent: 100 * (ProcessCPU.ownSeconds() - cpuBefore) / wall,
+            residentMiB: residentMiB())
     }
 
     static func table(_ rows: [Row]) -> String {
