@@ -12,28 +12,47 @@ import Glibc
 ///
 /// A multi handle is not thread-safe, and there is no thread of its own: the callers take turns (leader and
 /// followers). A caller queues its transfer; whoever finds nobody driving becomes the driver and runs
-/// `curl_multi_perform`/`curl_multi_poll` for everybody's transfers until its own is done, then hands over to a
+/// `curl_multi_perform`/`curl_multi_poll` for everybody's transfers until its own is done, then hands over to one
 /// caller still waiting. `curl_multi_wakeup`, the one multi call documented as callable from any thread, makes the
 /// driver pick up a transfer queued while it polls.
+///
+/// Each waiting caller sleeps on a condition of its own, signalled when its transfer is done or when it is handed
+/// the driving; one shared condition broadcast on every completion woke every waiting thread for each transfer
+/// (21 context switches per create with four threads, most of them to find nothing to do; README, "CPU per
+/// create").
 final class CurlMulti: @unchecked Sendable {
     /// The `CURLM *`.
     private let multi: UnsafeMutableRawPointer
     /// Kept alive as long as the multi handle: its connections' TLS sessions live in the share.
     private let share: CurlShare
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
-    private let condition: UnsafeMutablePointer<pthread_cond_t>
     // Guarded by `mutex`:
     private var driving = false
     private var queued: [Transfer] = []
+    /// The callers asleep while someone else drives, in the order they began to wait.
+    private var waiting: [Transfer] = []
     // Touched only by the driver:
     private var active: [UnsafeMutableRawPointer: Transfer] = [:]
 
-    /// One transfer waiting for its result.
+    /// One transfer waiting for its result, with the condition its caller sleeps on.
     private final class Transfer {
         let easy: UnsafeMutableRawPointer
         /// Set under `mutex` when done.
         var result: CURLcode?
-        init(_ easy: UnsafeMutableRawPointer) { self.easy = easy }
+        let condition: UnsafeMutablePointer<pthread_cond_t>
+
+        init(_ easy: UnsafeMutableRawPointer) {
+            self.easy = easy
+            condition = .allocate(capacity: 1)
+            condition.initialize(to: pthread_cond_t())
+            pthread_cond_init(condition, nil)
+        }
+
+        deinit {
+            pthread_cond_destroy(condition)
+            condition.deinitialize(count: 1)
+            condition.deallocate()
+        }
     }
 
     /// The longest single `curl_multi_poll`; libcurl shortens it to its own next timeout.
@@ -56,18 +75,12 @@ final class CurlMulti: @unchecked Sendable {
         mutex = .allocate(capacity: 1)
         mutex.initialize(to: pthread_mutex_t())
         pthread_mutex_init(mutex, nil)
-        condition = .allocate(capacity: 1)
-        condition.initialize(to: pthread_cond_t())
-        pthread_cond_init(condition, nil)
     }
 
     deinit {
         // Every transfer was removed when it finished (its caller waited for that), so only cached connections
         // are left; cleanup closes them (a TLS close on a dead socket must not raise SIGPIPE).
         SigpipeGuard.run { _ = curl_multi_cleanup(multi) }
-        pthread_cond_destroy(condition)
-        condition.deinitialize(count: 1)
-        condition.deallocate()
         pthread_mutex_destroy(mutex)
         mutex.deinitialize(count: 1)
         mutex.deallocate()
@@ -88,15 +101,17 @@ final class CurlMulti: @unchecked Sendable {
         // Bounded: every transfer carries CURLOPT_TIMEOUT_MS, and each pass either drives or waits for a change.
         while transfer.result == nil {
             if driving {
-                pthread_cond_wait(condition, mutex)
+                waiting.append(transfer)
+                pthread_cond_wait(transfer.condition, mutex)
+                waiting.removeAll { $0 === transfer }
             } else {
                 driving = true
                 pthread_mutex_unlock(mutex)
                 SigpipeGuard.run { drive(until: transfer) }
                 pthread_mutex_lock(mutex)
                 driving = false
-                // Hand over: a caller whose transfer is still running becomes the next driver.
-                pthread_cond_broadcast(condition)
+                // Hand over: the longest-waiting caller whose transfer is still running becomes the next driver.
+                if let next = waiting.first(where: { $0.result == nil }) { pthread_cond_signal(next.condition) }
             }
         }
         let result = transfer.result ?? CURLE_OK
@@ -141,7 +156,7 @@ final class CurlMulti: @unchecked Sendable {
     private func complete(_ transfer: Transfer, _ code: CURLcode) {
         pthread_mutex_lock(mutex)
         transfer.result = code
-        pthread_cond_broadcast(condition)
+        pthread_cond_signal(transfer.condition)
         pthread_mutex_unlock(mutex)
     }
 }
