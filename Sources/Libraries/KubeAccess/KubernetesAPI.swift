@@ -18,12 +18,24 @@ public protocol KubernetesAPI: Sendable {
     func patch(
         _ path: String, body: [UInt8], contentType: String, query: [(String, String)], deadline: KubeDeadline
     ) throws(KubeAPIError) -> JSONValue
+    /// PATCH one object when the caller needs only to know it was applied: a 2xx is success, and its body (the
+    /// whole object, as large as a create's) is not parsed.
+    func patchIgnoringResponse(
+        _ path: String, body: [UInt8], contentType: String, query: [(String, String)], deadline: KubeDeadline
+    ) throws(KubeAPIError)
     /// The client's counters (requests, retries by cause, failures), if it keeps any.
     var clientStatistics: KubeClientStatistics? { get }
 }
 
 extension KubernetesAPI {
     public var clientStatistics: KubeClientStatistics? { nil }
+
+    /// Substitutes answer with an object; it is dropped.
+    public func patchIgnoringResponse(
+        _ path: String, body: [UInt8], contentType: String, query: [(String, String)], deadline: KubeDeadline
+    ) throws(KubeAPIError) {
+        _ = try patch(path, body: body, contentType: contentType, query: query, deadline: deadline)
+    }
 
     /// Substitutes that do not count attempts ignore the cap.
     public func create(
@@ -54,5 +66,13 @@ extension KubeClient: KubernetesAPI {
 
     public func delete(_ path: String, body: [UInt8]?, deadline: KubeDeadline) throws(KubeAPIError) -> JSONValue {
         try delete(path, body: body, query: [], deadline: deadline)
+    }
+
+    public func patchIgnoringResponse(
+        _ path: String, body: [UInt8], contentType: String, query: [(String, String)], deadline: KubeDeadline
+    ) throws(KubeAPIError) {
+        _ = try send(
+            KubeRequest(method: "PATCH", path: path, query: query, body: body, contentType: contentType),
+            deadline: deadline)
     }
 }

@@ -46,6 +46,16 @@ final class DeadlineWatchingAPI: KubernetesAPI {
         }
     }
 
+    func patchIgnoringResponse(
+        _ path: String, body: [UInt8], contentType: String, query: [(String, String)], deadline: KubeDeadline
+    ) throws(KubeAPIError) {
+        _ = try watch { () throws(KubeAPIError) in
+            try api.patchIgnoringResponse(
+                path, body: body, contentType: contentType, query: query, deadline: deadline)
+            return .null
+        }
+    }
+
     private func watch(_ call: () throws(KubeAPIError) -> JSONValue) throws(KubeAPIError) -> JSONValue {
         do {
             return try call()

@@ -126,7 +126,7 @@ struct ExecutionCreation {
     /// Removes the Pod's `integr8s.io/script` gate now that its ConfigMap exists; `nil` when done.
     private func release(_ pod: KubeObject) -> StepResult? {
         do throws(KubeAPIError) {
-            _ = try api.patch(
+            try api.patchIgnoringResponse(
                 "/api/v1/namespaces/\(pod.namespace)/pods/\(pod.name)", body: Self.releasePatch,
                 contentType: "application/strategic-merge-patch+json", query: [], deadline: deadline)
             return nil
