@@ -18,6 +18,9 @@ public protocol KubernetesAPI: Sendable {
     func patch(
         _ path: String, body: [UInt8], contentType: String, query: [(String, String)], deadline: KubeDeadline
     ) throws(KubeAPIError) -> JSONValue
+    /// POST to a collection when the caller needs only to know the object was created: a 2xx is success, and its
+    /// body (the object again, a ConfigMap's whole data included) is not parsed.
+    func createIgnoringResponse(_ collectionPath: String, body: [UInt8], deadline: KubeDeadline) throws(KubeAPIError)
     /// PATCH one object when the caller needs only to know it was applied: a 2xx is success, and its body (the
     /// whole object, as large as a create's) is not parsed.
     func patchIgnoringResponse(
@@ -29,6 +32,13 @@ public protocol KubernetesAPI: Sendable {
 
 extension KubernetesAPI {
     public var clientStatistics: KubeClientStatistics? { nil }
+
+    /// Substitutes answer with an object; it is dropped.
+    public func createIgnoringResponse(
+        _ collectionPath: String, body: [UInt8], deadline: KubeDeadline
+    ) throws(KubeAPIError) {
+        _ = try create(collectionPath, body: body, deadline: deadline)
+    }
 
     /// Substitutes answer with an object; it is dropped.
     public func patchIgnoringResponse(
@@ -66,6 +76,14 @@ extension KubeClient: KubernetesAPI {
 
     public func delete(_ path: String, body: [UInt8]?, deadline: KubeDeadline) throws(KubeAPIError) -> JSONValue {
         try delete(path, body: body, query: [], deadline: deadline)
+    }
+
+    public func createIgnoringResponse(
+        _ collectionPath: String, body: [UInt8], deadline: KubeDeadline
+    ) throws(KubeAPIError) {
+        _ = try send(
+            KubeRequest(method: "POST", path: collectionPath, body: body, contentType: "application/json"),
+            deadline: deadline)
     }
 
     public func patchIgnoringResponse(

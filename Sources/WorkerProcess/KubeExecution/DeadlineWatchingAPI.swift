@@ -46,6 +46,15 @@ final class DeadlineWatchingAPI: KubernetesAPI {
         }
     }
 
+    func createIgnoringResponse(
+        _ collectionPath: String, body: [UInt8], deadline: KubeDeadline
+    ) throws(KubeAPIError) {
+        _ = try watch { () throws(KubeAPIError) in
+            try api.createIgnoringResponse(collectionPath, body: body, deadline: deadline)
+            return .null
+        }
+    }
+
     func patchIgnoringResponse(
         _ path: String, body: [UInt8], contentType: String, query: [(String, String)], deadline: KubeDeadline
     ) throws(KubeAPIError) {

@@ -139,7 +139,8 @@ struct ExecutionCreation {
 
     /// Creates `object`, or accepts the existing one when it was made for this command (`adopted`). For a
     /// ConfigMap, `owner` is the Pod uid it must be owned by: a leftover of this command owned by an earlier Pod
-    /// is re-pointed. An existing object of another command is left untouched (no patch, no delete).
+    /// is re-pointed. An existing object of another command is left untouched (no patch, no delete). The object
+    /// returned is the server's; for a ConfigMap this run created it is `null` (nothing reads it).
     private mutating func createOrAdopt(
         _ object: KubeObject, step: String, owner: String? = nil
     ) -> Result<(object: JSONValue, adopted: Bool), StepResult> {
@@ -147,7 +148,12 @@ struct ExecutionCreation {
         let collection = "/api/v1/namespaces/\(object.namespace)/\(isPod ? "pods" : "configmaps")"
         var quotaError: KubeAPIError? = nil
         do throws(KubeAPIError) {
-            let maxAttempts = isPod ? attempts.remaining.map { Int(clamping: $0) } : nil
+            guard isPod else {
+                // Nothing reads a created ConfigMap (its answer repeats the whole script): it is not parsed.
+                try api.createIgnoringResponse(collection, body: object.json, deadline: deadline)
+                return .success((.null, false))
+            }
+            let maxAttempts = attempts.remaining.map { Int(clamping: $0) }
             return .success(
                 (try api.create(collection, body: object.json, maxAttempts: maxAttempts, deadline: deadline), false))
         } catch  where error.kind == .alreadyExists {
