@@ -78,4 +78,24 @@ struct JSONWriterTests {
             }
         }
     }
+
+    @Test("pre-escaped strings: the same bytes as escaping, wherever the string sits and however it was built")
+    func preEscapedStrings() throws {
+        let script = (0..<300).map { "line \($0): echo \"$1\" \\ done\t\u{1}" }.joined(separator: "\n")
+        let known = JSONWriter.PreEscaped(script)
+        #expect(known.escaped == JSONWriter.encode(.string(script)))
+        // The same text in other storage, and texts of the same length that differ only in their last byte.
+        let rebuilt = String(decoding: Array(script.utf8), as: UTF8.self)
+        let sameLength = String(script.dropLast()) + "x"
+        let document = JSONValue.object(
+            JSONObject([
+                JSONObject.Member(
+                    key: "data", value: .array([.string(script), .string(rebuilt), .string(sameLength)])),
+                JSONObject.Member(key: script, value: .string("the key is escaped as usual")),
+                JSONObject.Member(key: "short", value: .string("x")),
+            ]))
+        let reused = JSONWriter.encode(document, reusing: [known])
+        #expect(reused == JSONWriter.encode(document))
+        #expect(try JSONParser().parse(reused) == document)
+    }
 }

@@ -6,16 +6,34 @@
 ///   0x20 becomes `\u00xx` with lowercase hex. Everything else — `/`, DEL (0x7F) and all
 ///   non-ASCII — is written raw as UTF-8.
 public enum JSONWriter {
-    /// Encodes `value` as compact JSON bytes.
-    public static func encode(_ value: JSONValue) -> [UInt8] {
+    /// A long string written into many documents (the entrypoint script in every ConfigMap), escaped once: a string
+    /// value equal to it is copied from ``escaped`` instead of being escaped again. The bytes are the same.
+    public struct PreEscaped: Sendable {
+        /// The string.
+        public let string: String
+        /// Its encoding, quotes included.
+        public let escaped: [UInt8]
+
+        public init(_ string: String) {
+            self.string = string
+            var escaped: [UInt8] = []
+            JSONWriter.writeString(string, to: &escaped)
+            self.escaped = escaped
+        }
+    }
+
+    /// Encodes `value` as compact JSON bytes; string values equal to one of `reusing` are copied from it.
+    public static func encode(_ value: JSONValue, reusing: [PreEscaped] = []) -> [UInt8] {
         var output: [UInt8] = []
-        output.reserveCapacity(1024)  // most documents fit; larger ones grow from there, not from 16 bytes
-        write(value, to: &output)
+        // Most documents fit in 1 KiB; larger ones grow from there, not from 16 bytes.
+        output.reserveCapacity(1024 + reusing.reduce(0) { $0 + $1.escaped.count })
+        write(value, to: &output, reusing: reusing)
         return output
     }
 
-    /// Appends the compact JSON encoding of `value` to `output`.
-    public static func write(_ value: JSONValue, to output: inout [UInt8]) {
+    /// Appends the compact JSON encoding of `value` to `output`; string values equal to one of `reusing` are
+    /// copied from it.
+    public static func write(_ value: JSONValue, to output: inout [UInt8], reusing: [PreEscaped] = []) {
         switch value {
         case .null:
             output.append(contentsOf: "null".utf8)
@@ -24,12 +42,21 @@ public enum JSONWriter {
         case .number(let number):
             output.append(contentsOf: number.text.utf8)
         case .string(let string):
-            writeString(string, to: &output)
+            // Equal storage compares in constant time; the length check keeps short strings off the list.
+            if !reusing.isEmpty,
+                let known = reusing.first(where: {
+                    $0.string.utf8.count == string.utf8.count && $0.string == string
+                })
+            {
+                output.append(contentsOf: known.escaped)
+            } else {
+                writeString(string, to: &output)
+            }
         case .array(let elements):
             output.append(UInt8(ascii: "["))
             for (index, element) in elements.enumerated() {
                 if index > 0 { output.append(UInt8(ascii: ",")) }
-                write(element, to: &output)
+                write(element, to: &output, reusing: reusing)
             }
             output.append(UInt8(ascii: "]"))
         case .object(let object):
@@ -38,7 +65,7 @@ public enum JSONWriter {
                 if index > 0 { output.append(UInt8(ascii: ",")) }
                 writeString(member.key, to: &output)
                 output.append(UInt8(ascii: ":"))
-                write(member.value, to: &output)
+                write(member.value, to: &output, reusing: reusing)
             }
             output.append(UInt8(ascii: "}"))
         }
