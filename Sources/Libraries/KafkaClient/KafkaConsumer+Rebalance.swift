@@ -16,7 +16,8 @@ extension KafkaConsumer {
     }
 
     /// The rebalance protocol the group settled on: `"EAGER"`, `"COOPERATIVE"`, or `"NONE"` before the first
-    /// join (`rd_kafka_rebalance_protocol`).
+    /// join (`rd_kafka_rebalance_protocol`). Each read is a request to librdkafka's main thread and a wait for its
+    /// answer (an op on the group's queue): not for every turn of a loop.
     public var rebalanceProtocol: String {
         String(optionalCString: rd_kafka_rebalance_protocol(client.handle)) ?? "NONE"
     }

@@ -118,8 +118,11 @@ public final class KafkaCommandSource: CommandSource {
         let withdraw: (Set<Int32>) -> [CommandOrigin] = { [control] streams in
             control?.withdrawQueued { streams.contains($0.partition) } ?? []
         }
-        let cooperative = consumer?.rebalanceProtocol == "COOPERATIVE"
-        perform(core.rejoinIfDue(now: now, cooperative: cooperative, withdrawQueued: withdraw), now: now)
+        // Asked only when a rejoin is due: each ask is a request served by librdkafka's main thread.
+        perform(
+            core.rejoinIfDue(
+                now: now, cooperative: consumer?.rebalanceProtocol == "COOPERATIVE", withdrawQueued: withdraw),
+            now: now)
         perform(core.commitIfDue(now: now), now: now)
         perform(core.adjustBackpressure(), now: now)
         reportTopicProblems()

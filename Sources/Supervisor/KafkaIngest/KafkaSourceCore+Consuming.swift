@@ -238,11 +238,11 @@ extension KafkaSourceCore {
     ///
     /// - Parameter withdrawQueued: as for ``partitionsRevoked(_:now:withdrawQueued:)``.
     mutating func rejoinIfDue(
-        now: Instant, cooperative: Bool, withdrawQueued: (Set<Int32>) -> [CommandOrigin]
+        now: Instant, cooperative: @autoclosure () -> Bool, withdrawQueued: (Set<Int32>) -> [CommandOrigin]
     ) -> [Action] {
         guard let due = rejoinAt, now >= due, revocation == nil else { return [] }
         rejoinAt = nil
-        guard cooperative else { return [.rejoin] }
+        guard cooperative() else { return [.rejoin] }
         guard !assigned.isEmpty else { return [] }
         let partitions = assigned.sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) }
         let withdrawn = beginRevocation(partitions, now: now, refetch: true, withdrawQueued: withdrawQueued)
