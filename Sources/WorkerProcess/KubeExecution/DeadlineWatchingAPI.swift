@@ -49,23 +49,21 @@ final class DeadlineWatchingAPI: KubernetesAPI {
     func createIgnoringResponse(
         _ collectionPath: String, body: [UInt8], deadline: KubeDeadline
     ) throws(KubeAPIError) {
-        _ = try watch { () throws(KubeAPIError) in
+        try watch { () throws(KubeAPIError) in
             try api.createIgnoringResponse(collectionPath, body: body, deadline: deadline)
-            return .null
         }
     }
 
     func patchIgnoringResponse(
         _ path: String, body: [UInt8], contentType: String, query: [(String, String)], deadline: KubeDeadline
     ) throws(KubeAPIError) {
-        _ = try watch { () throws(KubeAPIError) in
+        try watch { () throws(KubeAPIError) in
             try api.patchIgnoringResponse(
                 path, body: body, contentType: contentType, query: query, deadline: deadline)
-            return .null
         }
     }
 
-    private func watch(_ call: () throws(KubeAPIError) -> JSONValue) throws(KubeAPIError) -> JSONValue {
+    private func watch<Result>(_ call: () throws(KubeAPIError) -> Result) throws(KubeAPIError) -> Result {
         do {
             return try call()
         } catch {

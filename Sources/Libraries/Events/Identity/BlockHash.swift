@@ -12,10 +12,8 @@ struct BlockHash<Compression: BlockCompression>: Sendable {
 
     /// Feeds more message bytes.
     mutating func update(_ bytes: some Sequence<UInt8>) {
-        if let contiguous = bytes.withContiguousStorageIfAvailable({ Array($0) }) {
-            update(contiguous)  // whole blocks at once
-            return
-        }
+        let done: Void? = bytes.withContiguousStorageIfAvailable { update(contiguous: $0) }  // whole blocks at once
+        if done != nil { return }
         for byte in bytes {
             pending.append(byte)
             messageLength &+= 1
@@ -27,7 +25,9 @@ struct BlockHash<Compression: BlockCompression>: Sendable {
     }
 
     /// Feeds more message bytes, compressing whole 64-byte blocks straight from `bytes`.
-    mutating func update(_ bytes: [UInt8]) {
+    mutating func update(_ bytes: [UInt8]) { bytes.withUnsafeBufferPointer { update(contiguous: $0) } }
+
+    private mutating func update(contiguous bytes: UnsafeBufferPointer<UInt8>) {
         var index = 0
         messageLength &+= UInt64(bytes.count)
         if !pending.isEmpty {

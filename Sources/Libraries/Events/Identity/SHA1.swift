@@ -17,8 +17,8 @@ public struct SHA1: Sendable {
         return hasher.finalize()
     }
 
-    /// The digest of `bytes`, compressed block by block straight from the array (the generic form above feeds
-    /// one byte at a time).
+    /// The digest of `bytes`. Callers in other modules get the generic form above unspecialized; this concrete
+    /// one spares them that (a worker's instructions per create: 1.49 M through the generic form, 1.16 M).
     public static func hash(_ bytes: [UInt8]) -> Digest {
         var hasher = SHA1()
         hasher.update(bytes)
