@@ -6,6 +6,15 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny")
 ]
 
+/// The two shipped executables, in release builds: linked by the toolchain's lld with packed relative relocations
+/// (DT_RELR, glibc 2.36 and later) instead of gold's table of RELA entries (2 MB in the supervisor, 0.6 MB in a
+/// worker) that every process reads whole at start-up and keeps resident (README, "Memory").
+let shippedLinkerSettings: [LinkerSetting] = [
+    .unsafeFlags(
+        ["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"],
+        .when(platforms: [.linux], configuration: .release))
+]
+
 let package = Package(
     name: "k8s-worker",
     platforms: [.macOS(.v15)],
@@ -33,7 +42,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            path: "Sources/Supervisor/Main", swiftSettings: swiftSettings),
+            path: "Sources/Supervisor/Main", swiftSettings: swiftSettings, linkerSettings: shippedLinkerSettings),
         // The event loop and its pure state machines (pool, ledger, commits), signals, systemd, the HTTP endpoint.
         .target(
             name: "SupervisorCore",
@@ -74,7 +83,7 @@ let package = Package(
                 "WorkerCore", "KubeExecution", "KubeAccess", "Diagnostics",
                 .product(name: "Logging", package: "swift-log"),
             ],
-            path: "Sources/WorkerProcess/Main", swiftSettings: swiftSettings),
+            path: "Sources/WorkerProcess/Main", swiftSettings: swiftSettings, linkerSettings: shippedLinkerSettings),
         // The worker's runtime: handshake, leader/follower threads, heartbeats, handlers.
         .target(
             name: "WorkerCore",
