@@ -22,7 +22,7 @@ extension KafkaSourceCore {
     mutating func commandFinished(
         _ origin: CommandOrigin, key: String, outcome: CommandOutcome, now: Instant, wallClock: Timestamp
     ) -> [Action] {
-        guard var state = pending[origin] else {
+        guard let state = pending[origin] else {
             // Its partition was revoked or lost meanwhile: the new owner redoes it, with the same event ids.
             return [
                 .log(
@@ -45,8 +45,7 @@ extension KafkaSourceCore {
             tracker.markDone(partition: origin.partition, offset: origin.offset)
             return actions
         }
-        state.outstanding += plan.records.count
-        pending[origin] = state
+        pending[origin]?.outstanding += plan.records.count  // in place: no copy of the command
         for record in plan.records { actions += publish(record, for: origin, now: now) }
         return actions
     }
@@ -77,15 +76,14 @@ extension KafkaSourceCore {
 
     /// The record of `token` is out of the way (delivered or dropped): its origin may be done.
     mutating func resolve(_ token: UInt64, now: Instant) {
-        guard let delivery = deliveries.removeValue(forKey: token), var state = pending[delivery.origin] else { return }
-        state.outstanding -= 1
-        if state.outstanding <= 0 {
-            pending[delivery.origin] = nil
+        guard let delivery = deliveries.removeValue(forKey: token), let index = pending.index(forKey: delivery.origin)
+        else { return }
+        pending.values[index].outstanding -= 1  // in place: the command is not copied
+        if pending.values[index].outstanding <= 0 {
+            pending.remove(at: index)
             tracker.markDone(partition: delivery.origin.partition, offset: delivery.origin.offset)
             settled += 1
             lastSettledAt = now
-        } else {
-            pending[delivery.origin] = state
         }
     }
 
