@@ -38,15 +38,18 @@ struct Report {
                     + "| \(Self.megabytes(sample.workerPrivateKiB)) / \(Self.megabytes(sample.workerPssKiB)) |")
         }
         if let kubernetes = memory.last(where: { $0.handler == .kubernetes }) {
-            let top = kubernetes.workerMappings.prefix(8)
-            let rest = kubernetes.workerMappings.dropFirst(8)
-            lines += [
-                "",
-                "Where an idle worker's RSS is (Kubernetes handler; files shared with other processes count in full):",
-                "", "| mapping | RSS |", "|---|---:|",
-            ]
-            for mapping in top { lines.append("| \(mapping.name) | \(mapping.kib) KiB |") }
-            lines.append("| \(rest.count) others | \(rest.reduce(0) { $0 + $1.kib }) KiB |")
+            for (whose, mappings) in [
+                ("an idle worker's", kubernetes.workerMappings), ("the supervisor's", kubernetes.supervisorMappings),
+            ] {
+                lines += [
+                    "",
+                    "Where \(whose) RSS is (Kubernetes handler; files shared with other processes count in full):",
+                    "", "| mapping | RSS |", "|---|---:|",
+                ]
+                for mapping in mappings.prefix(8) { lines.append("| \(mapping.name) | \(mapping.kib) KiB |") }
+                let rest = mappings.dropFirst(8)
+                lines.append("| \(rest.count) others | \(rest.reduce(0) { $0 + $1.kib }) KiB |")
+            }
         }
         lines += ["", "| goal | met | measured |", "|---|---|---|"]
         for (goal, met, measured) in goals { lines.append("| \(goal) | \(met ? "yes" : "NO") | \(measured) |") }

@@ -21,6 +21,8 @@ enum ResidentMemory {
         var workerPssKiB = 0
         /// The worker's resident KiB by mapping (file, or `[heap]`, `[stack]`, `[anonymous]`), largest first.
         var workerMappings: [(name: String, kib: Int)] = []
+        /// The supervisor's resident KiB by mapping, largest first.
+        var supervisorMappings: [(name: String, kib: Int)] = []
     }
 
     static func measure(workers: Int, handler: Handler = .stub) throws -> Sample {
@@ -65,7 +67,8 @@ enum ResidentMemory {
         return Sample(
             handler: handler, supervisorKiB: rss(of: pid), workerKiB: rss(of: largest),
             workerPrivateKiB: (rollup["Private_Clean"] ?? 0) + (rollup["Private_Dirty"] ?? 0),
-            workerPssKiB: rollup["Pss"] ?? 0, workerMappings: residentByMapping(of: largest))
+            workerPssKiB: rollup["Pss"] ?? 0, workerMappings: residentByMapping(of: largest),
+            supervisorMappings: residentByMapping(of: pid))
     }
 
     /// Resident KiB per mapped file (or `[heap]`, `[stack]`, `[anonymous]`) from /proc/<pid>/smaps, largest first.
