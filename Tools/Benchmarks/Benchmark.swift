@@ -38,6 +38,11 @@ enum Benchmark {
           --instructions-only               a worker's instructions per create, counted by valgrind's callgrind
           --cpu-only                        CPU per create of `k8s-worker run` as shipped (supervisor, workers)
           --end-to-end-row WORKERS LATENCY  one end-to-end row (API latency in ms)
+
+        Not a measurement:
+          --code-order FILE                 write the linker's code order for the shipped binaries to FILE: the
+                                            functions `k8s-worker run` executes under callgrind (needs valgrind;
+                                            scripts/code-order.sh regenerates linker/code-order.txt with it)
         -h, --help                          this text
         """
 
@@ -56,7 +61,8 @@ enum Benchmark {
         while index < arguments.count {
             switch arguments[index] {
             case let flag where flags.contains(flag): index += 1
-            case "--output" where index + 1 < arguments.count: index += 2
+            case "--output" where index + 1 < arguments.count, "--code-order" where index + 1 < arguments.count:
+                index += 2
             case let variant
             where Int(variant).map { (1...ScaleOutBench.variants.count).contains($0) } == true
                 && arguments.contains("--scale-out-only"):
@@ -82,6 +88,11 @@ enum Benchmark {
         let rounds = quick ? 2_000 : 20_000
         let throughputCommands = quick ? 20_000 : 200_000
 
+        if let index = arguments.firstIndex(of: "--code-order"), index + 1 < arguments.count {
+            let count = try CodeOrder.write(to: arguments[index + 1], creates: 50)
+            print("\(count) symbols written to \(arguments[index + 1])")
+            return
+        }
         if arguments.contains("--kafka-only") {
             let kafka = try KafkaBench.run(count: quick ? 5_000 : 20_000, latencySamples: quick ? 50 : 200)
             print(KafkaBench.table(kafka))

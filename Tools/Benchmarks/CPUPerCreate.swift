@@ -37,20 +37,13 @@ enum CPUPerCreate {
     /// How long the idle cost is measured (a measurement of the service at rest, not a wait for anything).
     static let idleSeconds = 5
 
-    static func measure(quick: Bool) throws -> Result {
-        let environment: DemoEnvironment
-        do { environment = try DemoEnvironment(brokers: 1) } catch { throw SupervisorError("\(error)") }
-        do {
-            let result = try measure(in: environment, warmUp: quick ? 100 : 300, creates: quick ? 500 : 3000)
-            environment.shutdown()
-            return result
-        } catch {
-            environment.shutdown(keepingFiles: true)
-            throw SupervisorError("\(error) (the supervisor's log is in \(environment.directory))")
-        }
-    }
-
-    private static func measure(in environment: DemoEnvironment, warmUp: Int, creates: Int) throws -> Result {
+    /// Starts `k8s-worker run` with its built-in configuration, told only where the demo's Kafka and cluster are,
+    /// behind `wrapper` (a command that execs the rest, or nothing), from `binaries` (the directory holding
+    /// `k8s-worker` and `k8s-worker-process`), and waits for its READY=1.
+    static func startService(
+        in environment: DemoEnvironment, binaries: String = Benchmark.binDirectory, wrapper: [String] = [],
+        readySeconds: Int = 30
+    ) throws -> pid_t {
         let configPath = environment.directory + "/cpu.yaml"
         let text = """
             source:
@@ -77,59 +70,44 @@ enum CPUPerCreate {
             .open(1, path: log, flags: output, mode: 0o644), .open(2, path: log, flags: output, mode: 0o644),
             .open(0, path: "/dev/null", flags: O_RDONLY),
         ])
-        let argv = [Benchmark.binDirectory + "/k8s-worker", "run", "--config", configPath]
+        let argv = wrapper + [binaries + "/k8s-worker", "run", "--config", configPath]
         // The environment the shipped unit and image give it (README, "Memory").
         let variables = ["NOTIFY_SOCKET=\(notify.path)", "PATH=/usr/bin:/bin", "GNUTLS_NO_IMPLICIT_INIT=1"]
         guard case .success(let supervisor) = Spawn.start(argv, environment: variables, options: options) else {
             throw SupervisorError("cannot start \(argv[0])")
         }
+        for _ in 0..<readySeconds {
+            if notify.waitForReady(seconds: 1) { return supervisor }
+            if waitpid(supervisor, nil, WNOHANG) == supervisor {
+                throw SupervisorError("k8s-worker exited before it became ready (its log: \(log))")
+            }
+        }
+        kill(supervisor, SIGTERM)
+        Spawn.wait(supervisor)
+        throw SupervisorError("k8s-worker did not become ready in \(readySeconds) s")
+    }
+
+    static func measure(quick: Bool) throws -> Result {
+        let environment: DemoEnvironment
+        do { environment = try DemoEnvironment(brokers: 1) } catch { throw SupervisorError("\(error)") }
+        do {
+            let result = try measure(in: environment, warmUp: quick ? 100 : 300, creates: quick ? 500 : 3000)
+            environment.shutdown()
+            return result
+        } catch {
+            environment.shutdown(keepingFiles: true)
+            throw SupervisorError("\(error) (the supervisor's log is in \(environment.directory))")
+        }
+    }
+
+    private static func measure(in environment: DemoEnvironment, warmUp: Int, creates: Int) throws -> Result {
+        let supervisor = try startService(in: environment)
         defer {
             kill(supervisor, SIGTERM)
             Spawn.wait(supervisor)
         }
-        guard notify.waitForReady(seconds: 30) else { throw SupervisorError("k8s-worker did not become ready") }
-
-        let producer = try KafkaProducer(
-            configuration: KafkaProducerConfiguration(bootstrapServers: environment.cluster.bootstrapServers))
-        var configuration = KafkaConsumerConfiguration(bootstrapServers: environment.cluster.bootstrapServers)
-        configuration.groupID = "bench-cpu-reader"
-        configuration.additionalProperties["fetch.wait.max.ms"] = "5"
-        let reader = try KafkaConsumer(configuration: configuration)
-        defer { _ = try? reader.close() }
-        try reader.assignFromBeginning(
-            ["pod_events", "execution_events"].flatMap { topic in
-                (0..<3).map { KafkaTopicPartition(topic: topic, partition: $0) }
-            })
-        var finished = Set<String>()
-        var failed = 0
-
-        func run(_ range: Range<Int>) throws {
-            try KafkaBench.produce(producer, range: range)
-            try producer.flush(timeout: .seconds(30))
-            _ = producer.poll(maxEvents: 100_000)
-            let deadline = Benchmark.now() + 300_000_000_000
-            while finished.count < range.upperBound, Benchmark.now() < deadline {
-                var entry = pollfd(fd: reader.readinessDescriptor, events: Int16(POLLIN), revents: 0)
-                _ = poll(&entry, 1, 20)
-                for case .message(let message) in reader.poll(maxEvents: 1000) {
-                    if message.topic == "execution_events",
-                        let event = try? ExecutionFailedEvent.decode(message.value, options: DecodingOptions())
-                    {
-                        if finished.insert(event.executionID).inserted { failed += 1 }
-                    } else if let event = try? PodCreatedEvent.decode(message.value, options: DecodingOptions()) {
-                        finished.insert(event.executionID)
-                    }
-                }
-                if waitpid(supervisor, nil, WNOHANG) == supervisor {
-                    throw SupervisorError("k8s-worker exited during the run")
-                }
-            }
-            guard finished.count >= range.upperBound else {
-                throw SupervisorError("only \(finished.count) of \(range.upperBound) commands finished in 300 s")
-            }
-        }
-
-        try run(0..<warmUp)
+        let load = try CreateLoad(environment: environment, supervisor: supervisor)
+        try load.run(0..<warmUp)
         let workers = ResidentMemory.childProcesses(of: supervisor)
         // What the service costs with nothing to do (heartbeats, polls, timers), to set beside the per-create cost.
         func ours() throws -> Double {
@@ -144,7 +122,7 @@ enum CPUPerCreate {
             supervisor: try ProcessCPU.times(of: supervisor), workers: try workers.map(ProcessCPU.times(of:)),
             environment: ProcessCPU.ownSeconds(), time: Benchmark.now()
         )
-        try run(warmUp..<(warmUp + creates))
+        try load.run(warmUp..<(warmUp + creates))
         let after = (
             supervisor: try ProcessCPU.times(of: supervisor), workers: try workers.map(ProcessCPU.times(of:)),
             environment: ProcessCPU.ownSeconds(), time: Benchmark.now()
@@ -152,7 +130,7 @@ enum CPUPerCreate {
         guard ResidentMemory.childProcesses(of: supervisor) == workers else {
             throw SupervisorError("a worker was replaced during the run; its CPU time would be lost")
         }
-        guard failed == 0 else { throw SupervisorError("\(failed) commands ended in execution_failed") }
+        guard load.failed == 0 else { throw SupervisorError("\(load.failed) commands ended in execution_failed") }
         return Result(
             workers: workers.count, creates: creates, seconds: Double(after.time - before.time) / 1e9,
             supervisorSeconds: after.supervisor.user + after.supervisor.system - before.supervisor.user
@@ -194,6 +172,60 @@ enum CPUPerCreate {
     }
 
     private static func format2(_ value: Double) -> String { Benchmark.format2(value) }
+}
+
+/// Create commands produced into the demo's mock Kafka, each batch waited for until every command's
+/// `pod_created` (or `execution_failed`) event has been published.
+final class CreateLoad {
+    let producer: KafkaProducer
+    let reader: KafkaConsumer
+    let supervisor: pid_t
+    private var finished = Set<String>()
+    /// Commands that ended in `execution_failed`.
+    private(set) var failed = 0
+
+    init(environment: DemoEnvironment, supervisor: pid_t) throws {
+        self.supervisor = supervisor
+        producer = try KafkaProducer(
+            configuration: KafkaProducerConfiguration(bootstrapServers: environment.cluster.bootstrapServers))
+        var configuration = KafkaConsumerConfiguration(bootstrapServers: environment.cluster.bootstrapServers)
+        configuration.groupID = "bench-cpu-reader"
+        configuration.additionalProperties["fetch.wait.max.ms"] = "5"
+        reader = try KafkaConsumer(configuration: configuration)
+        try reader.assignFromBeginning(
+            ["pod_events", "execution_events"].flatMap { topic in
+                (0..<3).map { KafkaTopicPartition(topic: topic, partition: $0) }
+            })
+    }
+
+    deinit { _ = try? reader.close() }
+
+    /// Produces the commands numbered `range` and waits (300 s at most) until each has its event.
+    func run(_ range: Range<Int>) throws {
+        try KafkaBench.produce(producer, range: range)
+        try producer.flush(timeout: .seconds(30))
+        _ = producer.poll(maxEvents: 100_000)
+        let deadline = Benchmark.now() + 300_000_000_000
+        while finished.count < range.upperBound, Benchmark.now() < deadline {
+            var entry = pollfd(fd: reader.readinessDescriptor, events: Int16(POLLIN), revents: 0)
+            _ = poll(&entry, 1, 20)
+            for case .message(let message) in reader.poll(maxEvents: 1000) {
+                if message.topic == "execution_events",
+                    let event = try? ExecutionFailedEvent.decode(message.value, options: DecodingOptions())
+                {
+                    if finished.insert(event.executionID).inserted { failed += 1 }
+                } else if let event = try? PodCreatedEvent.decode(message.value, options: DecodingOptions()) {
+                    finished.insert(event.executionID)
+                }
+            }
+            if waitpid(supervisor, nil, WNOHANG) == supervisor {
+                throw SupervisorError("k8s-worker exited during the run")
+            }
+        }
+        guard finished.count >= range.upperBound else {
+            throw SupervisorError("only \(finished.count) of \(range.upperBound) commands finished in 300 s")
+        }
+    }
 }
 
 /// CPU time of processes, from `/proc` and `getrusage`.
