@@ -25,6 +25,7 @@ COPY Package.swift ./
 COPY Sources ./Sources
 COPY Tools ./Tools
 COPY Tests ./Tests
+COPY linker ./linker
 COPY systemd ./systemd
 COPY examples ./examples
 COPY scripts/install.sh ./scripts/install.sh

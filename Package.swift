@@ -1,17 +1,26 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
-/// Settings shared by every Swift target: Swift 6 language mode, explicit existentials.
+/// Settings shared by every Swift target: Swift 6 language mode, explicit existentials; in release builds each
+/// function in a section of its own, so that the linker can place it by `linker/code-order.txt`.
 let swiftSettings: [SwiftSetting] = [
-    .enableUpcomingFeature("ExistentialAny")
+    .enableUpcomingFeature("ExistentialAny"),
+    .unsafeFlags(["-Xfrontend", "-function-sections"], .when(platforms: [.linux], configuration: .release)),
 ]
 
-/// The two shipped executables, in release builds: linked by the toolchain's lld with packed relative relocations
-/// (DT_RELR, glibc 2.36 and later) instead of gold's table of RELA entries (2 MB in the supervisor, 0.6 MB in a
-/// worker) that every process reads whole at start-up and keeps resident (README, "Memory").
+/// The two shipped executables, in release builds (README, "Memory"), linked by the toolchain's lld:
+/// - with packed relative relocations (DT_RELR, glibc 2.36 and later) instead of gold's table of RELA entries
+///   (2 MB in the supervisor, 0.6 MB in a worker) that every process reads whole at start-up and keeps resident;
+/// - with the functions the service executes placed together, in the order of `linker/code-order.txt`
+///   (`scripts/code-order.sh` regenerates it), so that the pages the kernel maps around each fault hold code
+///   that runs. Symbols the file names that a binary lacks are skipped silently.
 let shippedLinkerSettings: [LinkerSetting] = [
     .unsafeFlags(
-        ["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"],
+        [
+            "-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker",
+            "--symbol-ordering-file=\(Context.packageDirectory)/linker/code-order.txt", "-Xlinker",
+            "--no-warn-symbol-ordering",
+        ],
         .when(platforms: [.linux], configuration: .release))
 ]
 
