@@ -39,11 +39,12 @@ enum CPUPerCreate {
 
     /// Starts `k8s-worker run` with its built-in configuration, told only where the demo's Kafka and cluster are,
     /// behind `wrapper` (a command that execs the rest, or nothing), from `binaries` (the directory holding
-    /// `k8s-worker` and `k8s-worker-process`), and waits for its READY=1.
+    /// `k8s-worker` and `k8s-worker-process`), and waits for its READY=1. Keep the listener as long as the
+    /// service runs: it is the `NOTIFY_SOCKET` the service goes on sending its status to.
     static func startService(
         in environment: DemoEnvironment, binaries: String = Benchmark.binDirectory, wrapper: [String] = [],
         readySeconds: Int = 30
-    ) throws -> pid_t {
+    ) throws -> (pid: pid_t, notify: NotifyListener) {
         let configPath = environment.directory + "/cpu.yaml"
         let text = """
             source:
@@ -77,7 +78,7 @@ enum CPUPerCreate {
             throw SupervisorError("cannot start \(argv[0])")
         }
         for _ in 0..<readySeconds {
-            if notify.waitForReady(seconds: 1) { return supervisor }
+            if notify.waitForReady(seconds: 1) { return (supervisor, notify) }
             if waitpid(supervisor, nil, WNOHANG) == supervisor {
                 throw SupervisorError("k8s-worker exited before it became ready (its log: \(log))")
             }
@@ -101,10 +102,11 @@ enum CPUPerCreate {
     }
 
     private static func measure(in environment: DemoEnvironment, warmUp: Int, creates: Int) throws -> Result {
-        let supervisor = try startService(in: environment)
+        let (supervisor, notify) = try startService(in: environment)
         defer {
             kill(supervisor, SIGTERM)
             Spawn.wait(supervisor)
+            withExtendedLifetime(notify) {}
         }
         let load = try CreateLoad(environment: environment, supervisor: supervisor)
         try load.run(0..<warmUp)

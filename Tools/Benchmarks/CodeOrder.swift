@@ -36,7 +36,7 @@ enum CodeOrder {
             "/usr/bin/valgrind", "--tool=callgrind", "--trace-children=yes", "--demangle=no",
             "--log-file=\(directory)/valgrind.%p.log", "--callgrind-out-file=\(directory)/callgrind.out.%p",
         ]
-        let supervisor = try CPUPerCreate.startService(
+        let (supervisor, notify) = try CPUPerCreate.startService(
             in: environment, binaries: directory, wrapper: wrapper, readySeconds: 300)
         do {
             let load = try CreateLoad(environment: environment, supervisor: supervisor)
@@ -50,6 +50,7 @@ enum CodeOrder {
         // Each process writes its profile as it exits; the supervisor exits after its workers.
         kill(supervisor, SIGTERM)
         Spawn.wait(supervisor)
+        withExtendedLifetime(notify) {}
         var cost: [String: UInt64] = [:]
         let profiles = InstructionCount.listing(directory).filter { $0.hasPrefix("callgrind.out.") }
         for name in profiles {
