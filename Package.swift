@@ -19,7 +19,7 @@ let shippedLinkerSettings: [LinkerSetting] = [
         [
             "-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker",
             "--symbol-ordering-file=\(Context.packageDirectory)/linker/code-order.txt", "-Xlinker",
-            "--no-warn-symbol-ordering",
+            "--no-warn-symbol-ordering", "-Xlinker", "--no-export-dynamic",
         ],
         .when(platforms: [.linux], configuration: .release))
 ]
