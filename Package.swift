@@ -48,8 +48,8 @@ let package = Package(
         .executableTarget(
             name: "Supervisor",
             dependencies: [
-                "SupervisorCore", "Diagnostics", "KafkaIngest", "KubeAccess", "KubeManifests", "KubePreflight",
-                "Events",
+                "SupervisorCore", "Diagnostics", "KafkaClient", "KafkaIngest", "KubeAccess", "KubeManifests",
+                "KubePreflight", "Events",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -121,6 +121,37 @@ extension Integration {
             #expect(supervisor.waitForExit(within: 15) == 0)
         }
 
+        /// Cyrus SASL loads every plugin of its directory when librdkafka's first client starts (``CyrusSASL``):
+        /// only a configuration that may authenticate with GSSAPI gets them. The first case would pass without the
+        /// plugins installed, so the second proves they are there and do load when asked for.
+        @Test("Kafka source: no Cyrus SASL plugin mapped unless SASL may use GSSAPI")
+        func saslPluginsOnlyForGSSAPI() throws {
+            let kafka = try KafkaHarness()
+            func pluginsMapped(_ pid: pid_t) -> Bool {
+                (TestSupport.read("/proc/\(pid)/maps") ?? "").contains("/sasl2/")
+            }
+            let plaintext = SupervisorProcess(config: Integration.config(workers: 1))
+            plaintext.start(arguments: kafka.supervisorArguments())
+            #expect(
+                plaintext.notify.waitFor(15) { $0.fields["READY"] == "1" } != nil, "\(plaintext.log().suffix(2000))")
+            #expect(!pluginsMapped(plaintext.pid))
+            plaintext.signal(SIGTERM)
+            #expect(plaintext.waitForExit(within: 15) == 0)
+
+            // Authentication fails against the mock cluster; the client is built, and the plugins with it.
+            let kerberos = SupervisorProcess(config: Integration.config(workers: 1))
+            kerberos.start(
+                arguments: kafka.supervisorArguments([
+                    "kafka.security_protocol": "sasl_plaintext", "kafka.sasl_mechanism": "GSSAPI",
+                    "kafka.properties": "sasl.kerberos.kinit.cmd=/bin/true",
+                ]))
+            #expect(
+                TestSupport.eventually(within: 15) { pluginsMapped(kerberos.pid) },
+                "no plugin of libsasl2-modules (scripts/setup.sh installs it) loaded: \(kerberos.log().suffix(2000))")
+            kerberos.signal(SIGTERM)
+            #expect(kerberos.waitForExit(within: 15) != nil)
+        }
+
         @Test("As PID 1 in its own PID namespace, the supervisor reaps orphans and leaves no zombies")
         func pid1ReapsOrphans() throws {
             let supervisor = SupervisorProcess(config: Integration.config(workers: 2))

@@ -82,7 +82,7 @@ public struct KafkaSourceSettings: Sendable {
         var producer = KafkaProducerConfiguration(bootstrapServers: servers)
         producer.clientID = consumer.clientID
         producer.maxMessageBytes = kafka.maxMessageBytes
-        for (name, value) in Self.securityProperties(kafka) + kafka.properties.sorted(by: { $0.key < $1.key }) {
+        for (name, value) in Self.passedProperties(kafka) {
             consumer.additionalProperties[name] = value
             producer.additionalProperties[name] = value
         }
@@ -135,6 +135,12 @@ public struct KafkaSourceSettings: Sendable {
                 + "rebalance makes librdkafka drop this supervisor's whole assignment (librdkafka issue #4059, fixed "
                 + "in 2.10.0), so a rebalance can redo in-flight work; `auto` uses roundrobin with this librdkafka"
         ]
+    }
+
+    /// The librdkafka properties the `kafka` section sets besides the ones ``init(_:)`` derives: security, then
+    /// `kafka.properties`, which win.
+    public static func passedProperties(_ kafka: Configuration.Kafka) -> [String: String] {
+        Dictionary(securityProperties(kafka) + kafka.properties.map { ($0.key, $0.value) }) { $1 }
     }
 
     static func securityProperties(_ kafka: Configuration.Kafka) -> [(String, String)] {

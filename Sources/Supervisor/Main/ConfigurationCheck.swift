@@ -1,5 +1,6 @@
 import ArgumentParser
 import Diagnostics
+import KafkaClient
 import KafkaIngest
 import SupervisorCore
 
@@ -16,6 +17,11 @@ struct ConfigurationCheck {
     init(_ loader: ConfigurationLoader, command: String) throws(ExitCode) {
         do {
             configuration = try loader.load()
+            // Before librdkafka's first client (the check below builds one), which initializes Cyrus SASL and its
+            // plugins; `run` and `check-config` call this while the process has one thread.
+            if configuration.source.kind == .kafka {
+                CyrusSASL.skipPluginsUnlessNeeded(KafkaSourceSettings.passedProperties(configuration.kafka))
+            }
             kafka = configuration.source.kind == .kafka ? try KafkaSourceSettings(configuration) : nil
         } catch {
             printError("\(command): invalid configuration: \(error)")
