@@ -1,13 +1,15 @@
+import Demo
 import Glibc
-import KubeSimulator
 import Platform
 import SupervisorCore
 
 /// Resident memory of a real `k8s-worker run` with idle workers, read from /proc after it reports READY=1.
 ///
-/// With the Kubernetes handler the supervisor runs its API preflight and every worker builds its client
-/// (libcurl, OpenSSL) against an API simulator in this process. The environment is the one the shipped unit and
-/// image give it: `GNUTLS_NO_IMPLICIT_INIT=1` (README, "Memory").
+/// The supervisor runs as shipped against librdkafka's mock cluster with the standard topics (its consumer in the
+/// group, partitions assigned: READY=1 waits for that) and, with the Kubernetes handler, the demo's API simulator
+/// under the shipped RBAC: the supervisor runs its API preflight and its image pre-puller, and every worker builds
+/// its client (libcurl, OpenSSL). The environment is the one the shipped unit and image give it:
+/// `GNUTLS_NO_IMPLICIT_INIT=1` (README, "Memory").
 enum ResidentMemory {
     enum Handler: String { case stub, kubernetes }
 
@@ -26,41 +28,32 @@ enum ResidentMemory {
     }
 
     static func measure(workers: Int, handler: Handler = .stub) throws -> Sample {
-        var template = Array("/tmp/k8sw-bench-XXXXXX".utf8CString)
-        guard let made = mkdtemp(&template) else { throw SupervisorError("mkdtemp failed") }
-        let directory = String(cString: made)
-        // Removed with what the simulator wrote into it (kubeconfig, certificates), after everything below stopped.
-        defer { Spawn.run(["/bin/rm", "-rf", "--", directory]) }
-        let commands = directory + "/commands.txt"
-        fclose(fopen(commands, "w"))
-        let notify = try NotifyListener(path: directory + "/notify.sock")
+        let environment: DemoEnvironment
+        // Three brokers, as a production cluster has at least: librdkafka keeps a thread and buffers per broker.
+        do { environment = try DemoEnvironment(brokers: 3) } catch { throw SupervisorError("\(error)") }
+        defer { environment.shutdown() }
+        let notify = try NotifyListener(path: environment.directory + "/notify.sock")
         var argv = [
-            Benchmark.binDirectory + "/k8s-worker", "run", "--set", "source.path=\(commands)", "--workers",
-            "\(workers)",
-            "--set", "workers.min_ready=\(workers)", "--set", "log.level=warning", "--set",
+            Benchmark.binDirectory + "/k8s-worker", "run", "--set", "kafka.bootstrap_servers=\(environment.bootstrap)",
+            "--workers", "\(workers)", "--set", "workers.min_ready=\(workers)", "--set", "log.level=warning", "--set",
             "workers.handler=\(handler.rawValue)",
         ]
-        var simulator: APISimulator? = nil
-        defer { simulator?.stop() }
         if handler == .kubernetes {
-            let cluster = try KubeBench.simulator(latencyMilliseconds: 0, directory: directory)
-            simulator = cluster.simulator
             argv += [
-                "--set", "kubernetes.source=kubeconfig", "--set",
-                "kubernetes.kubeconfig=\(cluster.simulator.kubeconfigPath)",
+                "--set", "kubernetes.source=kubeconfig", "--set", "kubernetes.kubeconfig=\(environment.kubeconfigPath)",
             ]
         }
-        let environment: [String] = [
+        let variables: [String] = [
             "NOTIFY_SOCKET=\(notify.path)", "PATH=/usr/bin:/bin", "GNUTLS_NO_IMPLICIT_INIT=1",
         ]
-        guard case .success(let pid) = Spawn.start(argv, environment: environment) else {
+        guard case .success(let pid) = Spawn.start(argv, environment: variables) else {
             throw SupervisorError("cannot start k8s-worker")
         }
         defer {
             kill(pid, SIGTERM)
             Spawn.wait(pid)
         }
-        guard notify.waitForReady(seconds: 10) else { throw SupervisorError("k8s-worker did not become ready") }
+        guard notify.waitForReady(seconds: 20) else { throw SupervisorError("k8s-worker did not become ready") }
         let children = childProcesses(of: pid)
         guard let largest = children.max(by: { rss(of: $0) < rss(of: $1) }) else { throw SupervisorError("no workers") }
         let rollup = smapsRollup(of: largest)
