@@ -18,7 +18,7 @@ struct ConfigurationCheck {
         do {
             configuration = try loader.load()
             // Before librdkafka's first client (the check below builds one), which initializes Cyrus SASL and its
-            // plugins; `run` and `check-config` call this while the process has one thread.
+            // plugins.
             if configuration.source.kind == .kafka {
                 CyrusSASL.skipPluginsUnlessNeeded(KafkaSourceSettings.passedProperties(configuration.kafka))
             }
