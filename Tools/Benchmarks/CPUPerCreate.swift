@@ -39,11 +39,12 @@ enum CPUPerCreate {
 
     /// Starts `k8s-worker run` with its built-in configuration, told only where the demo's Kafka and cluster are,
     /// behind `wrapper` (a command that execs the rest, or nothing), from `binaries` (the directory holding
-    /// `k8s-worker` and `k8s-worker-process`), and waits for its READY=1. Keep the listener as long as the
-    /// service runs: it is the `NOTIFY_SOCKET` the service goes on sending its status to.
+    /// `k8s-worker` and `k8s-worker-process`), with `arguments` after the configuration file (`--workers`,
+    /// `--set`), and waits for its READY=1. Keep the listener as long as the service runs: it is the
+    /// `NOTIFY_SOCKET` the service goes on sending its status to.
     static func startService(
         in environment: DemoEnvironment, binaries: String = Benchmark.binDirectory, wrapper: [String] = [],
-        readySeconds: Int = 30
+        arguments: [String] = [], readySeconds: Int = 30
     ) throws -> (pid: pid_t, notify: NotifyListener) {
         let configPath = environment.directory + "/cpu.yaml"
         let text = """
@@ -71,7 +72,7 @@ enum CPUPerCreate {
             .open(1, path: log, flags: output, mode: 0o644), .open(2, path: log, flags: output, mode: 0o644),
             .open(0, path: "/dev/null", flags: O_RDONLY),
         ])
-        let argv = wrapper + [binaries + "/k8s-worker", "run", "--config", configPath]
+        let argv = wrapper + [binaries + "/k8s-worker", "run", "--config", configPath] + arguments
         // The environment the shipped unit and image give it (README, "Memory").
         let variables = ["NOTIFY_SOCKET=\(notify.path)", "PATH=/usr/bin:/bin", "GNUTLS_NO_IMPLICIT_INIT=1"]
         guard case .success(let supervisor) = Spawn.start(argv, environment: variables, options: options) else {

@@ -32,28 +32,18 @@ enum ResidentMemory {
         // Three brokers, as a production cluster has at least: librdkafka keeps a thread and buffers per broker.
         do { environment = try DemoEnvironment(brokers: 3) } catch { throw SupervisorError("\(error)") }
         defer { environment.shutdown() }
-        let notify = try NotifyListener(path: environment.directory + "/notify.sock")
-        var argv = [
-            Benchmark.binDirectory + "/k8s-worker", "run", "--set", "kafka.bootstrap_servers=\(environment.bootstrap)",
-            "--workers", "\(workers)", "--set", "workers.min_ready=\(workers)", "--set", "log.level=warning", "--set",
-            "workers.handler=\(handler.rawValue)",
-        ]
-        if handler == .kubernetes {
-            argv += [
-                "--set", "kubernetes.source=kubeconfig", "--set", "kubernetes.kubeconfig=\(environment.kubeconfigPath)",
-            ]
-        }
-        let variables: [String] = [
-            "NOTIFY_SOCKET=\(notify.path)", "PATH=/usr/bin:/bin", "GNUTLS_NO_IMPLICIT_INIT=1",
-        ]
-        guard case .success(let pid) = Spawn.start(argv, environment: variables) else {
-            throw SupervisorError("cannot start k8s-worker")
-        }
+        // The Kubernetes section names the demo's cluster either way; the stub handler never uses it.
+        let (pid, notify) = try CPUPerCreate.startService(
+            in: environment,
+            arguments: [
+                "--workers", "\(workers)", "--set", "workers.min_ready=\(workers)", "--set",
+                "workers.handler=\(handler.rawValue)",
+            ])
         defer {
             kill(pid, SIGTERM)
             Spawn.wait(pid)
+            withExtendedLifetime(notify) {}
         }
-        guard notify.waitForReady(seconds: 20) else { throw SupervisorError("k8s-worker did not become ready") }
         let children = childProcesses(of: pid)
         guard let largest = children.max(by: { rss(of: $0) < rss(of: $1) }) else { throw SupervisorError("no workers") }
         let rollup = smapsRollup(of: largest)
