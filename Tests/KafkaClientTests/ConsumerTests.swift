@@ -2,7 +2,7 @@ import Testing
 
 @testable import KafkaClient
 
-@Suite("Consumer against the mock cluster", .timeLimit(.minutes(1)))
+@Suite("Consumer against the mock cluster", .timeLimit(.minutes(2)))
 struct ConsumerTests {
     /// Produces `range` as records `key-(i % 37)` / `value-i` with three headers, and waits for delivery.
     static func produce(

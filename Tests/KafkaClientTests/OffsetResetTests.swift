@@ -4,7 +4,7 @@ import Testing
 
 /// What an offset reset looks like to the application: librdkafka 2.0.2 logs a warning of facility `OFFSET`
 /// naming the old position and the new one, without any `debug` setting (the source logs it at warning level).
-@Suite("Offset reset after OFFSET_OUT_OF_RANGE", .timeLimit(.minutes(1)))
+@Suite("Offset reset after OFFSET_OUT_OF_RANGE", .timeLimit(.minutes(2)))
 struct OffsetResetTests {
     @Test func aCommittedOffsetBeyondTheLogEndIsResetWithAWarningNamingBothOffsets() throws {
         let cluster = try KafkaMockCluster(brokers: 1)

@@ -2,7 +2,7 @@ import Testing
 
 @testable import KafkaClient
 
-@Suite("Producer against the mock cluster", .timeLimit(.minutes(1)))
+@Suite("Producer against the mock cluster", .timeLimit(.minutes(2)))
 struct ProducerTests {
     @Test("1000 keyed records with headers: every report OK with its token, keys partitioned by murmur2")
     func produceThousand() throws {
@@ -74,7 +74,7 @@ struct ProducerTests {
 }
 
 /// A null value (a tombstone) and an empty value are different records, both ways through the wrappers.
-@Suite("Null and empty values", .timeLimit(.minutes(1)))
+@Suite("Null and empty values", .timeLimit(.minutes(2)))
 struct NullValueTests {
     @Test("a nil value is produced as null and consumed as null; an empty value stays empty, not null")
     func nullAndEmptyValues() throws {

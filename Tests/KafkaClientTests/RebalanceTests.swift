@@ -2,7 +2,7 @@ import Testing
 
 @testable import KafkaClient
 
-@Suite("Group rebalancing with delayed revocation", .timeLimit(.minutes(1)))
+@Suite("Group rebalancing with delayed revocation", .timeLimit(.minutes(2)))
 struct RebalanceTests {
     /// A joins alone, B joins, A's revocation is held, then released; returns both probes for assertions.
     static func splitWithHeldRevocation(

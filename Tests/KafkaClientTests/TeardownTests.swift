@@ -5,7 +5,7 @@ import Testing
 /// librdkafka 2.0.2 aborts when a cooperative-sticky consumer is destroyed between its group's JoinGroup answer
 /// and its first SyncGroup answer (librdkafka issue #4312). Without the guard in `KafkaConsumer+Teardown.swift`
 /// these tests crash the test process with SIGABRT in `rd_kafka_sticky_assignor_state_destroy`.
-@Suite("Consumer teardown before the first assignment", .timeLimit(.minutes(1)))
+@Suite("Consumer teardown before the first assignment", .timeLimit(.minutes(2)))
 struct TeardownTests {
     /// A consumer whose first SyncGroup answer is held back by the coordinator for 8 s: after 5 s of polling it
     /// has joined (the mock's first rebalance waits 3 s) but has no assignment.
