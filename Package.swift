@@ -153,7 +153,7 @@ let package = Package(
             name: "Diagnostics", dependencies: ["Systemd", "CLinux", .product(name: "Logging", package: "swift-log")],
             path: "Sources/Libraries/Diagnostics", swiftSettings: swiftSettings),
         .target(
-            name: "KafkaClient", dependencies: ["CRdKafka", "C11ThreadsForTSan"],
+            name: "KafkaClient", dependencies: ["CRdKafka", "C11ThreadsForTSan", "Platform"],
             path: "Sources/Libraries/KafkaClient", swiftSettings: swiftSettings),
         .target(
             name: "KubeClient", dependencies: ["CCurl", "Events", "Platform"],

@@ -19,7 +19,7 @@ extension KafkaConsumer {
     /// join (`rd_kafka_rebalance_protocol`). Each read is a request to librdkafka's main thread and a wait for its
     /// answer (an op on the group's queue): not for every turn of a loop.
     public var rebalanceProtocol: String {
-        String(optionalCString: rd_kafka_rebalance_protocol(client.handle)) ?? "NONE"
+        client.rebalanceProtocol
     }
 
     /// Applies the pending revocation: `rd_kafka_assign(NULL)` under the eager protocol, or

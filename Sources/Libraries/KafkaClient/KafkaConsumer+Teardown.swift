@@ -15,10 +15,10 @@ extension KafkaConsumer {
         usesCooperativeAssignor && hasSubscribed && !hasBeenAssigned
     }
 
-    /// Called from `deinit`: closes (bounded) and keeps the handle when destroying it could abort.
+    /// Called from `deinit`: closes (bounded) and keeps the handle when destroying it could abort. A close, this
+    /// one or an earlier one, marks the handle to be kept before it hands the handle to its thread.
     func tearDownSafely() {
-        guard destroyMayAbort else { return }
-        if !isClosed { _ = try? close(within: .seconds(1)) }
-        client.leaksHandle = true
+        guard destroyMayAbort, !isClosed else { return }
+        _ = try? close(within: .seconds(1))
     }
 }

@@ -38,6 +38,8 @@ public final class KafkaConsumer {
     let usesCooperativeAssignor: Bool
     var hasSubscribed = false
     var hasBeenAssigned = false
+    /// Runs on the closing thread before any librdkafka call: lets tests stand in for a call that never returns.
+    var closeStallForTesting: (@Sendable () -> Void)?
 
     /// The configured `max.poll.interval.ms`. If ``poll(maxEvents:)`` is not called for this long, librdkafka
     /// leaves the group (``KafkaError/Code/maxPollExceeded``) and rejoins on the next poll.
@@ -171,65 +173,29 @@ public final class KafkaConsumer {
     /// Leaves the group cleanly and stops the consumer. **Blocking, for at most `timeout`.**
     ///
     /// Completes a pending revocation first, then closes through `rd_kafka_consumer_close_queue`: librdkafka
-    /// revokes the assignment, sends LeaveGroup and waits for the answer on its own threads while this call
-    /// serves the close queue (rebalances, log lines). `rd_kafka_consumer_close` would block for up to
+    /// revokes the assignment, sends LeaveGroup and waits for the answer on its own threads while the close serves
+    /// the close queue (rebalances, log lines). `rd_kafka_consumer_close` would block for up to
     /// `session.timeout.ms` when the coordinator cannot be reached; here, past `timeout`, the consumer is left
-    /// as it is and its group notices by session timeout, as after a crash. Offsets are not committed here:
-    /// commit before closing. Events still queued are discarded (log lines still reach the log handler).
-    /// Calling it again does nothing. After it, unregister ``readinessDescriptor`` from epoll.
+    /// as it is and its group notices by session timeout, as after a crash. The librdkafka calls run on a thread of
+    /// their own, because some of them can block without limit (see `KafkaConsumer+Close.swift`). Offsets are not
+    /// committed here: commit before closing. Events still queued are discarded (log lines still reach the log
+    /// handler, until the deadline). Calling it again does nothing. After it, unregister ``readinessDescriptor``
+    /// from epoll.
     ///
     /// - Returns: whether the close completed within `timeout`.
     @discardableResult
     public func close(within timeout: Duration = .seconds(30)) throws(KafkaError) -> Bool {
         guard !isClosed else { return true }
-        var deferredError: KafkaError?
-        do {
-            try completeRevocation()
-        } catch {
-            deferredError = error
-        }
-        let closing = try RDKafkaQueue.temporary(for: client)
-        _ = rd_kafka_set_log_queue(client.handle, closing.handle)
-        isClosed = true
+        let pending = pendingRevocation
+        pendingRevocation = nil
         heldMessages.removeAll()
-        defer {
-            while let event = queue.poll(timeoutMilliseconds: 0) { forwardLog(event) }
-            readiness.drain()
-        }
-        if let error = rd_kafka_consumer_close_queue(client.handle, closing.handle) {
-            let code = rd_kafka_error_code(error)
-            let text = String(optionalCString: rd_kafka_error_string(error)) ?? ""
-            rd_kafka_error_destroy(error)
-            throw KafkaError.rdKafka(code, message: "rd_kafka_consumer_close_queue: \(text)")
-        }
-        let deadline = ContinuousClock.now + timeout
-        while rd_kafka_consumer_closed(client.handle) == 0 {
-            let left = deadline - ContinuousClock.now
-            guard left > .zero else { return false }
-            guard
-                let event = closing.poll(
-                    timeoutMilliseconds: Int32(min(left, .milliseconds(100)).wholeMilliseconds) + 1)
-            else {
-                continue
-            }
-            if event.type == Int32(RD_KAFKA_EVENT_REBALANCE) {
-                // Closing revokes everything: give it up at once, under either protocol.
-                if rebalanceProtocol == "COOPERATIVE" {
-                    if let error = rd_kafka_incremental_unassign(client.handle, event.topicPartitionList) {
-                        rd_kafka_error_destroy(error)
-                    }
-                } else {
-                    _ = rd_kafka_assign(client.handle, nil)
-                }
-            }
-            forwardLog(event)
-        }
-        if let deferredError { throw deferredError }
-        return true
-    }
-
-    private func forwardLog(_ event: RDKafkaEvent) {
-        if event.type == Int32(RD_KAFKA_EVENT_LOG), let line = event.logLine(of: client) { logHandler?(line) }
+        isClosed = true
+        // Decided now, while this thread still owns the client: the closing thread may outlive this object.
+        if destroyMayAbort { client.leaksHandle = true }
+        let job = ClosingJob(
+            client: client, queue: queue, readiness: readiness, logHandler: logHandler, pendingRevocation: pending,
+            stallForTesting: closeStallForTesting)
+        return try job.run(within: timeout)
     }
 
     /// Makes the readiness descriptor readable (for work the wrapper itself has queued).

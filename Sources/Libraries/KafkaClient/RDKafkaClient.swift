@@ -67,3 +67,11 @@ final class RDKafkaClient {
         return KafkaError.rdKafka(code, message: text, isFatal: isFatal)
     }
 }
+
+extension RDKafkaClient {
+    /// The rebalance protocol of the consumer's group: `"EAGER"`, `"COOPERATIVE"`, or `"NONE"` before the first
+    /// join (`rd_kafka_rebalance_protocol`, a request to the group thread that waits for its answer).
+    var rebalanceProtocol: String {
+        String(optionalCString: rd_kafka_rebalance_protocol(handle)) ?? "NONE"
+    }
+}
