@@ -5,7 +5,7 @@ import DequeModule
 /// Offsets must be tracked in increasing order per partition (Kafka delivers them so); they may finish in
 /// any order. The commit position is "next offset to read": every offset below it is done.
 public struct CommitTracker: Sendable {
-    private struct Partition: Sendable {
+    fileprivate struct Partition: Sendable {
         /// Tracked offsets not yet passed by the low-water mark, in order, with their done flag.
         var window: Deque<(offset: Int64, done: Bool)> = []
         /// One past the highest offset tracked, or the start position.
@@ -31,29 +31,15 @@ public struct CommitTracker: Sendable {
 
     /// Records that `offset` was received and is not done.
     public mutating func track(partition: Int32, offset: Int64) {
-        var state = partitions[partition] ?? Partition(next: offset)
-        precondition(state.window.last.map { offset > $0.offset } ?? true, "offsets must increase per partition")
-        state.window.append((offset, false))
-        state.next = offset + 1
-        partitions[partition] = state
+        // Through the dictionary's modify accessor: a copy taken out and stored back would copy the whole window
+        // on every append (the dictionary still holds it), a cost that grows with the backlog.
+        partitions[partition, default: Partition(next: offset)].track(offset)
     }
 
     /// Records that `offset` is done. Unknown offsets are ignored (returns false).
     @discardableResult
     public mutating func markDone(partition: Int32, offset: Int64) -> Bool {
-        guard var state = partitions[partition] else { return false }
-        // Binary search: the window is sorted by offset.
-        var low = 0
-        var high = state.window.count
-        while low < high {
-            let mid = (low + high) / 2
-            if state.window[mid].offset < offset { low = mid + 1 } else { high = mid }
-        }
-        guard low < state.window.count, state.window[low].offset == offset else { return false }
-        state.window[low].done = true
-        while let first = state.window.first, first.done { state.window.removeFirst() }
-        partitions[partition] = state
-        return true
+        partitions[partition]?.markDone(offset) ?? false
     }
 
     /// The position every offset below which is done.
@@ -78,8 +64,32 @@ public struct CommitTracker: Sendable {
 
     /// Records a successful commit of `position`.
     public mutating func confirmCommit(partition: Int32, position: Int64) {
-        guard var state = partitions[partition] else { return }
-        state.committed = max(state.committed ?? position, position)
-        partitions[partition] = state
+        guard let committed = partitions[partition]?.committed else {
+            partitions[partition]?.committed = position
+            return
+        }
+        partitions[partition]?.committed = max(committed, position)
+    }
+}
+
+extension CommitTracker.Partition {
+    mutating func track(_ offset: Int64) {
+        precondition(window.last.map { offset > $0.offset } ?? true, "offsets must increase per partition")
+        window.append((offset, false))
+        next = offset + 1
+    }
+
+    mutating func markDone(_ offset: Int64) -> Bool {
+        // Binary search: the window is sorted by offset.
+        var low = 0
+        var high = window.count
+        while low < high {
+            let mid = (low + high) / 2
+            if window[mid].offset < offset { low = mid + 1 } else { high = mid }
+        }
+        guard low < window.count, window[low].offset == offset else { return false }
+        window[low].done = true
+        while let first = window.first, first.done { window.removeFirst() }
+        return true
     }
 }

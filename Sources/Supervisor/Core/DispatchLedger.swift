@@ -270,13 +270,14 @@ public struct DispatchLedger {
     /// Removes a finished or dropped entry and promotes the next command of its key.
     private mutating func remove(_ entry: Entry) {
         entries[entry.id] = nil
-        guard var queue = keyQueues[entry.key] else { return }
-        if queue.first == entry.id {
-            queue.removeFirst()
-            if let next = queue.first, entries[next]?.owner == nil { readyKeys.append(entry.key) }
-        } else if let index = queue.firstIndex(of: entry.id) {
-            queue.remove(at: index)
+        // In place (the dictionary's modify accessor), so the key's queue is not copied on every removal.
+        guard let first = keyQueues[entry.key]?.first else { return }
+        if first == entry.id {
+            keyQueues[entry.key]?.removeFirst()
+            if let next = keyQueues[entry.key]?.first, entries[next]?.owner == nil { readyKeys.append(entry.key) }
+        } else if let index = keyQueues[entry.key]?.firstIndex(of: entry.id) {
+            keyQueues[entry.key]?.remove(at: index)
         }
-        keyQueues[entry.key] = queue.isEmpty ? nil : queue
+        if keyQueues[entry.key]?.isEmpty == true { keyQueues[entry.key] = nil }
     }
 }

@@ -59,10 +59,9 @@ extension KafkaSourceCore {
 
     /// One more attempt at `token`'s record.
     mutating func send(_ token: UInt64) -> [Action] {
-        guard var delivery = deliveries[token] else { return [] }
-        delivery.attempts += 1
-        deliveries[token] = delivery
-        return [.produce(token: token, record: delivery.record)]
+        guard let index = deliveries.index(forKey: token) else { return [] }
+        deliveries.values[index].attempts += 1
+        return [.produce(token: token, record: deliveries.values[index].record)]
     }
 
     /// The brokers acknowledged `token`'s record: its origin may be done.
