@@ -118,44 +118,11 @@ enum KafkaBench {
     /// Kubernetes handler fail it as expired, `workers.max_command_age`).
     static func command(_ id: String) -> [UInt8] {
         let now = Array((Timestamp(secondsSinceEpoch: Int64(time(nil))) ?? .epoch).iso8601.utf8)
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(template.utf8.count + 16)
-        for piece in templatePieces {
-            switch piece {
-            case .text(let text): bytes += text
-            case .executionID: bytes += id.utf8
-            case .timestamp: bytes += now
-            }
-        }
-        return bytes
+        return commandTemplate.command(executionID: id, timestamp: now)
     }
 
-    /// A part of ``template``: its text between placeholders, or a placeholder.
-    enum TemplatePiece {
-        case text([UInt8])
-        case executionID
-        case timestamp
-    }
-
-    /// ``template`` cut at its placeholders once, so that a command costs a few byte copies. Two
-    /// `String.replacing` calls per command cost more than librdkafka's produce call and made the produce-rate row
-    /// measure them.
-    static let templatePieces: [TemplatePiece] = {
-        let markers: [(String, TemplatePiece)] = [("EXEC", .executionID), ("2026-03-06T21:29:12.481337Z", .timestamp)]
-        var pieces: [TemplatePiece] = []
-        var rest = Substring(template)
-        func nextMarker() -> (Range<Substring.Index>, TemplatePiece)? {
-            markers.compactMap { marker, piece in rest.firstRange(of: marker).map { ($0, piece) } }
-                .min { $0.0.lowerBound < $1.0.lowerBound }
-        }
-        while let (range, piece) = nextMarker() {
-            pieces.append(.text(Array(rest[..<range.lowerBound].utf8)))
-            pieces.append(piece)
-            rest = rest[range.upperBound...]
-        }
-        pieces.append(.text(Array(rest.utf8)))
-        return pieces
-    }()
+    static let commandTemplate = CommandTemplate(
+        template, executionID: "EXEC", timestamp: "2026-03-06T21:29:12.481337Z")
 
     static func produce(_ producer: KafkaProducer, range: Range<Int>) throws {
         for index in range {

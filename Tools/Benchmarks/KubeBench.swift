@@ -49,6 +49,8 @@ enum KubeBench {
     static let template =
         #"{"event_id":"0f4b6a9e-2d3c-4b1a-8e7f-6a5b4c3d2e1f","event_type":"create_pod_command","event_version":"1.0","timestamp":"2026-03-06T21:29:12.481337Z","aggregate_id":"EXEC","metadata":{"service_name":"saga-orchestrator","service_version":"1.0.0","user_id":"7e2d4c1b-5a3f-4b8e-9c6d-1f0a2b3c4d5e","environment":"production"},"saga_id":"c3a1e7d2-9b4f-4e8a-a6d5-2f7b1c9e0a34","execution_id":"EXEC","script":"print('hello, k8s')\n","language":"python","language_version":"3.11","runtime_image":"python:3.11-slim","runtime_command":["python","/scripts/main.py"],"runtime_filename":"main.py","timeout_seconds":5,"cpu_limit":"1000m","memory_limit":"128Mi","cpu_request":"200m","memory_request":"128Mi","priority":"normal"}"#
 
+    static let commandTemplate = CommandTemplate(template, executionID: "EXEC")
+
     /// The workers' API rate limit in a run.
     enum Limit {
         /// None (`kubernetes.qps: 0`): what the matrix measures.
@@ -147,7 +149,7 @@ enum KubeBench {
             payloadFor: { index in
                 let digits = String(stamp * 100_000 + UInt64(index))
                 let id = "00000000-0000-4000-8000-" + String(repeating: "0", count: max(0, 12 - digits.count)) + digits
-                return Array(Self.template.replacing("EXEC", with: id).utf8)
+                return Self.commandTemplate.command(executionID: id)
             }
         ) { raise(SIGTERM) }
         let loader = ConfigurationLoader(
