@@ -77,8 +77,8 @@ extension KafkaSourceCore {
     mutating func resolve(_ token: UInt64, now: Instant) {
         guard let delivery = deliveries.removeValue(forKey: token), let index = pending.index(forKey: delivery.origin)
         else { return }
-        pending.values[index].outstanding -= 1  // in place: the command is not copied
-        if pending.values[index].outstanding <= 0 {
+        // In place: reading `pending.values[index]` would copy the whole entry, the command included.
+        if pending.values[index].settleOne() {
             pending.remove(at: index)
             tracker.markDone(partition: delivery.origin.partition, offset: delivery.origin.offset)
             settled += 1

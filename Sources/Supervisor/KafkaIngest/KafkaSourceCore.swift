@@ -23,6 +23,12 @@ struct KafkaSourceCore {
         var trace: String?
         /// Deliveries still outstanding for this origin.
         var outstanding = 0
+
+        /// One delivery is out of the way; returns whether none is left.
+        mutating func settleOne() -> Bool {
+            outstanding -= 1
+            return outstanding <= 0
+        }
     }
 
     /// One record being produced (an event or a dead letter), retried until delivered.
