@@ -20,15 +20,17 @@ extension Integration {
         final class PythonMember {
             let pid: pid_t
             let outputPath: String
+            let logPath: String
 
             init(python: String, bootstrap: String, directory: String) throws {
                 outputPath = directory + "/aiokafka.out"
+                logPath = directory + "/aiokafka.log"
                 let argv = [
                     python, RepositoryFile.path("scripts/mixed-group/aiokafka_member.py"), bootstrap, "k8s-worker",
                     "saga_commands", outputPath,
                 ]
                 switch ProcessTable.spawn(
-                    argv, environment: ["PATH": "/usr/bin:/bin"], outputPath: directory + "/aiokafka.log")
+                    argv, environment: ["PATH": "/usr/bin:/bin"], outputPath: logPath)
                 {
                 case .success(let pid): self.pid = pid
                 case .failure(let error): throw MixedGroupFailure("cannot start the aiokafka consumer: \(error)")
@@ -36,6 +38,13 @@ extension Integration {
             }
 
             var lines: [Substring] { (TestSupport.read(outputPath) ?? "").split(separator: "\n") }
+            /// For failure messages (the test's directory is removed afterwards): the end of the consumer's log and of
+            /// its output.
+            var transcript: String {
+                let log = TestSupport.read(logPath) ?? ""
+                let output = lines.filter { !$0.hasPrefix("record ") }.suffix(20).joined(separator: "\n")
+                return "aiokafka log: \(log.suffix(3000))\naiokafka events: \(output)"
+            }
             var lastAssignment: [Substring]? {
                 lines.last { $0.hasPrefix("assigned ") }.map { $0.dropFirst("assigned ".count).split(separator: ",") }
             }
@@ -93,17 +102,16 @@ extension Integration {
             let python = try Self.python(directory: directory)
             let kafka = try KafkaHarness()
             let member = try PythonMember(python: python, bootstrap: kafka.bootstrap, directory: directory)
-            #expect(
-                TestSupport.eventually(within: 60) { member.lastAssignment?.count == 6 },
-                "aiokafka: \(TestSupport.read(directory + "/aiokafka.log") ?? "")")
+            #expect(TestSupport.eventually(within: 60) { member.lastAssignment?.count == 6 }, "\(member.transcript)")
 
             let supervisor = SupervisorProcess(config: Integration.config(workers: 2))
             supervisor.start(arguments: kafka.supervisorArguments(["kafka.assignment_strategy": "roundrobin"]))
             #expect(
                 supervisor.notify.waitFor(60) { $0.fields["STATUS"]?.contains("kafka 3 partitions") == true } != nil,
-                "supervisor: \(supervisor.log().suffix(2000))")
+                "supervisor: \(supervisor.log().suffix(2000))\n\(member.transcript)")
             #expect(
-                TestSupport.eventually(within: 30) { member.lastAssignment?.count == 3 }, "the Python member kept 3")
+                TestSupport.eventually(within: 30) { member.lastAssignment?.count == 3 },
+                "the Python member kept 3\n\(member.transcript)")
 
             try kafka.sendCreates(0..<120)
             let all = Set((0..<120).map(executionID))
@@ -113,19 +121,23 @@ extension Integration {
             let bySupervisor = kafka.createdExecutionIDs()
             let byPython = member.handledKeys
             #expect(Set(bySupervisor).union(byPython) == all, "nothing lost")
-            #expect(Set(bySupervisor).isDisjoint(with: byPython), "nothing handled by both")
+            #expect(
+                Set(bySupervisor).isDisjoint(with: byPython),
+                "nothing handled by both\nsupervisor: \(supervisor.log().suffix(3000))\n\(member.transcript)")
             #expect(bySupervisor.count == Set(bySupervisor).count && byPython.count == Set(byPython).count)
             #expect(!bySupervisor.isEmpty && !byPython.isEmpty, "both members had partitions with work")
 
             // The last Python consumer leaves: the supervisor takes every partition and everything after.
-            #expect(member.stop() == 0)
+            #expect(member.stop() == 0, "\(member.transcript)")
             #expect(member.lines.last == "stopped")
             #expect(
                 supervisor.notify.waitFor(60) { $0.fields["STATUS"]?.contains("kafka 6 partitions") == true } != nil)
             try kafka.sendCreates(120..<180)
             kafka.observe(for: 60) { _ in Set(kafka.createdExecutionIDs()).count >= 180 - byPython.count }
             let later = Set(kafka.createdExecutionIDs()).subtracting(bySupervisor)
-            #expect(later == Set((120..<180).map(executionID)), "after the Python member: everything, once")
+            #expect(
+                later == Set((120..<180).map(executionID)),
+                "after the Python member: everything, once\nsupervisor: \(supervisor.log().suffix(3000))")
             supervisor.signal(SIGTERM)
             #expect(supervisor.waitForExit(within: 30) == 0)
             #expect(try kafka.committedTotal() == 180)
