@@ -15,6 +15,8 @@ extension Integration {
     /// Issue 15, item 2: a supervisor and an upstream-style Python consumer (aiokafka, in a virtual environment that
     /// `scripts/mixed-group/venv.sh` creates from PyPI) share one consumer group during a migration, on the mock
     /// cluster, with the strategy both speak (`roundrobin`, README "Kafka", "Migrating from the Python worker").
+    /// The Python member leads the group and holds its assignment for a second: the mock coordinator, unlike a
+    /// broker, refuses a follower's SyncGroup that arrives after the leader's (see `aiokafka_member.py`).
     @Suite struct MixedGroup {
         /// The Python consumer: its process and the file it writes (`assigned …`, `record P O KEY`, `stopped`).
         final class PythonMember {

@@ -10,8 +10,29 @@ Usage: aiokafka_member.py BOOTSTRAP GROUP TOPIC OUTPUT
 import asyncio
 import signal
 import sys
+import time
 
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener
+from aiokafka.coordinator.assignors.roundrobin import RoundRobinPartitionAssignor
+
+# librdkafka's mock coordinator (src/rdkafka_mock_cgrp.c, its SyncGroup handling) completes a generation as soon as
+# the leader's SyncGroup carries every member's assignment, and answers a follower whose own SyncGroup arrives after
+# that with REBALANCE_IN_PROGRESS (marked FIXME there); the follower rejoins, which starts the next rebalance. A real
+# broker answers late followers of the current generation with their assignment. This member joins first and so
+# leads; on a loaded machine it could out-run the supervisor's SyncGroup in every generation and the group never
+# settled (seen in CI). Holding the leader's answer for a moment keeps the mock from refusing what a broker accepts.
+LEADER_DELAY_SECONDS = 1.0
+
+
+class PatientRoundRobin(RoundRobinPartitionAssignor):
+    """aiokafka's round-robin assignor ("roundrobin", as the supervisor's), assigning after LEADER_DELAY_SECONDS."""
+
+    name = "roundrobin"
+
+    @classmethod
+    def assign(cls, cluster, member_metadata):
+        time.sleep(LEADER_DELAY_SECONDS)
+        return super().assign(cluster, member_metadata)
 
 
 class Recorder(ConsumerRebalanceListener):
@@ -45,6 +66,7 @@ async def main(bootstrap, group, topic, path):
             auto_offset_reset="earliest",
             session_timeout_ms=6000,
             heartbeat_interval_ms=1000,
+            partition_assignment_strategy=(PatientRoundRobin,),
         )
         consumer.subscribe([topic], listener=recorder)
         await consumer.start()
