@@ -66,11 +66,7 @@ final class ClosingJob: @unchecked Sendable {
         }
         // A little past the deadline, for the answer of a close that gave up in time on its own.
         let waitUntil = Instant.now() + max(deadline - ContinuousClock.now, .zero) + .milliseconds(100)
-        let outcome = state.wait(
-            until: { state -> Result<Bool, KafkaError>? in
-                if let outcome = state.outcome { return outcome }
-                return nil
-            }, deadline: waitUntil)
+        let outcome = state.wait(until: { $0.outcome }, deadline: waitUntil)
         guard let outcome else {
             state.withLock { $0.abandoned = true }
             thread.detach()
